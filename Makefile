@@ -1,0 +1,41 @@
+# The two commands the README documents: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+
+.PHONY: run test install install-test browser lint format check-deploy worker
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet ".[test]"
+
+# The system packages: Debian's chromium for browser tests, DejaVu fonts and
+# Pango for WeasyPrint's PDFs, poppler for reading PDFs back in tests.
+browser:
+	@command -v chromium >/dev/null && fc-list | grep -qi dejavu || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+
+# Install, migrate, load the demo, and serve it on http://localhost:$(PORT)/
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+
+# Install what the tests need and run lint and the whole suite (SQLite unless
+# DATABASE_URL says otherwise), browser tests included.
+test: install browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=0 $(BIN)/python manage.py makemigrations --check --dry-run --settings=chibo.settings_test
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+worker:
+	DEBUG=1 $(BIN)/python manage.py db_worker

@@ -1,0 +1,43 @@
+"""Shared context for `seed_demo`: every app may have a `demo.py` with
+`build(ctx)` (the small demo) and `build_province(ctx)` (the benchmark scale);
+they run in INSTALLED_APPS order, so organizations come before members,
+members before meetings, and so on."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from faker import Faker
+
+SEED = 2026
+PASSWORD = "chibo-demo"
+
+
+@dataclass
+class DemoContext:
+    scale: str = "small"
+    today: date = field(default_factory=date.today)
+    out: object = None
+    rng: random.Random = field(default_factory=lambda: random.Random(SEED))
+    faker: Faker = field(default_factory=lambda: Faker("vi_VN"))
+    # filled by the builders, read by later ones
+    data: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.faker.seed_instance(SEED)
+
+    def say(self, text: str) -> None:
+        if self.out is not None:
+            self.out.write(text)
+
+    def person_name(self, gender: str) -> str:
+        f = self.faker
+        if gender == "M":
+            middle = self.rng.choice(["Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Công"])
+            return f"{f.last_name()} {middle} {f.first_name_male()}"
+        middle = self.rng.choice(["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh"])
+        return f"{f.last_name()} {middle} {f.first_name_female()}"
+
+    def day_between(self, start: date, end: date) -> date:
+        span = max((end - start).days, 0)
+        return start + timedelta(days=self.rng.randint(0, span))

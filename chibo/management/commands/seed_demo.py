@@ -1,0 +1,49 @@
+import importlib
+import time
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from chibo.demo import DemoContext
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu cố định (tỉnh, 2 đảng bộ phường/xã, chi bộ, đảng viên, tài khoản)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=["small", "province"],
+            default="small",
+            help="small: bản demo; province: ~100.000 đảng viên, ~1.000 TCCSĐ, ~5.000 chi bộ (đo hiệu năng).",
+        )
+
+    def handle(self, *args, scale, **options):
+        from organizations.models import Unit
+
+        if Unit.objects.filter(code="DEMO-TINH").exists():
+            if scale == "province" and not Unit.objects.filter(code="DEMO-P-0001").exists():
+                raise CommandError(
+                    "Đã có dữ liệu mẫu nhỏ; muốn tạo quy mô tỉnh hãy dùng một cơ sở dữ liệu mới."
+                )
+            self.stdout.write("Dữ liệu mẫu đã có; không tạo lại.")
+            return
+        ctx = DemoContext(scale=scale, out=self.stdout)
+        started = time.monotonic()
+        for config in apps.get_app_configs():
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            if not hasattr(module, "build"):
+                continue
+            step = time.monotonic()
+            with transaction.atomic():
+                module.build(ctx)
+            if scale == "province" and hasattr(module, "build_province"):
+                module.build_province(ctx)
+            self.stdout.write(f"  {config.name}: {time.monotonic() - step:.1f} s")
+        self.stdout.write(self.style.SUCCESS(f"Xong dữ liệu mẫu ({scale}) trong {time.monotonic() - started:.1f} s."))

@@ -1,0 +1,72 @@
+"""Vietnamese text helpers: normalising, folding for search, and sort keys."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+# The Vietnamese alphabet in dictionary order; letters outside it (f, j, w, z
+# in foreign names) are slotted in where the Latin alphabet puts them.
+_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_RANK = {letter: i + 10 for i, letter in enumerate(_ALPHABET)}
+# Tone marks, in the order dictionaries use: level, grave, hook, tilde, acute, dot.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Marks that make a different letter (ă â ê ô ơ ư), kept when tones are removed.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+
+
+def normalize(value: str | None) -> str:
+    """NFC, single spaces, trimmed: what every stored name goes through."""
+    if value is None:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def fold(value: str | None) -> str:
+    """Lower case without any diacritic: "Nguyễn Văn Đạt" -> "nguyen van dat"."""
+    text = unicodedata.normalize("NFD", normalize(value).lower()).replace("đ", "d")
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _letters(word: str) -> list[tuple[str, int]]:
+    """Split a word into (letter with its vowel marks, tone) pairs."""
+    out: list[tuple[str, int]] = []
+    tone = 0
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch in _TONES:
+            tone = _TONES[ch]
+        elif ch in _LETTER_MARKS and out:
+            base, t = out[-1]
+            out[-1] = (unicodedata.normalize("NFC", base + ch), t)
+        elif not unicodedata.combining(ch):
+            out.append((ch, 0))
+    if out and tone:
+        # one tone per syllable: attach it to the word as a whole
+        out[-1] = (out[-1][0], tone)
+    return out
+
+
+def _word_key(word: str) -> str:
+    """Letters as two digits each, "00" to end the word, then its tone."""
+    letters = _letters(word)
+    primary = "".join(f"{_RANK.get(letter, 99 if letter.isalpha() else 9):02d}" for letter, _ in letters)
+    tone = max((t for _, t in letters), default=0)
+    return f"{primary}00{tone}"
+
+
+def sort_key(full_name: str) -> str:
+    """A digits-only key ordering people the Vietnamese way.
+
+    Given name first (the last word), then the full name from the family name,
+    letters in Vietnamese alphabet order (a < ă < â, d < đ), each word's tone
+    breaking ties within the word (An < Án < Ăn). Digits only, so any database collation orders it the same.
+    """
+    words = normalize(full_name).split(" ")
+    if not words or not words[0]:
+        return ""
+    return "".join(_word_key(w) for w in [words[-1], *words])[:250]
+
+
+def given_name(full_name: str) -> str:
+    words = normalize(full_name).split(" ")
+    return words[-1] if words else ""

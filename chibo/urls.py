@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from chibo import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("to-chuc/", include("organizations.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler404 = "chibo.views.not_found"
+handler403 = "chibo.views.forbidden"
+handler500 = "chibo.views.server_error"

@@ -1,0 +1,39 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from chibo.forms import LoginForm
+from members.selectors import member_counts_for
+from organizations.selectors import children_with_member_counts, root_units_for
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    """The user's part of the tree: their top units, each with its sub-units and member counts."""
+    roots = root_units_for(request.user)
+    counts = member_counts_for(roots)
+    blocks = [
+        {"unit": u, "member_count": counts[u.pk], "children": children_with_member_counts(u)}
+        for u in roots
+    ]
+    return render(request, "home.html", {"blocks": blocks})
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def forbidden(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def server_error(request):
+    from django.template import loader
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

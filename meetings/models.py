@@ -1,0 +1,1 @@
+# Meetings: see issue 5.

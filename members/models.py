@@ -1,0 +1,165 @@
+"""Party members and their history.
+
+The profile lives on `Member`; where a member belongs and what they are
+(candidate, probationary, official, ...) live in append-only histories
+(`Placement`, `StatusPeriod`) with valid_from / valid_to (exclusive). The
+`unit` and `status` fields on Member are a cache of the current rows, written
+only by members/services.py in the same transaction as the history.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.choices import (
+    ETHNICITY_CHOICES,
+    Education,
+    Gender,
+    PlacementKind,
+    Qualification,
+    Status,
+    TheoryLevel,
+)
+from organizations.models import Unit
+
+national_id_validator = RegexValidator(r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."))
+
+
+class Member(models.Model):
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("ngày sinh"))
+    birthplace = models.CharField(_("nơi sinh"), max_length=255, blank=True)
+    home_town = models.CharField(_("quê quán"), max_length=255, blank=True)
+    residence = models.CharField(_("nơi ở hiện nay"), max_length=255, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=32, choices=ETHNICITY_CHOICES, default="Kinh")
+    religion = models.CharField(_("tôn giáo"), max_length=64, blank=True, default="Không")
+    national_id = models.CharField(
+        _("số CCCD"), max_length=12, unique=True, null=True, blank=True, validators=[national_id_validator]
+    )
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    education = models.CharField(_("giáo dục phổ thông"), max_length=20, choices=Education.choices, blank=True)
+    qualification = models.CharField(
+        _("chuyên môn, nghiệp vụ"), max_length=20, choices=Qualification.choices, blank=True
+    )
+    theory_level = models.CharField(_("lý luận chính trị"), max_length=20, choices=TheoryLevel.choices, blank=True)
+    occupation = models.CharField(_("nghề nghiệp"), max_length=255, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=255, blank=True)
+    is_civil_servant = models.BooleanField(_("cán bộ, công chức"), default=False)
+    is_retired = models.BooleanField(_("đã nghỉ hưu"), default=False)
+    workplace = models.CharField(_("nơi công tác"), max_length=255, blank=True)
+
+    admitted_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True)
+    dossier_number = models.CharField(_("số lý lịch"), max_length=32, blank=True)
+
+    # Cache of the current placement and status, kept by members/services.py.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("chi bộ"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices)
+    is_exempt = models.BooleanField(_("miễn công tác và sinh hoạt"), default=False)
+
+    # Derived from full_name on save, for Vietnamese order and accent-free search.
+    sort_key = models.CharField(max_length=255, editable=False, db_index=True)
+    search_name = models.CharField(max_length=150, editable=False, db_index=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["sort_key", "search_name"])
+
+    class Meta:
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        ordering = ["sort_key"]
+        indexes = [models.Index(fields=["unit", "status"], name="member_unit_status_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        from chibo.text import fold, normalize, sort_key
+
+        self.full_name = normalize(self.full_name)
+        self.sort_key = sort_key(self.full_name)
+        self.search_name = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+
+class Placement(models.Model):
+    """Where a member belongs from `valid_from` until the day before `valid_to`.
+
+    One permanent placement at a time; a temporary one (sinh hoạt tạm thời) may
+    run beside it at a host cell, where it does not count in the figures.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="placements")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="placements")
+    kind = models.CharField(max_length=16, choices=PlacementKind.choices, default=PlacementKind.PERMANENT)
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quá trình sinh hoạt")
+        verbose_name_plural = _("quá trình sinh hoạt")
+        ordering = ["member_id", "valid_from"]
+        indexes = [
+            models.Index(fields=["unit", "valid_from"], name="placement_unit_idx"),
+            models.Index(fields=["member", "valid_from"], name="placement_member_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="placement_valid_range",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "kind"],
+                condition=Q(valid_to__isnull=True),
+                name="placement_one_open_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.unit} ({self.valid_from:%d/%m/%Y})"
+
+
+class StatusPeriod(models.Model):
+    """What a member was (candidate, probationary, official, ...) over a period."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_periods")
+    status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices)
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quá trình đảng tịch")
+        verbose_name_plural = _("quá trình đảng tịch")
+        ordering = ["member_id", "valid_from"]
+        indexes = [models.Index(fields=["member", "valid_from"], name="status_member_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="status_valid_range",
+            ),
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(valid_to__isnull=True), name="status_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_status_display()} ({self.valid_from:%d/%m/%Y})"

@@ -1,0 +1,189 @@
+"""Demo tree: one province, two ward/commune committees with 12 and 14 cells,
+and the demo accounts. At province scale, ~1,000 grassroots organizations and
+~4,800 cells more, inserted in bulk."""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from chibo.demo import PASSWORD, DemoContext
+from organizations.models import (
+    AdministrativeUnit,
+    Category,
+    Level,
+    Role,
+    Unit,
+    UnitVersion,
+    path_segment,
+)
+from organizations.services import role_grant, unit_found
+
+FOUNDED = date(1975, 5, 1)
+WARD_FOUNDED = date(2025, 7, 1)
+
+
+def _cells_ward1() -> list[tuple[str, str]]:
+    cells = [("Chi bộ cơ quan phường", Category.AGENCY)]
+    cells += [(f"Chi bộ khu phố {i}", Category.RESIDENTIAL) for i in range(1, 8)]
+    cells += [
+        ("Chi bộ Công an phường", Category.POLICE),
+        ("Chi bộ Trường Tiểu học Kim Đồng", Category.SCHOOL),
+        ("Chi bộ Trường THCS Lê Lợi", Category.SCHOOL),
+        ("Chi bộ Trạm Y tế phường", Category.HEALTH),
+    ]
+    return cells
+
+
+def _cells_ward2() -> list[tuple[str, str]]:
+    cells = [("Chi bộ cơ quan xã", Category.AGENCY)]
+    cells += [(f"Chi bộ ấp {i}", Category.VILLAGE) for i in range(1, 9)]
+    cells += [
+        ("Chi bộ Công an xã", Category.POLICE),
+        ("Chi bộ Quân sự xã", Category.MILITARY),
+        ("Chi bộ Trường Tiểu học xã", Category.SCHOOL),
+        ("Chi bộ Trường THCS xã", Category.SCHOOL),
+        ("Chi bộ Hợp tác xã Nông nghiệp", Category.ENTERPRISE),
+    ]
+    return cells
+
+
+def build(ctx: DemoContext) -> None:
+    User = get_user_model()
+    province_admin = AdministrativeUnit.objects.get(code="75")  # Đồng Nai
+    wards = list(AdministrativeUnit.objects.filter(parent=province_admin, kind="ward").order_by("code")[:1])
+    communes = list(AdministrativeUnit.objects.filter(parent=province_admin, kind="commune").order_by("code")[:1])
+    province = unit_found(
+        actor=None,
+        name="Đảng bộ tỉnh Đồng Nai",
+        level=Level.PROVINCIAL,
+        founded_on=FOUNDED,
+        code="DEMO-TINH",
+        administrative_unit=province_admin,
+    )
+    ward1 = unit_found(
+        actor=None,
+        name=f"Đảng bộ {wards[0].name}",
+        level=Level.GRASSROOTS_COMMITTEE,
+        parent=province,
+        founded_on=WARD_FOUNDED,
+        code="DEMO-W1",
+        administrative_unit=wards[0],
+    )
+    ward2 = unit_found(
+        actor=None,
+        name=f"Đảng bộ {communes[0].name}",
+        level=Level.GRASSROOTS_COMMITTEE,
+        parent=province,
+        founded_on=WARD_FOUNDED,
+        code="DEMO-W2",
+        administrative_unit=communes[0],
+    )
+    cells = []
+    for parent, specs in ((ward1, _cells_ward1()), (ward2, _cells_ward2())):
+        for i, (name, category) in enumerate(specs, start=1):
+            cells.append(
+                unit_found(
+                    actor=None,
+                    name=name,
+                    level=Level.CELL,
+                    category=category,
+                    parent=parent,
+                    founded_on=WARD_FOUNDED,
+                    code=f"{parent.code}-C{i:02d}",
+                )
+            )
+    ctx.data.update(province=province, ward1=ward1, ward2=ward2, cells=cells)
+
+    def account(username, full_name, *, superuser=False):
+        user = User(username=username, full_name=full_name, is_staff=superuser, is_superuser=superuser)
+        user.set_password(PASSWORD)
+        user.save()
+        return user
+
+    admin = account("admin", "Quản trị hệ thống", superuser=True)
+    role_grant(actor=admin, user=admin, unit=province, kind=Role.Kind.ADMIN)
+    role_grant(actor=admin, user=account("board", "Ban Tổ chức Tỉnh ủy"), unit=province, kind=Role.Kind.REVIEWER)
+    role_grant(actor=admin, user=account("ward1", "Văn phòng Đảng ủy phường"), unit=ward1, kind=Role.Kind.STAFF)
+    role_grant(actor=admin, user=account("ward2", "Văn phòng Đảng ủy xã"), unit=ward2, kind=Role.Kind.STAFF)
+    secretary_cell = next(c for c in cells if c.parent_id == ward1.pk and c.category == Category.RESIDENTIAL)
+    role_grant(
+        actor=admin,
+        user=account("secretary1", "Bí thư chi bộ khu phố 1"),
+        unit=secretary_cell,
+        kind=Role.Kind.SECRETARY,
+    )
+    ctx.data.update(admin=admin, secretary_cell=secretary_cell)
+    ctx.say(f"  {len(cells)} chi bộ trong 2 đảng bộ; tài khoản admin, board, ward1, ward2, secretary1\n")
+
+
+def _bulk_units(parent_of: list[Unit], specs: list[dict]) -> list[Unit]:
+    """Insert units in bulk, then their paths and first versions."""
+    units = Unit.objects.bulk_create([Unit(path="", **s) for s in specs], batch_size=2000)
+    by_id = {p.pk: p for p in parent_of}
+    for u in units:
+        u.path = by_id[u.parent_id].path + path_segment(u.pk)
+    Unit.objects.bulk_update(units, ["path"], batch_size=2000)
+    UnitVersion.objects.bulk_create(
+        [
+            UnitVersion(
+                unit=u,
+                name=u.name,
+                level=u.level,
+                category=u.category,
+                parent_id=u.parent_id,
+                path=u.path,
+                administrative_unit_id=u.administrative_unit_id,
+                valid_from=u.founded_on,
+                change="founded",
+            )
+            for u in units
+        ],
+        batch_size=2000,
+    )
+    return units
+
+
+def build_province(ctx: DemoContext) -> None:
+    """~1,000 grassroots organizations (950 committees with 5 cells, 50
+    grassroots cells), ~4,800 cells, all under the demo province."""
+    rng = ctx.rng
+    province = ctx.data["province"]
+    communes = list(
+        AdministrativeUnit.objects.filter(parent=province.administrative_unit).order_by("code")[2:]
+    )
+    cat_cycle = [Category.RESIDENTIAL, Category.RESIDENTIAL, Category.VILLAGE, Category.SCHOOL, Category.POLICE]
+    grassroots_specs = []
+    for i in range(1000):
+        is_committee = i < 950
+        adm = communes[i] if i < len(communes) else None
+        grassroots_specs.append(
+            {
+                "code": f"DEMO-P-{i + 1:04d}",
+                "name": (f"Đảng bộ {adm.name}" if adm else f"Đảng bộ cơ sở số {i + 1}")
+                if is_committee
+                else f"Chi bộ cơ sở Doanh nghiệp số {i + 1}",
+                "level": Level.GRASSROOTS_COMMITTEE if is_committee else Level.GRASSROOTS_CELL,
+                "category": "" if is_committee else Category.ENTERPRISE,
+                "parent_id": province.pk,
+                "administrative_unit_id": adm.pk if adm and is_committee else None,
+                "founded_on": WARD_FOUNDED,
+            }
+        )
+    grassroots = _bulk_units([province], grassroots_specs)
+    cell_specs = []
+    for g in grassroots:
+        if g.level != Level.GRASSROOTS_COMMITTEE:
+            continue
+        cell_specs.append(
+            {"name": f"Chi bộ cơ quan – {g.name}", "level": Level.CELL, "category": Category.AGENCY,
+             "parent_id": g.pk, "founded_on": WARD_FOUNDED}
+        )
+        for k in range(1, 5):
+            cat = cat_cycle[rng.randrange(len(cat_cycle))]
+            cell_specs.append(
+                {"name": f"Chi bộ số {k} – {g.name}", "level": Level.CELL, "category": cat,
+                 "parent_id": g.pk, "founded_on": WARD_FOUNDED}
+            )
+    cells = _bulk_units(grassroots, cell_specs)
+    ctx.data["province_cells"] = cells + [g for g in grassroots if g.level == Level.GRASSROOTS_CELL]
+    ctx.say(f"  quy mô tỉnh: {len(grassroots)} TCCSĐ, {len(ctx.data['province_cells'])} chi bộ\n")

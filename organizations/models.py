@@ -1,0 +1,230 @@
+"""The tree of party units and its history.
+
+`Unit` holds each unit's *current* state, cached by the services in
+organizations/services.py; `UnitVersion` holds every state it ever had, with
+`valid_from` / `valid_to` (exclusive), so the tree as of any date can be read
+back. Both carry a materialized `path` (the ancestors' ids, fixed width), so a
+subtree is one indexed prefix query at any size.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+PATH_STEP = 8  # digits per level: ids up to 99,999,999
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:0{PATH_STEP}d}"
+
+
+def path_ids(path: str) -> list[int]:
+    return [int(path[i : i + PATH_STEP]) for i in range(0, len(path), PATH_STEP)]
+
+
+class Level(models.TextChoices):
+    PROVINCIAL = "provincial", _("Đảng bộ tỉnh / thành phố")
+    DISTRICT = "district", _("Đảng bộ huyện / quận / thị xã (trước 01/7/2025)")
+    BLOC = "bloc", _("Đảng bộ khối / cơ quan")
+    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Đảng bộ cơ sở")
+    GRASSROOTS_CELL = "grassroots_cell", _("Chi bộ cơ sở")
+    CELL = "cell", _("Chi bộ trực thuộc")
+    PARTY_GROUP = "party_group", _("Tổ đảng")
+
+
+# Levels whose unit is a cell: members belong to these.
+CELL_LEVELS = (Level.GRASSROOTS_CELL, Level.CELL)
+# Grassroots organizations (tổ chức cơ sở đảng).
+GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
+# Levels that hold other units.
+COMMITTEE_LEVELS = (Level.PROVINCIAL, Level.DISTRICT, Level.BLOC, Level.GRASSROOTS_COMMITTEE)
+
+
+class Category(models.TextChoices):
+    AGENCY = "agency", _("Chi bộ cơ quan")
+    RESIDENTIAL = "residential", _("Chi bộ tổ dân phố / khu phố")
+    VILLAGE = "village", _("Chi bộ thôn / làng / bản / ấp")
+    POLICE = "police", _("Chi bộ công an")
+    MILITARY = "military", _("Chi bộ quân sự")
+    SCHOOL = "school", _("Chi bộ nhà trường")
+    HEALTH = "health", _("Chi bộ trạm y tế")
+    ENTERPRISE = "enterprise", _("Chi bộ doanh nghiệp")
+    OTHER = "other", _("Chi bộ khác")
+
+
+class AdministrativeUnit(models.Model):
+    """A province or commune-level unit, loaded from the `vietnam-provinces`
+    package (see the data migration); pre-2025 units (districts, townships)
+    may be added with `valid_to` set, so history keeps its localities."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh")
+        CITY = "city", _("Thành phố trực thuộc trung ương")
+        DISTRICT = "district", _("Huyện / quận / thị xã")
+        COMMUNE = "commune", _("Xã")
+        WARD = "ward", _("Phường")
+        TOWNSHIP = "township", _("Thị trấn")
+        SPECIAL_ZONE = "special_zone", _("Đặc khu")
+
+    code = models.CharField(_("mã"), max_length=16, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hết hiệu lực"), null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        if self.parent_id:
+            return f"{self.name}, {self.parent.name}"
+        return self.name
+
+    @property
+    def is_commune_level(self) -> bool:
+        return self.kind in (self.Kind.COMMUNE, self.Kind.WARD, self.Kind.TOWNSHIP, self.Kind.SPECIAL_ZONE)
+
+
+class UnitFields(models.Model):
+    """What a unit is at one moment; shared by Unit (now) and UnitVersion (then)."""
+
+    name = models.CharField(_("tên"), max_length=255)
+    level = models.CharField(_("cấp"), max_length=32, choices=Level.choices)
+    category = models.CharField(_("loại chi bộ"), max_length=16, choices=Category.choices, blank=True)
+    path = models.CharField(max_length=255)
+    administrative_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) // PATH_STEP
+
+    @property
+    def is_cell(self) -> bool:
+        return self.level in CELL_LEVELS
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.level in GRASSROOTS_LEVELS
+
+
+class Unit(UnitFields):
+    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True, null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    founded_on = models.DateField(_("ngày thành lập"))
+    dissolved_on = models.DateField(_("ngày giải thể / sáp nhập"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tổ chức đảng")
+        verbose_name_plural = _("tổ chức đảng")
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["path"], name="unit_path_idx"),
+            models.Index(fields=["path"], name="unit_path_like_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["level", "category"], name="unit_level_cat_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_on is None
+
+    def ancestor_ids(self) -> list[int]:
+        return path_ids(self.path)[:-1]
+
+    def is_descendant_of(self, other: "Unit") -> bool:
+        return self.path.startswith(other.path)
+
+
+class UnitVersion(UnitFields):
+    """One state of a unit, valid from `valid_from` until the day before `valid_to`."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="versions")
+    parent = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến (không kể)"), null=True, blank=True)
+    change = models.CharField(_("thay đổi"), max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lịch sử tổ chức")
+        verbose_name_plural = _("lịch sử tổ chức")
+        ordering = ["unit_id", "valid_from"]
+        indexes = [
+            models.Index(fields=["path", "valid_from"], name="unitver_path_idx"),
+            models.Index(
+                fields=["path"], name="unitver_path_like_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["unit", "valid_from"], name="unitver_unit_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="unitver_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from:%d/%m/%Y}–)"
+
+
+def valid_on(day: date, prefix: str = "") -> Q:
+    """Rows of a history table (valid_from / valid_to) in force on `day`."""
+    return Q(**{f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
+    )
+
+
+class Role(models.Model):
+    """A user's role on a unit; it reaches the unit and everything below it."""
+
+    class Kind(models.TextChoices):
+        ADMIN = "admin", _("Quản trị")
+        STAFF = "staff", _("Cán bộ văn phòng (được sửa)")
+        SECRETARY = "secretary", _("Bí thư chi bộ (sửa số liệu thường xuyên của chi bộ)")
+        REVIEWER = "reviewer", _("Theo dõi (chỉ xem)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roles"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="roles")
+    kind = models.CharField(_("vai trò"), max_length=16, choices=Kind.choices)
+    valid_from = models.DateField(_("từ ngày"), default=date.today)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vai trò")
+        verbose_name_plural = _("vai trò")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_kind_display()} – {self.unit}"

@@ -1,0 +1,79 @@
+"""factory_boy factories. Units and members are made through the services, so
+every test row has the history a real one would have."""
+
+import itertools
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+
+from members.choices import Status
+from members.models import Member
+from members.services import member_create
+from organizations.models import Category, Level, Role, Unit
+from organizations.services import unit_found
+
+_serial = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="vi_VN")
+    password = factory.PostGenerationMethodCall("set_password", "chibo-demo")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def make_unit(
+    name: str = "",
+    *,
+    level: str = Level.CELL,
+    parent: Unit | None = None,
+    category: str = "",
+    founded_on: date = date(2000, 1, 1),
+    **kwargs,
+) -> Unit:
+    if level == Level.CELL and not category:
+        category = Category.RESIDENTIAL
+    return unit_found(
+        actor=None,
+        name=name or f"Đơn vị {next(_serial)}",
+        level=level,
+        parent=parent,
+        category=category,
+        founded_on=founded_on,
+        **kwargs,
+    )
+
+
+def make_member(
+    unit: Unit,
+    *,
+    status: str = Status.OFFICIAL,
+    since: date = date(2010, 1, 1),
+    **profile,
+) -> Member:
+    n = next(_serial)
+    defaults = {
+        "full_name": f"Nguyễn Văn Thử {n}",
+        "gender": "M",
+        "birth_date": date(1970, 1, 1),
+        "admitted_on": date(2000, 1, 1),
+        "official_on": date(2001, 1, 1) if status == Status.OFFICIAL else None,
+        "card_number": f"{n:08d}",
+        "national_id": f"{n:012d}",
+    }
+    defaults.update(profile)
+    return member_create(actor=None, unit=unit, status=status, since=since, **defaults)
+
+
+def grant(user, unit: Unit, kind: str = Role.Kind.STAFF) -> Role:
+    return Role.objects.create(user=user, unit=unit, kind=kind, valid_from=date(2000, 1, 1))
