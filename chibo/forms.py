@@ -1,11 +1,12 @@
-from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (chú ý chữ hoa, chữ thường)."),
+        "invalid_login": _(
+            "Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (chú ý chữ hoa, chữ thường)."
+        ),
         "inactive": _("Tài khoản này đã bị khóa."),
     }
 

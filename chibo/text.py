@@ -7,7 +7,41 @@ _SPACES = re.compile(r"\s+")
 
 # The Vietnamese alphabet in dictionary order; letters outside it (f, j, w, z
 # in foreign names) are slotted in where the Latin alphabet puts them.
-_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_ALPHABET = [
+    "a",
+    "ă",
+    "â",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "e",
+    "ê",
+    "f",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "ô",
+    "ơ",
+    "p",
+    "q",
+    "r",
+    "s",
+    "t",
+    "u",
+    "ư",
+    "v",
+    "w",
+    "x",
+    "y",
+    "z",
+]
 _RANK = {letter: i + 10 for i, letter in enumerate(_ALPHABET)}
 # Tone marks, in the order dictionaries use: level, grave, hook, tilde, acute, dot.
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
@@ -49,7 +83,9 @@ def _letters(word: str) -> list[tuple[str, int]]:
 def _word_key(word: str) -> str:
     """Letters as two digits each, "00" to end the word, then its tone."""
     letters = _letters(word)
-    primary = "".join(f"{_RANK.get(letter, 99 if letter.isalpha() else 9):02d}" for letter, _ in letters)
+    primary = "".join(
+        f"{_RANK.get(letter, 99 if letter.isalpha() else 9):02d}" for letter, _ in letters
+    )
     tone = max((t for _, t in letters), default=0)
     return f"{primary}00{tone}"
 

@@ -9,6 +9,9 @@ urlpatterns = [
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("to-chuc/", include("organizations.urls")),
+    path("dang-vien/", include("members.urls")),
+    path("sinh-hoat/", include("meetings.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

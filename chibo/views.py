@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from chibo.forms import LoginForm
+from chibo.panels import home_panels
 from members.selectors import member_counts_for
 from organizations.selectors import children_with_member_counts, root_units_for
 
@@ -21,7 +22,7 @@ def home(request):
         {"unit": u, "member_count": counts[u.pk], "children": children_with_member_counts(u)}
         for u in roots
     ]
-    return render(request, "home.html", {"blocks": blocks})
+    return render(request, "home.html", {"blocks": blocks, "panels": home_panels(request)})
 
 
 def not_found(request, exception=None):
@@ -33,7 +34,7 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -45,14 +45,18 @@ def _profile(ctx: DemoContext, category: str, serial: int) -> tuple[dict, str, d
         "gender": gender,
         "birth_date": birth,
         "ethnicity": "Kinh" if rng.random() < 0.9 else rng.choice(ETHNIC_GROUPS[1:12]),
-        "religion": "Không" if rng.random() < 0.85 else rng.choice(["Phật giáo", "Công giáo", "Cao Đài"]),
+        "religion": "Không"
+        if rng.random() < 0.85
+        else rng.choice(["Phật giáo", "Công giáo", "Cao Đài"]),
         "national_id": f"0{rng.randint(1, 96):02d}{1 if gender == 'F' else 0}{birth.year % 100:02d}{serial:06d}",
         "phone": f"09{rng.randint(10000000, 99999999)}",
         "home_town": ctx.faker.province() if hasattr(ctx.faker, "province") else "",
         "residence": ctx.faker.street_address(),
         "education": Education.UPPER_SECONDARY if rng.random() < 0.8 else Education.LOWER_SECONDARY,
         "qualification": rng.choice(list(Qualification.values)),
-        "theory_level": rng.choice([TheoryLevel.ELEMENTARY, TheoryLevel.INTERMEDIATE, TheoryLevel.NONE]),
+        "theory_level": rng.choice(
+            [TheoryLevel.ELEMENTARY, TheoryLevel.INTERMEDIATE, TheoryLevel.NONE]
+        ),
         "is_civil_servant": category in (Category.AGENCY, Category.SCHOOL, Category.HEALTH),
         "is_retired": age >= 60,
         "admitted_on": admitted,
@@ -95,7 +99,9 @@ def build_province(ctx: DemoContext) -> None:
         members = Member.objects.bulk_create(batch_members, batch_size=5000)
         Placement.objects.bulk_create(
             [
-                Placement(member=m, unit_id=m.unit_id, kind=PlacementKind.PERMANENT, valid_from=since)
+                Placement(
+                    member=m, unit_id=m.unit_id, kind=PlacementKind.PERMANENT, valid_from=since
+                )
                 for m, (since, _) in zip(members, batch_meta, strict=True)
             ],
             batch_size=5000,

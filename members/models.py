@@ -35,17 +35,28 @@ class Member(models.Model):
     birthplace = models.CharField(_("nơi sinh"), max_length=255, blank=True)
     home_town = models.CharField(_("quê quán"), max_length=255, blank=True)
     residence = models.CharField(_("nơi ở hiện nay"), max_length=255, blank=True)
-    ethnicity = models.CharField(_("dân tộc"), max_length=32, choices=ETHNICITY_CHOICES, default="Kinh")
+    ethnicity = models.CharField(
+        _("dân tộc"), max_length=32, choices=ETHNICITY_CHOICES, default="Kinh"
+    )
     religion = models.CharField(_("tôn giáo"), max_length=64, blank=True, default="Không")
     national_id = models.CharField(
-        _("số CCCD"), max_length=12, unique=True, null=True, blank=True, validators=[national_id_validator]
+        _("số CCCD"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[national_id_validator],
     )
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
-    education = models.CharField(_("giáo dục phổ thông"), max_length=20, choices=Education.choices, blank=True)
+    education = models.CharField(
+        _("giáo dục phổ thông"), max_length=20, choices=Education.choices, blank=True
+    )
     qualification = models.CharField(
         _("chuyên môn, nghiệp vụ"), max_length=20, choices=Qualification.choices, blank=True
     )
-    theory_level = models.CharField(_("lý luận chính trị"), max_length=20, choices=TheoryLevel.choices, blank=True)
+    theory_level = models.CharField(
+        _("lý luận chính trị"), max_length=20, choices=TheoryLevel.choices, blank=True
+    )
     occupation = models.CharField(_("nghề nghiệp"), max_length=255, blank=True)
     position = models.CharField(_("chức vụ"), max_length=255, blank=True)
     is_civil_servant = models.BooleanField(_("cán bộ, công chức"), default=False)
@@ -54,12 +65,19 @@ class Member(models.Model):
 
     admitted_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
     official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
-    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True)
+    card_number = models.CharField(
+        _("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True
+    )
     dossier_number = models.CharField(_("số lý lịch"), max_length=32, blank=True)
 
     # Cache of the current placement and status, kept by members/services.py.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("chi bộ"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name=_("chi bộ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices)
     is_exempt = models.BooleanField(_("miễn công tác và sinh hoạt"), default=False)
@@ -98,7 +116,9 @@ class Placement(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="placements")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="placements")
-    kind = models.CharField(max_length=16, choices=PlacementKind.choices, default=PlacementKind.PERMANENT)
+    kind = models.CharField(
+        max_length=16, choices=PlacementKind.choices, default=PlacementKind.PERMANENT
+    )
     valid_from = models.DateField(_("từ ngày"))
     valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
     reason = models.CharField(_("lý do"), max_length=255, blank=True)

@@ -21,7 +21,8 @@ def _d(day: date) -> str:
 def validate_cell(unit: Unit, day: date) -> None:
     if unit.level not in CELL_LEVELS:
         raise ServiceError(
-            _("Đảng viên chỉ sinh hoạt tại chi bộ; “%(name)s” không phải là chi bộ.") % {"name": unit.name}
+            _("Đảng viên chỉ sinh hoạt tại chi bộ; “%(name)s” không phải là chi bộ.")
+            % {"name": unit.name}
         )
     if unit.founded_on > day:
         raise ServiceError(
@@ -53,7 +54,9 @@ def member_create(
     member = Member(unit=unit, status=status, **profile)
     _validate_profile(member)
     member.save()
-    StatusPeriod.objects.create(member=member, status=status, valid_from=since, created_by=_user(actor))
+    StatusPeriod.objects.create(
+        member=member, status=status, valid_from=since, created_by=_user(actor)
+    )
     Placement.objects.create(
         member=member,
         unit=unit,
@@ -68,7 +71,8 @@ def member_create(
             action="member_create",
             target=member,
             unit=unit,
-            summary=_("Nhập hồ sơ %(name)s vào %(unit)s") % {"name": member.full_name, "unit": unit.name},
+            summary=_("Nhập hồ sơ %(name)s vào %(unit)s")
+            % {"name": member.full_name, "unit": unit.name},
         )
     return member
 
@@ -115,11 +119,14 @@ def member_place(
     if current is not None:
         if current.unit_id == unit.pk:
             raise ServiceError(
-                _("%(name)s đã sinh hoạt tại %(unit)s.") % {"name": member.full_name, "unit": unit.name}
+                _("%(name)s đã sinh hoạt tại %(unit)s.")
+                % {"name": member.full_name, "unit": unit.name}
             )
         if day <= current.valid_from:
             raise ServiceError(
-                _("Ngày chuyển (%(day)s) phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại (%(since)s).")
+                _(
+                    "Ngày chuyển (%(day)s) phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại (%(since)s)."
+                )
                 % {"day": _d(day), "since": _d(current.valid_from)}
             )
         current.valid_to = day

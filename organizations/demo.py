@@ -50,8 +50,14 @@ def _cells_ward2() -> list[tuple[str, str]]:
 def build(ctx: DemoContext) -> None:
     User = get_user_model()
     province_admin = AdministrativeUnit.objects.get(code="75")  # Đồng Nai
-    wards = list(AdministrativeUnit.objects.filter(parent=province_admin, kind="ward").order_by("code")[:1])
-    communes = list(AdministrativeUnit.objects.filter(parent=province_admin, kind="commune").order_by("code")[:1])
+    wards = list(
+        AdministrativeUnit.objects.filter(parent=province_admin, kind="ward").order_by("code")[:1]
+    )
+    communes = list(
+        AdministrativeUnit.objects.filter(parent=province_admin, kind="commune").order_by("code")[
+            :1
+        ]
+    )
     province = unit_found(
         actor=None,
         name="Đảng bộ tỉnh Đồng Nai",
@@ -95,17 +101,33 @@ def build(ctx: DemoContext) -> None:
     ctx.data.update(province=province, ward1=ward1, ward2=ward2, cells=cells)
 
     def account(username, full_name, *, superuser=False):
-        user = User(username=username, full_name=full_name, is_staff=superuser, is_superuser=superuser)
+        user = User(
+            username=username, full_name=full_name, is_staff=superuser, is_superuser=superuser
+        )
         user.set_password(PASSWORD)
         user.save()
         return user
 
     admin = account("admin", "Quản trị hệ thống", superuser=True)
     role_grant(actor=admin, user=admin, unit=province, kind=Role.Kind.ADMIN)
-    role_grant(actor=admin, user=account("board", "Ban Tổ chức Tỉnh ủy"), unit=province, kind=Role.Kind.REVIEWER)
-    role_grant(actor=admin, user=account("ward1", "Văn phòng Đảng ủy phường"), unit=ward1, kind=Role.Kind.STAFF)
-    role_grant(actor=admin, user=account("ward2", "Văn phòng Đảng ủy xã"), unit=ward2, kind=Role.Kind.STAFF)
-    secretary_cell = next(c for c in cells if c.parent_id == ward1.pk and c.category == Category.RESIDENTIAL)
+    role_grant(
+        actor=admin,
+        user=account("board", "Ban Tổ chức Tỉnh ủy"),
+        unit=province,
+        kind=Role.Kind.REVIEWER,
+    )
+    role_grant(
+        actor=admin,
+        user=account("ward1", "Văn phòng Đảng ủy phường"),
+        unit=ward1,
+        kind=Role.Kind.STAFF,
+    )
+    role_grant(
+        actor=admin, user=account("ward2", "Văn phòng Đảng ủy xã"), unit=ward2, kind=Role.Kind.STAFF
+    )
+    secretary_cell = next(
+        c for c in cells if c.parent_id == ward1.pk and c.category == Category.RESIDENTIAL
+    )
     role_grant(
         actor=admin,
         user=account("secretary1", "Bí thư chi bộ khu phố 1"),
@@ -113,7 +135,9 @@ def build(ctx: DemoContext) -> None:
         kind=Role.Kind.SECRETARY,
     )
     ctx.data.update(admin=admin, secretary_cell=secretary_cell)
-    ctx.say(f"  {len(cells)} chi bộ trong 2 đảng bộ; tài khoản admin, board, ward1, ward2, secretary1\n")
+    ctx.say(
+        f"  {len(cells)} chi bộ trong 2 đảng bộ; tài khoản admin, board, ward1, ward2, secretary1\n"
+    )
 
 
 def _bulk_units(parent_of: list[Unit], specs: list[dict]) -> list[Unit]:
@@ -151,7 +175,13 @@ def build_province(ctx: DemoContext) -> None:
     communes = list(
         AdministrativeUnit.objects.filter(parent=province.administrative_unit).order_by("code")[2:]
     )
-    cat_cycle = [Category.RESIDENTIAL, Category.RESIDENTIAL, Category.VILLAGE, Category.SCHOOL, Category.POLICE]
+    cat_cycle = [
+        Category.RESIDENTIAL,
+        Category.RESIDENTIAL,
+        Category.VILLAGE,
+        Category.SCHOOL,
+        Category.POLICE,
+    ]
     grassroots_specs = []
     for i in range(1000):
         is_committee = i < 950
@@ -175,14 +205,24 @@ def build_province(ctx: DemoContext) -> None:
         if g.level != Level.GRASSROOTS_COMMITTEE:
             continue
         cell_specs.append(
-            {"name": f"Chi bộ cơ quan – {g.name}", "level": Level.CELL, "category": Category.AGENCY,
-             "parent_id": g.pk, "founded_on": WARD_FOUNDED}
+            {
+                "name": f"Chi bộ cơ quan – {g.name}",
+                "level": Level.CELL,
+                "category": Category.AGENCY,
+                "parent_id": g.pk,
+                "founded_on": WARD_FOUNDED,
+            }
         )
         for k in range(1, 5):
             cat = cat_cycle[rng.randrange(len(cat_cycle))]
             cell_specs.append(
-                {"name": f"Chi bộ số {k} – {g.name}", "level": Level.CELL, "category": cat,
-                 "parent_id": g.pk, "founded_on": WARD_FOUNDED}
+                {
+                    "name": f"Chi bộ số {k} – {g.name}",
+                    "level": Level.CELL,
+                    "category": cat,
+                    "parent_id": g.pk,
+                    "founded_on": WARD_FOUNDED,
+                }
             )
     cells = _bulk_units(grassroots, cell_specs)
     ctx.data["province_cells"] = cells + [g for g in grassroots if g.level == Level.GRASSROOTS_CELL]

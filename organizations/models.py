@@ -91,7 +91,12 @@ class AdministrativeUnit(models.Model):
 
     @property
     def is_commune_level(self) -> bool:
-        return self.kind in (self.Kind.COMMUNE, self.Kind.WARD, self.Kind.TOWNSHIP, self.Kind.SPECIAL_ZONE)
+        return self.kind in (
+            self.Kind.COMMUNE,
+            self.Kind.WARD,
+            self.Kind.TOWNSHIP,
+            self.Kind.SPECIAL_ZONE,
+        )
 
 
 class UnitFields(models.Model):
@@ -99,7 +104,9 @@ class UnitFields(models.Model):
 
     name = models.CharField(_("tên"), max_length=255)
     level = models.CharField(_("cấp"), max_length=32, choices=Level.choices)
-    category = models.CharField(_("loại chi bộ"), max_length=16, choices=Category.choices, blank=True)
+    category = models.CharField(
+        _("loại chi bộ"), max_length=16, choices=Category.choices, blank=True
+    )
     path = models.CharField(max_length=255)
     administrative_unit = models.ForeignKey(
         AdministrativeUnit,
@@ -146,7 +153,9 @@ class Unit(UnitFields):
         ordering = ["path"]
         indexes = [
             models.Index(fields=["path"], name="unit_path_idx"),
-            models.Index(fields=["path"], name="unit_path_like_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="unit_path_like_idx", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["level", "category"], name="unit_level_cat_idx"),
         ]
 
@@ -217,7 +226,9 @@ class Role(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roles"
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="roles")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="roles"
+    )
     kind = models.CharField(_("vai trò"), max_length=16, choices=Kind.choices)
     valid_from = models.DateField(_("từ ngày"), default=date.today)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)

@@ -19,7 +19,9 @@ def _active_roles(user) -> list[Role]:
     if cached is None:
         today = date.today()
         cached = list(
-            Role.objects.filter(valid_on(today), user=user).select_related("unit").order_by("unit__path")
+            Role.objects.filter(valid_on(today), user=user)
+            .select_related("unit")
+            .order_by("unit__path")
         )
         user._chibo_roles = cached
     return cached
@@ -63,7 +65,9 @@ def unit_for_user_or_404(user, pk) -> Unit:
 def root_units_for(user) -> list[Unit]:
     """The tops of the user's reach: the units of their roles (or the roots)."""
     if sees_everything(user):
-        return list(Unit.objects.filter(parent__isnull=True, dissolved_on__isnull=True).order_by("name"))
+        return list(
+            Unit.objects.filter(parent__isnull=True, dissolved_on__isnull=True).order_by("name")
+        )
     roots: list[Unit] = []
     for role in _active_roles(user):
         if not any(role.unit.path.startswith(r.path) for r in roots):
@@ -100,7 +104,11 @@ def children_with_member_counts(unit: Unit, *, include_dissolved: bool = False) 
     whatever the size of the subtree."""
     from members.selectors import member_counts_by_child
 
-    children = list(unit.children.all() if include_dissolved else unit.children.filter(dissolved_on__isnull=True))
+    children = list(
+        unit.children.all()
+        if include_dissolved
+        else unit.children.filter(dissolved_on__isnull=True)
+    )
     counts = member_counts_by_child(unit)
     sub = dict(
         Unit.objects.filter(parent__in=children, dissolved_on__isnull=True)

@@ -22,7 +22,12 @@ from organizations.models import (
 
 # Which level may sit under which (Điều lệ Đảng, Điều 11 and 21).
 ALLOWED_CHILD_LEVELS: dict[str, tuple[str, ...]] = {
-    Level.PROVINCIAL: (Level.DISTRICT, Level.BLOC, Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL),
+    Level.PROVINCIAL: (
+        Level.DISTRICT,
+        Level.BLOC,
+        Level.GRASSROOTS_COMMITTEE,
+        Level.GRASSROOTS_CELL,
+    ),
     Level.DISTRICT: (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL, Level.BLOC),
     Level.BLOC: (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL, Level.BLOC),
     Level.GRASSROOTS_COMMITTEE: (Level.CELL, Level.GRASSROOTS_COMMITTEE),
@@ -38,9 +43,7 @@ def validate_placement_in_tree(*, level: str, parent: Unit | None) -> None:
             raise ServiceError(_("Chi bộ và tổ đảng phải trực thuộc một đảng bộ."))
         return
     if not parent.is_active:
-        raise ServiceError(
-            _("Đơn vị cấp trên “%(name)s” đã giải thể.") % {"name": parent.name}
-        )
+        raise ServiceError(_("Đơn vị cấp trên “%(name)s” đã giải thể.") % {"name": parent.name})
     if level not in ALLOWED_CHILD_LEVELS.get(parent.level, ()):
         raise ServiceError(
             _("Một “%(child)s” không thể trực thuộc “%(parent)s” (%(parent_level)s).")

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from chibo.panels import unit_panels
 from members.selectors import member_count
 from organizations.models import Unit
 from organizations.selectors import (
@@ -27,5 +28,6 @@ def unit_detail(request, pk: int):
         "children": children_with_member_counts(unit),
         "member_count": member_count(unit),
         "can_edit": can_edit(request.user, unit),
+        "panels": unit_panels(request, unit),
     }
     return render(request, "organizations/unit_detail.html", context)

@@ -38,7 +38,12 @@ def tree(db):
         m2a=[make_member(cell2a) for _ in range(4)],
     )
     return SimpleNamespace(
-        province=province, ward1=ward1, ward2=ward2, cell1a=cell1a, cell1b=cell1b, cell2a=cell2a,
+        province=province,
+        ward1=ward1,
+        ward2=ward2,
+        cell1a=cell1a,
+        cell1b=cell1b,
+        cell2a=cell2a,
         members=members,
     )
 

@@ -33,7 +33,9 @@ def test_home_shows_the_users_ward_with_member_counts(client, ward1_staff, tree)
         ("outsider", "ward1", 404),
     ],
 )
-def test_unit_page_is_reachable_only_inside_the_users_scope(client, request, tree, persona, unit, status):
+def test_unit_page_is_reachable_only_inside_the_users_scope(
+    client, request, tree, persona, unit, status
+):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(reverse("organizations:unit_detail", args=[getattr(tree, unit).pk]))
     assert response.status_code == status

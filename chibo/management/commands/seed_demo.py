@@ -46,4 +46,8 @@ class Command(BaseCommand):
             if scale == "province" and hasattr(module, "build_province"):
                 module.build_province(ctx)
             self.stdout.write(f"  {config.name}: {time.monotonic() - step:.1f} s")
-        self.stdout.write(self.style.SUCCESS(f"Xong dữ liệu mẫu ({scale}) trong {time.monotonic() - started:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Xong dữ liệu mẫu ({scale}) trong {time.monotonic() - started:.1f} s."
+            )
+        )
