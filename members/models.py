@@ -183,3 +183,39 @@ class StatusPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.get_status_display()} ({self.valid_from:%d/%m/%Y})"
+
+
+class Exemption(models.Model):
+    """Miễn công tác và sinh hoạt đảng (for age or health) over a period.
+    Exempt members are not rated and their absence does not count against
+    a vote's quorum (Quy định thi hành Điều lệ)."""
+
+    class Reason(models.TextChoices):
+        AGE = "age", _("Tuổi cao")
+        HEALTH = "health", _("Sức khỏe yếu")
+        OTHER = "other", _("Lý do khác")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="exemptions")
+    reason = models.CharField(_("lý do"), max_length=16, choices=Reason.choices)
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("miễn sinh hoạt")
+        verbose_name_plural = _("miễn sinh hoạt")
+        ordering = ["member_id", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="exemption_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_reason_display()} ({self.valid_from:%d/%m/%Y})"
