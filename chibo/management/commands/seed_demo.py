@@ -31,21 +31,28 @@ class Command(BaseCommand):
             return
         ctx = DemoContext(scale=scale, out=self.stdout)
         started = time.monotonic()
+        modules = []
         for config in apps.get_app_configs():
             try:
-                module = importlib.import_module(f"{config.name}.demo")
+                modules.append((config.name, importlib.import_module(f"{config.name}.demo")))
             except ModuleNotFoundError as exc:
                 if exc.name != f"{config.name}.demo":
                     raise
-                continue
-            if not hasattr(module, "build"):
-                continue
-            step = time.monotonic()
-            with transaction.atomic():
-                module.build(ctx)
-            if scale == "province" and hasattr(module, "build_province"):
-                module.build_province(ctx)
-            self.stdout.write(f"  {config.name}: {time.monotonic() - step:.1f} s")
+        # Every app's build(), then every app's build_late() (for data that needs
+        # later apps' rows, e.g. committee seats need members); at province
+        # scale, then build_province() and build_province_late() likewise.
+        phases = ["build", "build_late"]
+        if scale == "province":
+            phases += ["build_province", "build_province_late"]
+        for phase in phases:
+            for name, module in modules:
+                step = getattr(module, phase, None)
+                if step is None:
+                    continue
+                t0 = time.monotonic()
+                with transaction.atomic():
+                    step(ctx)
+                self.stdout.write(f"  {name}.{phase}: {time.monotonic() - t0:.1f} s")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Xong dữ liệu mẫu ({scale}) trong {time.monotonic() - started:.1f} s."
