@@ -1,0 +1,496 @@
+"""Reading and writing the spreadsheets offices already keep (XLSX and CSV).
+
+Generic: it knows nothing about members or units. An importer describes its
+columns and gets rows back, keyed by its own names, with the row numbers the
+spreadsheet shows; every problem with the file as a whole is a
+`SpreadsheetError` whose message is for the user, in Vietnamese.
+
+    from chibo.spreadsheets import Column, SpreadsheetError, read_sheet
+
+    COLUMNS = [
+        Column("full_name", "Họ và tên", aliases=("Họ tên",), required=True),
+        Column("birth_date", "Ngày sinh", kind="date"),
+        ...
+    ]
+    try:
+        sheet = read_sheet(data, filename="ds.xlsx", columns=COLUMNS)
+    except SpreadsheetError as exc:
+        show(exc.message)
+    sheet.headers        # {"full_name": "Họ tên", ...}: the header as written in the file
+    for row in sheet.rows:   # an iterator: a 100,000-row file is never held whole
+        row.number       # 7: the row number as Excel / LibreOffice show it
+        row.values       # {"full_name": "Nguyễn Văn An", "birth_date": <raw cell>, ...}
+        parse_date(row.values["birth_date"])   # date | None, or raises CellError
+
+Reading rules:
+- XLSX through openpyxl (read-only, values not formulas); CSV in UTF-8 with or
+  without BOM, `;` or `,` delimiter sniffed from the header area. The kind is
+  decided from the content, not the file name; an old .xls or a
+  password-protected workbook is recognised and refused with its own message.
+- A file larger than `max_bytes` (default settings.CHIBO_MAX_UPLOAD_BYTES) is
+  refused before anything is read.
+- A title block above the header row is skipped: the header row is the one,
+  among the first `HEADER_SCAN_ROWS`, matching the most known headers.
+- Headers match ignoring case, spacing, punctuation and diacritics
+  ("Họ và tên", "HO VA TEN", "họ & tên" all give "hovaten"); each `Column`
+  lists its variants.
+- Text cells are trimmed, spaces collapsed, and normalised to Unicode NFC
+  (chibo.text.normalize); empty cells are None; rows with every known cell
+  empty are skipped.
+
+Writing: `build_xlsx(headers, rows)` returns the bytes of a one-sheet
+workbook (templates, rejected rows with their "Lỗi" column, exports).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from chibo.text import fold, normalize
+
+HEADER_SCAN_ROWS = 20
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class SpreadsheetError(Exception):
+    """The file as a whole cannot be read; `message` is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class CellError(ValueError):
+    """One cell cannot be understood; `message` is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def header_key(text: Any) -> str:
+    """What two headers must share to be the same column: lower case, no
+    diacritics, letters and digits only ("Số CCCD" and "SO-CCCD" -> "socccd")."""
+    return _NOT_ALNUM.sub("", fold(str(text) if text is not None else ""))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column an importer understands.
+
+    `label` is the header the template writes; `aliases` are the other
+    headers offices use for it. `required` columns must be present in the
+    header row (their cells may still be checked row by row by the importer).
+    `kind` is a hint for writers and callers ("text", "date", "digits");
+    reading keeps raw values so the importer decides what an empty or odd
+    cell means.
+    """
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    kind: str = "text"
+
+    @property
+    def keys(self) -> set[str]:
+        return {header_key(self.label), *(header_key(a) for a in self.aliases)}
+
+
+@dataclass
+class Row:
+    number: int  # as the spreadsheet shows it (1-based, counting the title block)
+    values: dict[str, Any]
+
+
+@dataclass
+class Sheet:
+    kind: str  # "xlsx" or "csv"
+    header_row: int
+    headers: dict[str, str]  # column key -> header as written in the file
+    unknown_headers: list[str]
+    rows: Iterator[Row] = field(repr=False)
+
+    def header_for(self, key: str, columns: Iterable[Column] = ()) -> str:
+        """The header as written in the file, else the column's template label."""
+        if key in self.headers:
+            return self.headers[key]
+        for c in columns:
+            if c.key == key:
+                return c.label
+        return key
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def read_sheet(
+    source: bytes | IO[bytes],
+    *,
+    columns: list[Column],
+    filename: str = "",
+    max_bytes: int | None = None,
+) -> Sheet:
+    """Open `source` (bytes or a binary file) and find its header row.
+
+    Raises SpreadsheetError for a file that is too big, empty, not a
+    spreadsheet, password-protected, broken, or without a recognisable
+    header row. The returned `rows` iterator may still raise
+    SpreadsheetError if the file turns out to be broken further down.
+    """
+    limit = settings.CHIBO_MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    data = _read_limited(source, limit)
+    kind = detect_kind(data)
+    raw_rows = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    return _locate_header(kind, raw_rows, columns)
+
+
+def _read_limited(source: bytes | IO[bytes], limit: int) -> bytes:
+    size = getattr(source, "size", None)
+    if isinstance(source, bytes | bytearray):
+        size = len(source)
+    if size is not None and size > limit:
+        raise SpreadsheetError(too_big_message(limit))
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+    else:
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(limit + 1)
+        if len(data) > limit:
+            raise SpreadsheetError(too_big_message(limit))
+    if not data.strip():
+        raise SpreadsheetError(_("Tệp trống, không có dữ liệu."))
+    return data
+
+
+def too_big_message(limit: int) -> str:
+    return _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:g}"}
+
+
+def detect_kind(data: bytes) -> str:
+    """ "xlsx" or "csv", from the bytes; SpreadsheetError for anything else."""
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_MARK in data:
+            raise SpreadsheetError(
+                _("Tệp Excel đang được đặt mật khẩu. Hãy mở tệp, bỏ mật khẩu, lưu lại rồi tải lên.")
+            )
+        raise SpreadsheetError(
+            _("Đây là tệp Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dạng .xlsx rồi tải lên.")
+        )
+    if data.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if b"\x00" in data[:4096]:
+        raise SpreadsheetError(_not_a_spreadsheet())
+    return "csv"
+
+
+def _not_a_spreadsheet() -> str:
+    return _("Tệp không phải là bảng tính Excel (.xlsx) hoặc CSV.")
+
+
+def _broken_xlsx() -> str:
+    return _("Tệp Excel bị hỏng hoặc không đầy đủ, không đọc được. Hãy mở và lưu lại tệp.")
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+            raise SpreadsheetError(_not_a_spreadsheet())
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # openpyxl and zipfile raise many kinds on a broken file
+        raise SpreadsheetError(_broken_xlsx()) from exc
+
+    def rows() -> Iterator[tuple]:
+        try:
+            yield from sheet.iter_rows(values_only=True)
+        except Exception as exc:
+            raise SpreadsheetError(_broken_xlsx()) from exc
+        finally:
+            workbook.close()
+
+    return rows()
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError(
+            _(
+                "Tệp CSV không ở mã UTF-8 (có thể là mã TCVN3, VNI hoặc Windows-1258). "
+                "Hãy lưu lại dạng “CSV UTF-8” hoặc dùng tệp Excel (.xlsx)."
+            )
+        ) from exc
+    head = text[:8192]
+    delimiter = ";" if head.count(";") > head.count(",") else ","
+    if "\t" in head and head.count("\t") > head.count(delimiter):
+        delimiter = "\t"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def rows() -> Iterator[tuple]:
+        try:
+            for r in reader:
+                yield tuple(r)
+        except csv.Error as exc:
+            raise SpreadsheetError(
+                _("Tệp CSV sai định dạng ở dòng %(row)s.") % {"row": reader.line_num}
+            ) from exc
+
+    return rows()
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = normalize(value)
+        return value or None
+    return value
+
+
+def _locate_header(kind: str, raw_rows: Iterator[tuple], columns: list[Column]) -> Sheet:
+    by_key: dict[str, Column] = {}
+    for c in columns:
+        for k in c.keys:
+            by_key.setdefault(k, c)
+    scanned: list[tuple] = []
+    best: tuple[int, int] | None = None  # (matches, index)
+    for index, raw in enumerate(raw_rows):
+        scanned.append(raw)
+        matches = len({by_key[k].key for k in map(header_key, raw) if k in by_key})
+        if matches >= 2 and (best is None or matches > best[0]):
+            best = (matches, index)
+        if index + 1 >= HEADER_SCAN_ROWS:
+            break
+    if best is None:
+        if not any(any(_clean(v) is not None for v in r) for r in scanned):
+            raise SpreadsheetError(_("Tệp trống, không có dữ liệu."))
+        expected = ", ".join(f"“{c.label}”" for c in columns if c.required) or ", ".join(
+            f"“{c.label}”" for c in columns[:4]
+        )
+        raise SpreadsheetError(
+            _(
+                "Không tìm thấy dòng tiêu đề trong %(n)s dòng đầu của tệp. "
+                "Dòng tiêu đề cần có các cột như %(expected)s."
+            )
+            % {"n": HEADER_SCAN_ROWS, "expected": expected}
+        )
+    header_index = best[1]
+    header = scanned[header_index]
+    positions: dict[str, int] = {}
+    written: dict[str, str] = {}
+    unknown: list[str] = []
+    for pos, cell in enumerate(header):
+        text = normalize(str(cell)) if cell is not None else ""
+        column = by_key.get(header_key(text))
+        if column is None:
+            if text:
+                unknown.append(text)
+            continue
+        if column.key in positions:
+            raise SpreadsheetError(
+                _("Cột “%(header)s” xuất hiện hai lần trong dòng tiêu đề.") % {"header": text}
+            )
+        positions[column.key] = pos
+        written[column.key] = text
+    missing = [c.label for c in columns if c.required and c.key not in positions]
+    if missing:
+        raise SpreadsheetError(
+            _("Thiếu cột bắt buộc: %(columns)s (dòng tiêu đề là dòng %(row)s).")
+            % {"columns": ", ".join(f"“{m}”" for m in missing), "row": header_index + 1}
+        )
+
+    def rows() -> Iterator[Row]:
+        number = header_index + 1
+        for raw in _chain(scanned[header_index + 1 :], raw_rows):
+            number += 1
+            values = {
+                key: _clean(raw[pos]) if pos < len(raw) else None for key, pos in positions.items()
+            }
+            if all(v is None for v in values.values()):
+                continue
+            yield Row(number=number, values=values)
+
+    return Sheet(
+        kind=kind,
+        header_row=header_index + 1,
+        headers=written,
+        unknown_headers=unknown,
+        rows=rows(),
+    )
+
+
+def _chain(first: list[tuple], rest: Iterator[tuple]) -> Iterator[tuple]:
+    yield from first
+    yield from rest
+
+
+def estimate_rows(source: bytes) -> int:
+    """A cheap guess of the number of rows, to choose between answering now and
+    working in the background. Never raises."""
+    try:
+        if source.startswith(_ZIP_MAGIC):
+            with zipfile.ZipFile(io.BytesIO(source)) as zf:
+                sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+                if not sheets:
+                    return 0
+                with zf.open(sorted(sheets)[0]) as fh:
+                    head = fh.read(4096).decode("utf-8", "replace")
+                m = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+                if m:
+                    return int(m.group(1))
+                # no dimension (write-only workbooks): count the rows
+                count = 0
+                with zf.open(sorted(sheets)[0]) as fh:
+                    while chunk := fh.read(1 << 20):
+                        count += chunk.count(b"<row ") + chunk.count(b"<row>")
+                return count
+        return source.count(b"\n")
+    except Exception:
+        return len(source) // 100
+
+
+# --- cells ---------------------------------------------------------------------
+
+
+def format_date(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def parse_date(value: Any) -> date | None:
+    """A real spreadsheet date, an Excel serial number, or dd/mm/yyyy text
+    (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, and yyyy-mm-dd). None if empty;
+    CellError with a Vietnamese message otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 100000:
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        raise CellError(_("“%(value)s” không phải là ngày (dd/mm/yyyy).") % {"value": value})
+    text = str(value).strip()
+    m = _DATE_TEXT.match(text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        m = _ISO_DATE.match(text)
+        if not m:
+            raise CellError(_("“%(value)s” không phải là ngày (dd/mm/yyyy).") % {"value": text})
+        year, month, day = (int(g) for g in m.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise CellError(
+            _("Ngày %(value)s không có thật.") % {"value": f"{day:02d}/{month:02d}/{year}"}
+        ) from exc
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without a trailing ".0", dates as dd/mm/yyyy."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return format_date(value.date())
+    if isinstance(value, date):
+        return format_date(value)
+    return normalize(str(value))
+
+
+def cell_digits(value: Any, *, width: int | None = None) -> str:
+    """Digits typed as a number lose their leading zeros in Excel; put them back
+    up to `width` for numeric cells (a CCCD always has 12 digits)."""
+    text = cell_text(value)
+    if width and isinstance(value, int | float) and not isinstance(value, bool):
+        text = text.zfill(width)
+    compact = text.replace(" ", "").replace(".", "")
+    return compact if compact.isdigit() else text
+
+
+# --- writing -------------------------------------------------------------------
+
+
+def build_xlsx(
+    headers: list[str],
+    rows: Iterable[Iterable[Any]],
+    *,
+    title: str = "",
+    sheet_name: str = "Danh sách",
+    date_columns: Iterable[int] = (),
+    text_columns: Iterable[int] = (),
+) -> bytes:
+    """A one-sheet workbook: an optional title line, the header row (bold,
+    frozen), then the rows. Columns listed in `date_columns` (0-based) are
+    formatted dd/mm/yyyy; those in `text_columns` as text so that Excel keeps
+    leading zeros of card numbers and CCCD."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name[:31])
+    dates = set(date_columns)
+    texts = set(text_columns)
+    from openpyxl.cell import WriteOnlyCell
+
+    def cell(value, bold=False, fmt=None):
+        c = WriteOnlyCell(sheet, value=value)
+        if bold:
+            c.font = Font(bold=True)
+        if fmt:
+            c.number_format = fmt
+        return c
+
+    for i, h in enumerate(headers):
+        sheet.column_dimensions[_col_letter(i)].width = max(12, min(40, len(h) + 4))
+    if title:
+        sheet.append([cell(title, bold=True)])
+    sheet.freeze_panes = "A3" if title else "A2"
+    sheet.append([cell(h, bold=True) for h in headers])
+    for row in rows:
+        out = []
+        for i, value in enumerate(row):
+            if i in dates and isinstance(value, date):
+                out.append(cell(value, fmt="dd/mm/yyyy"))
+            elif i in texts and value not in (None, ""):
+                out.append(cell(str(value), fmt="@"))
+            else:
+                out.append(value)
+        sheet.append(out)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _col_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
