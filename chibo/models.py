@@ -51,3 +51,75 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action}"
+
+
+class ImportBatch(models.Model):
+    """One spreadsheet import: who sent which file, what the preview found,
+    and what applying it changed. Kept for good, like the audit trail.
+
+    The file itself is kept (`content`) between the preview and the
+    confirmation, and afterwards so that what was imported can be shown again.
+    `result` holds the outcome of every row:
+    {"rows": [{"row": 7, "outcome": "new" | "updated" | "unchanged" | "error",
+               "name": ..., "changes": {field: [old, new]}, "errors": [...]}],
+     "columns": {...}} and `errors` the flat list
+    [{"row": R, "column": "…", "message": "…"}], R as the spreadsheet shows it.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", _("Danh sách đảng viên")
+        UNITS = "units", _("Cây tổ chức")
+
+    class Status(models.TextChoices):
+        ANALYSING = "analysing", _("Đang kiểm tra")
+        PREVIEWED = "previewed", _("Đã kiểm tra, chờ xác nhận")
+        RUNNING = "running", _("Đang nhập")
+        DONE = "done", _("Đã nhập xong")
+        FAILED = "failed", _("Không nhập được")
+
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("thời điểm nhập xong"), null=True, blank=True)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    content = models.BinaryField(editable=False)
+    options = models.JSONField(_("tùy chọn"), default=dict, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices)
+    total_rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    processed_rows = models.PositiveIntegerField(_("số dòng đã xử lý"), default=0)
+    new_count = models.PositiveIntegerField(_("thêm mới"), default=0)
+    updated_count = models.PositiveIntegerField(_("cập nhật"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("không đổi"), default=0)
+    error_count = models.PositiveIntegerField(_("dòng lỗi"), default=0)
+    message = models.TextField(_("thông báo"), blank=True)
+    result = models.JSONField(_("kết quả từng dòng"), default=dict, blank=True)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    # the unit whose scope the importer acted in (scopes the list of imports)
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("các lần nhập dữ liệu")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.ANALYSING, self.Status.RUNNING)
