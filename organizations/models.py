@@ -183,6 +183,9 @@ class UnitVersion(UnitFields):
     valid_from = models.DateField(_("hiệu lực từ"))
     valid_to = models.DateField(_("hiệu lực đến (không kể)"), null=True, blank=True)
     change = models.CharField(_("thay đổi"), max_length=32, blank=True)
+    restructure = models.ForeignKey(
+        "Restructure", null=True, blank=True, on_delete=models.PROTECT, related_name="versions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,3 +242,191 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_kind_display()} – {self.unit}"
+
+
+# --- Terms, committees and seats (nhiệm kỳ, cấp ủy) ---------------------------
+
+
+class TermLength(models.Model):
+    """How long a term of a level's committee runs, in months (a setting per
+    level). Without a row the default in organizations/rules.py applies."""
+
+    level = models.CharField(_("cấp"), max_length=32, choices=Level.choices, unique=True)
+    months = models.PositiveSmallIntegerField(_("số tháng"))
+
+    class Meta:
+        verbose_name = _("độ dài nhiệm kỳ")
+        verbose_name_plural = _("độ dài nhiệm kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.months}"
+
+
+class Term(models.Model):
+    """A term (nhiệm kỳ) of a unit, opened by its congress (đại hội) on
+    `valid_from`; due to end on `due_on`; closed (`valid_to`) by the next
+    congress."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="terms")
+    name = models.CharField(_("nhiệm kỳ"), max_length=64)
+    valid_from = models.DateField(_("ngày đại hội"))
+    due_on = models.DateField(_("hết nhiệm kỳ dự kiến"))
+    valid_to = models.DateField(_("kết thúc (không kể)"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhiệm kỳ")
+        verbose_name_plural = _("nhiệm kỳ")
+        ordering = ["unit_id", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="term_valid_range",
+            ),
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(valid_to__isnull=True), name="term_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.name}"
+
+
+class Body(models.TextChoices):
+    """The body a seat belongs to. A cell under 9 official members elects its
+    secretary and deputy directly, without a cell committee (Điều lệ, Điều 24)."""
+
+    EXECUTIVE = "executive", _("Ban Chấp hành")
+    STANDING = "standing", _("Ban Thường vụ")
+    CELL_COMMITTEE = "cell_committee", _("Chi ủy")
+    DIRECT = "direct", _("Chi bộ bầu trực tiếp")
+
+
+class Position(models.TextChoices):
+    SECRETARY = "secretary", _("Bí thư")
+    STANDING_DEPUTY = "standing_deputy", _("Phó Bí thư Thường trực")
+    DEPUTY_SECRETARY = "deputy_secretary", _("Phó Bí thư")
+    COMMITTEE_MEMBER = "committee_member", _("Ủy viên")
+    GROUP_LEADER = "group_leader", _("Tổ trưởng tổ đảng")
+
+
+class Seat(models.Model):
+    """A member holding a position in a body of a unit's term, over a period."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="seats")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="seats")
+    body = models.CharField(_("cơ quan"), max_length=16, choices=Body.choices)
+    position = models.CharField(_("chức vụ"), max_length=20, choices=Position.choices)
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("đảng viên"),
+        on_delete=models.PROTECT,
+        related_name="seats",
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chức vụ cấp ủy")
+        verbose_name_plural = _("chức vụ cấp ủy")
+        ordering = ["unit_id", "valid_from"]
+        indexes = [models.Index(fields=["unit", "valid_from"], name="seat_unit_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="seat_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_position_display()} {self.unit}: {self.member}"
+
+
+class CommunityPost(models.Model):
+    """A community post of a residential area (trưởng thôn / tổ trưởng tổ dân
+    phố, trưởng ban công tác Mặt trận), held by a party member or not."""
+
+    class Kind(models.TextChoices):
+        VILLAGE_HEAD = "village_head", _("Trưởng thôn / tổ trưởng tổ dân phố")
+        FRONT_HEAD = "front_head", _("Trưởng ban công tác Mặt trận")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="community_posts")
+    kind = models.CharField(_("chức danh"), max_length=16, choices=Kind.choices)
+    person_name = models.CharField(_("họ và tên"), max_length=150)
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("là đảng viên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="community_posts",
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chức danh ở khu dân cư")
+        verbose_name_plural = _("chức danh ở khu dân cư")
+        ordering = ["unit_id", "kind", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="post_valid_range",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "kind"], condition=Q(valid_to__isnull=True), name="post_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit}: {self.person_name}"
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.member_id is not None
+
+
+class Restructure(models.Model):
+    """One recorded change of the structure, with the decision behind it."""
+
+    class Kind(models.TextChoices):
+        FOUND = "found", _("Thành lập")
+        RENAME = "rename", _("Đổi tên")
+        MOVE = "move", _("Chuyển trực thuộc")
+        UPGRADE = "upgrade", _("Nâng cấp")
+        MERGE = "merge", _("Hợp nhất / sáp nhập")
+        SPLIT = "split", _("Chia tách")
+        DISSOLVE = "dissolve", _("Giải thể")
+
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    decision_number = models.CharField(_("số quyết định"), max_length=64)
+    decision_date = models.DateField(_("ngày quyết định"))
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    summary = models.CharField(_("nội dung"), max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    units = models.ManyToManyField(Unit, related_name="restructures", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sắp xếp tổ chức")
+        verbose_name_plural = _("sắp xếp tổ chức")
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.decision_number}"

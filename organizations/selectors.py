@@ -5,13 +5,14 @@ every list, detail, export, report and PDF starts from it (or from
 `unit_for_user_or_404`). A unit outside the user's reach answers 404.
 """
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from organizations.models import PATH_STEP, Role, Unit, valid_on
+from organizations.models import PATH_STEP, Role, Unit, UnitVersion, valid_on
 
 
 def _active_roles(user) -> list[Role]:
@@ -128,3 +129,206 @@ def subtree_prefix(unit: Unit, depth_below: int = 1):
     """Substr expression giving, for a path in `unit`'s subtree, the path of the
     ancestor `depth_below` levels under `unit`."""
     return Substr("unit__path", 1, len(unit.path) + PATH_STEP * depth_below)
+
+
+# --- The structure as of any date ----------------------------------------------
+
+
+@dataclass
+class TreeNode:
+    """A unit as it was on a given day: its version then, its depth under the
+    root of the tree, and its members then (own and in its whole subtree)."""
+
+    version: UnitVersion
+    depth: int
+    own_members: int = 0
+    members: int = 0
+    secretary: str = ""
+    children: list = field(default_factory=list)
+
+    @property
+    def unit_id(self) -> int:
+        return self.version.unit_id
+
+    @property
+    def name(self) -> str:
+        return self.version.name
+
+
+def unit_version_on(unit: Unit, day: date) -> UnitVersion | None:
+    """What `unit` was on `day` (None if it did not exist then)."""
+
+    return UnitVersion.objects.filter(valid_on(day), unit=unit).first()
+
+
+def versions_on(day: date, *, root: Unit | None = None, user=None):
+    """The UnitVersion rows in force on `day`: the whole tree, or `root`'s
+    subtree as it was then; only units the user may see when `user` is given."""
+
+    qs = UnitVersion.objects.filter(valid_on(day))
+    if root is not None:
+        root_version = unit_version_on(root, day)
+        if root_version is None:
+            return UnitVersion.objects.none()
+        qs = qs.filter(path__startswith=root_version.path)
+    if user is not None:
+        qs = qs.filter(unit__in=units_for(user))
+    return qs
+
+
+def member_counts_on(unit_ids, day: date) -> dict[int, int]:
+    """{unit id: members (probationary + official) placed permanently in it on
+    `day`}, from the placement and status histories, in one query. `unit_ids`
+    may be a list or a subquery."""
+    from django.db.models import Exists, OuterRef
+
+    from members.choices import MEMBER_STATUSES, PlacementKind
+    from members.models import Placement, StatusPeriod
+
+    member_then = StatusPeriod.objects.filter(
+        valid_on(day), member_id=OuterRef("member_id"), status__in=MEMBER_STATUSES
+    )
+    return dict(
+        Placement.objects.filter(valid_on(day), kind=PlacementKind.PERMANENT, unit_id__in=unit_ids)
+        .filter(Exists(member_then))
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def tree_on(day: date, *, root: Unit | None = None, user=None) -> list[TreeNode]:
+    """The tree as it was on `day`, depth first, siblings in Vietnamese name
+    order, each node with its member counts and secretary then. Three queries
+    whatever the size (the as-of page and the reports use it)."""
+    from chibo.text import sort_key
+    from organizations.models import Position, Seat
+
+    versions = list(versions_on(day, root=root, user=user))
+    if not versions:
+        return []
+    ids_q = versions_on(day, root=root, user=user).values("unit_id")
+    own = member_counts_on(ids_q, day)
+    secretaries = dict(
+        Seat.objects.filter(
+            valid_on(day),
+            unit_id__in=ids_q,
+            position__in=[Position.SECRETARY, Position.GROUP_LEADER],
+        ).values_list("unit_id", "member__full_name")
+    )
+    nodes = {
+        v.unit_id: TreeNode(
+            version=v,
+            depth=0,
+            own_members=own.get(v.unit_id, 0),
+            secretary=secretaries.get(v.unit_id, ""),
+        )
+        for v in versions
+    }
+    tops = []
+    for node in nodes.values():
+        parent = nodes.get(node.version.parent_id)
+        (parent.children if parent else tops).append(node)
+
+    def order(n: TreeNode):
+        return (n.version.level in ("cell", "party_group"), sort_key(n.version.name))
+
+    out: list[TreeNode] = []
+
+    def walk(node: TreeNode, depth: int) -> int:
+        node.depth = depth
+        out.append(node)
+        total = node.own_members
+        for child in sorted(node.children, key=order):
+            total += walk(child, depth + 1)
+        node.members = total
+        return total
+
+    for top in sorted(tops, key=order):
+        walk(top, 0)
+    return out
+
+
+def committee_on(unit: Unit, day: date):
+    """The seats of `unit`'s committee held on `day`, secretary first."""
+    from organizations.models import Position, Seat
+
+    rank = {p: i for i, p in enumerate(Position.values)}
+    seats = list(Seat.objects.filter(valid_on(day), unit=unit).select_related("member", "term"))
+    seats.sort(key=lambda s: (rank.get(s.position, 99), s.member.sort_key))
+    return seats
+
+
+def current_term(unit: Unit):
+    from organizations.models import Term
+
+    return Term.objects.filter(unit=unit, valid_to__isnull=True).first()
+
+
+def community_posts_on(units, day: date):
+    """{(unit id, kind): CommunityPost} of the posts held on `day` in `units`."""
+    from organizations.models import CommunityPost
+
+    return {
+        (p.unit_id, p.kind): p
+        for p in CommunityPost.objects.filter(valid_on(day), unit__in=units).select_related(
+            "member"
+        )
+    }
+
+
+def community_post_figures(units, day: date) -> dict[str, int]:
+    """The seed 004 figures for residential and village cells among `units` on
+    `day`: how many village heads and front-work heads are party members, and
+    how many secretaries / deputies also hold those posts (kiêm nhiệm)."""
+    from organizations.models import Category, CommunityPost, Position, Seat
+
+    cells = [
+        u
+        for u in units
+        if u.level in ("cell", "grassroots_cell")
+        and u.category in (Category.RESIDENTIAL, Category.VILLAGE)
+    ]
+    posts = community_posts_on(cells, day)
+    seats = Seat.objects.filter(
+        valid_on(day),
+        unit__in=cells,
+        position__in=[Position.SECRETARY, Position.DEPUTY_SECRETARY, Position.STANDING_DEPUTY],
+    ).values_list("unit_id", "position", "member_id")
+    secretary = {u: m for u, p, m in seats if p == Position.SECRETARY}
+    deputies: dict[int, set] = {}
+    for u, p, m in seats:
+        if p != Position.SECRETARY:
+            deputies.setdefault(u, set()).add(m)
+
+    def holder(unit_id, kind):
+        post = posts.get((unit_id, kind))
+        return post.member_id if post else None
+
+    vh, fh = CommunityPost.Kind.VILLAGE_HEAD, CommunityPost.Kind.FRONT_HEAD
+    ids = [c.pk for c in cells]
+    return {
+        "areas": len(ids),
+        "village_heads": sum(1 for i in ids if (i, vh) in posts),
+        "village_heads_members": sum(1 for i in ids if holder(i, vh)),
+        "front_heads": sum(1 for i in ids if (i, fh) in posts),
+        "front_heads_members": sum(1 for i in ids if holder(i, fh)),
+        "secretary_village_head": sum(
+            1 for i in ids if holder(i, vh) and holder(i, vh) == secretary.get(i)
+        ),
+        "deputy_village_head": sum(1 for i in ids if holder(i, vh) in deputies.get(i, set())),
+        "secretary_front_head": sum(
+            1 for i in ids if holder(i, fh) and holder(i, fh) == secretary.get(i)
+        ),
+        "deputy_front_head": sum(1 for i in ids if holder(i, fh) in deputies.get(i, set())),
+    }
+
+
+def warnings_for_user(user, *, root: Unit | None = None, today: date | None = None):
+    """Every rule warning of the active units the user may see (under `root`)."""
+    from organizations.rules import warnings_for
+
+    qs = units_for(user).filter(dissolved_on__isnull=True)
+    if root is not None:
+        qs = qs.filter(path__startswith=root.path)
+    return warnings_for(list(qs.order_by("path")), today)
