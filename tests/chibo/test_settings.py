@@ -15,7 +15,7 @@ def _manage(*args, env_extra):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY")
+        if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(env_extra)
     return subprocess.run(
