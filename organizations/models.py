@@ -249,7 +249,7 @@ class Role(models.Model):
 
 class TermLength(models.Model):
     """How long a term of a level's committee runs, in months (a setting per
-    level). Without a row the default in organizations/rules.py applies."""
+    level). Without a row settings.CHIBO_TERM_MONTHS applies."""
 
     level = models.CharField(_("cấp"), max_length=32, choices=Level.choices, unique=True)
     months = models.PositiveSmallIntegerField(_("số tháng"))

@@ -5,6 +5,7 @@ page and the list of warnings both read `warnings_for`."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -20,18 +21,6 @@ from organizations.models import (
     valid_on,
 )
 
-# A cell's congress is held twice in 5 years (Điều lệ, Điều 24); committees of
-# đảng bộ sit for 5 years. Overridden per level by TermLength rows.
-DEFAULT_TERM_MONTHS: dict[str, int] = {
-    Level.CELL: 30,
-    Level.GRASSROOTS_CELL: 30,
-    Level.PARTY_GROUP: 30,
-    Level.GRASSROOTS_COMMITTEE: 60,
-    Level.BLOC: 60,
-    Level.DISTRICT: 60,
-    Level.PROVINCIAL: 60,
-}
-
 MIN_OFFICIAL_IN_CELL = 3  # Điều lệ, Điều 21: a cell has at least 3 official members
 CELL_COMMITTEE_FROM = 9  # Điều lệ, Điều 24: 9 or more official members elect a cell committee
 GRASSROOTS_COMMITTEE_FROM = 30  # Điều lệ, Điều 21: 30 or more members make a đảng bộ cơ sở
@@ -39,8 +28,12 @@ TERM_WARNING_MONTHS = 3  # warn this long before a term is due
 
 
 def term_months(level: str) -> int:
+    """A level's term in months: the TermLength row an administrator set, else
+    settings.CHIBO_TERM_MONTHS (a cell's congress is twice in 5 years: 30)."""
     row = TermLength.objects.filter(level=level).first()
-    return row.months if row else DEFAULT_TERM_MONTHS.get(level, 60)
+    if row is not None:
+        return row.months
+    return getattr(settings, "CHIBO_TERM_MONTHS", {}).get(level, 60)
 
 
 def add_months(day: date, months: int) -> date:

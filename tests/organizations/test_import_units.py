@@ -1,0 +1,89 @@
+"""Importing the unit tree from a spreadsheet: preview, errors, all or nothing."""
+
+import json
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from chibo.spreadsheets import build_xlsx
+from organizations.models import Category, Level, Unit
+from organizations.resources import import_units
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["Tên đơn vị", "Mã đơn vị", "Cấp", "Loại chi bộ", "Trực thuộc", "Ngày thành lập"]
+GOOD = [
+    ["Đảng bộ phường Mới", "P-MOI", "Đảng bộ cơ sở", "", "Đảng bộ tỉnh Thử", "01/07/2025"],
+    ["Chi bộ khu phố 1", "P-MOI-1", "Chi bộ trực thuộc", "Tổ dân phố", "P-MOI", "01/07/2025"],
+    ["Chi bộ cơ quan", "P-MOI-2", "Chi bộ", "Cơ quan", "Đảng bộ phường Mới", "01/07/2025"],
+]
+
+
+def xlsx(rows) -> bytes:
+    return build_xlsx(HEADERS, rows, title="DANH SÁCH TỔ CHỨC ĐẢNG")
+
+
+def test_a_good_file_founds_every_unit_under_its_parent(tree, ward1_staff):
+    result = import_units(xlsx(GOOD), actor=None)
+    assert result.ok and result.applied and result.count("new") == 3
+    ward = Unit.objects.get(code="P-MOI")
+    assert ward.parent == tree.province and ward.level == Level.GRASSROOTS_COMMITTEE
+    cells = {u.name: u for u in ward.children.all()}
+    assert cells["Chi bộ khu phố 1"].category == Category.RESIDENTIAL
+    assert cells["Chi bộ cơ quan"].category == Category.AGENCY
+    assert ward.founded_on == date(2025, 7, 1)
+
+
+def test_importing_the_same_file_twice_changes_nothing(tree):
+    import_units(xlsx(GOOD), actor=None)
+    again = import_units(xlsx(GOOD), actor=None)
+    assert again.ok and again.count("unchanged") == 3 and again.count("new") == 0
+    assert Unit.objects.filter(code__startswith="P-MOI").count() == 3
+
+
+def test_a_preview_changes_nothing(tree):
+    result = import_units(xlsx(GOOD), actor=None, dry_run=True)
+    assert result.ok and not result.applied and result.count("new") == 3
+    assert not Unit.objects.filter(code="P-MOI").exists()
+
+
+def test_one_bad_row_keeps_the_whole_file_out_and_says_which_row(tree):
+    bad = GOOD + [["Chi bộ lạ", "", "Chi bộ", "", "Đảng bộ không có", "01/07/2025"]]
+    bad += [["Chi bộ ngày sai", "", "Chi bộ", "", "P-MOI", "31/02/2025"]]
+    result = import_units(xlsx(bad), actor=None)
+    assert not result.ok and not result.applied
+    errors = {(e["row"], e["column"]) for e in result.errors}
+    assert errors == {(6, "Trực thuộc"), (7, "Ngày thành lập")}
+    assert "Không tìm thấy đơn vị cấp trên" in result.errors[0]["message"]
+    assert not Unit.objects.filter(code="P-MOI").exists()
+
+
+def test_a_cell_at_the_top_is_refused_by_the_tree_rules(db):
+    result = import_units(xlsx([["Chi bộ mồ côi", "", "Chi bộ", "", "", "01/07/2025"]]), actor=None)
+    assert not result.ok and "phải trực thuộc một đảng bộ" in result.errors[0]["message"]
+
+
+def test_staff_cannot_import_units_outside_their_reach(tree, ward1_staff):
+    row = [["Chi bộ ấp 9", "", "Chi bộ", "Ấp", "Đảng bộ xã Hai", "01/07/2025"]]
+    result = import_units(xlsx(row), actor=ward1_staff)
+    assert not result.ok and "Không tìm thấy đơn vị cấp trên" in result.errors[0]["message"]
+
+
+def test_the_command_prints_json_and_fails_on_errors(tree, tmp_path, capsys):
+    path = tmp_path / "units.xlsx"
+    path.write_bytes(xlsx(GOOD))
+    call_command("import_units", str(path), "--dry-run", "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] and out["new"] == 3 and not out["applied"]
+    assert not Unit.objects.filter(code="P-MOI").exists()
+    call_command("import_units", str(path))
+    assert Unit.objects.filter(code__startswith="P-MOI").count() == 3
+    path.write_bytes(xlsx([["X", "", "Cấp lạ", "", "", "01/07/2025"]]))
+    with pytest.raises(CommandError):
+        call_command("import_units", str(path))
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(db):
+    result = import_units(b"\x00\x01binary", actor=None)
+    assert not result.ok and result.file_error
