@@ -64,6 +64,9 @@ class Member(models.Model):
     workplace = models.CharField(_("nơi công tác"), max_length=255, blank=True)
 
     admitted_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    # The admission ceremony (lễ kết nạp): probation's twelve months run from it.
+    # Party age counts from `admitted_on` (the decision).
+    probation_from = models.DateField(_("ngày kết nạp (lễ)"), null=True, blank=True)
     official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
     card_number = models.CharField(
         _("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True
@@ -219,3 +222,174 @@ class Exemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.get_reason_display()} ({self.valid_from:%d/%m/%Y})"
+
+
+class Candidacy(models.Model):
+    """A candidate (quần chúng ưu tú) proposed by a cell, with the two official
+    members assigned to help them (Điều lệ, Điều 4), and how it ended."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Đang xem xét")
+        ADMITTED = "admitted", _("Đã kết nạp")
+        NOT_ADMITTED = "not_admitted", _("Không kết nạp")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="candidacies")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_on = models.DateField(_("ngày đề nghị"))
+    helper_1 = models.ForeignKey(
+        Member, verbose_name=_("người giúp đỡ thứ nhất"), on_delete=models.PROTECT, related_name="+"
+    )
+    helper_2 = models.ForeignKey(
+        Member, verbose_name=_("người giúp đỡ thứ hai"), on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(
+        _("kết quả"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quần chúng ưu tú")
+        verbose_name_plural = _("quần chúng ưu tú")
+        ordering = ["member_id", "proposed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.proposed_on:%d/%m/%Y})"
+
+
+class Discipline(models.Model):
+    """A disciplinary measure (kỷ luật). The annual review needs to know whether
+    the fault was self-reported and corrected (members/rules.py)."""
+
+    class Form(models.TextChoices):
+        REPRIMAND = "reprimand", _("Khiển trách")
+        WARNING = "warning", _("Cảnh cáo")
+        DISMISSAL = "dismissal", _("Cách chức")
+        EXPULSION = "expulsion", _("Khai trừ")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="disciplines")
+    form = models.CharField(_("hình thức"), max_length=16, choices=Form.choices)
+    decided_on = models.DateField(_("ngày quyết định"))
+    fault = models.TextField(_("vi phạm"))
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    self_reported = models.BooleanField(_("tự giác nhận khuyết điểm"), default=False)
+    corrected = models.BooleanField(_("đã khắc phục hậu quả"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kỷ luật")
+        verbose_name_plural = _("kỷ luật")
+        ordering = ["member_id", "decided_on"]
+        indexes = [models.Index(fields=["decided_on"], name="discipline_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_form_display()} ({self.decided_on:%d/%m/%Y})"
+
+    @property
+    def counts_against_rating(self) -> bool:
+        from members.rules import discipline_counts_against_rating
+
+        return discipline_counts_against_rating(
+            self_reported=self.self_reported, corrected=self.corrected
+        )
+
+
+class ResidenceContact(models.Model):
+    """A working member's link with the cell where they live (Quy định
+    213-QĐ/TW, 2020), over a period."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="residence_contacts")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("chi bộ nơi cư trú"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("địa chỉ cư trú"), max_length=255, blank=True)
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sinh hoạt nơi cư trú")
+        verbose_name_plural = _("sinh hoạt nơi cư trú")
+        ordering = ["member_id", "valid_from"]
+        indexes = [models.Index(fields=["unit", "valid_from"], name="residence_unit_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="residence_valid_range",
+            ),
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(valid_to__isnull=True), name="residence_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.unit}"
+
+
+class ResidenceComment(models.Model):
+    """The residence cell's yearly comment on a member (Quy định 213-QĐ/TW)."""
+
+    contact = models.ForeignKey(ResidenceContact, on_delete=models.PROTECT, related_name="comments")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    comment = models.TextField(_("nhận xét"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhận xét của chi bộ nơi cư trú")
+        verbose_name_plural = _("nhận xét của chi bộ nơi cư trú")
+        ordering = ["contact_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "year"], name="residence_comment_one_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} {self.year}"
+
+
+class Rating(models.TextChoices):
+    EXCELLENT = "excellent", _("Hoàn thành xuất sắc nhiệm vụ")
+    GOOD = "good", _("Hoàn thành tốt nhiệm vụ")
+    COMPLETED = "completed", _("Hoàn thành nhiệm vụ")
+    NOT_COMPLETED = "not_completed", _("Không hoàn thành nhiệm vụ")
+
+
+class CivilServantEvaluation(models.Model):
+    """A civil servant's monthly evaluation by their agency, passed to the
+    residence cell (seed 003)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="evaluations")
+    month = models.DateField(_("tháng"))  # the first day of the month
+    result = models.CharField(_("kết quả"), max_length=16, choices=Rating.choices)
+    agency = models.CharField(_("cơ quan đánh giá"), max_length=255, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh giá cán bộ, công chức hằng tháng")
+        verbose_name_plural = _("đánh giá cán bộ, công chức hằng tháng")
+        ordering = ["member_id", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "month"], name="evaluation_one_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.month:%m/%Y}"

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models.functions import Coalesce, Substr
+from django.http import Http404
 
-from members.choices import MEMBER_STATUSES, PlacementKind
+from members.choices import MEMBER_STATUSES, PlacementKind, Status
 from members.models import Exemption, Member, Placement, StatusPeriod
 from organizations.models import PATH_STEP, Unit, valid_on
-from organizations.selectors import scope_q
+from organizations.selectors import can_edit, scope_q
 
 
 def members_for(user) -> QuerySet[Member]:
@@ -112,3 +113,332 @@ def count_members_on(unit: Unit, day: date) -> int:
     return StatusPeriod.objects.filter(
         valid_on(day), member_id__in=member_ids, status__in=MEMBER_STATUSES
     ).count()
+
+
+def member_for_user_or_404(user, pk) -> Member:
+    """A member whose dossier the user may read: their cell is in the user's reach."""
+    try:
+        return members_for(user).select_related("unit").get(pk=pk)
+    except (Member.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy đảng viên.") from exc
+
+
+def may_edit_member(user, member: Member) -> bool:
+    """Office staff and administrators above the member's cell; not a cell
+    secretary (their routine data is meetings), not a reviewer."""
+    return member.unit is not None and can_edit(user, member.unit)
+
+
+# --- Due lists (members/rules.py) ------------------------------------------------
+
+
+def _live(user) -> QuerySet[Member]:
+    return members_for(user).filter(status__in=MEMBER_STATUSES)
+
+
+def probation_due(user, day: date) -> list[Member]:
+    """Probationary members whose twelve months end within 30 days of `day` or
+    have passed without a decision, the most overdue first; each with
+    `.probation_ends_on` and `.overdue`."""
+    from datetime import timedelta
+
+    from members.rules import PROBATION_WARNING_DAYS, add_months, probation_ends_on
+
+    cutoff = add_months(day + timedelta(days=PROBATION_WARNING_DAYS), -12)
+    rows = list(
+        members_for(user)
+        .filter(status=Status.PROBATIONARY)
+        .annotate(start=Coalesce("probation_from", "admitted_on"))
+        .filter(start__lte=cutoff)
+        .select_related("unit")
+        .order_by("start", "sort_key")
+    )
+    for m in rows:
+        m.probation_ends_on = probation_ends_on(m.start)
+        m.overdue = m.probation_ends_on <= day
+    return rows
+
+
+def badges_due(user, year: int) -> list[Member]:
+    """Members reaching 30, 40, 45, ... 90 years of party age during `year`,
+    each with `.badge_years`."""
+    from members.rules import BADGE_YEARS
+
+    years = [year - y for y in BADGE_YEARS]
+    rows = list(
+        _live(user)
+        .filter(admitted_on__year__in=years)
+        .select_related("unit")
+        .order_by("admitted_on", "sort_key")
+    )
+    for m in rows:
+        m.badge_years = year - m.admitted_on.year
+    return rows
+
+
+def exemption_due(user, day: date) -> QuerySet[Member]:
+    """Members old enough to be exempted (men over 60, women over 55) who are
+    not exempt yet."""
+    from members.rules import exemption_latest_birth
+
+    return (
+        _live(user)
+        .filter(is_exempt=False)
+        .filter(
+            Q(gender="M", birth_date__lte=exemption_latest_birth("M", day))
+            | Q(gender="F", birth_date__lte=exemption_latest_birth("F", day))
+        )
+        .select_related("unit")
+        .order_by("birth_date", "sort_key")
+    )
+
+
+def due_counts(user, day: date) -> dict[str, int]:
+    """How many are in each due list, for the home page (three queries)."""
+    from datetime import timedelta
+
+    from members.rules import BADGE_YEARS, PROBATION_WARNING_DAYS, add_months
+
+    cutoff = add_months(day + timedelta(days=PROBATION_WARNING_DAYS), -12)
+    return {
+        "probation": members_for(user)
+        .filter(status=Status.PROBATIONARY)
+        .annotate(start=Coalesce("probation_from", "admitted_on"))
+        .filter(start__lte=cutoff)
+        .count(),
+        "badges": _live(user)
+        .filter(admitted_on__year__in=[day.year - y for y in BADGE_YEARS])
+        .count(),
+        "exemption": exemption_due(user, day).count(),
+    }
+
+
+# --- A member's story --------------------------------------------------------------
+
+
+@dataclass
+class TimelineEvent:
+    day: date
+    title: str
+    detail: str = ""
+    until: date | None = None
+
+
+def member_timeline(member: Member) -> list[TimelineEvent]:
+    """Everything that happened to the member, in date order, from the
+    histories (status, placements, exemptions, discipline, candidacy,
+    residence contact): six queries."""
+    from django.utils.translation import gettext as _
+
+    from members.models import Candidacy, Discipline, ResidenceContact
+
+    events: list[TimelineEvent] = []
+    for c in Candidacy.objects.filter(member=member).select_related("helper_1", "helper_2"):
+        events.append(
+            TimelineEvent(
+                c.proposed_on,
+                _("Đề nghị kết nạp"),
+                _("Người giúp đỡ: %(a)s, %(b)s") % {"a": c.helper_1, "b": c.helper_2},
+            )
+        )
+    for p in member.status_periods.all():
+        detail = " · ".join(x for x in (p.decision_number, p.note) if x)
+        events.append(TimelineEvent(p.valid_from, p.get_status_display(), detail, p.valid_to))
+    for p in member.placements.select_related("unit"):
+        title = (
+            _("Sinh hoạt tại %(unit)s")
+            if p.kind == PlacementKind.PERMANENT
+            else _("Sinh hoạt tạm thời tại %(unit)s")
+        ) % {"unit": p.unit.name}
+        detail = " · ".join(x for x in (p.reason, p.decision_number) if x)
+        events.append(TimelineEvent(p.valid_from, title, detail, p.valid_to))
+    for e in member.exemptions.all():
+        events.append(
+            TimelineEvent(
+                e.valid_from,
+                _("Miễn công tác và sinh hoạt đảng"),
+                e.get_reason_display(),
+                e.valid_to,
+            )
+        )
+    for d in Discipline.objects.filter(member=member):
+        events.append(
+            TimelineEvent(
+                d.decided_on,
+                _("Kỷ luật: %(form)s") % {"form": d.get_form_display()},
+                d.fault + (" · " + _("tự giác nhận khuyết điểm") if d.self_reported else ""),
+            )
+        )
+    for r in ResidenceContact.objects.filter(member=member).select_related("unit"):
+        events.append(
+            TimelineEvent(
+                r.valid_from,
+                _("Liên hệ nơi cư trú: %(unit)s") % {"unit": r.unit.name},
+                r.address,
+                r.valid_to,
+            )
+        )
+    events.sort(key=lambda e: e.day)
+    return events
+
+
+@dataclass
+class DossierChange:
+    at: object
+    user: object
+    reason: str
+    changes: list  # (field label, old, new)
+
+
+def dossier_changes(member: Member) -> list[DossierChange]:
+    """Who changed what in the confidential dossier, when, and the previous
+    value, newest first (from django-simple-history)."""
+    records = list(
+        member.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    out: list[DossierChange] = []
+    for prev, rec in zip([None, *records], records, strict=False):
+        if prev is None:
+            out.append(
+                DossierChange(
+                    rec.history_date,
+                    rec.history_user,
+                    rec.history_change_reason or "Nhập hồ sơ",
+                    [],
+                )
+            )
+            continue
+        delta = rec.diff_against(prev)
+        changes = []
+        for c in delta.changes:
+            field = Member._meta.get_field(c.field)
+            changes.append((field.verbose_name, _display(field, c.old), _display(field, c.new)))
+        if changes:
+            out.append(
+                DossierChange(
+                    rec.history_date, rec.history_user, rec.history_change_reason or "", changes
+                )
+            )
+    out.reverse()
+    return out
+
+
+def _display(field, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if field.is_relation:
+        from organizations.models import Unit as U
+
+        unit = U.objects.filter(pk=value).first()
+        return unit.name if unit else str(value)
+    return str(value)
+
+
+# --- Residence contact (Quy định 213-QĐ/TW) ---------------------------------------------
+
+
+def residence_contacts_of(unit: Unit, day: date) -> list:
+    """Members keeping contact with `unit` (their residence cell) on `day`, each
+    with `.comments` and their last twelve monthly evaluations: three queries."""
+    from members.models import CivilServantEvaluation, ResidenceComment, ResidenceContact
+
+    contacts = list(
+        ResidenceContact.objects.filter(valid_on(day), unit=unit)
+        .select_related("member", "member__unit")
+        .order_by("member__sort_key")
+    )
+    ids = [c.member_id for c in contacts]
+    comments: dict[int, list] = {}
+    for row in ResidenceComment.objects.filter(contact__in=contacts).order_by("-year"):
+        comments.setdefault(row.contact_id, []).append(row)
+    evaluations: dict[int, list] = {}
+    for row in CivilServantEvaluation.objects.filter(member_id__in=ids).order_by("-month"):
+        evaluations.setdefault(row.member_id, []).append(row)
+    for c in contacts:
+        c.comment_rows = comments.get(c.pk, [])
+        c.evaluation_rows = evaluations.get(c.member_id, [])[:12]
+    return contacts
+
+
+# --- The member list ------------------------------------------------------------------
+
+# Age bands of the list filter: (code, label, youngest, oldest) in whole years.
+AGE_BANDS = [
+    ("u30", "Dưới 30 tuổi", 0, 29),
+    ("30_45", "30–45 tuổi", 30, 45),
+    ("46_60", "46–60 tuổi", 46, 60),
+    ("61_75", "61–75 tuổi", 61, 75),
+    ("o75", "Trên 75 tuổi", 76, 200),
+]
+# The status filter: the default is the party members on the roll now.
+STATUS_CURRENT = ""
+STATUS_ANY = "all"
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return date(day.year - years, 2, 28)
+
+
+def member_list(
+    user,
+    *,
+    q: str = "",
+    unit: Unit | None = None,
+    status: str = STATUS_CURRENT,
+    gender: str = "",
+    age_band: str = "",
+    category: str = "",
+    civil_servant: bool | None = None,
+    exempt: bool | None = None,
+    day: date | None = None,
+) -> QuerySet[Member]:
+    """The members the user may see, filtered, in Vietnamese name order.
+
+    The search ignores case and diacritics ("nguyen van an" finds "Nguyễn Văn
+    An") by matching the folded query against the stored folded name; digits
+    also match the card number and national ID. On PostgreSQL a trigram index
+    serves the substring search (members migration 0004).
+    """
+    from chibo.text import fold
+
+    day = day or date.today()
+    qs = members_for(user).select_related("unit")
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if status == STATUS_CURRENT:
+        qs = qs.filter(status__in=MEMBER_STATUSES)
+    elif status != STATUS_ANY:
+        qs = qs.filter(status=status)
+    if gender:
+        qs = qs.filter(gender=gender)
+    for code, _label, youngest, oldest in AGE_BANDS:
+        if code == age_band:
+            qs = qs.filter(
+                birth_date__lte=_years_before(day, youngest),
+                birth_date__gt=_years_before(day, oldest + 1),
+            )
+    if category:
+        qs = qs.filter(unit__category=category)
+    if civil_servant is not None:
+        qs = qs.filter(is_civil_servant=civil_servant)
+    if exempt is not None:
+        qs = qs.filter(is_exempt=exempt)
+    needle = fold(q)
+    if needle.isdigit():
+        qs = qs.filter(
+            Q(card_number__startswith=needle)
+            | Q(national_id__startswith=needle)
+            | Q(dossier_number__contains=needle)
+        )
+    elif needle:
+        qs = qs.filter(search_name__contains=needle)
+    return qs.order_by("sort_key", "id")

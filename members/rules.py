@@ -1,0 +1,103 @@
+"""The Party's rules about membership, one function each, named after what it
+checks, with the regulation it comes from. Services, selectors and pages ask
+these; nothing else hard-codes the numbers."""
+
+import calendar
+from datetime import date
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Điều lệ Đảng, Điều 5: probation lasts twelve months from the admission ceremony.
+PROBATION_MONTHS = 12
+# How long before the end of probation the office is warned (practice, not regulation).
+PROBATION_WARNING_DAYS = 30
+# Quy định 01-QĐ/TW (huy hiệu Đảng): badges at 30, 40, 45, 50, ... 90 years of party age.
+BADGE_YEARS = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
+# Hướng dẫn thi hành Điều lệ: members of advanced age may be exempted
+# (miễn công tác và sinh hoạt đảng): men over 60, women over 55.
+EXEMPTION_AGE = {"M": 60, "F": 55}
+# Điều lệ Đảng, Điều 1: a person is admitted from 18 years of age.
+MINIMUM_ADMISSION_AGE = 18
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months, the 29-31st clamped to the month's last day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def old_enough_for_admission(birth: date, day: date) -> bool:
+    """At least 18 years old on the admission decision (Điều lệ Đảng, Điều 1)."""
+    return age_on(birth, day) >= MINIMUM_ADMISSION_AGE
+
+
+def probation_ends_on(start: date) -> date:
+    """The day a probationary member's twelve months are over (Điều lệ, Điều 5):
+    the cell must then review the member and vote on recognition."""
+    return add_months(start, PROBATION_MONTHS)
+
+
+def may_be_recognized_on(start: date, day: date) -> bool:
+    """Recognition as official only once the full probation is served (Điều lệ, Điều 5)."""
+    return day >= probation_ends_on(start)
+
+
+def party_age(admitted_on: date, day: date) -> int:
+    """Party age in whole years, counted from the admission decision (Điều lệ, Điều 5)."""
+    return age_on(admitted_on, day)
+
+
+def badge_due_in(admitted_on: date | None, year: int) -> int | None:
+    """The badge (in years of party age) a member reaches during `year`, if any
+    (Quy định về xét tặng Huy hiệu Đảng)."""
+    if admitted_on is None:
+        return None
+    years = year - admitted_on.year
+    return years if years in BADGE_YEARS else None
+
+
+def qualifies_for_exemption_by_age(gender: str, birth_date: date, day: date) -> bool:
+    """Men over 60, women over 55 may be exempted from party work and meetings
+    (Hướng dẫn thi hành Điều lệ Đảng)."""
+    limit = EXEMPTION_AGE.get(gender)
+    return limit is not None and age_on(birth_date, day) > limit
+
+
+def exemption_latest_birth(gender: str, day: date) -> date:
+    """Members of `gender` born on or before this date are over the exemption
+    age on `day` (the database-side form of qualifies_for_exemption_by_age)."""
+    years = EXEMPTION_AGE[gender] + 1
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return date(day.year - years, 2, 28)
+
+
+def two_thirds_reached(votes_for: int, officials: int) -> bool:
+    """Admission and recognition as official need at least two thirds of the
+    cell's official members (Quy định thi hành Điều lệ)."""
+    return officials > 0 and 3 * votes_for >= 2 * officials
+
+
+class RemovalGround(models.TextChoices):
+    """Grounds for removal from the party roll (xóa tên), Điều lệ Đảng, Điều 8
+    and Quy định thi hành Điều lệ."""
+
+    MISSED_MEETINGS = "missed_meetings", _("Bỏ sinh hoạt chi bộ 3 tháng trong năm không có lý do")
+    UNPAID_DUES = "unpaid_dues", _("Không đóng đảng phí 3 tháng trong năm không có lý do")
+    NOT_COMPLETED = "not_completed", _("Hai năm liền không hoàn thành nhiệm vụ")
+    LOST_QUALITY = "lost_quality", _("Giảm sút ý chí phấn đấu, không còn đủ tư cách đảng viên")
+    FALSE_DOSSIER = "false_dossier", _("Khai man lý lịch, hồ sơ")
+    OTHER = "other", _("Lý do khác")
+
+
+def discipline_counts_against_rating(*, self_reported: bool, corrected: bool) -> bool:
+    """A member disciplined during the year is rated "not completed", unless the
+    fault was self-reported and corrected (Quy định 132-QĐ/TW, 124-QĐ/TW)."""
+    return not (self_reported and corrected)
