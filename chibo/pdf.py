@@ -1,0 +1,32 @@
+"""PDFs in the official Party document layout, rendered with WeasyPrint.
+
+Templates extend templates/pdf/official_base.html. Assets resolve against
+the static folder (no network: offices run on closed networks) and the text
+is set in the DejaVu fonts installed on the server, which cover every
+Vietnamese glyph.
+"""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+
+def _base_url() -> str:
+    static_dirs = getattr(settings, "STATICFILES_DIRS", [])
+    return str(static_dirs[0] if static_dirs else settings.BASE_DIR / "static") + "/"
+
+
+def render_pdf(template_name: str, context: dict | None = None) -> bytes:
+    """Render a Django template to PDF bytes."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, context or {})
+    return HTML(string=html, base_url=_base_url()).write_pdf()
+
+
+def pdf_response(template_name: str, context: dict, filename: str, *, inline: bool = True):
+    """An HTTP response carrying the PDF, downloadable under `filename`."""
+    response = HttpResponse(render_pdf(template_name, context), content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response

@@ -1,0 +1,85 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Meeting, MeetingKind, Restriction, Vote
+from meetings.services import TEXT_FIELDS
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m")
+        return value
+
+
+class MonthField(forms.DateField):
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%m/%Y", "%Y-%m-%d", "%d/%m/%Y"]
+
+
+class MeetingForm(forms.ModelForm):
+    month = MonthField(label=_("Sinh hoạt của tháng"))
+    held_on = forms.DateField(
+        label=_("Ngày họp"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "opening": forms.Textarea(attrs={"rows": 3}),
+            "last_month_review": forms.Textarea(attrs={"rows": 4}),
+            "next_month_tasks": forms.Textarea(attrs={"rows": 4}),
+            "conclusions": forms.Textarea(attrs={"rows": 3}),
+            "resolution_text": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = MeetingKind.REGULAR
+        self.fields["number"].help_text = _("Ví dụ: 05 (in thành “Số 05-BB/CB”)")
+
+    def validate_constraints(self, exclude=None):
+        # the services check the rules with clear messages; the database keeps them too
+        return None
+
+    def validate_unique(self):
+        return None
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do đính chính"), max_length=500)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in TEXT_FIELDS:
+            model_field = Meeting._meta.get_field(name)
+            field = model_field.formfield(required=False)
+            field.initial = getattr(meeting, name)
+            self.fields[name] = field
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    title = forms.CharField(label=_("Chức vụ, đơn vị"), max_length=255, required=False)
+    follows_cell = forms.BooleanField(
+        label=_("Cấp ủy viên cấp trên phụ trách chi bộ"), required=False
+    )
+
+
+class VoteForm(forms.Form):
+    subject = forms.CharField(label=_("Nội dung biểu quyết"), max_length=500)
+    kind = forms.ChoiceField(label=_("Loại"), choices=Vote.Kind.choices)
+    yes = forms.IntegerField(label=_("Tán thành"), min_value=0)
+    no = forms.IntegerField(label=_("Không tán thành"), min_value=0, initial=0)
+    abstain = forms.IntegerField(label=_("Không biểu quyết"), min_value=0, initial=0)
+
+
+RESTRICTION_CHOICES = Restriction.choices

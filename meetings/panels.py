@@ -1,0 +1,28 @@
+"""The meetings part of the home page and the unit page."""
+
+from chibo.panels import Panel
+from meetings.selectors import home_warnings, recent_meetings
+from organizations.selectors import can_edit
+
+
+def home_panels(request) -> list[Panel]:
+    warnings = home_warnings(request.user)
+    if not warnings:
+        return []
+    return [Panel("meetings/panels/home_warnings.html", {"w": warnings}, order=20)]
+
+
+def unit_panels(request, unit) -> list[Panel]:
+    if unit.is_cell:
+        return [
+            Panel(
+                "meetings/panels/unit_meetings.html",
+                {
+                    "unit": unit,
+                    "meetings": recent_meetings(unit),
+                    "can_edit": can_edit(request.user, unit, routine=True),
+                },
+                order=20,
+            )
+        ]
+    return [Panel("meetings/panels/unit_tracker.html", {"unit": unit}, order=20)]

@@ -1,0 +1,457 @@
+"""Reads of meetings, scoped to the user through organizations.selectors.
+
+The tracker aggregates in the database: one grouped query over meetings for
+the cells on screen and one for the whole scope's totals, whatever the
+number of cells.
+"""
+
+from calendar import monthrange
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.lookups import LessThan
+from django.http import Http404
+from django.utils import timezone
+
+from meetings import rules
+from meetings.models import (
+    REGULAR_KINDS,
+    THEMATIC_KINDS,
+    AttendanceStatus,
+    DuesPayment,
+    Meeting,
+    MeetingKind,
+)
+from members.selectors import members_on
+from organizations.models import CELL_LEVELS, Unit
+from organizations.selectors import scope_q, units_for
+
+
+def meetings_for(user) -> QuerySet[Meeting]:
+    """Meetings of the units the user may see."""
+    if not getattr(user, "is_authenticated", False):
+        return Meeting.objects.none()
+    return Meeting.objects.filter(scope_q(user, "unit__path"))
+
+
+def meeting_for_user_or_404(user, pk) -> Meeting:
+    try:
+        return meetings_for(user).select_related("unit").get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy cuộc sinh hoạt.") from exc
+
+
+def recent_meetings(unit: Unit, limit: int = 6) -> list[Meeting]:
+    return list(unit.meetings.order_by("-held_on", "-pk")[:limit])
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def locality_of(unit: Unit) -> tuple[Unit | None, str]:
+    """(the unit's parent, the place name for the date line): the nearest
+    administrative unit up the tree. One query."""
+    ids = unit.ancestor_ids()
+    ancestors = {
+        u.pk: u for u in Unit.objects.filter(pk__in=ids).select_related("administrative_unit")
+    }
+    chain = [unit] + [ancestors[i] for i in reversed(ids) if i in ancestors]
+    place = ""
+    for u in chain:
+        if u.administrative_unit_id:
+            place = u.administrative_unit.name
+            break
+    return ancestors.get(unit.parent_id), place
+
+
+def minutes_content(meeting: Meeting) -> dict:
+    """What the minutes say, as display-ready text: the same dict renders the
+    page, the PDF and the frozen snapshot of each adopted version."""
+    parent, place_name = locality_of(meeting.unit)
+    rows = list(meeting.attendance.select_related("member").order_by("member__sort_key"))
+    from meetings.services import attendance_figures
+
+    figures = attendance_figures(rows)
+    labels = dict(AttendanceStatus.choices)
+    attendance = [
+        {
+            "name": a.member.full_name,
+            "status": a.status,
+            "status_label": str(labels[a.status]),
+            "reason": a.reason,
+            "official": a.official,
+        }
+        for a in rows
+    ]
+    summoned = figures["summoned"]
+    return {
+        "unit": meeting.unit.name,
+        "parent": parent.name if parent else "",
+        "number": meeting.number,
+        "place_name": place_name,
+        "day": meeting.held_on.day,
+        "month_no": meeting.held_on.month,
+        "year": meeting.held_on.year,
+        "kind": meeting.kind,
+        "kind_label": str(meeting.get_kind_display()),
+        "period": meeting.month.strftime("%m/%Y"),
+        "held_on": _d(meeting.held_on),
+        "starts_at": meeting.starts_at.strftime("%H:%M"),
+        "ends_at": meeting.ends_at.strftime("%H:%M"),
+        "duration": meeting.duration_minutes,
+        "place": meeting.place,
+        "chair": meeting.chair,
+        "secretary": meeting.secretary,
+        "thematic_subject": meeting.thematic_subject,
+        "agenda": meeting.agenda,
+        "opening": meeting.opening,
+        "last_month_review": meeting.last_month_review,
+        "next_month_tasks": meeting.next_month_tasks,
+        "conclusions": meeting.conclusions,
+        "resolution_text": meeting.resolution_text,
+        "figures": figures,
+        "percent": round(100 * figures["present"] / summoned, 1) if summoned else None,
+        "attendance": attendance,
+        "absentees": [a for a in attendance if a["status"] != AttendanceStatus.PRESENT],
+        "guests": [
+            {"name": g.name, "title": g.title, "follows_cell": g.follows_cell}
+            for g in meeting.guests.all()
+        ],
+        "votes": [
+            {
+                "subject": v.subject,
+                "kind_label": str(v.get_kind_display()),
+                "yes": v.yes,
+                "no": v.no,
+                "abstain": v.abstain,
+                "denominator": v.denominator,
+                "needed": v.needed,
+                "passed": v.passed,
+            }
+            for v in meeting.votes.all()
+        ],
+    }
+
+
+# --- The tracker -----------------------------------------------------------------
+
+
+def _short_q() -> Q:
+    """Meetings shorter than the minimum of the rule set in force on their date."""
+    q = Q(pk__in=[])
+    sets = rules.RULE_SETS
+    for i, rs in enumerate(sets):
+        in_force = Q(held_on__gte=rs.valid_from)
+        if i + 1 < len(sets):
+            in_force &= Q(held_on__lt=sets[i + 1].valid_from)
+        if rs.min_minutes_regular is not None:
+            q |= (
+                in_force
+                & Q(kind__in=[MeetingKind.REGULAR, MeetingKind.THEMATIC])
+                & Q(duration_minutes__lt=rs.min_minutes_regular)
+            )
+        if rs.min_minutes_combined is not None:
+            q |= (
+                in_force
+                & Q(kind=MeetingKind.COMBINED)
+                & Q(duration_minutes__lt=rs.min_minutes_combined)
+            )
+    return q
+
+
+def _low_attendance_q() -> Q:
+    """Meetings whose attendance is under the target of the cell's category."""
+    whens = [
+        When(unit__category=category, then=Value(int(target * 100)))
+        for category, target in rules.ATTENDANCE_TARGETS.items()
+    ]
+    target = Case(
+        *whens,
+        default=Value(int(rules.DEFAULT_ATTENDANCE_TARGET * 100)),
+        output_field=IntegerField(),
+    )
+    return Q(attendance_taken=True, summoned_count__gt=0) & Q(
+        LessThan(F("present_count") * 100, F("summoned_count") * target)
+    )
+
+
+def _month_aggregates(meetings: QuerySet[Meeting]):
+    return (
+        meetings.values("unit_id", "month")
+        .order_by()
+        .annotate(
+            regular=Count("pk", filter=Q(kind__in=REGULAR_KINDS)),
+            first_regular=Min("held_on", filter=Q(kind__in=REGULAR_KINDS)),
+            thematic=Count("pk", filter=Q(kind__in=THEMATIC_KINDS)),
+            short=Count("pk", filter=_short_q()),
+            low=Count("pk", filter=_low_attendance_q()),
+        )
+    )
+
+
+@dataclass
+class MonthState:
+    month: date
+    state: str  # held, late, missing, pending, future, inactive
+    held_on: date | None = None
+    thematic: int = 0
+    short: int = 0
+    low: int = 0
+
+    LABELS = {
+        "held": "✓",
+        "late": "T",
+        "missing": "✗",
+        "pending": "…",
+        "future": "",
+        "inactive": "–",
+    }
+
+    @property
+    def symbol(self) -> str:
+        return self.LABELS[self.state]
+
+
+@dataclass
+class TrackerRow:
+    unit: Unit
+    months: list[MonthState]
+    thematic_by_quarter: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    quarters: list[tuple[int, str]] = field(default_factory=list)  # (thematic, flag)
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for m in self.months if m.state == "missing")
+
+    @property
+    def late(self) -> int:
+        return sum(1 for m in self.months if m.state == "late")
+
+    @property
+    def short(self) -> int:
+        return sum(m.short for m in self.months)
+
+    @property
+    def low(self) -> int:
+        return sum(m.low for m in self.months)
+
+    def quarter_flags(self, today: date, year: int) -> list[str]:
+        """Per quarter: ok, missing (ended without a thematic meeting), open, future."""
+        out = []
+        for q, n in enumerate(self.thematic_by_quarter):
+            start = date(year, 3 * q + 1, 1)
+            end = date(year, 3 * q + 3, monthrange(year, 3 * q + 3)[1])
+            if n:
+                out.append("ok")
+            elif self.unit.founded_on > end or (
+                self.unit.dissolved_on and self.unit.dissolved_on <= start
+            ):
+                out.append("inactive")
+            elif end < today:
+                out.append("missing")
+            elif start <= today:
+                out.append("open")
+            else:
+                out.append("future")
+        return out
+
+
+def _month_state(unit: Unit, month: date, agg: dict | None, today: date) -> MonthState:
+    end = month.replace(day=monthrange(month.year, month.month)[1])
+    if unit.founded_on > end or (unit.dissolved_on and unit.dissolved_on <= month):
+        state = "inactive"
+    elif agg and agg["regular"]:
+        held = agg["first_regular"]
+        state = "late" if (held.year, held.month) > (month.year, month.month) else "held"
+    elif month > today:
+        state = "future"
+    elif end >= today:
+        state = "pending"  # the month is not over yet
+    else:
+        state = "missing"
+    ms = MonthState(month=month, state=state)
+    if agg:
+        ms.held_on = agg["first_regular"]
+        ms.thematic, ms.short, ms.low = agg["thematic"], agg["short"], agg["low"]
+    return ms
+
+
+def tracker_cells(user, root: Unit, year: int) -> QuerySet[Unit]:
+    """The cells under `root` the user may see, alive at some time in `year`."""
+    return (
+        units_for(user)
+        .filter(
+            path__startswith=root.path, level__in=CELL_LEVELS, founded_on__lte=date(year, 12, 31)
+        )
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=date(year, 1, 1)))
+        .order_by("path")
+    )
+
+
+def tracker_rows(cells: list[Unit], year: int, today: date | None = None) -> list[TrackerRow]:
+    """The month-by-cell grid for `cells` (one grouped query)."""
+    today = today or timezone.localdate()
+    aggs: dict[tuple[int, date], dict] = {}
+    if cells:
+        meetings = Meeting.objects.filter(unit_id__in=[c.pk for c in cells], month__year=year)
+        for a in _month_aggregates(meetings):
+            aggs[(a["unit_id"], a["month"])] = a
+    rows = []
+    for cell in cells:
+        months = [
+            _month_state(cell, date(year, m, 1), aggs.get((cell.pk, date(year, m, 1))), today)
+            for m in range(1, 13)
+        ]
+        row = TrackerRow(unit=cell, months=months)
+        for ms in months:
+            row.thematic_by_quarter[(ms.month.month - 1) // 3] += ms.thematic
+        row.quarters = list(
+            zip(row.thematic_by_quarter, row.quarter_flags(today, year), strict=True)
+        )
+        rows.append(row)
+    return rows
+
+
+def tracker_summary(cells: QuerySet[Unit], year: int, today: date | None = None) -> dict:
+    """Totals for every cell of the scope: two queries whatever its size."""
+    today = today or timezone.localdate()
+    spans = list(cells.values_list("pk", "founded_on", "dissolved_on"))
+    due = 0  # cell-months that should have had a regular meeting by now
+    for _pk, founded, dissolved in spans:
+        for m in range(1, 13):
+            start = date(year, m, 1)
+            end = start.replace(day=monthrange(year, m)[1])
+            if end >= today or founded > end or (dissolved and dissolved <= start):
+                continue
+            due += 1
+    meetings = Meeting.objects.filter(unit__in=cells.values("pk"), month__year=year)
+    totals = meetings.aggregate(
+        meetings=Count("pk"),
+        thematic=Count("pk", filter=Q(kind__in=THEMATIC_KINDS)),
+        short=Count("pk", filter=_short_q()),
+        low=Count("pk", filter=_low_attendance_q()),
+        late=Count(
+            "pk",
+            filter=Q(kind__in=REGULAR_KINDS)
+            & (Q(held_on__year__gt=F("month__year")) | Q(held_on__month__gt=F("month__month"))),
+        ),
+        present=Sum("present_count", filter=Q(attendance_taken=True)),
+        summoned=Sum("summoned_count", filter=Q(attendance_taken=True)),
+    )
+    held_due = (
+        meetings.filter(
+            kind__in=REGULAR_KINDS,
+            month__lt=date(today.year, today.month, 1),
+        ).count()
+        if year <= today.year
+        else 0
+    )
+    summoned = totals["summoned"] or 0
+    return {
+        "cells": len(spans),
+        "due": due,
+        "held_due": held_due,
+        "missing": max(due - held_due, 0),
+        "percent": round(100 * (totals["present"] or 0) / summoned, 1) if summoned else None,
+        **totals,
+    }
+
+
+def home_warnings(user, today: date | None = None, limit: int = 8) -> dict | None:
+    """The tracker's warnings for the user's whole scope: cells that did not
+    meet last month, cells with no thematic meeting last quarter, this year's
+    short meetings and meetings under the attendance target. A handful of
+    queries."""
+    today = today or timezone.localdate()
+    cells = units_for(user).filter(level__in=CELL_LEVELS, dissolved_on__isnull=True)
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    cells_then = cells.filter(founded_on__lte=last_month)
+    missing_qs = cells_then.exclude(
+        pk__in=Meeting.objects.filter(month=last_month, kind__in=REGULAR_KINDS).values("unit_id")
+    ).order_by("path")
+    missing = list(missing_qs[:limit])
+    if not missing and not cells.exists():
+        return None
+    missing_count = missing_qs.count() if len(missing) == limit else len(missing)
+    q = (today.month - 1) // 3  # this quarter; the last complete one is q-1
+    if q == 0:
+        q_start, q_end = date(today.year - 1, 10, 1), date(today.year - 1, 12, 1)
+    else:
+        q_start, q_end = date(today.year, 3 * q - 2, 1), date(today.year, 3 * q, 1)
+    no_thematic = (
+        cells.filter(founded_on__lte=q_start)
+        .exclude(
+            pk__in=Meeting.objects.filter(
+                month__gte=q_start, month__lte=q_end, kind__in=THEMATIC_KINDS
+            ).values("unit_id")
+        )
+        .count()
+    )
+    year_totals = Meeting.objects.filter(
+        unit__in=cells.values("pk"), month__year=last_month.year
+    ).aggregate(short=Count("pk", filter=_short_q()), low=Count("pk", filter=_low_attendance_q()))
+    return {
+        "last_month": last_month,
+        "missing": missing,
+        "missing_count": missing_count,
+        "quarter": f"{(q_start.month - 1) // 3 + 1}/{q_start.year}",
+        "no_thematic": no_thematic,
+        "year": last_month.year,
+        "short": year_totals["short"],
+        "low": year_totals["low"],
+    }
+
+
+# --- Dues -----------------------------------------------------------------------
+
+
+def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
+    """The dues of a cell for one month: each member's amount (this month and
+    last), the total, and who has not paid for the last three months."""
+    today = today or timezone.localdate()
+    end = month.replace(day=monthrange(month.year, month.month)[1])
+    rows = members_on(unit, min(end, today))
+    ids = [r.member.pk for r in rows]
+    prev = _add_months(month, -1)
+    paid = {
+        (p["member_id"], p["month"]): p["amount"]
+        for p in DuesPayment.objects.filter(
+            member_id__in=ids, month__gte=_add_months(month, -2), month__lte=month
+        ).values("member_id", "month", "amount")
+    }
+    lines = []
+    for r in rows:
+        if r.away is not None:
+            continue  # pays at the host cell
+        pk = r.member.pk
+        recent = [paid.get((pk, _add_months(month, -k))) for k in (2, 1, 0)]
+        lines.append(
+            {
+                "row": r,
+                "member": r.member,
+                "amount": paid.get((pk, month)),
+                "previous": paid.get((pk, prev)),
+                # in the cell for the whole three months and paid none of them
+                "unpaid_three": r.placement.valid_from <= _add_months(month, -2)
+                and all(a is None for a in recent),
+            }
+        )
+    total = sum(line["amount"] or 0 for line in lines)
+    return {
+        "month": month,
+        "lines": lines,
+        "total": total,
+        "paid_count": sum(1 for line in lines if line["amount"]),
+        "unpaid_three": [line["member"] for line in lines if line["unpaid_three"]],
+        "unit_total": DuesPayment.objects.filter(unit=unit, month=month).aggregate(s=Sum("amount"))[
+            "s"
+        ]
+        or 0,
+    }
+
+
+def _add_months(month: date, k: int) -> date:
+    n = month.year * 12 + month.month - 1 + k
+    return date(n // 12, n % 12 + 1, 1)

@@ -1,0 +1,552 @@
+"""Every write to meetings: one function per business action. Each validates
+before writing, runs in one transaction and records who did it."""
+
+from datetime import date, datetime, time
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.audit import audit_record
+from chibo.errors import ServiceError
+from meetings import rules
+from meetings.models import (
+    REGULAR_KINDS,
+    THEMATIC_KINDS,
+    Attendance,
+    AttendanceStatus,
+    DuesPayment,
+    Guest,
+    Meeting,
+    MeetingKind,
+    MinutesVersion,
+    Restriction,
+    Vote,
+)
+from members.choices import Status
+from members.selectors import members_on
+from organizations.models import Unit
+
+# Fields of the minutes a user writes; the rest is derived.
+TEXT_FIELDS = (
+    "number",
+    "place",
+    "chair",
+    "secretary",
+    "thematic_subject",
+    "agenda",
+    "opening",
+    "last_month_review",
+    "next_month_tasks",
+    "conclusions",
+    "resolution_text",
+)
+MEETING_FIELDS = ("kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS)
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _minutes_between(start: time, end: time) -> int:
+    return (datetime.combine(date.min, end) - datetime.combine(date.min, start)).seconds // 60
+
+
+def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> None:
+    kind, month, held_on = values["kind"], values["month"], values["held_on"]
+    starts_at, ends_at = values["starts_at"], values["ends_at"]
+    if kind not in MeetingKind.values:
+        raise ServiceError(_("Loại sinh hoạt không hợp lệ."))
+    if starts_at is None or ends_at is None:
+        raise ServiceError(_("Xin nhập giờ bắt đầu và giờ kết thúc."))
+    if ends_at <= starts_at:
+        raise ServiceError(
+            _("Giờ kết thúc (%(end)s) phải sau giờ bắt đầu (%(start)s).")
+            % {"end": ends_at.strftime("%H:%M"), "start": starts_at.strftime("%H:%M")}
+        )
+    if held_on > timezone.localdate():
+        raise ServiceError(
+            _("Ngày họp %(day)s chưa tới; chỉ ghi cuộc họp đã diễn ra.") % {"day": _d(held_on)}
+        )
+    if held_on < month:
+        raise ServiceError(
+            _("Ngày họp %(day)s trước tháng %(month)s mà cuộc họp được tính.")
+            % {"day": _d(held_on), "month": month.strftime("%m/%Y")}
+        )
+    if unit.founded_on > held_on or (unit.dissolved_on and unit.dissolved_on <= held_on):
+        raise ServiceError(
+            _("Ngày %(day)s “%(unit)s” chưa thành lập hoặc đã giải thể.")
+            % {"day": _d(held_on), "unit": unit.name}
+        )
+    if kind in THEMATIC_KINDS and not values.get("thematic_subject"):
+        raise ServiceError(_("Sinh hoạt chuyên đề cần ghi tên chuyên đề."))
+    for field, label in (
+        ("place", _("địa điểm")),
+        ("chair", _("người chủ trì")),
+        ("secretary", _("thư ký")),
+    ):
+        if not (values.get(field) or "").strip():
+            raise ServiceError(_("Xin nhập %(field)s.") % {"field": label})
+    if kind in REGULAR_KINDS:
+        others = Meeting.objects.filter(unit=unit, month=month, kind__in=REGULAR_KINDS)
+        if instance is not None:
+            others = others.exclude(pk=instance.pk)
+        existing = others.first()
+        if existing is not None:
+            raise ServiceError(
+                _(
+                    "“%(unit)s” đã có cuộc sinh hoạt thường kỳ tháng %(month)s (họp ngày %(day)s). "
+                    "Mỗi tháng chỉ có một cuộc sinh hoạt thường kỳ; nếu cần, hãy ghi là sinh hoạt chuyên đề hoặc họp bất thường."
+                )
+                % {"unit": unit.name, "month": month.strftime("%m/%Y"), "day": _d(existing.held_on)}
+            )
+
+
+def _refuse_if_adopted(meeting: Meeting) -> None:
+    if meeting.is_adopted:
+        raise ServiceError(
+            _(
+                "Biên bản đã được thông qua ngày %(day)s nên không sửa được. "
+                "Muốn sửa, hãy lập bản đính chính (phiên bản mới); bản cũ vẫn được lưu."
+            )
+            % {"day": _d(timezone.localdate(meeting.adopted_at))}
+        )
+
+
+@transaction.atomic
+def meeting_create(*, actor, unit: Unit, **values) -> Meeting:
+    """Record a meeting of `unit`. One regular meeting per cell and month
+    (Điều lệ Đảng, Hướng dẫn 12-HD/BTCTW)."""
+    values = {k: values.get(k) for k in MEETING_FIELDS}
+    for k in TEXT_FIELDS:
+        values[k] = (values[k] or "").strip()
+    values["month"] = first_of_month(values["month"] or values["held_on"])
+    _validate(unit, values)
+    meeting = Meeting(
+        unit=unit,
+        duration_minutes=_minutes_between(values["starts_at"], values["ends_at"]),
+        created_by=_user(actor),
+        **values,
+    )
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError as exc:  # a concurrent second regular meeting
+        raise ServiceError(
+            _("“%(unit)s” đã có cuộc sinh hoạt thường kỳ tháng %(month)s.")
+            % {"unit": unit.name, "month": values["month"].strftime("%m/%Y")}
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="meeting_create",
+        target=meeting,
+        unit=unit,
+        summary=_("Ghi %(kind)s ngày %(day)s của %(unit)s")
+        % {"kind": meeting.get_kind_display(), "day": _d(meeting.held_on), "unit": unit.name},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor, meeting: Meeting, **values) -> Meeting:
+    meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _refuse_if_adopted(meeting)
+    merged = {k: getattr(meeting, k) for k in MEETING_FIELDS}
+    merged.update({k: v for k, v in values.items() if k in MEETING_FIELDS})
+    for k in TEXT_FIELDS:
+        merged[k] = (merged[k] or "").strip()
+    merged["month"] = first_of_month(merged["month"])
+    _validate(meeting.unit, merged, instance=meeting)
+    if meeting.attendance_taken and merged["held_on"] != meeting.held_on:
+        raise ServiceError(
+            _(
+                "Đã điểm danh theo ngày họp %(day)s; muốn đổi ngày họp hãy xóa điểm danh trước "
+                "(danh sách đảng viên phụ thuộc ngày họp)."
+            )
+            % {"day": _d(meeting.held_on)}
+        )
+    for k, v in merged.items():
+        setattr(meeting, k, v)
+    meeting.duration_minutes = _minutes_between(meeting.starts_at, meeting.ends_at)
+    meeting.save()
+    audit_record(
+        actor=actor,
+        action="meeting_update",
+        target=meeting,
+        unit=meeting.unit,
+        summary=_("Sửa cuộc sinh hoạt ngày %(day)s") % {"day": _d(meeting.held_on)},
+    )
+    return meeting
+
+
+def expected_attendance(meeting: Meeting):
+    """The members expected at the meeting, from the placement history on its date."""
+    return members_on(meeting.unit, meeting.held_on)
+
+
+@transaction.atomic
+def meeting_record_attendance(
+    *,
+    actor,
+    meeting: Meeting,
+    entries: dict[int, dict],
+) -> list[Attendance]:
+    """Record who was there. `entries` maps member id to {"status", "reason",
+    "restriction"}; expected members not in it are present (or exempt / away,
+    as the history says). Only members of the cell on the meeting date may
+    be entered."""
+    meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _refuse_if_adopted(meeting)
+    expected = {row.member.pk: row for row in expected_attendance(meeting)}
+    strangers = [pk for pk in entries if pk not in expected]
+    if strangers:
+        from members.models import Member
+
+        names = ", ".join(
+            Member.objects.filter(pk__in=strangers).values_list("full_name", flat=True)
+        ) or ", ".join(str(s) for s in strangers)
+        raise ServiceError(
+            _("%(names)s không phải đảng viên của “%(unit)s” vào ngày %(day)s.")
+            % {"names": names, "unit": meeting.unit.name, "day": _d(meeting.held_on)}
+        )
+    rows = []
+    for pk, row in expected.items():
+        entry = entries.get(pk, {})
+        status = entry.get("status")
+        if row.away is not None:
+            status = AttendanceStatus.AWAY  # counted in the host cell, not here
+        elif status is None:
+            status = AttendanceStatus.EXEMPT if row.exempt else AttendanceStatus.PRESENT
+        if status not in AttendanceStatus.values:
+            raise ServiceError(_("Trạng thái điểm danh không hợp lệ."))
+        if status == AttendanceStatus.EXEMPT and not row.exempt:
+            raise ServiceError(
+                _("%(name)s không được miễn sinh hoạt vào ngày %(day)s.")
+                % {"name": row.member.full_name, "day": _d(meeting.held_on)}
+            )
+        if status == AttendanceStatus.AWAY and row.away is None:
+            raise ServiceError(
+                _("%(name)s không sinh hoạt tạm thời nơi khác vào ngày %(day)s.")
+                % {"name": row.member.full_name, "day": _d(meeting.held_on)}
+            )
+        restriction = entry.get("restriction") or ""
+        if restriction not in Restriction.values:
+            raise ServiceError(_("Tình trạng hạn chế không hợp lệ."))
+        reason = (entry.get("reason") or "").strip()[:255]
+        if status == AttendanceStatus.AWAY:
+            reason = reason or _("Sinh hoạt tạm thời tại %(unit)s") % {"unit": row.away.unit.name}
+        rows.append(
+            Attendance(
+                meeting=meeting,
+                member=row.member,
+                status=status,
+                reason=reason if status != AttendanceStatus.PRESENT else "",
+                official=row.status == Status.OFFICIAL,
+                exempt=row.exempt,
+                restriction=restriction,
+            )
+        )
+    meeting.attendance.all().delete()  # a draft until the minutes are adopted
+    Attendance.objects.bulk_create(rows)
+    figures = attendance_figures(rows)
+    meeting.expected_count = figures["expected"]
+    meeting.summoned_count = figures["summoned"]
+    meeting.present_count = figures["present"]
+    meeting.attendance_taken = True
+    meeting.save(
+        update_fields=["expected_count", "summoned_count", "present_count", "attendance_taken"]
+    )
+    audit_record(
+        actor=actor,
+        action="meeting_record_attendance",
+        target=meeting,
+        unit=meeting.unit,
+        summary=_("Điểm danh: có mặt %(present)s/%(summoned)s")
+        % {"present": figures["present"], "summoned": figures["summoned"]},
+        data={"absent": {r.member_id: r.status for r in rows if not r.is_present}},
+    )
+    return rows
+
+
+def attendance_figures(rows) -> dict:
+    """Present / summoned and the absences. Members away on a temporary
+    transfer and absent exempt members are not summoned (they are not
+    counted in the cell's figures; Điều lệ, Quy định thi hành)."""
+    counts = {s: 0 for s in AttendanceStatus.values}
+    for r in rows:
+        counts[r.status] += 1
+    expected = len(rows)
+    summoned = expected - counts[AttendanceStatus.AWAY] - counts[AttendanceStatus.EXEMPT]
+    return {
+        "expected": expected,
+        "summoned": summoned,
+        "present": counts[AttendanceStatus.PRESENT],
+        "excused": counts[AttendanceStatus.EXCUSED],
+        "unexcused": counts[AttendanceStatus.UNEXCUSED],
+        "exempt": counts[AttendanceStatus.EXEMPT],
+        "away": counts[AttendanceStatus.AWAY],
+    }
+
+
+@transaction.atomic
+def guest_add(
+    *, actor, meeting: Meeting, name: str, title: str = "", user=None, follows_cell: bool = False
+) -> Guest:
+    meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _refuse_if_adopted(meeting)
+    name = (name or "").strip() or (getattr(user, "full_name", "") or str(user or "")).strip()
+    if not name:
+        raise ServiceError(_("Xin nhập họ tên khách mời."))
+    guest = Guest.objects.create(
+        meeting=meeting,
+        name=name[:150],
+        title=(title or "").strip()[:255],
+        user=user,
+        follows_cell=follows_cell,
+    )
+    audit_record(
+        actor=actor,
+        action="meeting_guest_add",
+        target=meeting,
+        unit=meeting.unit,
+        summary=_("Khách mời: %(name)s") % {"name": guest.name},
+    )
+    return guest
+
+
+@transaction.atomic
+def guest_remove(*, actor, guest: Guest) -> None:
+    meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=guest.meeting_id)
+    _refuse_if_adopted(meeting)
+    audit_record(
+        actor=actor,
+        action="meeting_guest_remove",
+        target=meeting,
+        unit=meeting.unit,
+        summary=_("Bỏ khách mời: %(name)s") % {"name": guest.name},
+    )
+    guest.delete()
+
+
+def voters_of(meeting: Meeting) -> list[rules.Voter]:
+    return [
+        rules.Voter(
+            name=a.member.full_name,
+            official=a.official,
+            present=a.is_present,
+            away=a.status == AttendanceStatus.AWAY,
+            exempt=a.exempt,
+            excused=a.status == AttendanceStatus.EXCUSED,
+            restricted=bool(a.restriction),
+        )
+        for a in meeting.attendance.select_related("member").order_by("member__sort_key")
+    ]
+
+
+@transaction.atomic
+def vote_record(
+    *, actor, meeting: Meeting, subject: str, kind: str, yes: int, no: int = 0, abstain: int = 0
+) -> Vote:
+    """Record a vote with the denominator of the rule (Quy định thi hành Điều
+    lệ Đảng): the official members summoned, leaving out those on temporary
+    transfer, absent exempt members, members suspended, prosecuted or
+    detained, and members absent with an approved reason. More than half
+    carries an ordinary decision; admission and recognition as official need
+    at least two thirds."""
+    meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _refuse_if_adopted(meeting)
+    subject = (subject or "").strip()
+    if not subject:
+        raise ServiceError(_("Xin nhập nội dung biểu quyết."))
+    if kind not in Vote.Kind.values:
+        raise ServiceError(_("Loại biểu quyết không hợp lệ."))
+    if not meeting.attendance_taken:
+        raise ServiceError(_("Cần điểm danh trước khi ghi kết quả biểu quyết."))
+    if min(yes, no, abstain) < 0:
+        raise ServiceError(_("Số phiếu không được âm."))
+    counted, left_out = rules.vote_denominator(voters_of(meeting))
+    present_voters = sum(1 for v in counted if v.present)
+    if yes + no + abstain > present_voters:
+        raise ServiceError(
+            _(
+                "Tổng số phiếu (%(total)s) nhiều hơn số đảng viên chính thức có mặt được biểu quyết (%(present)s)."
+            )
+            % {"total": yes + no + abstain, "present": present_voters}
+        )
+    denominator = len(counted)
+    vote = Vote.objects.create(
+        meeting=meeting,
+        subject=subject[:500],
+        kind=kind,
+        yes=yes,
+        no=no,
+        abstain=abstain,
+        denominator=denominator,
+        needed=rules.votes_needed(kind, denominator),
+        passed=rules.vote_passes(kind, yes, denominator),
+        left_out=[{"name": v.name, "why": why} for v, why in left_out],
+        created_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="vote_record",
+        target=meeting,
+        unit=meeting.unit,
+        summary=_("Biểu quyết “%(subject)s”: %(yes)s/%(den)s tán thành")
+        % {"subject": vote.subject, "yes": yes, "den": denominator},
+    )
+    return vote
+
+
+@transaction.atomic
+def minutes_adopt(*, actor, meeting: Meeting) -> MinutesVersion:
+    """The minutes are read back and adopted at the close of the meeting;
+    from then on they are locked (version 1)."""
+    from meetings.selectors import minutes_content
+
+    meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _refuse_if_adopted(meeting)
+    if not meeting.attendance_taken:
+        raise ServiceError(_("Chưa điểm danh nên chưa thông qua biên bản được."))
+    now = timezone.now()
+    meeting.adopted_at = now
+    meeting.save(update_fields=["adopted_at"])
+    version = MinutesVersion.objects.create(
+        meeting=meeting,
+        number=1,
+        content=minutes_content(meeting),
+        adopted_by=_user(actor),
+        adopted_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="minutes_adopt",
+        target=meeting,
+        unit=meeting.unit,
+        summary=_("Thông qua biên bản ngày %(day)s") % {"day": _d(meeting.held_on)},
+    )
+    return version
+
+
+@transaction.atomic
+def minutes_correct(*, actor, meeting: Meeting, reason: str, **changes) -> MinutesVersion:
+    """Correct adopted minutes: a new version with the changed text; every
+    earlier version stays as it was."""
+    from meetings.selectors import minutes_content
+
+    meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    if not meeting.is_adopted:
+        raise ServiceError(_("Biên bản chưa được thông qua; hãy sửa trực tiếp."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Xin ghi lý do đính chính."))
+    changed = {}
+    for k, v in changes.items():
+        if k not in TEXT_FIELDS:
+            raise ServiceError(_("Bản đính chính chỉ sửa được nội dung biên bản."))
+        v = (v or "").strip()
+        if v != getattr(meeting, k):
+            changed[k] = v
+    if not changed:
+        raise ServiceError(_("Bản đính chính không thay đổi gì so với bản đã thông qua."))
+    for k, v in changed.items():
+        setattr(meeting, k, v)
+    if meeting.kind in THEMATIC_KINDS and not meeting.thematic_subject:
+        raise ServiceError(_("Sinh hoạt chuyên đề cần ghi tên chuyên đề."))
+    meeting.save(update_fields=list(changed))
+    last = meeting.versions.order_by("-number").first()
+    version = MinutesVersion.objects.create(
+        meeting=meeting,
+        number=(last.number if last else 0) + 1,
+        content=minutes_content(meeting),
+        reason=reason[:500],
+        adopted_by=_user(actor),
+        adopted_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="minutes_correct",
+        target=meeting,
+        unit=meeting.unit,
+        summary=_("Đính chính biên bản (lần %(n)s): %(reason)s")
+        % {"n": version.number, "reason": reason},
+        data={"fields": sorted(changed)},
+    )
+    return version
+
+
+@transaction.atomic
+def dues_record(
+    *,
+    actor,
+    unit: Unit,
+    month: date,
+    amounts: dict[int, int | None],
+    meeting: Meeting | None = None,
+) -> int:
+    """Record the dues of `month` for members of `unit` ({member id: amount}; None
+    or 0 leaves a member unpaid). Only members of the cell that month may pay here."""
+    month = first_of_month(month)
+    day = _last_day(month)
+    if meeting is not None and meeting.unit_id != unit.pk:
+        raise ServiceError(_("Cuộc họp không thuộc chi bộ này."))
+    members = {row.member.pk: row for row in members_on(unit, min(day, timezone.localdate()))}
+    strangers = [pk for pk in amounts if pk not in members]
+    if strangers:
+        raise ServiceError(
+            _("Có người không phải đảng viên của “%(unit)s” trong tháng %(month)s.")
+            % {"unit": unit.name, "month": month.strftime("%m/%Y")}
+        )
+    written = 0
+    for pk, amount in amounts.items():
+        if amount is not None and amount < 0:
+            raise ServiceError(_("Số tiền đảng phí không được âm."))
+        existing = DuesPayment.objects.filter(member_id=pk, month=month).first()
+        if existing is not None and existing.unit_id != unit.pk:
+            raise ServiceError(
+                _("%(name)s đã đóng đảng phí tháng %(month)s ở chi bộ khác.")
+                % {"name": members[pk].member.full_name, "month": month.strftime("%m/%Y")}
+            )
+        if not amount:
+            if existing is not None:
+                existing.delete()
+                written += 1
+            continue
+        if existing is None:
+            DuesPayment.objects.create(
+                member_id=pk,
+                unit=unit,
+                month=month,
+                amount=amount,
+                meeting=meeting,
+                recorded_by=_user(actor),
+            )
+            written += 1
+        elif existing.amount != amount:
+            existing.amount = amount
+            existing.recorded_by = _user(actor)
+            existing.save(update_fields=["amount", "recorded_by"])
+            written += 1
+    audit_record(
+        actor=actor,
+        action="dues_record",
+        unit=unit,
+        summary=_("Ghi đảng phí tháng %(month)s của %(unit)s")
+        % {"month": month.strftime("%m/%Y"), "unit": unit.name},
+        data={"amounts": {str(k): v for k, v in amounts.items()}},
+    )
+    return written
+
+
+def _last_day(month: date) -> date:
+    from calendar import monthrange
+
+    return month.replace(day=monthrange(month.year, month.month)[1])

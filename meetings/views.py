@@ -1,0 +1,446 @@
+import re
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chibo.errors import ServiceError
+from chibo.pdf import pdf_response
+from meetings import rules, selectors, services
+from meetings.forms import CorrectionForm, GuestForm, MeetingForm, MonthField, VoteForm
+from meetings.models import AttendanceStatus, Guest, Meeting, Restriction
+from organizations.models import COMMITTEE_LEVELS, Unit
+from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404
+
+TRACKER_PAGE = 100
+
+
+def _require_edit(user, unit: Unit) -> None:
+    if not can_edit(user, unit, routine=True):
+        raise PermissionDenied(_("Bạn chỉ được xem, không được sửa số liệu của đơn vị này."))
+
+
+def _errors(request, exc: ServiceError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), timezone.localdate().year + 1)
+
+
+@login_required
+def tracker(request):
+    """Month-by-cell grid of the cells under a unit for a year."""
+    year = _year(request)
+    today = timezone.localdate()
+    if request.GET.get("unit"):
+        root = unit_for_user_or_404(request.user, request.GET["unit"])
+    else:
+        roots = root_units_for(request.user)
+        root = roots[0] if roots else None
+    context = {"year": year, "root": root, "years": range(today.year - 3, today.year + 1)}
+    if root is not None:
+        cells = selectors.tracker_cells(request.user, root, year)
+        page = Paginator(cells, TRACKER_PAGE).get_page(request.GET.get("page"))
+        context.update(
+            page=page,
+            rows=selectors.tracker_rows(list(page.object_list), year, today),
+            summary=selectors.tracker_summary(cells, year, today),
+            committees=list(
+                root.children.filter(level__in=COMMITTEE_LEVELS, dissolved_on__isnull=True)
+                .order_by("name")
+                .only("pk", "name")
+            ),
+            months=range(1, 13),
+            today=today,
+        )
+    return render(request, "meetings/tracker.html", context)
+
+
+@login_required
+def unit_meetings(request, unit_pk: int):
+    unit = unit_for_user_or_404(request.user, unit_pk)
+    page = Paginator(unit.meetings.order_by("-held_on", "-pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "meetings/unit_meetings.html",
+        {"unit": unit, "page": page, "can_edit": can_edit(request.user, unit, routine=True)},
+    )
+
+
+@login_required
+def meeting_create(request, unit_pk: int):
+    unit = unit_for_user_or_404(request.user, unit_pk)
+    _require_edit(request.user, unit)
+    today = timezone.localdate()
+    form = MeetingForm(
+        request.POST or None,
+        initial={"month": today.replace(day=1), "held_on": today, "place": "", "chair": ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, unit=unit, **form.cleaned_data)
+        except ServiceError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Đã ghi cuộc sinh hoạt. Xin điểm danh."))
+            return redirect("meetings:attendance", meeting.pk)
+    return render(
+        request, "meetings/meeting_form.html", {"form": form, "unit": unit, "meeting": None}
+    )
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    _require_edit(request.user, meeting.unit)
+    if meeting.is_adopted:
+        messages.error(
+            request,
+            _("Biên bản đã được thông qua nên không sửa được; hãy lập bản đính chính."),
+        )
+        return redirect("meetings:detail", meeting.pk)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ServiceError as exc:
+            _errors(request, exc)
+            meeting.refresh_from_db()
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "unit": meeting.unit, "meeting": meeting},
+    )
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    content = selectors.minutes_content(meeting)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "unit": meeting.unit,
+            "c": content,
+            "can_edit": can_edit(request.user, meeting.unit, routine=True),
+            "versions": list(meeting.versions.all()),
+            "guest_form": GuestForm(),
+            "target": rules.attendance_target(meeting.unit.category),
+            "below_target": meeting.attendance_taken
+            and rules.attendance_below_target(
+                meeting.unit.category, meeting.present_count, meeting.summoned_count
+            ),
+        },
+    )
+
+
+_STATUS_KEY = re.compile(r"^status_(\d+)$")
+
+
+@login_required
+def attendance(request, pk: int):
+    """Everyone present by default; tap the absent ones and pick a reason."""
+    meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    _require_edit(request.user, meeting.unit)
+    if request.method == "POST":
+        entries = {}
+        for key, value in request.POST.items():
+            match = _STATUS_KEY.match(key)
+            if not match:
+                continue
+            pk_ = int(match.group(1))
+            entries[pk_] = {
+                "status": value,
+                "reason": request.POST.get(f"reason_{pk_}", ""),
+                "restriction": request.POST.get(f"restriction_{pk_}", ""),
+            }
+        try:
+            services.meeting_record_attendance(actor=request.user, meeting=meeting, entries=entries)
+        except ServiceError as exc:
+            _errors(request, exc)
+        else:
+            meeting.refresh_from_db()
+            messages.success(
+                request,
+                _("Đã lưu điểm danh: có mặt %(p)s/%(s)s.")
+                % {"p": meeting.present_count, "s": meeting.summoned_count},
+            )
+            return redirect("meetings:detail", meeting.pk)
+    saved = {a.member_id: a for a in meeting.attendance.all()}
+    rows = []
+    for row in services.expected_attendance(meeting):
+        a = saved.get(row.member.pk)
+        if a is not None:
+            status, reason, restriction = a.status, a.reason, a.restriction
+        elif row.away is not None:
+            status, reason, restriction = AttendanceStatus.AWAY, "", ""
+        else:
+            status = AttendanceStatus.EXEMPT if row.exempt else AttendanceStatus.PRESENT
+            reason, restriction = "", ""
+        rows.append({"row": row, "status": status, "reason": reason, "restriction": restriction})
+    return render(
+        request,
+        "meetings/attendance.html",
+        {
+            "meeting": meeting,
+            "unit": meeting.unit,
+            "rows": rows,
+            "restrictions": Restriction.choices[1:],
+            "reasons": [
+                _("Ốm đau"),
+                _("Đi công tác"),
+                _("Việc gia đình"),
+                _("Đi học"),
+                _("Tuổi cao, sức yếu"),
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def guest_add(request, pk: int):
+    meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    _require_edit(request.user, meeting.unit)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.guest_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ServiceError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, _("Xin nhập họ tên khách mời."))
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+@require_POST
+def guest_remove(request, pk: int, guest_pk: int):
+    meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    _require_edit(request.user, meeting.unit)
+    guest = get_object_or_404(Guest, pk=guest_pk, meeting=meeting)
+    try:
+        services.guest_remove(actor=request.user, guest=guest)
+    except ServiceError as exc:
+        _errors(request, exc)
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+def vote(request, pk: int):
+    """Record a vote; the page shows who counts in the denominator and why."""
+    meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    _require_edit(request.user, meeting.unit)
+    form = VoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            v = services.vote_record(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ServiceError as exc:
+            _errors(request, exc)
+        else:
+            if v.passed:
+                messages.success(
+                    request,
+                    _("“%(s)s”: %(y)s/%(d)s tán thành – thông qua.")
+                    % {"s": v.subject, "y": v.yes, "d": v.denominator},
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("“%(s)s”: %(y)s/%(d)s tán thành, cần %(n)s – không thông qua.")
+                    % {"s": v.subject, "y": v.yes, "d": v.denominator, "n": v.needed},
+                )
+            return redirect("meetings:vote", meeting.pk)
+    counted, left_out = rules.vote_denominator(services.voters_of(meeting))
+    n = len(counted)
+    return render(
+        request,
+        "meetings/vote.html",
+        {
+            "meeting": meeting,
+            "unit": meeting.unit,
+            "form": form,
+            "counted": counted,
+            "left_out": left_out,
+            "needed_ordinary": rules.votes_needed(rules.VoteKind.ORDINARY, n),
+            "needed_two_thirds": rules.votes_needed(rules.VoteKind.ADMISSION, n),
+            "votes": list(meeting.votes.all()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def minutes_adopt(request, pk: int):
+    meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    _require_edit(request.user, meeting.unit)
+    try:
+        services.minutes_adopt(actor=request.user, meeting=meeting)
+    except ServiceError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Biên bản đã được thông qua và khóa lại."))
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+def minutes_correct(request, pk: int):
+    meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    _require_edit(request.user, meeting.unit)
+    form = CorrectionForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            version = services.minutes_correct(
+                actor=request.user, meeting=meeting, reason=reason, **data
+            )
+        except ServiceError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã lập bản đính chính (phiên bản %(n)s); các bản trước vẫn được lưu.")
+                % {"n": version.number},
+            )
+            return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/correction_form.html",
+        {"meeting": meeting, "unit": meeting.unit, "form": form},
+    )
+
+
+def _version(meeting: Meeting, number):
+    try:
+        return meeting.versions.get(number=int(number))
+    except (ValueError, TypeError, meeting.versions.model.DoesNotExist) as exc:
+        raise Http404(_("Không có phiên bản này.")) from exc
+
+
+@login_required
+def minutes_version(request, pk: int, number: int):
+    meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    version = _version(meeting, number)
+    return render(
+        request,
+        "meetings/minutes_version.html",
+        {"meeting": meeting, "unit": meeting.unit, "version": version, "c": version.content},
+    )
+
+
+def _doc_number(number: str, suffix: str) -> str:
+    number = (number or "").strip()
+    if not number:
+        return f"\u00a0\u00a0\u00a0\u00a0-{suffix}"
+    return number if "-" in number else f"{number}-{suffix}"
+
+
+def _pdf(request, pk: int, template: str, suffix: str, name: str):
+    meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    version = None
+    if request.GET.get("version"):
+        version = _version(meeting, request.GET["version"])
+        content = version.content
+        version = {
+            "number": version.number,
+            "adopted_on": timezone.localdate(version.adopted_at).strftime("%d/%m/%Y"),
+        }
+    else:
+        content = selectors.minutes_content(meeting)
+    context = {
+        "c": content,
+        "version": version,
+        "issuer_parent": content["parent"],
+        "issuer": content["unit"],
+        "doc_number": _doc_number(content["number"], suffix),
+        "place_name": content["place_name"],
+        "day": content["day"],
+        "month_no": content["month_no"],
+        "year": content["year"],
+    }
+    filename = f"{name}-{meeting.unit_id}-{meeting.held_on:%Y%m%d}.pdf"
+    return pdf_response(template, context, filename, inline=False)
+
+
+@login_required
+def minutes_pdf(request, pk: int):
+    return _pdf(request, pk, "meetings/pdf/minutes.html", "BB/CB", "bien-ban")
+
+
+@login_required
+def resolution_pdf(request, pk: int):
+    return _pdf(request, pk, "meetings/pdf/resolution.html", "NQ/CB", "nghi-quyet")
+
+
+@login_required
+def dues(request, unit_pk: int):
+    """The month's party dues of a cell, entered at the meeting or later."""
+    unit = unit_for_user_or_404(request.user, unit_pk)
+    today = timezone.localdate()
+    try:
+        month = MonthField().clean(request.GET.get("month") or today.strftime("%Y-%m"))
+    except Exception:  # noqa: BLE001 — a malformed month in the address
+        month = today
+    month = month.replace(day=1)
+    meeting = None
+    if request.GET.get("meeting"):
+        meeting = selectors.meeting_for_user_or_404(request.user, request.GET["meeting"])
+        if meeting.unit_id != unit.pk:
+            raise Http404
+    editable = can_edit(request.user, unit, routine=True)
+    if request.method == "POST":
+        _require_edit(request.user, unit)
+        amounts: dict[int, int | None] = {}
+        bad = False
+        for key, value in request.POST.items():
+            if not key.startswith("amount_"):
+                continue
+            try:
+                pk_ = int(key[7:])
+                value = value.replace(".", "").replace(",", "").strip()
+                amounts[pk_] = int(value) if value else None
+            except ValueError:
+                bad = True
+        if bad:
+            messages.error(request, _("Số tiền phải là số nguyên (đồng)."))
+        else:
+            try:
+                services.dues_record(
+                    actor=request.user, unit=unit, month=month, amounts=amounts, meeting=meeting
+                )
+            except ServiceError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("Đã lưu đảng phí."))
+                return redirect(request.get_full_path())
+    sheet = selectors.dues_sheet(unit, month, today)
+    return render(
+        request,
+        "meetings/dues.html",
+        {"unit": unit, "sheet": sheet, "meeting": meeting, "can_edit": editable, "month": month},
+    )
+
+
+def month_param(day: date) -> str:
+    return day.strftime("%Y-%m")
