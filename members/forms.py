@@ -1,0 +1,253 @@
+"""Forms of the members pages. They only parse and present; every rule is
+checked by the service the view calls (members/services.py)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.choices import Gender, Status
+from members.models import Discipline, Exemption, Member, Rating
+from members.rules import RemovalGround
+from members.selectors import AGE_BANDS, STATUS_ANY, STATUS_CURRENT
+from members.services import PROFILE_FIELDS
+from organizations.models import CELL_LEVELS, Category, Unit
+from organizations.selectors import units_for
+
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+YES_NO = [("", _("Tất cả")), ("yes", _("Có")), ("no", _("Không"))]
+
+
+class DateInput(forms.DateInput):
+    def __init__(self, **kwargs):
+        super().__init__(
+            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+        )
+
+
+def date_field(label, required=True):
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        error_messages={"invalid": _("Ngày không hợp lệ; xin ghi theo dạng dd/mm/yyyy.")},
+    )
+
+
+def cells_for(user, *, exclude: Unit | None = None):
+    qs = units_for(user).filter(level__in=CELL_LEVELS, dissolved_on__isnull=True).order_by("path")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên, số thẻ, số CCCD"), required=False, max_length=100)
+    unit = forms.IntegerField(label=_("Đơn vị"), required=False, widget=forms.Select)
+    status = forms.ChoiceField(
+        label=_("Tình trạng"),
+        required=False,
+        choices=[(STATUS_CURRENT, _("Đảng viên hiện có")), (STATUS_ANY, _("Tất cả"))]
+        + list(Status.choices),
+    )
+    gender = forms.ChoiceField(
+        label=_("Giới tính"), required=False, choices=[("", _("Tất cả")), *Gender.choices]
+    )
+    age_band = forms.ChoiceField(
+        label=_("Độ tuổi"),
+        required=False,
+        choices=[("", _("Tất cả"))] + [(code, label) for code, label, _a, _b in AGE_BANDS],
+    )
+    category = forms.ChoiceField(
+        label=_("Loại chi bộ"), required=False, choices=[("", _("Tất cả")), *Category.choices]
+    )
+    civil_servant = forms.ChoiceField(label=_("Cán bộ, công chức"), required=False, choices=YES_NO)
+    exempt = forms.ChoiceField(label=_("Miễn sinh hoạt"), required=False, choices=YES_NO)
+
+    def __init__(self, *args, unit_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].widget.choices = [("", _("Tất cả đơn vị"))] + list(unit_choices)
+        self.fields["unit"].error_messages["invalid"] = _("Đơn vị không hợp lệ.")
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        flag = {"yes": True, "no": False}
+        return {
+            "q": data["q"],
+            "status": data["status"],
+            "gender": data["gender"],
+            "age_band": data["age_band"],
+            "category": data["category"],
+            "civil_servant": flag.get(data["civil_servant"]),
+            "exempt": flag.get(data["exempt"]),
+        }
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = PROFILE_FIELDS
+        widgets = {
+            "birth_date": DateInput(),
+            "admitted_on": DateInput(),
+            "probation_from": DateInput(),
+            "official_on": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("birth_date", "admitted_on", "probation_from", "official_on"):
+            self.fields[name].input_formats = DATE_FORMATS
+            self.fields[name].error_messages["invalid"] = _(
+                "Ngày không hợp lệ; xin ghi theo dạng dd/mm/yyyy."
+            )
+
+    def validate_unique(self):
+        """Left to the service, which says which number is taken, in Vietnamese."""
+
+
+CANDIDATE_FIELDS = (
+    "full_name",
+    "gender",
+    "birth_date",
+    "national_id",
+    "ethnicity",
+    "religion",
+    "residence",
+    "phone",
+    "occupation",
+    "workplace",
+)
+
+
+class CandidateForm(forms.ModelForm):
+    proposed_on = date_field(_("Ngày đề nghị"))
+    helper_1 = forms.ModelChoiceField(
+        label=_("Người giúp đỡ thứ nhất"), queryset=Member.objects.none()
+    )
+    helper_2 = forms.ModelChoiceField(
+        label=_("Người giúp đỡ thứ hai"), queryset=Member.objects.none()
+    )
+
+    class Meta:
+        model = Member
+        fields = CANDIDATE_FIELDS
+        widgets = {"birth_date": DateInput()}
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        officials = Member.objects.filter(unit=unit, status=Status.OFFICIAL).order_by("sort_key")
+        self.fields["helper_1"].queryset = officials
+        self.fields["helper_2"].queryset = officials
+        self.fields["birth_date"].input_formats = DATE_FORMATS
+
+    def validate_unique(self):
+        """Left to the service."""
+
+
+class AdmitForm(forms.Form):
+    decided_on = date_field(_("Ngày quyết định kết nạp"))
+    ceremony_on = date_field(_("Ngày lễ kết nạp"))
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+
+
+class RecognizeForm(forms.Form):
+    day = date_field(_("Ngày công nhận chính thức"))
+    votes_for = forms.IntegerField(label=_("Số đảng viên chính thức tán thành"), min_value=0)
+    officials = forms.IntegerField(label=_("Tổng số đảng viên chính thức của chi bộ"), min_value=1)
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+    card_number = forms.CharField(label=_("Số thẻ đảng viên"), required=False, max_length=20)
+
+
+class RejectForm(forms.Form):
+    day = date_field(_("Ngày quyết định"))
+    reason = forms.CharField(label=_("Lý do"), required=False, max_length=200)
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+
+
+class TransferForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Chuyển đến chi bộ"), queryset=Unit.objects.none())
+    day = date_field(_("Từ ngày"))
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+    reason = forms.CharField(label=_("Lý do"), required=False, max_length=200)
+
+    def __init__(self, *args, user, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = cells_for(user, exclude=member.unit)
+
+
+class TransferOutForm(forms.Form):
+    day = date_field(_("Ngày chuyển"))
+    destination = forms.CharField(label=_("Nơi chuyển đến"), max_length=200)
+    decision_number = forms.CharField(label=_("Số giấy giới thiệu"), required=False, max_length=64)
+
+
+class TemporaryForm(forms.Form):
+    host = forms.ModelChoiceField(
+        label=_("Chi bộ sinh hoạt tạm thời"), queryset=Unit.objects.none()
+    )
+    day = date_field(_("Từ ngày"))
+    until = date_field(_("Đến ngày (dự kiến)"), required=False)
+    reason = forms.CharField(label=_("Lý do"), required=False, max_length=200)
+
+    def __init__(self, *args, user, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = cells_for(user, exclude=member.unit)
+
+
+class DayForm(forms.Form):
+    day = date_field(_("Ngày"))
+
+
+class ExemptForm(forms.Form):
+    day = date_field(_("Miễn từ ngày"))
+    reason = forms.ChoiceField(label=_("Lý do"), choices=Exemption.Reason.choices)
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)
+
+
+class RemoveForm(forms.Form):
+    day = date_field(_("Ngày xóa tên"))
+    ground = forms.ChoiceField(label=_("Lý do xóa tên"), choices=RemovalGround.choices)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+
+
+class DisciplineForm(forms.Form):
+    form = forms.ChoiceField(label=_("Hình thức kỷ luật"), choices=Discipline.Form.choices)
+    day = date_field(_("Ngày quyết định"))
+    fault = forms.CharField(label=_("Nội dung vi phạm"), widget=forms.Textarea(attrs={"rows": 3}))
+    self_reported = forms.BooleanField(label=_("Tự giác nhận khuyết điểm"), required=False)
+    corrected = forms.BooleanField(label=_("Đã khắc phục hậu quả"), required=False)
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+
+
+class DeathForm(forms.Form):
+    day = date_field(_("Ngày từ trần"))
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)
+
+
+class ResidenceForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Chi bộ nơi cư trú"), queryset=Unit.objects.none())
+    day = date_field(_("Từ ngày"))
+    address = forms.CharField(label=_("Địa chỉ cư trú"), required=False, max_length=200)
+
+    def __init__(self, *args, user, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = cells_for(user, exclude=member.unit)
+
+
+class EvaluationForm(forms.Form):
+    month = forms.DateField(
+        label=_("Tháng (mm/yyyy)"),
+        input_formats=["%m/%Y", *DATE_FORMATS],
+        widget=forms.TextInput(attrs={"placeholder": "mm/yyyy"}),
+        error_messages={"invalid": _("Tháng không hợp lệ; xin ghi theo dạng mm/yyyy.")},
+    )
+    result = forms.ChoiceField(label=_("Kết quả"), choices=Rating.choices)
+    agency = forms.CharField(label=_("Cơ quan đánh giá"), required=False, max_length=200)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)
+
+
+class CommentForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    comment = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 3}))

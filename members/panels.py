@@ -1,0 +1,36 @@
+"""The members app's parts of the home and unit pages."""
+
+from datetime import date
+
+from chibo.panels import Panel
+from members.selectors import due_counts
+from organizations.models import Role
+from organizations.selectors import can_edit, role_paths, sees_everything
+
+
+def _keeps_members(user) -> bool:
+    """Office staff and administrators keep the members: they see the due lists."""
+    return sees_everything(user) or bool(role_paths(user, (Role.Kind.ADMIN, Role.Kind.STAFF)))
+
+
+def home_panels(request) -> list[Panel]:
+    if not _keeps_members(request.user):
+        return []
+    today = date.today()
+    return [
+        Panel(
+            "members/_home_due.html",
+            {"counts": due_counts(request.user, today), "year": today.year},
+            order=20,
+        )
+    ]
+
+
+def unit_panels(request, unit) -> list[Panel]:
+    return [
+        Panel(
+            "members/_unit_members.html",
+            {"unit": unit, "is_cell": unit.is_cell, "can_edit": can_edit(request.user, unit)},
+            order=10,
+        )
+    ]

@@ -1,0 +1,424 @@
+"""Pages of members: the list (and its exports), the profile with its
+timeline and dossier history, the lifecycle actions, the due lists and the
+residence-contact page. Every record comes through members.selectors or
+organizations.selectors, so anything outside the user's reach is a 404."""
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from chibo.errors import ServiceError
+from members import forms, services
+from members.choices import MEMBER_STATUSES, Status
+from members.models import ResidenceContact
+from members.selectors import (
+    badges_due,
+    dossier_changes,
+    exemption_due,
+    may_edit_member,
+    member_for_user_or_404,
+    member_timeline,
+    probation_due,
+    residence_contacts_of,
+)
+from members.selectors import (
+    member_list as select_members,
+)
+from organizations.models import CELL_LEVELS, Level
+from organizations.selectors import can_edit, unit_for_user_or_404, units_for
+
+PAGE_SIZE = 50
+# More units than this in the user's reach: the unit filter lists committees
+# only (a cell is still reachable from its own page's link).
+UNIT_CHOICES_LIMIT = 400
+
+
+def _unit_choices(user, selected) -> list[tuple[int, str]]:
+    rows = list(
+        units_for(user)
+        .filter(dissolved_on__isnull=True)
+        .exclude(level=Level.PARTY_GROUP)
+        .order_by("path")
+        .values_list("pk", "name", "level", "path")
+    )
+    if len(rows) > UNIT_CHOICES_LIMIT:
+        rows = [r for r in rows if r[2] not in CELL_LEVELS or r[0] == selected]
+    top = min((len(r[3]) for r in rows), default=0)
+    return [(pk, "\u00a0\u00a0" * ((len(path) - top) // 8) + name) for pk, name, _l, path in rows]
+
+
+EXPORT_COLUMNS = [
+    ("Họ và tên", "full_name"),
+    ("Giới tính", "gender"),
+    ("Ngày sinh", "birth_date"),
+    ("Dân tộc", "ethnicity"),
+    ("Tôn giáo", "religion"),
+    ("Quê quán", "home_town"),
+    ("Nơi ở hiện nay", "residence"),
+    ("Số CCCD", "national_id"),
+    ("Số điện thoại", "phone"),
+    ("Ngày vào Đảng", "admitted_on"),
+    ("Ngày chính thức", "official_on"),
+    ("Số thẻ đảng viên", "card_number"),
+    ("Số lý lịch", "dossier_number"),
+    ("Chi bộ", "unit__name"),
+    ("Tình trạng", "status"),
+    ("Cán bộ, công chức", "is_civil_servant"),
+    ("Miễn sinh hoạt", "is_exempt"),
+]
+
+
+def _export_rows(qs, *, text_dates: bool):
+    """Plain tuples of what the list shows, in its order: one query, streamed."""
+    genders = {"M": "Nam", "F": "Nữ"}
+    statuses = dict(Status.choices)
+    fields = [f for _h, f in EXPORT_COLUMNS]
+    for n, row in enumerate(qs.values_list(*fields).iterator(chunk_size=2000), start=1):
+        out = [n]
+        for field, value in zip(fields, row, strict=True):
+            if field == "gender":
+                value = genders.get(value, value)
+            elif field == "status":
+                value = str(statuses.get(value, value))
+            elif isinstance(value, bool):
+                value = "x" if value else ""
+            elif isinstance(value, date) and text_dates:
+                value = value.strftime("%d/%m/%Y")
+            out.append("" if value is None else value)
+        yield out
+
+
+def _export(qs, fmt: str):
+    stamp = date.today().strftime("%Y%m%d")
+    header = ["STT"] + [h for h, _f in EXPORT_COLUMNS]
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="dang-vien-{stamp}.csv"'
+        response.write("\ufeff")  # so Excel reads UTF-8
+        writer = csv.writer(response)
+        writer.writerow(header)
+        writer.writerows(_export_rows(qs, text_dates=True))
+        return response
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Đảng viên"))
+    bold = Font(bold=True)
+    cells = []
+    for h in header:
+        c = WriteOnlyCell(ws, value=h)
+        c.font = bold
+        cells.append(c)
+    ws.append(cells)
+    for row in _export_rows(qs, text_dates=False):
+        out = []
+        for value in row:
+            c = WriteOnlyCell(ws, value=value)
+            if isinstance(value, date):
+                c.number_format = "DD/MM/YYYY"
+            out.append(c)
+        ws.append(out)
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="dang-vien-{stamp}.xlsx"'
+    wb.save(response)
+    return response
+
+
+@login_required
+def member_list(request):
+    """The member list; ?format=csv or xlsx exports exactly the rows the
+    filters show (every page), so screen and spreadsheet never disagree."""
+    raw_unit = request.GET.get("unit") or None
+    selected = int(raw_unit) if raw_unit and raw_unit.isdigit() else None
+    form = forms.MemberFilterForm(
+        request.GET or None, unit_choices=_unit_choices(request.user, selected)
+    )
+    unit = None
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["unit"] is not None:
+            unit = unit_for_user_or_404(request.user, form.cleaned_data["unit"])
+        qs = select_members(request.user, unit=unit, **form.filters())
+    elif form.is_bound:
+        qs = None
+    else:
+        qs = select_members(request.user)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        if qs is None:
+            return render(request, "members/list.html", {"form": form}, status=400)
+        return _export(qs, fmt)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")) if qs is not None else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "members/list.html",
+        {"form": form, "page": page, "unit": unit, "query": query.urlencode()},
+    )
+
+
+ACTIONS = {
+    # slug: (title, form class, statuses it applies to)
+    "ket-nap": (_l("Kết nạp vào Đảng"), forms.AdmitForm, (Status.CANDIDATE,)),
+    "cong-nhan": (
+        _l("Công nhận đảng viên chính thức"),
+        forms.RecognizeForm,
+        (Status.PROBATIONARY,),
+    ),
+    "khong-ket-nap": (
+        _l("Không kết nạp / không công nhận chính thức"),
+        forms.RejectForm,
+        (Status.CANDIDATE, Status.PROBATIONARY),
+    ),
+    "chuyen": (_l("Chuyển sinh hoạt chính thức"), forms.TransferForm, services.LIVE_STATUSES),
+    "chuyen-ra": (_l("Chuyển sinh hoạt ra ngoài"), forms.TransferOutForm, MEMBER_STATUSES),
+    "tam-thoi": (_l("Sinh hoạt tạm thời"), forms.TemporaryForm, MEMBER_STATUSES),
+    "tro-ve": (_l("Kết thúc sinh hoạt tạm thời"), forms.DayForm, MEMBER_STATUSES),
+    "mien": (_l("Miễn công tác và sinh hoạt đảng"), forms.ExemptForm, MEMBER_STATUSES),
+    "thoi-mien": (_l("Thôi miễn sinh hoạt"), forms.DayForm, MEMBER_STATUSES),
+    "xoa-ten": (_l("Xóa tên"), forms.RemoveForm, MEMBER_STATUSES),
+    "ky-luat": (_l("Kỷ luật"), forms.DisciplineForm, MEMBER_STATUSES),
+    "tu-tran": (_l("Từ trần"), forms.DeathForm, services.LIVE_STATUSES),
+    "cu-tru": (_l("Sinh hoạt nơi cư trú (Quy định 213)"), forms.ResidenceForm, MEMBER_STATUSES),
+    "danh-gia": (
+        _l("Kết quả đánh giá cán bộ, công chức hằng tháng"),
+        forms.EvaluationForm,
+        MEMBER_STATUSES,
+    ),
+}
+FORMS_WITH_CONTEXT = (forms.TransferForm, forms.TemporaryForm, forms.ResidenceForm)
+
+
+def _run(slug: str, actor, member, d: dict):
+    s = services
+    if slug == "ket-nap":
+        return s.member_admit(actor=actor, member=member, **d)
+    if slug == "cong-nhan":
+        return s.member_recognize_official(actor=actor, member=member, **d)
+    if slug == "khong-ket-nap":
+        return s.member_reject(actor=actor, member=member, **d)
+    if slug == "chuyen":
+        return s.member_transfer_permanent(actor=actor, member=member, **d)
+    if slug == "chuyen-ra":
+        return s.member_transfer_out(actor=actor, member=member, **d)
+    if slug == "tam-thoi":
+        return s.member_transfer_temporary(actor=actor, member=member, **d)
+    if slug == "tro-ve":
+        return s.member_return_temporary(actor=actor, member=member, **d)
+    if slug == "mien":
+        return s.member_exempt(actor=actor, member=member, **d)
+    if slug == "thoi-mien":
+        return s.member_end_exemption(actor=actor, member=member, **d)
+    if slug == "xoa-ten":
+        return s.member_remove(actor=actor, member=member, **d)
+    if slug == "ky-luat":
+        return s.member_discipline(actor=actor, member=member, **d)
+    if slug == "tu-tran":
+        return s.member_record_death(actor=actor, member=member, **d)
+    if slug == "cu-tru":
+        return s.residence_contact_start(actor=actor, member=member, **d)
+    if slug == "danh-gia":
+        return s.evaluation_record(actor=actor, member=member, **d)
+    raise Http404
+
+
+def _actions_for(member) -> list[tuple[str, str]]:
+    out = []
+    for slug, (title, _form, statuses) in ACTIONS.items():
+        if member.status not in statuses:
+            continue
+        if slug == "thoi-mien" and not member.is_exempt:
+            continue
+        if slug == "mien" and member.is_exempt:
+            continue
+        if slug == "danh-gia" and not member.is_civil_servant:
+            continue
+        out.append((slug, title))
+    return out
+
+
+@login_required
+def member_detail(request, pk: int):
+    member = member_for_user_or_404(request.user, pk)
+    editable = may_edit_member(request.user, member)
+    context = {
+        "member": member,
+        "timeline": member_timeline(member),
+        "changes": dossier_changes(member),
+        "can_edit": editable,
+        "actions": _actions_for(member) if editable else [],
+        "disciplines": member.disciplines.all(),
+        "evaluations": member.evaluations.all()[:12],
+        "contacts": member.residence_contacts.select_related("unit"),
+    }
+    return render(request, "members/detail.html", context)
+
+
+def _editable_member_or_403(request, pk):
+    member = member_for_user_or_404(request.user, pk)
+    if not may_edit_member(request.user, member):
+        raise PermissionDenied
+    return member
+
+
+@login_required
+def member_edit(request, pk: int):
+    member = _editable_member_or_403(request, pk)
+    form = forms.ProfileForm(
+        request.POST or None, instance=member_for_user_or_404(request.user, pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(
+                actor=request.user,
+                member=member,
+                **{f: form.cleaned_data[f] for f in services.PROFILE_FIELDS},
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu hồ sơ."))
+            return redirect("members:detail", pk=member.pk)
+    return render(
+        request, "members/form.html", {"member": member, "form": form, "title": _("Sửa hồ sơ")}
+    )
+
+
+@login_required
+def member_action(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    member = _editable_member_or_403(request, pk)
+    title, form_class, statuses = ACTIONS[action]
+    kwargs = {"user": request.user, "member": member} if form_class in FORMS_WITH_CONTEXT else {}
+    form = form_class(request.POST or None, **kwargs)
+    if member.status not in statuses:
+        form.add_error(
+            None,
+            _("Không thể “%(action)s” cho người đang là “%(status)s”.")
+            % {"action": title, "status": member.get_status_display()},
+        )
+    elif request.method == "POST" and form.is_valid():
+        try:
+            _run(action, request.user, member, dict(form.cleaned_data))
+        except ServiceError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã ghi: %(action)s.") % {"action": title})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"member": member, "form": form, "title": title})
+
+
+@login_required
+def candidate_new(request, unit_pk: int):
+    unit = unit_for_user_or_404(request.user, unit_pk)
+    if not can_edit(request.user, unit):
+        raise PermissionDenied
+    if unit.level not in CELL_LEVELS:
+        raise Http404
+    form = forms.CandidateForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        helpers = (data.pop("helper_1"), data.pop("helper_2"))
+        proposed_on = data.pop("proposed_on")
+        try:
+            member = services.member_propose_candidate(
+                actor=request.user, unit=unit, proposed_on=proposed_on, helpers=helpers, **data
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã ghi quần chúng ưu tú %(name)s.") % {"name": member})
+            return redirect("members:detail", pk=member.pk)
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "unit": unit, "title": _("Đề nghị kết nạp quần chúng ưu tú")},
+    )
+
+
+DUE_LISTS = {
+    "du-bi": _l("Đảng viên dự bị đến hạn xét chính thức"),
+    "huy-hieu": _l("Đảng viên đến mốc nhận Huy hiệu Đảng"),
+    "mien-sinh-hoat": _l("Đảng viên đủ tuổi được miễn sinh hoạt"),
+}
+
+
+@login_required
+def due_list(request, kind: str):
+    if kind not in DUE_LISTS:
+        raise Http404
+    today = date.today()
+    year = today.year
+    if kind == "huy-hieu":
+        raw = request.GET.get("nam", "")
+        year = int(raw) if raw.isdigit() and 1960 <= int(raw) <= 2100 else today.year
+        rows = badges_due(request.user, year)
+    elif kind == "du-bi":
+        rows = probation_due(request.user, today)
+    else:
+        rows = list(exemption_due(request.user, today)[:500])
+    return render(
+        request,
+        "members/due.html",
+        {"kind": kind, "title": DUE_LISTS[kind], "rows": rows, "year": year, "today": today},
+    )
+
+
+@login_required
+def residence(request, unit_pk: int):
+    """The residence cell's page: the working members who keep contact with it
+    (Quy định 213-QĐ/TW), their yearly comments and monthly evaluations."""
+    unit = unit_for_user_or_404(request.user, unit_pk)
+    contacts = residence_contacts_of(unit, date.today())
+    return render(
+        request,
+        "members/residence.html",
+        {
+            "unit": unit,
+            "contacts": contacts,
+            "can_comment": can_edit(request.user, unit, routine=True),
+            "comment_form": forms.CommentForm(initial={"year": date.today().year}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def residence_comment(request, contact_pk: int):
+    contact = get_object_or_404(
+        ResidenceContact.objects.select_related("unit", "member"), pk=contact_pk
+    )
+    unit = unit_for_user_or_404(request.user, contact.unit_id)  # 404 outside reach
+    if not can_edit(request.user, unit, routine=True):
+        raise PermissionDenied
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.residence_comment_record(
+                actor=request.user, contact=contact, **form.cleaned_data
+            )
+        except ServiceError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, _("Đã ghi nhận xét."))
+    else:
+        for errors in form.errors.values():
+            for m in errors:
+                messages.error(request, m)
+    return redirect("members:residence", unit_pk=unit.pk)

@@ -1,0 +1,166 @@
+"""The member list: search, filters, Vietnamese order, pages, and its exports
+showing exactly what the filters show."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from members import services
+from members.choices import Status
+from tests.factories import make_member, make_unit
+
+
+def names(response) -> list[str]:
+    return [m.full_name for m in response.context["page"]]
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+@pytest.fixture
+def people(tree):
+    cell = tree.cell1a
+    return {
+        "an": make_member(cell, full_name="Nguyễn Văn An", birth_date=date(1990, 2, 1)),
+        "anh": make_member(cell, full_name="Trần Thị Ánh", gender="F", birth_date=date(1950, 1, 1)),
+        "dat": make_member(tree.cell1b, full_name="Lê Đức Đạt", is_civil_servant=True),
+        "bao": make_member(cell, full_name="Phạm Quốc Bảo", status=Status.PROBATIONARY),
+    }
+
+
+def test_search_ignores_diacritics_and_case(client, ward1_staff, people):
+    client.force_login(ward1_staff)
+    assert names(client.get(reverse("members:list"), {"q": "nguyen van an"})) == ["Nguyễn Văn An"]
+    assert names(client.get(reverse("members:list"), {"q": "ĐẠT"})) == ["Lê Đức Đạt"]
+    assert names(client.get(reverse("members:list"), {"q": "  le   duc "})) == ["Lê Đức Đạt"]
+    assert names(client.get(reverse("members:list"), {"q": "Không Có Ai"})) == []
+
+
+def test_search_by_card_number(client, ward1_staff, people):
+    client.force_login(ward1_staff)
+    card = people["bao"].card_number
+    assert names(client.get(reverse("members:list"), {"q": card})) == ["Phạm Quốc Bảo"]
+
+
+def test_names_are_in_vietnamese_order_given_name_first(client, ward1_staff, people):
+    client.force_login(ward1_staff)
+    shown = names(client.get(reverse("members:list"), {"q": "a"}))
+    assert shown.index("Nguyễn Văn An") < shown.index("Trần Thị Ánh") < shown.index("Phạm Quốc Bảo")
+    assert shown.index("Phạm Quốc Bảo") < shown.index("Lê Đức Đạt")
+
+
+def test_filters_narrow_the_list(client, tree, ward1_staff, people):
+    client.force_login(ward1_staff)
+    url = reverse("members:list")
+    assert "Trần Thị Ánh" in names(client.get(url, {"gender": "F"}))
+    assert "Nguyễn Văn An" not in names(client.get(url, {"gender": "F"}))
+    assert names(client.get(url, {"civil_servant": "yes"})) == ["Lê Đức Đạt"]
+    assert names(client.get(url, {"status": Status.PROBATIONARY})) == ["Phạm Quốc Bảo"]
+    assert names(client.get(url, {"age_band": "o75"})) == ["Trần Thị Ánh"]
+    assert "Nguyễn Văn An" in names(client.get(url, {"age_band": "30_45"}))
+    assert set(names(client.get(url, {"unit": tree.cell1b.pk}))) == {
+        m.full_name for m in tree.members.m1b
+    } | {"Lê Đức Đạt"}
+    assert "Lê Đức Đạt" in names(client.get(url, {"category": "agency"}))
+    assert "Nguyễn Văn An" not in names(client.get(url, {"category": "agency"}))
+    services.member_exempt(actor=None, member=people["an"], day=date(2024, 1, 1), reason="health")
+    assert names(client.get(url, {"exempt": "yes"})) == ["Nguyễn Văn An"]
+
+
+def test_members_who_left_show_only_when_asked(client, ward1_staff, people):
+    services.member_record_death(actor=None, member=people["an"], day=date(2024, 1, 1))
+    client.force_login(ward1_staff)
+    url = reverse("members:list")
+    assert "Nguyễn Văn An" not in names(client.get(url))
+    assert "Nguyễn Văn An" in names(client.get(url, {"status": "all"}))
+    assert names(client.get(url, {"status": Status.DECEASED})) == ["Nguyễn Văn An"]
+
+
+def test_staff_see_only_their_ward(client, tree, ward2_staff, people):
+    client.force_login(ward2_staff)
+    shown = names(client.get(reverse("members:list")))
+    assert sorted(shown) == sorted(m.full_name for m in tree.members.m2a)
+
+
+def test_bad_filters_get_a_message_not_an_error(client, ward1_staff, people):
+    client.force_login(ward1_staff)
+    url = reverse("members:list")
+    for params in (
+        {"unit": "abc"},
+        {"gender": "X"},
+        {"age_band": "old"},
+        {"page": "zzz"},
+        {"q": "x" * 500},
+    ):
+        response = client.get(url, params)
+        assert response.status_code == 200, params
+    assert "Đơn vị không hợp lệ" in client.get(url, {"unit": "abc"}).content.decode()
+    assert client.get(url, {"unit": "abc", "format": "csv"}).status_code == 400
+
+
+def test_pages_of_fifty(client, tree, ward2_staff):
+    cell = make_unit("Chi bộ đông", parent=tree.ward2)
+    for i in range(55):
+        make_member(cell, full_name=f"Võ Văn Người {i:02d}")
+    client.force_login(ward2_staff)
+    first = client.get(reverse("members:list"), {"unit": cell.pk})
+    second = client.get(reverse("members:list"), {"unit": cell.pk, "page": 2})
+    assert len(names(first)) == 50 and len(names(second)) == 5
+    assert not set(names(first)) & set(names(second))
+    assert "page=2" in first.content.decode() and f"unit={cell.pk}" in first.content.decode()
+
+
+def test_csv_export_has_exactly_the_filtered_rows_in_order(client, ward1_staff, people):
+    client.force_login(ward1_staff)
+    params = {"gender": "M"}
+    shown = names(client.get(reverse("members:list"), params))
+    response = client.get(reverse("members:list"), {**params, "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = csv_rows(response)
+    header = rows[0]
+    assert header[:4] == ["STT", "Họ và tên", "Giới tính", "Ngày sinh"]
+    assert [r[1] for r in rows[1:]] == shown
+    an = next(r for r in rows if r[1] == "Nguyễn Văn An")
+    assert an[header.index("Ngày sinh")] == "01/02/1990"
+    assert an[header.index("Chi bộ")] == "Chi bộ khu phố 1"
+
+
+def test_xlsx_export_matches_the_screen_across_pages(client, tree, ward2_staff):
+    cell = make_unit("Chi bộ đông", parent=tree.ward2)
+    for i in range(60):
+        make_member(cell, full_name=f"Đỗ Thị Hoa {i:02d}", gender="F")
+    client.force_login(ward2_staff)
+    params = {"q": "do thi hoa"}
+    response = client.get(reverse("members:list"), {**params, "format": "xlsx"})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    screen = names(client.get(reverse("members:list"), params)) + names(
+        client.get(reverse("members:list"), {**params, "page": 2})
+    )
+    assert [r[1] for r in rows[1:]] == screen
+    assert len(screen) == 60
+    assert rows[1][3].date() == date(1970, 1, 1)
+
+
+def test_the_query_count_does_not_grow_with_the_rows_shown(
+    client, tree, ward2_staff, django_assert_max_num_queries
+):
+    client.force_login(ward2_staff)
+    client.get(reverse("members:list"))  # warm the session
+    cell = make_unit("Chi bộ đông", parent=tree.ward2)
+    for i in range(80):
+        make_member(cell, full_name=f"Hồ Văn Số {i:02d}")
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("members:list"), {"q": "ho van"})
+    assert len(names(response)) == 50
+    with django_assert_max_num_queries(7):
+        client.get(reverse("members:list"), {"format": "csv"})
+    with django_assert_max_num_queries(7):
+        client.get(reverse("members:list"), {"format": "xlsx"})

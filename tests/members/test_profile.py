@@ -1,0 +1,162 @@
+"""The profile page: the dossier, its change history, and the lifecycle
+actions as an office uses them."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from members.choices import Status
+from members.models import Member, StatusPeriod
+from tests.members.factories import make_probationary
+
+
+def profile_data(member: Member, **changes) -> dict:
+    data = {
+        "full_name": member.full_name,
+        "gender": member.gender,
+        "birth_date": member.birth_date.strftime("%d/%m/%Y"),
+        "ethnicity": member.ethnicity,
+        "religion": member.religion,
+        "national_id": member.national_id or "",
+        "card_number": member.card_number or "",
+        "admitted_on": member.admitted_on.strftime("%d/%m/%Y") if member.admitted_on else "",
+        "official_on": member.official_on.strftime("%d/%m/%Y") if member.official_on else "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_profile_shows_the_dossier_and_the_timeline(client, tree, ward1_staff):
+    m = tree.members.m1a[0]
+    client.force_login(ward1_staff)
+    body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert m.full_name in body and m.national_id in body
+    assert "01/01/1970" in body  # dates as dd/mm/yyyy
+    assert "Sinh hoạt tại Chi bộ khu phố 1" in body
+
+
+def test_a_dossier_change_shows_who_changed_what_and_the_previous_value(client, tree, ward1_staff):
+    m = tree.members.m1a[0]
+    old_phone = m.phone or "—"
+    client.force_login(ward1_staff)
+    response = client.post(
+        reverse("members:edit", args=[m.pk]),
+        profile_data(m, phone="0912345678", home_town="Biên Hòa, Đồng Nai"),
+    )
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.phone == "0912345678"
+    record = m.history.first()
+    assert record.history_user == ward1_staff
+    body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    section = body[body.index("Lịch sử thay đổi hồ sơ") :]
+    assert "0912345678" in section and old_phone in section
+    assert "Quê quán" in section and "Biên Hòa, Đồng Nai" in section
+    assert str(ward1_staff) in section
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"national_id": "12345"}, "Số CCCD phải gồm đúng 12 chữ số"),
+        ({"birth_date": "31/02/1970"}, "Ngày không hợp lệ"),
+        ({"official_on": "01/01/1999"}, "Ngày chính thức (01/01/1999) trước ngày vào Đảng"),
+        ({"card_number": "TAKEN"}, "đã được dùng cho một đảng viên khác"),
+        ({"national_id": "TAKEN"}, "đã được dùng cho một người khác"),
+    ],
+)
+def test_bad_dossier_input_gets_a_message_and_changes_nothing(
+    client, tree, ward1_staff, changes, message
+):
+    m = tree.members.m1a[0]
+    other = tree.members.m2a[0]
+    changes = {
+        k: (other.card_number if k == "card_number" else other.national_id) if v == "TAKEN" else v
+        for k, v in changes.items()
+    }
+    versions = m.history.count()
+    client.force_login(ward1_staff)
+    response = client.post(reverse("members:edit", args=[m.pk]), profile_data(m, **changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert m.history.count() == versions
+    fresh = Member.objects.get(pk=m.pk)
+    assert (fresh.national_id, fresh.card_number, fresh.official_on) == (
+        m.national_id,
+        m.card_number,
+        m.official_on,
+    )
+
+
+def test_recognising_a_probationary_member_through_the_page(client, tree, ward1_staff):
+    m = make_probationary(tree.cell1a, tree.members.m1a[:2], ceremony_on=date(2024, 3, 15))
+    client.force_login(ward1_staff)
+    url = reverse("members:action", args=[m.pk, "cong-nhan"])
+    early = client.post(url, {"day": "01/03/2025", "votes_for": 3, "officials": 3})
+    assert "Chưa đủ 12 tháng dự bị" in early.content.decode()
+    m.refresh_from_db()
+    assert m.status == Status.PROBATIONARY
+    response = client.post(
+        url, {"day": "16/03/2025", "votes_for": 3, "officials": 3, "card_number": "66000001"}
+    )
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.status == Status.OFFICIAL and m.card_number == "66000001"
+    body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert "Đảng viên chính thức" in body and "16/03/2025" in body
+
+
+def test_a_future_death_date_is_refused_on_the_page(client, tree, ward1_staff):
+    m = tree.members.m1a[0]
+    client.force_login(ward1_staff)
+    tomorrow = (date.today() + timedelta(days=1)).strftime("%d/%m/%Y")
+    response = client.post(reverse("members:action", args=[m.pk, "tu-tran"]), {"day": tomorrow})
+    assert "không được sau ngày hôm nay" in response.content.decode()
+    assert StatusPeriod.objects.filter(member=m).count() == 1
+
+
+def test_an_action_that_does_not_fit_the_status_is_explained(client, tree, ward1_staff):
+    m = tree.members.m1a[0]  # already official
+    client.force_login(ward1_staff)
+    response = client.post(
+        reverse("members:action", args=[m.pk, "ket-nap"]),
+        {"decided_on": "01/01/2024", "ceremony_on": "02/01/2024"},
+    )
+    assert response.status_code == 200
+    assert "Không thể “Kết nạp vào Đảng”" in response.content.decode()
+
+
+def test_proposing_a_candidate_through_the_page(client, tree, ward1_staff):
+    a, b = tree.members.m1a[:2]
+    client.force_login(ward1_staff)
+    response = client.post(
+        reverse("members:candidate_new", args=[tree.cell1a.pk]),
+        {
+            "full_name": "Đinh Thị Hồng",
+            "gender": "F",
+            "birth_date": "05/05/1998",
+            "ethnicity": "Kinh",
+            "religion": "Không",
+            "proposed_on": "10/01/2024",
+            "helper_1": a.pk,
+            "helper_2": b.pk,
+        },
+    )
+    assert response.status_code == 302
+    cand = Member.objects.get(full_name="Đinh Thị Hồng")
+    assert cand.status == Status.CANDIDATE and cand.unit == tree.cell1a
+
+
+def test_a_transfer_form_lists_only_cells_in_reach(client, tree, ward1_staff):
+    m = tree.members.m1a[0]
+    client.force_login(ward1_staff)
+    body = client.get(reverse("members:action", args=[m.pk, "chuyen"])).content.decode()
+    assert "Chi bộ cơ quan phường" in body and "Chi bộ ấp 1" not in body
+    response = client.post(
+        reverse("members:action", args=[m.pk, "chuyen"]),
+        {"unit": tree.cell2a.pk, "day": "01/06/2024"},
+    )
+    assert response.status_code == 200
+    m.refresh_from_db()
+    assert m.unit == tree.cell1a
