@@ -332,3 +332,23 @@ def warnings_for_user(user, *, root: Unit | None = None, today: date | None = No
     if root is not None:
         qs = qs.filter(path__startswith=root.path)
     return warnings_for(list(qs.order_by("path")), today)
+
+
+def editable_units(user) -> QuerySet[Unit]:
+    """The active units whose structure the user may change (office staff and
+    administrators, on their unit and below)."""
+    if not getattr(user, "is_authenticated", False):
+        return Unit.objects.none()
+    return Unit.objects.filter(
+        scope_q(user, kinds=(Role.Kind.ADMIN, Role.Kind.STAFF)), dissolved_on__isnull=True
+    )
+
+
+def subtree_member_count_on(unit: Unit, day: date) -> int | None:
+    """Members in `unit`'s subtree on `day`, as the history says (None if the
+    unit did not exist then). Two queries."""
+    version = unit_version_on(unit, day)
+    if version is None:
+        return None
+    ids = UnitVersion.objects.filter(valid_on(day), path__startswith=version.path).values("unit_id")
+    return sum(member_counts_on(ids, day).values())

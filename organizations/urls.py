@@ -5,4 +5,12 @@ from organizations import views
 app_name = "organizations"
 urlpatterns = [
     path("<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("<int:pk>/cap-uy/", views.unit_committee, name="committee"),
+    path("<int:pk>/chuc-danh/", views.unit_posts, name="posts"),
+    path("<int:pk>/thanh-lap/", views.found_child, name="found"),
+    path("<int:pk>/sap-xep/<slug:slug>/", views.restructure, name="restructure"),
+    path("<int:pk>/theo-ngay/", views.unit_as_of, name="unit_as_of"),
+    path("cay/", views.tree_as_of, name="tree"),
+    path("canh-bao/", views.warnings_list, name="warnings"),
+    path("nhap/", views.import_units_view, name="import"),
 ]

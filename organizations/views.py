@@ -1,14 +1,40 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages of the unit tree: the unit, its committee and community posts, the
+guided restructures (preview, then confirm), the tree as of any date, the
+rule warnings and the import of units."""
 
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from chibo.errors import ServiceError
 from chibo.panels import unit_panels
-from members.selectors import member_count
-from organizations.models import Unit
+from members.choices import MEMBER_STATUSES
+from members.models import Member
+from members.selectors import member_count, members_on
+from organizations import forms as f
+from organizations import services
+from organizations.models import Level, Restructure, Seat, Unit
 from organizations.selectors import (
     can_edit,
     children_with_member_counts,
+    committee_on,
+    current_term,
+    editable_units,
+    root_units_for,
+    subtree_member_count_on,
+    tree_on,
     unit_for_user_or_404,
+    unit_version_on,
     units_for,
+    warnings_for_user,
 )
 
 
@@ -21,7 +47,12 @@ def breadcrumbs(user, unit: Unit) -> list[Unit]:
 
 @login_required
 def unit_detail(request, pk: int):
+    from organizations.rules import warnings_for
+    from organizations.services import COMMUNITY_CATEGORIES
+
     unit = unit_for_user_or_404(request.user, pk)
+    today = date.today()
+    has_posts = unit.is_cell and unit.category in COMMUNITY_CATEGORIES
     context = {
         "unit": unit,
         "breadcrumbs": breadcrumbs(request.user, unit),
@@ -29,5 +60,500 @@ def unit_detail(request, pk: int):
         "member_count": member_count(unit),
         "can_edit": can_edit(request.user, unit),
         "panels": unit_panels(request, unit),
+        "warnings": warnings_for([unit], today),
+        "term": current_term(unit),
+        "committee": committee_on(unit, today),
+        "has_posts": has_posts,
+        "posts": (
+            unit.community_posts.filter(valid_to__isnull=True).select_related("member")
+            if has_posts
+            else []
+        ),
+        "restructures": unit.restructures.order_by("-effective_on", "-pk")[:10],
+        "restructure_links": [
+            (slug, Restructure.Kind(kind).label)
+            for slug, kind in RESTRUCTURES.items()
+            if kind != Restructure.Kind.UPGRADE or unit.level in (Level.CELL, Level.GRASSROOTS_CELL)
+        ],
+        "can_found": unit.level != Level.PARTY_GROUP,
     }
     return render(request, "organizations/unit_detail.html", context)
+
+
+def _editable_or_403(request, pk: int) -> Unit:
+    unit = unit_for_user_or_404(request.user, pk)
+    if not can_edit(request.user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def _as_of(request) -> tuple[date, f.AsOfForm]:
+    form = f.AsOfForm(request.GET or None)
+    day = date.today()
+    if form.is_bound and form.is_valid() and form.cleaned_data["ngay"]:
+        day = form.cleaned_data["ngay"]
+    return day, form
+
+
+# --- The structure as of any date ------------------------------------------------
+
+
+@login_required
+def tree_as_of(request):
+    day, form = _as_of(request)
+    roots = root_units_for(request.user)
+    root = None
+    if request.GET.get("goc"):
+        root = unit_for_user_or_404(request.user, request.GET["goc"])
+    elif len(roots) == 1:
+        root = roots[0]
+    nodes = tree_on(day, root=root, user=request.user)
+    return render(
+        request,
+        "organizations/tree_as_of.html",
+        {"form": form, "day": day, "nodes": nodes, "root": root, "roots": roots},
+    )
+
+
+@login_required
+def unit_as_of(request, pk: int):
+    unit = unit_for_user_or_404(request.user, pk)
+    day, form = _as_of(request)
+    version = unit_version_on(unit, day)
+    parent = unit_version_on(version.parent, day) if version and version.parent_id else None
+    return render(
+        request,
+        "organizations/unit_as_of.html",
+        {
+            "unit": unit,
+            "day": day,
+            "form": form,
+            "version": version,
+            "parent": parent,
+            "members": members_on(unit, day) if version and version.is_cell else [],
+            "member_total": subtree_member_count_on(unit, day) if version else None,
+            "seats": committee_on(unit, day) if version else [],
+            "restructures": unit.restructures.order_by("-effective_on", "-pk")[:50],
+        },
+    )
+
+
+# --- Warnings ------------------------------------------------------------------
+
+
+@login_required
+def warnings_list(request):
+    warnings = warnings_for_user(request.user)
+    return render(request, "organizations/warnings.html", {"warnings": warnings})
+
+
+# --- Committee and terms ---------------------------------------------------------
+
+
+def _unit_members(unit: Unit):
+    return list(
+        Member.objects.filter(
+            unit__path__startswith=unit.path, status__in=MEMBER_STATUSES
+        ).order_by("sort_key")[:3000]
+    )
+
+
+@login_required
+def unit_committee(request, pk: int):
+    unit = unit_for_user_or_404(request.user, pk)
+    editable = can_edit(request.user, unit)
+    term = current_term(unit)
+    members = _unit_members(unit) if editable else []
+    bodies = services._bodies_for(unit)
+    term_form = f.TermForm(prefix="term")
+    seat_form = f.SeatForm(prefix="seat", members=members, bodies=bodies)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "term":
+                term_form = f.TermForm(request.POST, prefix="term")
+                if term_form.is_valid():
+                    d = term_form.cleaned_data
+                    services.term_open(
+                        actor=request.user,
+                        unit=unit,
+                        congress_on=d["congress_on"],
+                        name=d["name"],
+                        due_on=d["due_on"],
+                        decision_number=d["decision_number"],
+                    )
+                    messages.success(request, _("Đã ghi đại hội và nhiệm kỳ mới."))
+                    return redirect("organizations:committee", pk=unit.pk)
+            elif action == "seat":
+                seat_form = f.SeatForm(request.POST, prefix="seat", members=members, bodies=bodies)
+                if seat_form.is_valid():
+                    if term is None:
+                        raise ServiceError(_("Hãy ghi đại hội (nhiệm kỳ) trước khi giao chức vụ."))
+                    d = seat_form.cleaned_data
+                    services.seat_assign(
+                        actor=request.user,
+                        term=term,
+                        member=Member.objects.get(pk=d["member"]),
+                        position=d["position"],
+                        body=d["body"],
+                        valid_from=d["valid_from"],
+                        decision_number=d["decision_number"],
+                    )
+                    messages.success(request, _("Đã ghi chức vụ."))
+                    return redirect("organizations:committee", pk=unit.pk)
+            elif action == "seat_end":
+                end_form = f.SeatEndForm(request.POST)
+                if not end_form.is_valid():
+                    raise ServiceError(_("Ngày không đúng, hãy ghi theo dạng dd/mm/yyyy."))
+                seat = Seat.objects.filter(unit=unit, pk=end_form.cleaned_data["seat"]).first()
+                if seat is None:
+                    raise Http404
+                services.seat_end(actor=request.user, seat=seat, day=end_form.cleaned_data["day"])
+                messages.success(request, _("Đã ghi thôi giữ chức vụ."))
+                return redirect("organizations:committee", pk=unit.pk)
+        except ServiceError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(
+        request,
+        "organizations/committee.html",
+        {
+            "unit": unit,
+            "breadcrumbs": breadcrumbs(request.user, unit),
+            "term": term,
+            "terms": unit.terms.order_by("-valid_from"),
+            "seats": unit.seats.select_related("member", "term").order_by(
+                "-valid_from", "position"
+            ),
+            "current": committee_on(unit, date.today()),
+            "editable": editable,
+            "term_form": term_form,
+            "seat_form": seat_form,
+        },
+    )
+
+
+@login_required
+def unit_posts(request, pk: int):
+    unit = unit_for_user_or_404(request.user, pk)
+    editable = can_edit(request.user, unit)
+    members = _unit_members(unit) if editable else []
+    form = f.PostForm(members=members)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        form = f.PostForm(request.POST, members=members)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.community_post_assign(
+                    actor=request.user,
+                    unit=unit,
+                    kind=d["kind"],
+                    valid_from=d["valid_from"],
+                    person_name=d["person_name"],
+                    member=Member.objects.get(pk=d["member"]) if d["member"] else None,
+                )
+                messages.success(request, _("Đã ghi chức danh."))
+                return redirect("organizations:posts", pk=unit.pk)
+            except ServiceError as exc:
+                messages.error(request, " ".join(exc.messages))
+    return render(
+        request,
+        "organizations/posts.html",
+        {
+            "unit": unit,
+            "breadcrumbs": breadcrumbs(request.user, unit),
+            "posts": unit.community_posts.select_related("member").order_by("kind", "-valid_from"),
+            "editable": editable,
+            "form": form,
+        },
+    )
+
+
+# --- Restructuring: a guided form, a preview, then the confirmation -------------
+
+RESTRUCTURES = {
+    "doi-ten": Restructure.Kind.RENAME,
+    "chuyen-truc-thuoc": Restructure.Kind.MOVE,
+    "nang-cap": Restructure.Kind.UPGRADE,
+    "hop-nhat": Restructure.Kind.MERGE,
+    "chia-tach": Restructure.Kind.SPLIT,
+    "giai-the": Restructure.Kind.DISSOLVE,
+}
+FORMS = {
+    Restructure.Kind.RENAME: f.RenameForm,
+    Restructure.Kind.MOVE: f.MoveForm,
+    Restructure.Kind.UPGRADE: f.UpgradeForm,
+    Restructure.Kind.MERGE: f.MergeForm,
+    Restructure.Kind.SPLIT: f.SplitForm,
+    Restructure.Kind.DISSOLVE: f.DissolveForm,
+}
+HELP = {
+    Restructure.Kind.RENAME: _("Tên cũ vẫn được giữ cho các ngày trước ngày hiệu lực."),
+    Restructure.Kind.MOVE: _(
+        "Đơn vị cùng toàn bộ các đơn vị và đảng viên trực thuộc chuyển sang cấp ủy mới."
+    ),
+    Restructure.Kind.UPGRADE: _(
+        "Chi bộ trực thuộc → chi bộ cơ sở → đảng bộ cơ sở (từ 30 đảng viên, Điều lệ Đảng Điều 21)."
+    ),
+    Restructure.Kind.MERGE: _(
+        "Các đơn vị được chọn thôi hoạt động từ ngày hiệu lực; đơn vị trực thuộc và đảng viên "
+        "của chúng chuyển về đơn vị sau hợp nhất."
+    ),
+    Restructure.Kind.SPLIT: _(
+        "Đơn vị này thôi hoạt động; mỗi đảng viên và mỗi đơn vị trực thuộc phải được chọn nơi mới."
+    ),
+    Restructure.Kind.DISSOLVE: _(
+        "Mọi đảng viên phải có nơi sinh hoạt mới: chọn một chi bộ cho tất cả, hoặc cho từng người."
+    ),
+}
+
+
+class _Rollback(Exception):
+    def __init__(self, impact):
+        self.impact = impact
+
+
+def _run(kind: str, form, unit: Unit, actor) -> Restructure:
+    d = form.cleaned_data
+    decision = form.decision()
+    if kind == Restructure.Kind.RENAME:
+        return services.unit_rename(actor=actor, unit=unit, name=d["name"], **decision)
+    if kind == Restructure.Kind.MOVE:
+        return services.unit_move(actor=actor, unit=unit, parent=d["parent"], **decision)
+    if kind == Restructure.Kind.UPGRADE:
+        names = [n.strip() for n in (d.get("cell_names") or "").splitlines() if n.strip()]
+        return services.unit_upgrade(
+            actor=actor,
+            unit=unit,
+            parent=d.get("parent"),
+            cell_names=names,
+            assignments={m.pk: 0 for m in services._members_in(unit)},
+            **decision,
+        )
+    if kind == Restructure.Kind.MERGE:
+        units = [unit, *d["others"]]
+        if d["mode"] == "new":
+            return services.unit_merge(
+                actor=actor, units=units, name=d["name"], code=d["code"] or None, **decision
+            )
+        return services.unit_merge(actor=actor, units=units, into=unit, **decision)
+    if kind == Restructure.Kind.SPLIT:
+        return services.unit_split(actor=actor, unit=unit, **form.service_kwargs(), **decision)
+    return services.unit_dissolve(actor=actor, unit=unit, **form.service_kwargs(), **decision)
+
+
+def _impact(r: Restructure) -> dict:
+    """What the restructure changes: each unit it touches with its name,
+    superior and member count the day before and on the effective date, and
+    where each member goes."""
+    day = r.effective_on
+    before = day - timedelta(days=1)
+    rows = []
+    for unit in r.units.order_by("path"):
+        vb, va = unit_version_on(unit, before), unit_version_on(unit, day)
+        rows.append(
+            {
+                "before_name": vb.name if vb else "",
+                "after_name": va.name if va else "",
+                "before_parent": vb.parent.name if vb and vb.parent_id else "",
+                "after_parent": va.parent.name if va and va.parent_id else "",
+                "before_count": subtree_member_count_on(unit, before),
+                "after_count": subtree_member_count_on(unit, day),
+            }
+        )
+    moves = []
+    dest_ids = set((r.data.get("members") or {}).values())
+    dests = {u.pk: u.name for u in Unit.objects.filter(pk__in=dest_ids)}
+    names = dict(
+        Member.objects.filter(pk__in=[int(k) for k in (r.data.get("members") or {})]).values_list(
+            "pk", "full_name"
+        )
+    )
+    for member_id, dest in (r.data.get("members") or {}).items():
+        moves.append({"member": names.get(int(member_id), ""), "to": dests.get(dest, "")})
+    moves.sort(key=lambda m: (m["to"], m["member"]))
+    return {"summary": r.summary, "rows": rows, "moves": moves, "day": day}
+
+
+def _token(post) -> str:
+    items = sorted(
+        (k, v)
+        for k, values in post.lists()
+        for v in values
+        if k not in ("csrfmiddlewaretoken", "confirm", "preview", "token")
+    )
+    return signing.dumps(items, salt="organizations.restructure", compress=True)
+
+
+@login_required
+def restructure(request, pk: int, slug: str):
+    kind = RESTRUCTURES.get(slug)
+    if kind is None:
+        raise Http404
+    unit = _editable_or_403(request, pk)
+    if unit.dissolved_on is not None:
+        messages.error(request, _("Đơn vị đã giải thể, không sắp xếp được nữa."))
+        return redirect("organizations:unit_detail", pk=unit.pk)
+    if kind == Restructure.Kind.UPGRADE and unit.level not in (Level.CELL, Level.GRASSROOTS_CELL):
+        messages.error(request, _("Chỉ nâng cấp được chi bộ trực thuộc hoặc chi bộ cơ sở."))
+        return redirect("organizations:unit_detail", pk=unit.pk)
+    form_class = FORMS[kind]
+    kwargs = {"unit": unit, "units": editable_units(request.user)}
+    if kind in (Restructure.Kind.DISSOLVE, Restructure.Kind.SPLIT):
+        kwargs["members"] = services._members_in(unit)
+    form = form_class(request.POST or None, **kwargs)
+    impact = error = token = None
+    if request.method == "POST" and form.is_valid():
+        posted = _token(request.POST)
+        try:
+            if "confirm" in request.POST and request.POST.get("token") == posted:
+                r = _run(kind, form, unit, request.user)
+                messages.success(
+                    request,
+                    _("Đã thực hiện: %(summary)s (quyết định số %(number)s, hiệu lực %(day)s).")
+                    % {
+                        "summary": r.summary,
+                        "number": r.decision_number,
+                        "day": r.effective_on.strftime("%d/%m/%Y"),
+                    },
+                )
+                target = unit
+                if kind == Restructure.Kind.MERGE and r.data.get("into"):
+                    target = Unit.objects.get(pk=r.data["into"])
+                elif kind in (Restructure.Kind.DISSOLVE, Restructure.Kind.SPLIT) and unit.parent_id:
+                    target = unit.parent
+                return redirect("organizations:unit_detail", pk=target.pk)
+            try:
+                with transaction.atomic():
+                    r = _run(kind, form, unit, request.user)
+                    raise _Rollback(_impact(r))
+            except _Rollback as done:
+                impact = done.impact
+                token = posted
+        except ServiceError as exc:
+            error = " ".join(exc.messages)
+    return render(
+        request,
+        "organizations/restructure.html",
+        {
+            "unit": unit,
+            "breadcrumbs": breadcrumbs(request.user, unit),
+            "kind": kind,
+            "title": Restructure.Kind(kind).label,
+            "help": HELP[kind],
+            "form": form,
+            "impact": impact,
+            "error": error,
+            "token": token,
+            "slug": slug,
+        },
+    )
+
+
+@login_required
+def found_child(request, pk: int):
+    unit = _editable_or_403(request, pk)
+    form = f.FoundForm(request.POST or None, unit=unit, units=editable_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            child = services.unit_found(
+                actor=request.user,
+                name=d["name"],
+                level=d["level"],
+                parent=unit,
+                category=d["category"],
+                code=d["code"] or None,
+                founded_on=d["effective_on"],
+                decision_number=d["decision_number"],
+                decision_date=d["decision_date"],
+            )
+            messages.success(request, _("Đã thành lập %(name)s.") % {"name": child.name})
+            return redirect("organizations:unit_detail", pk=child.pk)
+        except ServiceError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(
+        request,
+        "organizations/found.html",
+        {"unit": unit, "breadcrumbs": breadcrumbs(request.user, unit), "form": form},
+    )
+
+
+# --- Import ----------------------------------------------------------------------
+
+
+@login_required
+def import_units_view(request):
+    from chibo.models import ImportBatch
+    from organizations.resources import import_units
+
+    if not editable_units(request.user).exists():
+        raise PermissionDenied
+    form = f.ImportForm()
+    batch = result = None
+    if request.method == "POST" and "batch" in request.POST:
+        batch = ImportBatch.objects.filter(
+            pk=request.POST["batch"],
+            kind=ImportBatch.Kind.UNITS,
+            created_by=request.user,
+            status=ImportBatch.Status.PREVIEWED,
+        ).first()
+        if batch is None:
+            raise Http404
+        result = import_units(bytes(batch.content), actor=request.user, filename=batch.file_name)
+        batch.status = ImportBatch.Status.DONE if result.applied else ImportBatch.Status.FAILED
+        batch.new_count = result.count("new")
+        batch.unchanged_count = result.count("unchanged")
+        batch.error_count = len(result.errors)
+        batch.result, batch.errors = result.as_dict(), result.errors
+        batch.save()
+        if result.applied:
+            messages.success(
+                request,
+                _("Đã nhập %(n)s đơn vị mới (%(m)s đơn vị đã có).")
+                % {"n": batch.new_count, "m": batch.unchanged_count},
+            )
+            return redirect("organizations:tree")
+        batch = None
+    elif request.method == "POST":
+        form = f.ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            import hashlib
+
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            result = import_units(data, actor=request.user, filename=upload.name, dry_run=True)
+            batch = ImportBatch.objects.create(
+                kind=ImportBatch.Kind.UNITS,
+                created_by=request.user,
+                file_name=upload.name[:255],
+                file_size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                content=data,
+                status=ImportBatch.Status.PREVIEWED if result.ok else ImportBatch.Status.FAILED,
+                total_rows=len(result.rows),
+                processed_rows=len(result.rows),
+                new_count=result.count("new"),
+                unchanged_count=result.count("unchanged"),
+                error_count=len(result.errors),
+                result=result.as_dict(),
+                errors=result.errors,
+            )
+    return render(
+        request,
+        "organizations/import.html",
+        {"form": form, "batch": batch, "result": result, "columns": _import_columns()},
+    )
+
+
+def _import_columns():
+    from organizations.resources import COLUMNS
+
+    return COLUMNS
+
+
+def tree_url(unit: Unit, day: date) -> str:
+    return reverse("organizations:unit_as_of", args=[unit.pk]) + f"?ngay={day:%d/%m/%Y}"
