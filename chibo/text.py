@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -90,6 +91,7 @@ def _word_key(word: str) -> str:
     return f"{primary}00{tone}"
 
 
+@lru_cache(maxsize=100_000)
 def sort_key(full_name: str) -> str:
     """A digits-only key ordering people the Vietnamese way.
 

@@ -118,7 +118,7 @@ def build_province(ctx: DemoContext) -> None:
 
     for cell in ctx.data["province_cells"]:
         lo, hi = SIZES.get(cell.category, (5, 15))
-        n = ctx.rng.randint(lo, hi) * 20 // 23
+        n = ctx.rng.randint(lo, hi) * 24 // 25
         for _ in range(n):
             serial += 1
             profile, status, admitted = _profile(ctx, cell.category, serial)
