@@ -1,0 +1,605 @@
+"""The catalogue of reports.
+
+Each report is a class with a `name` (used in URLs and on the command line),
+a Vietnamese title, and whether it is read on a date (the structure then) or
+over a period (what happened between two dates). `run(unit, params)` returns a
+`Table`; with `params.by_children` the same figures broken down by the
+unit's direct sub-units. Every report reads the histories (reports/selectors),
+so a past date gives the past answer.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from members.choices import Education, Gender
+from organizations.models import (
+    CELL_LEVELS,
+    GRASSROOTS_LEVELS,
+    AdministrativeUnit,
+    Category,
+    Level,
+    Unit,
+)
+from reports.selectors import (
+    MemberCounts,
+    Snapshot,
+    member_counts_by_unit,
+    members_placed_on,
+    roll_up,
+    snapshot,
+)
+from reports.tables import Column, Section, Table, pct
+
+
+class ReportError(Exception):
+    """Something the user asked for that cannot be answered; the message says why."""
+
+
+@dataclass
+class Params:
+    day: date | None = None
+    start: date | None = None
+    end: date | None = None
+    by_children: bool = False
+
+    @property
+    def as_of(self) -> date:
+        return self.day or self.end
+
+
+REGISTRY: dict[str, "Report"] = {}
+
+
+def register(cls):
+    REGISTRY[cls.name] = cls()
+    return cls
+
+
+def get_report(name: str) -> "Report | None":
+    return REGISTRY.get(name)
+
+
+def catalogue() -> list["Report"]:
+    return list(REGISTRY.values())
+
+
+class Report:
+    name = ""
+    title = ""
+    description = ""
+    periodic = False  # False: on a date; True: over a period
+
+    def run(self, unit: Unit, params: Params) -> Table:
+        snap = snapshot(unit, params.as_of)
+        if snap is None:
+            raise ReportError(
+                _("“%(unit)s” chưa thành lập hoặc đã giải thể vào ngày %(day)s.")
+                % {"unit": unit.name, "day": params.as_of.strftime("%d/%m/%Y")}
+            )
+        table = Table(
+            report=self.name,
+            title=str(self.title),
+            unit_id=unit.pk,
+            unit_name=snap.root.name,
+            day=None if self.periodic else params.day,
+            start=params.start if self.periodic else None,
+            end=params.end if self.periodic else None,
+            by_children=params.by_children,
+        )
+        if params.by_children:
+            table.sections = [self.breakdown(snap, params)]
+        else:
+            table.sections = self.sections(snap, params)
+        # Plain values only (no lazy text): what the page shows is exactly what
+        # the files and a frozen submission hold.
+        return Table.from_dict(table.as_dict())
+
+    def sections(self, snap: Snapshot, params: Params) -> list[Section]:
+        raise NotImplementedError
+
+    def breakdown(self, snap: Snapshot, params: Params) -> Section:
+        raise NotImplementedError
+
+
+def _children_section(
+    snap: Snapshot, title: str, columns: list[Column], figures, totals=None
+) -> Section:
+    """A breakdown section: one row per direct sub-unit, `figures(child)` its cells."""
+    children = snap.children
+    rows = [[c.name, *figures(c)] for c in children]
+    return Section(
+        title=title,
+        columns=[Column("unit", _("Đơn vị trực thuộc"), "text"), *columns],
+        rows=rows,
+        totals=totals,
+        row_units=[c.id for c in children],
+    )
+
+
+def _sum_rows(rows: list[list], columns: list[Column]) -> list:
+    """A totals line: the sum of each integer column (shares are recomputed by
+    the caller where they make sense)."""
+    out: list = [_("Tổng cộng")]
+    for i, col in enumerate(columns[1:], start=1):
+        out.append(sum(r[i] or 0 for r in rows) if col.kind == "int" else None)
+    return out
+
+
+# --- structure ------------------------------------------------------------------
+
+
+@register
+class StructureReport(Report):
+    name = "structure"
+    title = _("Tổ chức đảng và đảng viên")
+    description = _(
+        "Tổ chức cơ sở đảng theo loại hình, chi bộ theo loại, đảng viên chính thức, dự bị, "
+        "miễn sinh hoạt trong mỗi loại."
+    )
+
+    member_columns = [
+        Column("members", _("Đảng viên")),
+        Column("official", _("Chính thức")),
+        Column("probationary", _("Dự bị")),
+        Column("exempt", _("Miễn sinh hoạt")),
+    ]
+
+    def sections(self, snap, params):
+        own = member_counts_by_unit(snap)
+        subtree = roll_up(snap, own)
+
+        def line(label, units, counts_of):
+            c = MemberCounts()
+            for u in units:
+                c.add(counts_of.get(u.id, MemberCounts()))
+            return [label, len(units), c.total, c.official, c.probationary, c.exempt]
+
+        grassroots = [
+            line(
+                Level(level).label,
+                [u for u in snap.units if u.level == level],
+                subtree,
+            )
+            for level in GRASSROOTS_LEVELS
+        ]
+        cols1 = [
+            Column("kind", _("Loại hình"), "text"),
+            Column("count", _("Số tổ chức")),
+            *self.member_columns,
+        ]
+        cells = [u for u in snap.units if u.level == Level.CELL]
+        by_category = []
+        for category in Category:
+            units = [u for u in cells if u.category == category]
+            if units:
+                by_category.append(line(category.label, units, own))
+        cols2 = [
+            Column("category", _("Loại chi bộ"), "text"),
+            Column("count", _("Số chi bộ")),
+            *self.member_columns,
+        ]
+        everyone = MemberCounts()
+        for c in own.values():
+            everyone.add(c)
+        return [
+            Section(
+                title=_("Tổ chức cơ sở đảng"),
+                columns=cols1,
+                rows=grassroots,
+                totals=_sum_rows(grassroots, cols1),
+            ),
+            Section(
+                title=_("Chi bộ trực thuộc đảng bộ cơ sở, theo loại"),
+                columns=cols2,
+                rows=by_category,
+                totals=_sum_rows(by_category, cols2),
+                chart={
+                    "type": "bar",
+                    "title": _("Đảng viên theo loại chi bộ"),
+                    "labels": [r[0] for r in by_category],
+                    "values": [r[2] for r in by_category],
+                },
+            ),
+            Section(
+                title=_("Đảng viên"),
+                columns=[
+                    Column("all", _("Tổng số đảng viên")),
+                    *self.member_columns[1:],
+                ],
+                rows=[[everyone.total, everyone.official, everyone.probationary, everyone.exempt]],
+                chart={
+                    "type": "pie",
+                    "title": _("Đảng viên chính thức và dự bị"),
+                    "labels": [_("Chính thức"), _("Dự bị")],
+                    "values": [everyone.official, everyone.probationary],
+                },
+            ),
+        ]
+
+    def breakdown(self, snap, params):
+        subtree = roll_up(snap, member_counts_by_unit(snap))
+        grassroots = defaultdict(int)
+        cells = defaultdict(int)
+        for u in snap.units:
+            branch = snap.branch_of(u.id)
+            if branch is None:
+                continue
+            if u.level in GRASSROOTS_LEVELS:
+                grassroots[branch] += 1
+            if u.level in CELL_LEVELS:
+                cells[branch] += 1
+        columns = [
+            Column("grassroots", _("Tổ chức cơ sở đảng")),
+            Column("cells", _("Chi bộ")),
+            *self.member_columns,
+        ]
+
+        def figures(child):
+            c = subtree.get(child.id, MemberCounts())
+            return [
+                grassroots[child.id],
+                cells[child.id],
+                c.total,
+                c.official,
+                c.probationary,
+                c.exempt,
+            ]
+
+        section = _children_section(snap, _("Theo đơn vị trực thuộc"), columns, figures)
+        section.totals = _sum_rows(section.rows, section.columns)
+        section.chart = {
+            "type": "bar",
+            "title": _("Đảng viên theo đơn vị trực thuộc"),
+            "labels": [r[0] for r in section.rows],
+            "values": [r[3] for r in section.rows],
+        }
+        return section
+
+
+# --- agency cell coverage (seed 001) ---------------------------------------------
+
+LOCALITY_GROUPS = [
+    ("commune", _("Xã"), (AdministrativeUnit.Kind.COMMUNE,)),
+    ("ward", _("Phường"), (AdministrativeUnit.Kind.WARD,)),
+    (
+        "township",
+        _("Thị trấn, đặc khu"),
+        (AdministrativeUnit.Kind.TOWNSHIP, AdministrativeUnit.Kind.SPECIAL_ZONE),
+    ),
+]
+LOCALITY_KINDS = {k for _key, _label, kinds in LOCALITY_GROUPS for k in kinds}
+
+
+def _coverage_by_locality(snap: Snapshot):
+    """For each locality (a unit of the subtree linked to a commune, ward,
+    township or special zone): its kind, its agency cells on the day, the
+    members in them, and all its members."""
+    own = member_counts_by_unit(snap)
+    subtree = roll_up(snap, own)
+    localities = [u for u in snap.units if u.locality_kind in LOCALITY_KINDS]
+    by_path = {u.path: u for u in localities}
+    agency_cells: dict[int, int] = defaultdict(int)
+    agency_members: dict[int, int] = defaultdict(int)
+    for u in snap.units:
+        if u.level not in CELL_LEVELS or u.category != Category.AGENCY:
+            continue
+        # the nearest locality above (or at) the cell
+        for cut in range(len(u.path), 0, -8):
+            locality = by_path.get(u.path[:cut])
+            if locality is not None:
+                agency_cells[locality.id] += 1
+                agency_members[locality.id] += own.get(u.id, MemberCounts()).total
+                break
+    return [
+        {
+            "unit": loc,
+            "kind": loc.locality_kind,
+            "cells": agency_cells[loc.id],
+            "agency_members": agency_members[loc.id],
+            "members": subtree.get(loc.id, MemberCounts()).total,
+        }
+        for loc in localities
+    ]
+
+
+def _coverage_figures(items: list[dict]) -> list:
+    n = len(items)
+    covered = sum(1 for i in items if i["cells"])
+    cells = sum(i["cells"] for i in items)
+    agency = sum(i["agency_members"] for i in items)
+    members = sum(i["members"] for i in items)
+    return [n, covered, pct(covered, n), cells, agency, members, pct(agency, members)]
+
+
+COVERAGE_COLUMNS = [
+    Column("localities", _("Số xã, phường, thị trấn")),
+    Column("covered", _("Có chi bộ cơ quan")),
+    Column("covered_pct", _("Tỷ lệ có chi bộ cơ quan (%)"), "pct"),
+    Column("cells", _("Số chi bộ cơ quan")),
+    Column("agency_members", _("Đảng viên trong chi bộ cơ quan")),
+    Column("members", _("Đảng viên của các địa phương")),
+    Column("agency_pct", _("Tỷ lệ đảng viên chi bộ cơ quan (%)"), "pct"),
+]
+
+
+@register
+class AgencyCellCoverageReport(Report):
+    name = "agency_cell_coverage"
+    title = _("Chi bộ cơ quan xã, phường, thị trấn")
+    description = _(
+        "Số xã, phường, thị trấn có chi bộ cơ quan trên tổng số, tỷ lệ theo loại địa phương; "
+        "đảng viên trong chi bộ cơ quan và tỷ lệ trên tổng số đảng viên của các địa phương."
+    )
+
+    def sections(self, snap, params):
+        items = _coverage_by_locality(snap)
+        rows = []
+        for _key, label, kinds in LOCALITY_GROUPS:
+            group = [i for i in items if i["kind"] in kinds]
+            rows.append([str(label), *_coverage_figures(group)])
+        return [
+            Section(
+                title=_("Chi bộ cơ quan theo loại địa phương"),
+                columns=[Column("kind", _("Loại địa phương"), "text"), *COVERAGE_COLUMNS],
+                rows=rows,
+                totals=[_("Tổng cộng"), *_coverage_figures(items)],
+                chart={
+                    "type": "bar",
+                    "title": _("Tỷ lệ địa phương có chi bộ cơ quan (%)"),
+                    "labels": [r[0] for r in rows],
+                    "values": [r[3] or 0 for r in rows],
+                    "max": 100,
+                },
+            )
+        ]
+
+    def breakdown(self, snap, params):
+        items = _coverage_by_locality(snap)
+        by_branch = defaultdict(list)
+        for i in items:
+            branch = snap.branch_of(i["unit"].id)
+            if branch is not None:
+                by_branch[branch].append(i)
+        return _children_section(
+            snap,
+            _("Theo đơn vị trực thuộc"),
+            COVERAGE_COLUMNS,
+            lambda child: _coverage_figures(by_branch[child.id]),
+            totals=[_("Tổng cộng"), *_coverage_figures(items)],
+        )
+
+
+# --- composition (seed 000) -----------------------------------------------------
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return date(day.year - years, 2, 28)
+
+
+AGE_BANDS = [  # (label, lowest age, highest age) inclusive
+    (_("Đến 30 tuổi"), 0, 30),
+    (_("Từ 31 đến 40 tuổi"), 31, 40),
+    (_("Từ 41 đến 50 tuổi"), 41, 50),
+    (_("Từ 51 đến 60 tuổi"), 51, 60),
+    (_("Từ 61 đến 70 tuổi"), 61, 70),
+    (_("Trên 70 tuổi"), 71, 200),
+]
+PARTY_AGE_BANDS = [
+    (_("Dưới 10 năm"), 0, 9),
+    (_("Từ 10 đến dưới 20 năm"), 10, 19),
+    (_("Từ 20 đến dưới 30 năm"), 20, 29),
+    (_("Từ 30 đến dưới 40 năm"), 30, 39),
+    (_("Từ 40 đến dưới 50 năm"), 40, 49),
+    (_("Từ 50 năm trở lên"), 50, 200),
+]
+
+
+def _band_q(field: str, day: date, low: int, high: int) -> Q:
+    """Members whose age (in whole years, counted from `field`) on `day` is
+    between `low` and `high`: born after `day` minus (high + 1) years and on or
+    before `day` minus `low` years."""
+    return Q(**{f"{field}__gt": _years_before(day, high + 1)}) & Q(
+        **{f"{field}__lte": _years_before(day, low)}
+    )
+
+
+def _composition_aggregates(day: date) -> dict:
+    m = "member__"
+    aggs = {
+        "total": Count("id"),
+        "women": Count("id", filter=Q(member__gender=Gender.FEMALE)),
+        "minority": Count("id", filter=~Q(member__ethnicity="Kinh")),
+        "civil_servants": Count("id", filter=Q(member__is_civil_servant=True)),
+        "retired": Count("id", filter=Q(member__is_retired=True)),
+    }
+    for i, (_label, low, high) in enumerate(AGE_BANDS):
+        aggs[f"age{i}"] = Count("id", filter=_band_q(f"{m}birth_date", day, low, high))
+    for i, (_label, low, high) in enumerate(PARTY_AGE_BANDS):
+        aggs[f"party{i}"] = Count("id", filter=_band_q(f"{m}admitted_on", day, low, high))
+    return aggs
+
+
+def _share_rows(labelled: list[tuple[str, int]], total: int) -> list[list]:
+    return [[str(label), n, pct(n, total)] for label, n in labelled]
+
+
+SHARE_COLUMNS = [
+    Column("label", _("Tiêu chí"), "text"),
+    Column("members", _("Số đảng viên")),
+    Column("share", _("Tỷ lệ (%)"), "pct"),
+]
+
+
+@register
+class CompositionReport(Report):
+    name = "composition"
+    title = _("Cơ cấu đội ngũ đảng viên")
+    description = _(
+        "Đảng viên theo độ tuổi, giới tính, dân tộc, trình độ học vấn, tuổi đảng; "
+        "cán bộ, công chức; đã nghỉ hưu."
+    )
+
+    def sections(self, snap, params):
+        day = snap.day
+        base = members_placed_on(snap)
+        a = base.aggregate(**_composition_aggregates(day))
+        total = a["total"]
+        ethnic = list(base.values_list("member__ethnicity").annotate(n=Count("id")).order_by("-n"))
+        education = dict(base.values_list("member__education").annotate(n=Count("id")).order_by())
+
+        def section(title, labelled, chart=None):
+            return Section(
+                title=title,
+                columns=SHARE_COLUMNS,
+                rows=_share_rows(labelled, total),
+                chart=chart,
+            )
+
+        ages = [(label, a[f"age{i}"]) for i, (label, _lo, _hi) in enumerate(AGE_BANDS)]
+        genders = [(_("Nam"), total - a["women"]), (_("Nữ"), a["women"])]
+        educations = [(e.label, education.get(e.value, 0)) for e in Education]
+        educations.append((_("Chưa cập nhật"), education.get("", 0)))
+        party = [(label, a[f"party{i}"]) for i, (label, _lo, _hi) in enumerate(PARTY_AGE_BANDS)]
+        others = [
+            (_("Cán bộ, công chức"), a["civil_servants"]),
+            (_("Đã nghỉ hưu"), a["retired"]),
+        ]
+        return [
+            Section(
+                title=_("Tổng số đảng viên"),
+                columns=[Column("members", _("Số đảng viên"))],
+                rows=[[total]],
+            ),
+            section(
+                _("Độ tuổi"),
+                ages,
+                chart={
+                    "type": "bar",
+                    "title": _("Đảng viên theo độ tuổi"),
+                    "labels": [str(label) for label, _n in ages],
+                    "values": [n for _label, n in ages],
+                },
+            ),
+            section(
+                _("Giới tính"),
+                genders,
+                chart={
+                    "type": "pie",
+                    "title": _("Đảng viên theo giới tính"),
+                    "labels": [str(label) for label, _n in genders],
+                    "values": [n for _label, n in genders],
+                },
+            ),
+            section(_("Dân tộc"), [(e or _("Chưa cập nhật"), n) for e, n in ethnic]),
+            section(_("Trình độ giáo dục phổ thông"), educations),
+            section(_("Tuổi đảng"), party),
+            section(_("Thành phần khác"), others),
+        ]
+
+    def breakdown(self, snap, params):
+        day = snap.day
+        per_unit = (
+            members_placed_on(snap)
+            .values("unit_id")
+            .annotate(**_composition_aggregates(day))
+            .order_by()
+        )
+        keys = ["total", "women", "minority", "civil_servants", "retired", "age0", "age4", "age5"]
+        sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
+        for row in per_unit:
+            branch = snap.branch_of(row["unit_id"])
+            if branch is None:
+                continue
+            for k in keys:
+                sums[branch][k] += row[k]
+        columns = [
+            Column("members", _("Đảng viên")),
+            Column("women_pct", _("Nữ (%)"), "pct"),
+            Column("minority_pct", _("Dân tộc thiểu số (%)"), "pct"),
+            Column("young_pct", _("Đến 30 tuổi (%)"), "pct"),
+            Column("old_pct", _("Trên 60 tuổi (%)"), "pct"),
+            Column("civil_servants", _("Cán bộ, công chức")),
+            Column("retired", _("Đã nghỉ hưu")),
+        ]
+
+        def figures_of(s):
+            t = s["total"]
+            return [
+                t,
+                pct(s["women"], t),
+                pct(s["minority"], t),
+                pct(s["age0"], t),
+                pct(s["age4"] + s["age5"], t),
+                s["civil_servants"],
+                s["retired"],
+            ]
+
+        everything = dict.fromkeys(keys, 0)
+        for s in sums.values():
+            for k in keys:
+                everything[k] += s[k]
+        section = _children_section(
+            snap,
+            _("Theo đơn vị trực thuộc"),
+            columns,
+            lambda child: figures_of(sums[child.id]),
+            totals=[_("Tổng cộng"), *figures_of(everything)],
+        )
+        section.chart = {
+            "type": "bar",
+            "title": _("Tỷ lệ đảng viên trên 60 tuổi (%)"),
+            "labels": [r[0] for r in section.rows],
+            "values": [r[5] or 0 for r in section.rows],
+            "max": 100,
+        }
+        return section
+
+
+def parse_params(
+    report: Report,
+    *,
+    day: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    by_children: bool = False,
+    today: date | None = None,
+) -> Params:
+    """Params from dd/mm/yyyy texts (query string or command line); ReportError
+    with a Vietnamese message when a date is not a date or the period is upside
+    down. A report on a date defaults to today; a period to this year so far."""
+    from chibo.spreadsheets import CellError, parse_date
+
+    today = today or date.today()
+
+    def parse(text):
+        value = parse_date((text or "").strip())
+        if value is not None and not (date(1930, 1, 1) <= value <= date(2200, 12, 31)):
+            raise ReportError(
+                _("Ngày %(day)s nằm ngoài khoảng thời gian có thể báo cáo.")
+                % {"day": value.strftime("%d/%m/%Y")}
+            )
+        return value
+
+    try:
+        if report.periodic:
+            end_day = parse(end) or today
+            start_day = parse(start) or date(end_day.year, 1, 1)
+            if start_day > end_day:
+                raise ReportError(
+                    _("Ngày bắt đầu (%(start)s) sau ngày kết thúc (%(end)s).")
+                    % {
+                        "start": start_day.strftime("%d/%m/%Y"),
+                        "end": end_day.strftime("%d/%m/%Y"),
+                    }
+                )
+            return Params(start=start_day, end=end_day, by_children=by_children)
+        return Params(day=parse(day) or today, by_children=by_children)
+    except CellError as exc:
+        raise ReportError(str(exc)) from exc

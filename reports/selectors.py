@@ -1,0 +1,163 @@
+"""The reads every report is computed from, as of a date, from the histories.
+
+A report never asks "what is the unit now": it asks what the subtree of a unit
+was on a day (`UnitVersion` rows in force then) and who was placed where then
+(`Placement` and `StatusPeriod` rows in force then). Every figure is
+aggregated in SQL, grouped by unit, in a fixed number of queries; rolling the
+per-unit figures up to the lines of a report or to the direct sub-units is
+plain arithmetic over the list of units, never a query per unit.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from members.choices import MEMBER_STATUSES, PlacementKind, Status
+from members.models import Exemption, Placement
+from organizations.models import PATH_STEP, Unit, UnitVersion, path_ids, valid_on
+
+
+@dataclass
+class UnitOn:
+    """A unit as it was on a day (from its UnitVersion then)."""
+
+    id: int
+    name: str
+    level: str
+    category: str
+    parent_id: int | None
+    path: str
+    locality_id: int | None
+    locality_kind: str
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return path_ids(self.path)[:-1]
+
+
+@dataclass
+class Snapshot:
+    """A unit's subtree on a day: its units and who was in them."""
+
+    root: UnitOn
+    day: date
+    units: list[UnitOn]
+    by_id: dict[int, UnitOn] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.by_id = {u.id: u for u in self.units}
+
+    @property
+    def children(self) -> list[UnitOn]:
+        from chibo.text import sort_key
+
+        kids = [u for u in self.units if u.parent_id == self.root.id]
+        return sorted(kids, key=lambda u: (u.level in ("cell", "party_group"), sort_key(u.name)))
+
+    def branch_of(self, unit_id: int) -> int | None:
+        """The direct sub-unit of the root that `unit_id` lies under (or is)."""
+        unit = self.by_id.get(unit_id)
+        if unit is None or unit.id == self.root.id:
+            return None
+        ids = path_ids(unit.path)
+        depth = len(self.root.path) // PATH_STEP
+        return ids[depth] if len(ids) > depth else None
+
+    def units_q(self) -> QuerySet:
+        """The unit ids of the subtree on the day, as a subquery."""
+        return versions_in(self.root.path, self.day).values("unit_id")
+
+
+def versions_in(path: str, day: date) -> QuerySet[UnitVersion]:
+    return UnitVersion.objects.filter(valid_on(day), path__startswith=path)
+
+
+def snapshot(unit: Unit, day: date) -> Snapshot | None:
+    """`unit`'s subtree as it was on `day` (None if the unit did not exist then).
+    Two queries whatever the size of the subtree."""
+    root = UnitVersion.objects.filter(valid_on(day), unit=unit).values_list("path", flat=True)
+    root_path = root.first()
+    if root_path is None:
+        return None
+    rows = versions_in(root_path, day).values_list(
+        "unit_id",
+        "name",
+        "level",
+        "category",
+        "parent_id",
+        "path",
+        "administrative_unit_id",
+        "administrative_unit__kind",
+    )
+    units = [UnitOn(*r[:7], r[7] or "") for r in rows]
+    root_unit = next(u for u in units if u.id == unit.pk)
+    return Snapshot(root=root_unit, day=day, units=units)
+
+
+# --- members on a day ----------------------------------------------------------
+
+
+def members_placed_on(snap: Snapshot, day: date | None = None) -> QuerySet[Placement]:
+    """Permanent placements in force on the day in the subtree, of people who
+    were party members (probationary or official) then: one row per member.
+    Temporary members are counted where they belong, not at their host."""
+    day = day or snap.day
+    return Placement.objects.filter(
+        valid_on(day), kind=PlacementKind.PERMANENT, unit_id__in=snap.units_q()
+    ).filter(
+        valid_on(day, "member__status_periods__")
+        & Q(member__status_periods__status__in=MEMBER_STATUSES)
+    )
+
+
+@dataclass
+class MemberCounts:
+    official: int = 0
+    probationary: int = 0
+    exempt: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.official + self.probationary
+
+    def add(self, other: "MemberCounts") -> None:
+        self.official += other.official
+        self.probationary += other.probationary
+        self.exempt += other.exempt
+
+
+def member_counts_by_unit(snap: Snapshot) -> dict[int, MemberCounts]:
+    """{unit id: official, probationary and exempt members placed in it on the
+    day}, in one query."""
+    exempt = Exemption.objects.filter(valid_on(snap.day), member_id=OuterRef("member_id"))
+    rows = (
+        members_placed_on(snap)
+        .annotate(is_exempt=Exists(exempt))
+        .values_list("unit_id", "member__status_periods__status", "is_exempt")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[int, MemberCounts] = defaultdict(MemberCounts)
+    for unit_id, status, is_exempt, n in rows:
+        counts = out[unit_id]
+        if status == Status.OFFICIAL:
+            counts.official += n
+        else:
+            counts.probationary += n
+        if is_exempt:
+            counts.exempt += n
+    return out
+
+
+def roll_up(snap: Snapshot, per_unit: dict[int, MemberCounts]) -> dict[int, MemberCounts]:
+    """{unit id: counts of its whole subtree} for every unit of the snapshot."""
+    out: dict[int, MemberCounts] = defaultdict(MemberCounts)
+    for unit_id, counts in per_unit.items():
+        unit = snap.by_id.get(unit_id)
+        if unit is None:
+            continue
+        for ancestor in path_ids(unit.path):
+            out[ancestor].add(counts)
+    return out

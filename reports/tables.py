@@ -1,0 +1,101 @@
+"""The plain structure every report returns, and every output reads.
+
+A report is a title, what it covers (unit, date or period) and sections; each
+section a table (columns, rows, totals) and maybe a chart spec. The page, the
+XLSX/CSV/JSON files, the PDF and a frozen submission all read this one
+structure, so they cannot disagree.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    kind: str = "int"  # text | int | pct
+
+
+@dataclass
+class Section:
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    totals: list | None = None
+    chart: dict | None = None
+    note: str = ""
+    # Per row, the unit the row is about (for drill-down links), or None.
+    row_units: list[int | None] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    report: str
+    title: str
+    unit_id: int
+    unit_name: str
+    day: date | None = None
+    start: date | None = None
+    end: date | None = None
+    by_children: bool = False
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def scope_text(self) -> str:
+        if self.day:
+            return f"Tính đến ngày {self.day:%d/%m/%Y}"
+        return f"Từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
+
+    def as_dict(self) -> dict:
+        data = _plain(asdict(self))
+        for key in ("day", "start", "end"):
+            value = data[key]
+            data[key] = value.strftime("%d/%m/%Y") if value else None
+        data["scope"] = self.scope_text
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Table":
+        from chibo.spreadsheets import parse_date
+
+        sections = [
+            Section(
+                **{
+                    **s,
+                    "columns": [Column(**c) for c in s["columns"]],
+                }
+            )
+            for s in data["sections"]
+        ]
+        return cls(
+            report=data["report"],
+            title=data["title"],
+            unit_id=data["unit_id"],
+            unit_name=data["unit_name"],
+            day=parse_date(data.get("day")),
+            start=parse_date(data.get("start")),
+            end=parse_date(data.get("end")),
+            by_children=data.get("by_children", False),
+            sections=sections,
+        )
+
+
+def _plain(value):
+    """Lazy translations as plain text, so the structure is JSON as it is."""
+    from django.utils.functional import Promise
+
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def pct(part: int | float, whole: int | float) -> float | None:
+    """A share in percent with one decimal, as the field reports write it."""
+    if not whole:
+        return None
+    return round(100.0 * part / whole + 1e-9, 1)
