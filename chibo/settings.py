@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "organizations",
     "members",
     "meetings",
+    # Annual review and rating: its own app (rule sets per regulation year,
+    # cycles, votes, decisions) rather than more of members/.
+    "reviews",
     "reports",
 ]
 

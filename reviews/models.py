@@ -1,0 +1,1 @@
+# Annual review and rating: see issue 6.
