@@ -87,6 +87,166 @@ def build(ctx: DemoContext) -> None:
             total += 1
     ctx.data["serial"] = serial
     ctx.say(f"  {total} đảng viên\n")
+    _lifecycle(ctx)
+
+
+def _lifecycle(ctx: DemoContext) -> None:
+    """A little of every lifecycle step, through the services, so the profile
+    timelines, the due lists and the residence pages have something to show:
+    candidates with their helpers, probationary members near or past their
+    deadline, an exemption, a temporary transfer, a discipline, residence
+    contacts with monthly evaluations and a yearly comment."""
+    from members import services
+    from members.models import Exemption, Rating
+    from members.rules import add_months, exemption_latest_birth
+
+    rng, today = ctx.rng, ctx.today
+    ward1, ward2 = ctx.data["ward1"], ctx.data["ward2"]
+    cells1 = [c for c in ctx.data["cells"] if c.parent_id == ward1.pk]
+    cells2 = [c for c in ctx.data["cells"] if c.parent_id == ward2.pk]
+    residential = [c for c in cells1 if c.category == Category.RESIDENTIAL]
+    agency = next((c for c in cells1 if c.category == Category.AGENCY), None)
+
+    def officials(cell):
+        return list(Member.objects.filter(unit=cell, status=Status.OFFICIAL).order_by("id"))
+
+    def profile(gender: str, age: int) -> dict:
+        ctx.data["serial"] += 1
+        n = ctx.data["serial"]
+        birth = date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
+        return {
+            "full_name": ctx.person_name(gender),
+            "gender": gender,
+            "birth_date": birth,
+            "national_id": f"0{rng.randint(1, 96):02d}{1 if gender == 'F' else 0}"
+            f"{birth.year % 100:02d}{n:06d}",
+            "phone": f"09{rng.randint(10000000, 99999999)}",
+            "residence": ctx.faker.street_address(),
+            "occupation": rng.choice(["Giáo viên", "Kinh doanh", "Công nhân", "Sinh viên"]),
+        }
+
+    shown = {"candidates": 0, "probationary": 0}
+    for cell in residential[:3]:
+        helpers = officials(cell)[:2]
+        if len(helpers) < 2:
+            continue
+        start = max(cell.founded_on, add_months(today, -16)) + timedelta(days=7)
+        # two candidates waiting for a decision
+        for _ in range(2):
+            services.member_propose_candidate(
+                actor=None,
+                unit=cell,
+                proposed_on=ctx.day_between(start, today - timedelta(days=20)),
+                helpers=helpers,
+                **profile(rng.choice("MF"), rng.randint(20, 35)),
+            )
+            shown["candidates"] += 1
+        # probationary: one whose twelve months end within the month, one overdue
+        for ceremony in (
+            add_months(today, -12) + timedelta(days=rng.randint(3, 25)),
+            add_months(today, -13) - timedelta(days=rng.randint(0, 20)),
+        ):
+            if ceremony <= start + timedelta(days=30):
+                continue
+            cand = services.member_propose_candidate(
+                actor=None,
+                unit=cell,
+                proposed_on=start,
+                helpers=helpers,
+                **profile(rng.choice("MF"), rng.randint(22, 40)),
+            )
+            services.member_admit(
+                actor=None,
+                member=cand,
+                decided_on=ceremony - timedelta(days=10),
+                ceremony_on=ceremony,
+                decision_number=f"{rng.randint(100, 999)}-QĐ/ĐU",
+            )
+            shown["probationary"] += 1
+
+    day_after_start = max(c.founded_on for c in ctx.data["cells"]) + timedelta(days=30)
+    if day_after_start >= today:
+        return
+    # an old member exempted for age
+    old = (
+        Member.objects.filter(
+            unit__in=residential,
+            status=Status.OFFICIAL,
+            gender="M",
+            is_exempt=False,
+            birth_date__lte=exemption_latest_birth("M", today) - timedelta(days=3650),
+        )
+        .order_by("id")
+        .first()
+    )
+    if old is not None:
+        services.member_exempt(
+            actor=None,
+            member=old,
+            day=ctx.day_between(day_after_start, today),
+            reason=Exemption.Reason.AGE,
+            decision_number="15-QĐ/ĐU",
+        )
+    # a temporary transfer to a cell of the other committee (study, work away)
+    if agency is not None and cells2:
+        visitor = officials(agency)[-1:]
+        if visitor:
+            day = ctx.day_between(day_after_start, today - timedelta(days=10))
+            services.member_transfer_temporary(
+                actor=None,
+                member=visitor[0],
+                host=cells2[0],
+                day=day,
+                until=add_months(day, 9),
+                reason="Biệt phái công tác",
+            )
+    # a self-reported reprimand
+    someone = officials(residential[-1])[:1] if residential else []
+    if someone:
+        services.member_discipline(
+            actor=None,
+            member=someone[0],
+            form="reprimand",
+            day=ctx.day_between(day_after_start, today),
+            fault="Chậm đóng đảng phí 2 tháng",
+            self_reported=True,
+            corrected=True,
+        )
+    # civil servants of the agency cell keep contact with their residence cells
+    # (Quy định 213-QĐ/TW); their agency's monthly results reach that cell.
+    if agency is not None and residential:
+        workers = [m for m in officials(agency) if m.is_civil_servant][:6]
+        for i, worker in enumerate(workers):
+            cell = residential[i % len(residential)]
+            contact = services.residence_contact_start(
+                actor=None,
+                member=worker,
+                unit=cell,
+                day=day_after_start,
+                address=ctx.faker.street_address(),
+            )
+            month = add_months(today.replace(day=1), -3)
+            while month <= today.replace(day=1):
+                if month >= day_after_start.replace(day=1):
+                    services.evaluation_record(
+                        actor=None,
+                        member=worker,
+                        month=month,
+                        result=rng.choice([Rating.GOOD, Rating.GOOD, Rating.EXCELLENT]),
+                        agency="Đảng ủy, UBND phường",
+                    )
+                month = add_months(month, 1)
+            if today.year > contact.valid_from.year:
+                services.residence_comment_record(
+                    actor=None,
+                    contact=contact,
+                    year=contact.valid_from.year,
+                    comment="Gương mẫu, tích cực tham gia các hoạt động của khu dân cư.",
+                )
+    ctx.say(
+        f"  vòng đời: {shown['candidates']} quần chúng ưu tú, {shown['probationary']} dự bị đến hạn,"
+        " 1 miễn sinh hoạt, 1 sinh hoạt tạm thời, 1 kỷ luật, liên hệ nơi cư trú\n"
+    )
 
 
 def build_province(ctx: DemoContext) -> None:

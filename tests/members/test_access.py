@@ -155,3 +155,12 @@ def test_a_candidate_profile_lists_the_admission_action(client, tree, ward1_staf
     body = get(client, ward1_staff, reverse("members:detail", args=[cand.pk])).content.decode()
     assert "Kết nạp vào Đảng" in body
     assert "Xóa tên" not in body
+
+
+def test_administrators_read_members_and_their_history_in_the_admin(client, tree, admin_user):
+    m = tree.members.m1a[0]
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:members_member_changelist"), {"q": "nguyen van thu"})
+    assert listing.status_code == 200 and m.full_name in listing.content.decode()
+    assert client.get(reverse("admin:members_member_history", args=[m.pk])).status_code == 200
+    assert client.get(reverse("admin:members_member_add")).status_code == 403
