@@ -46,11 +46,9 @@ class MeetingForm(forms.ModelForm):
         self.fields["kind"].initial = MeetingKind.REGULAR
         self.fields["number"].help_text = _("Ví dụ: 05 (in thành “Số 05-BB/CB”)")
 
-    def validate_constraints(self, exclude=None):
-        # the services check the rules with clear messages; the database keeps them too
-        return None
-
-    def validate_unique(self):
+    def _post_clean(self):
+        # The form only parses input; meeting_create / meeting_update check the
+        # rules with clear Vietnamese messages (the database keeps them too).
         return None
 
 

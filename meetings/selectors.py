@@ -5,6 +5,7 @@ the cells on screen and one for the whole scope's totals, whatever the
 number of cells.
 """
 
+import re
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -50,6 +51,11 @@ def _d(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+# The date line names the place without its kind (Hướng dẫn 36-HD/VPTW:
+# "Tân Phong, ngày ..."), so "Phường Tân Phong" gives "Tân Phong".
+_PLACE_PREFIX = re.compile(r"^(Phường|Xã|Thị trấn|Đặc khu|Tỉnh|Thành phố|Huyện|Quận|Thị xã)\s+")
+
+
 def locality_of(unit: Unit) -> tuple[Unit | None, str]:
     """(the unit's parent, the place name for the date line): the nearest
     administrative unit up the tree. One query."""
@@ -61,7 +67,7 @@ def locality_of(unit: Unit) -> tuple[Unit | None, str]:
     place = ""
     for u in chain:
         if u.administrative_unit_id:
-            place = u.administrative_unit.name
+            place = _PLACE_PREFIX.sub("", u.administrative_unit.name)
             break
     return ancestors.get(unit.parent_id), place
 

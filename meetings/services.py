@@ -26,6 +26,7 @@ from meetings.models import (
 from members.choices import Status
 from members.selectors import members_on
 from organizations.models import Unit
+from organizations.selectors import can_edit
 
 # Fields of the minutes a user writes; the rest is derived.
 TEXT_FIELDS = (
@@ -110,6 +111,15 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
             )
 
 
+def _check_reach(actor, unit: Unit) -> None:
+    """Services called by a user refuse units outside their editing reach
+    (a cell secretary may record their own cell's meetings)."""
+    if getattr(actor, "pk", None) and not can_edit(actor, unit, routine=True):
+        raise ServiceError(
+            _("Bạn không có quyền ghi số liệu sinh hoạt của “%(unit)s”.") % {"unit": unit.name}
+        )
+
+
 def _refuse_if_adopted(meeting: Meeting) -> None:
     if meeting.is_adopted:
         raise ServiceError(
@@ -125,6 +135,7 @@ def _refuse_if_adopted(meeting: Meeting) -> None:
 def meeting_create(*, actor, unit: Unit, **values) -> Meeting:
     """Record a meeting of `unit`. One regular meeting per cell and month
     (Điều lệ Đảng, Hướng dẫn 12-HD/BTCTW)."""
+    _check_reach(actor, unit)
     values = {k: values.get(k) for k in MEETING_FIELDS}
     for k in TEXT_FIELDS:
         values[k] = (values[k] or "").strip()
@@ -158,6 +169,7 @@ def meeting_create(*, actor, unit: Unit, **values) -> Meeting:
 @transaction.atomic
 def meeting_update(*, actor, meeting: Meeting, **values) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _check_reach(actor, meeting.unit)
     _refuse_if_adopted(meeting)
     merged = {k: getattr(meeting, k) for k in MEETING_FIELDS}
     merged.update({k: v for k, v in values.items() if k in MEETING_FIELDS})
@@ -204,6 +216,7 @@ def meeting_record_attendance(
     as the history says). Only members of the cell on the meeting date may
     be entered."""
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _check_reach(actor, meeting.unit)
     _refuse_if_adopted(meeting)
     expected = {row.member.pk: row for row in expected_attendance(meeting)}
     strangers = [pk for pk in entries if pk not in expected]
@@ -301,6 +314,7 @@ def guest_add(
     *, actor, meeting: Meeting, name: str, title: str = "", user=None, follows_cell: bool = False
 ) -> Guest:
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _check_reach(actor, meeting.unit)
     _refuse_if_adopted(meeting)
     name = (name or "").strip() or (getattr(user, "full_name", "") or str(user or "")).strip()
     if not name:
@@ -325,6 +339,7 @@ def guest_add(
 @transaction.atomic
 def guest_remove(*, actor, guest: Guest) -> None:
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=guest.meeting_id)
+    _check_reach(actor, meeting.unit)
     _refuse_if_adopted(meeting)
     audit_record(
         actor=actor,
@@ -362,6 +377,7 @@ def vote_record(
     carries an ordinary decision; admission and recognition as official need
     at least two thirds."""
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _check_reach(actor, meeting.unit)
     _refuse_if_adopted(meeting)
     subject = (subject or "").strip()
     if not subject:
@@ -413,6 +429,7 @@ def minutes_adopt(*, actor, meeting: Meeting) -> MinutesVersion:
     from meetings.selectors import minutes_content
 
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _check_reach(actor, meeting.unit)
     _refuse_if_adopted(meeting)
     if not meeting.attendance_taken:
         raise ServiceError(_("Chưa điểm danh nên chưa thông qua biên bản được."))
@@ -443,6 +460,7 @@ def minutes_correct(*, actor, meeting: Meeting, reason: str, **changes) -> Minut
     from meetings.selectors import minutes_content
 
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _check_reach(actor, meeting.unit)
     if not meeting.is_adopted:
         raise ServiceError(_("Biên bản chưa được thông qua; hãy sửa trực tiếp."))
     reason = (reason or "").strip()
@@ -494,6 +512,7 @@ def dues_record(
 ) -> int:
     """Record the dues of `month` for members of `unit` ({member id: amount}; None
     or 0 leaves a member unpaid). Only members of the cell that month may pay here."""
+    _check_reach(actor, unit)
     month = first_of_month(month)
     day = _last_day(month)
     if meeting is not None and meeting.unit_id != unit.pk:

@@ -1,0 +1,254 @@
+from datetime import date
+
+import pytest
+
+from meetings.models import AttendanceStatus, Guest, Meeting
+from meetings.services import minutes_adopt
+from tests.meetings.factories import make_meeting, take_attendance
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(tree):
+    m = take_attendance(make_meeting(tree.cell1a))
+    Guest.objects.create(meeting=m, name="Khách")
+    return m
+
+
+@pytest.fixture
+def adopted(tree):
+    m = take_attendance(make_meeting(tree.cell1a, held_on=date(2026, 2, 10)))
+    minutes_adopt(actor=None, meeting=m)
+    return m
+
+
+def _url(name, tree, meeting, adopted):
+    return {
+        "tracker": "/sinh-hoat/",
+        "unit_meetings": f"/sinh-hoat/don-vi/{tree.cell1a.pk}/",
+        "create": f"/sinh-hoat/don-vi/{tree.cell1a.pk}/them/",
+        "dues": f"/sinh-hoat/don-vi/{tree.cell1a.pk}/dang-phi/",
+        "detail": f"/sinh-hoat/{meeting.pk}/",
+        "edit": f"/sinh-hoat/{meeting.pk}/sua/",
+        "attendance": f"/sinh-hoat/{meeting.pk}/diem-danh/",
+        "vote": f"/sinh-hoat/{meeting.pk}/bieu-quyet/",
+        "correct": f"/sinh-hoat/{adopted.pk}/dinh-chinh/",
+        "version": f"/sinh-hoat/{adopted.pk}/phien-ban/1/",
+        "minutes_pdf": f"/sinh-hoat/{meeting.pk}/bien-ban.pdf",
+        "resolution_pdf": f"/sinh-hoat/{meeting.pk}/nghi-quyet.pdf",
+        "guest_add": f"/sinh-hoat/{meeting.pk}/khach-moi/",
+        "guest_remove": f"/sinh-hoat/{meeting.pk}/khach-moi/{meeting.guests.get().pk}/bo/",
+        "adopt": f"/sinh-hoat/{meeting.pk}/thong-qua/",
+    }[name]
+
+
+# (url, method, a persona that may, a persona that may not, what the latter gets)
+MATRIX = [
+    ("tracker", "get", "board", None, None),
+    ("unit_meetings", "get", "board", "ward2_staff", 404),
+    ("create", "get", "cell_secretary", "board", 403),
+    ("create", "get", "ward1_staff", "ward2_staff", 404),
+    ("dues", "get", "board", "ward2_staff", 404),
+    ("detail", "get", "board", "ward2_staff", 404),
+    ("detail", "get", "cell_secretary", "outsider", 404),
+    ("edit", "get", "cell_secretary", "board", 403),
+    ("edit", "get", "ward1_staff", "ward2_staff", 404),
+    ("attendance", "get", "cell_secretary", "board", 403),
+    ("attendance", "get", "ward1_staff", "ward2_staff", 404),
+    ("vote", "get", "cell_secretary", "board", 403),
+    ("correct", "get", "ward1_staff", "board", 403),
+    ("correct", "get", "cell_secretary", "ward2_staff", 404),
+    ("version", "get", "board", "ward2_staff", 404),
+    ("minutes_pdf", "get", "board", "ward2_staff", 404),
+    ("resolution_pdf", "get", "board", "outsider", 404),
+    ("guest_add", "post", "cell_secretary", "board", 403),
+    ("guest_remove", "post", "ward1_staff", "ward2_staff", 404),
+    ("adopt", "post", "ward1_staff", "board", 403),
+    ("adopt", "post", "cell_secretary", "ward2_staff", 404),
+]
+
+
+@pytest.mark.parametrize(("name", "method", "may", "may_not", "refused"), MATRIX)
+def test_access_matrix(
+    request, client, tree, meeting, adopted, name, method, may, may_not, refused
+):
+    url = _url(name, tree, meeting, adopted)
+    data = {"name": "Đồng chí Khách"} if name == "guest_add" else {}
+    if may_not:
+        client.force_login(request.getfixturevalue(may_not))
+        response = getattr(client, method)(url, data)
+        assert response.status_code == refused
+        client.logout()
+    client.force_login(request.getfixturevalue(may))
+    response = getattr(client, method)(url, data)
+    assert response.status_code in (200, 302)
+
+
+def test_anonymous_users_are_sent_to_log_in(client, meeting):
+    response = client.get(f"/sinh-hoat/{meeting.pk}/")
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def _form(**overrides):
+    data = {
+        "kind": "regular",
+        "month": "2026-03",
+        "held_on": "2026-03-12",
+        "starts_at": "19:30",
+        "ends_at": "21:30",
+        "place": "Nhà văn hóa",
+        "chair": "Trần Văn Chủ",
+        "secretary": "Lê Thị Ký",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_secretary_records_a_meeting_and_is_taken_to_the_attendance(client, tree, cell_secretary):
+    client.force_login(cell_secretary)
+    response = client.post(f"/sinh-hoat/don-vi/{tree.cell1a.pk}/them/", _form())
+    meeting = Meeting.objects.get()
+    assert response["Location"] == f"/sinh-hoat/{meeting.pk}/diem-danh/"
+    page = client.get(response["Location"]).content.decode()
+    # everyone present by default
+    assert page.count('value="present" checked') == 3
+
+
+def test_a_meeting_for_a_unit_outside_the_users_reach_is_404_and_writes_nothing(
+    client, tree, ward2_staff
+):
+    client.force_login(ward2_staff)
+    response = client.post(f"/sinh-hoat/don-vi/{tree.cell1a.pk}/them/", _form())
+    assert response.status_code == 404
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"ends_at": "19:00"}, "Giờ kết thúc (19:00) phải sau giờ bắt đầu (19:30)."),
+        ({"kind": "thematic"}, "Sinh hoạt chuyên đề cần ghi tên chuyên đề."),
+        ({"held_on": "2026-02-27"}, "Ngày họp 27/02/2026 trước tháng 03/2026"),
+    ],
+)
+def test_bad_meeting_input_shows_a_vietnamese_message_and_writes_nothing(
+    client, tree, ward1_staff, overrides, message
+):
+    client.force_login(ward1_staff)
+    response = client.post(f"/sinh-hoat/don-vi/{tree.cell1a.pk}/them/", _form(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_second_regular_meeting_through_the_page_is_refused(client, tree, ward1_staff):
+    make_meeting(tree.cell1a, held_on=date(2026, 3, 3))
+    client.force_login(ward1_staff)
+    response = client.post(f"/sinh-hoat/don-vi/{tree.cell1a.pk}/them/", _form())
+    assert "đã có cuộc sinh hoạt thường kỳ tháng 03/2026" in response.content.decode()
+    assert Meeting.objects.count() == 1
+
+
+def test_attendance_posted_for_a_non_member_is_refused_and_nothing_changes(
+    client, tree, meeting, ward1_staff
+):
+    client.force_login(ward1_staff)
+    a = tree.members.m1a[0]
+    stranger = tree.members.m2a[0]
+    response = client.post(
+        f"/sinh-hoat/{meeting.pk}/diem-danh/",
+        {f"status_{a.pk}": "unexcused", f"status_{stranger.pk}": "present"},
+        follow=True,
+    )
+    assert "không phải đảng viên của “Chi bộ khu phố 1” vào ngày 12/03/2026" in (
+        response.content.decode()
+    )
+    assert meeting.attendance.get(member=a).status == AttendanceStatus.PRESENT
+
+
+def test_attendance_with_two_absences_is_saved_with_reasons(client, tree, meeting, cell_secretary):
+    client.force_login(cell_secretary)
+    a, b, _ = tree.members.m1a
+    response = client.post(
+        f"/sinh-hoat/{meeting.pk}/diem-danh/",
+        {
+            f"status_{a.pk}": "excused",
+            f"reason_{a.pk}": "Ốm",
+            f"status_{b.pk}": "unexcused",
+        },
+        follow=True,
+    )
+    assert "Đã lưu điểm danh: có mặt 1/3." in response.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.present_count, meeting.summoned_count) == (1, 3)
+
+
+def test_editing_adopted_minutes_is_refused_with_a_message(client, tree, adopted, ward1_staff):
+    client.force_login(ward1_staff)
+    response = client.post(
+        f"/sinh-hoat/{adopted.pk}/sua/",
+        _form(held_on="2026-02-10", month="2026-02", chair="X"),
+        follow=True,
+    )
+    assert "Biên bản đã được thông qua nên không sửa được" in response.content.decode()
+    adopted.refresh_from_db()
+    assert adopted.chair == "Trần Văn Chủ"
+    response = client.post(
+        f"/sinh-hoat/{adopted.pk}/diem-danh/",
+        {f"status_{tree.members.m1a[0].pk}": "unexcused"},
+        follow=True,
+    )
+    assert "đã được thông qua" in response.content.decode()
+    assert adopted.attendance.filter(status="present").count() == 3
+
+
+def test_the_vote_page_shows_who_counts_and_why(client, tree, cell_secretary):
+    a, b, c = tree.members.m1a
+    m = take_attendance(make_meeting(tree.cell1a), {a: AttendanceStatus.EXCUSED})
+    client.force_login(cell_secretary)
+    page = client.get(f"/sinh-hoat/{m.pk}/bieu-quyet/").content.decode()
+    assert "Số đảng viên chính thức được tính: 2" in page
+    assert "vắng mặt có lý do được chấp thuận" in page
+    response = client.post(
+        f"/sinh-hoat/{m.pk}/bieu-quyet/",
+        {"subject": "Kết nạp quần chúng X", "kind": "admission", "yes": 1, "no": 1, "abstain": 0},
+        follow=True,
+    )
+    assert "1/2 tán thành, cần 2 – không thông qua" in response.content.decode()
+
+
+def test_dues_page_shows_the_total_and_who_has_not_paid_for_three_months(
+    client, tree, cell_secretary
+):
+    a, b, c = tree.members.m1a
+    client.force_login(cell_secretary)
+    url = f"/sinh-hoat/don-vi/{tree.cell1a.pk}/dang-phi/"
+    for month in ("2026-01", "2026-02", "2026-03"):
+        client.post(f"{url}?month={month}", {f"amount_{a.pk}": "10.000", f"amount_{b.pk}": ""})
+    client.post(f"{url}?month=2026-03", {f"amount_{b.pk}": "5000", f"amount_{a.pk}": "10000"})
+    page = client.get(f"{url}?month=2026-03").content.decode()
+    assert "15.000 đ" in page or "15,000 đ" in page
+    unpaid = page.split('class="msg warning unpaid-three"')[1].split("</div>")[0]
+    assert c.full_name in unpaid
+    assert a.full_name not in unpaid and b.full_name not in unpaid
+    response = client.post(f"{url}?month=2026-03", {f"amount_{a.pk}": "mười nghìn"})
+    assert "Số tiền phải là số nguyên" in response.content.decode()
+
+
+def test_the_unit_page_shows_recent_meetings_and_the_new_meeting_button(
+    client, tree, meeting, cell_secretary, board
+):
+    client.force_login(cell_secretary)
+    page = client.get(f"/to-chuc/{tree.cell1a.pk}/").content.decode()
+    assert "Ghi cuộc sinh hoạt mới" in page and "12/03/2026" in page
+    client.force_login(board)
+    page = client.get(f"/to-chuc/{tree.cell1a.pk}/").content.decode()
+    assert "12/03/2026" in page and "Ghi cuộc sinh hoạt mới" not in page
+
+
+def test_the_home_page_warns_of_cells_that_did_not_meet(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    page = client.get("/").content.decode()
+    assert "Cảnh báo sinh hoạt chi bộ" in page
+    assert "2 chi bộ chưa có sinh hoạt thường kỳ tháng" in page
