@@ -161,3 +161,98 @@ def roll_up(snap: Snapshot, per_unit: dict[int, MemberCounts]) -> dict[int, Memb
         for ancestor in path_ids(unit.path):
             out[ancestor].add(counts)
     return out
+
+
+# --- submissions ----------------------------------------------------------------
+
+
+@dataclass
+class ExpectedReport:
+    """A direct sub-unit's report for one period, as the board sees it."""
+
+    unit: Unit
+    submission: "object | None"
+    state: str  # approved | submitted | returned | late | missing | not_due
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import gettext as _
+
+        return {
+            "approved": _("Đã duyệt"),
+            "submitted": _("Đã nộp, chờ duyệt"),
+            "returned": _("Bị trả lại"),
+            "late": _("Quá hạn, chưa nộp"),
+            "missing": _("Chưa nộp"),
+            "not_due": _("Chưa đến hạn"),
+        }[self.state]
+
+
+def submissions_under(unit: Unit, *, report: str, period: str, start: date, today: date):
+    """Each active direct sub-unit of `unit` (those that report to it) with its
+    submission of `report` for the period, and whether it is late: two
+    queries whatever the number of sub-units."""
+    from chibo.text import sort_key
+    from reports.models import Submission, period_bounds
+    from reports.services import due_on
+
+    start, end = period_bounds(period, start)
+    due = due_on(period, end)
+    children = [
+        c
+        for c in unit.children.filter(dissolved_on__isnull=True).exclude(level="party_group")
+        if c.founded_on <= end
+    ]
+    subs = {
+        s.unit_id: s
+        for s in Submission.objects.filter(
+            to_unit=unit, report=report, period=period, period_start=start
+        )
+    }
+    rows = []
+    for child in sorted(children, key=lambda u: sort_key(u.name)):
+        sub = subs.get(child.pk)
+        if sub is not None:
+            state = sub.status
+        elif today > due:
+            state = "late"
+        elif today > end:
+            state = "missing"
+        else:
+            state = "not_due"
+        rows.append(ExpectedReport(unit=child, submission=sub, state=state))
+    return rows, due
+
+
+def recent_periods(today: date) -> list[tuple[str, str]]:
+    """(value, label) of the periods a report may be submitted for: the last
+    12 months, 4 half-years and 3 years, the most recent first."""
+    from reports.models import PeriodKind, period_label
+
+    out = []
+    y, m = today.year, today.month
+    for _i in range(12):
+        start = date(y, m, 1)
+        out.append((f"month:{start.isoformat()}", period_label(PeriodKind.MONTH, start)))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    half = date(today.year, 1 if today.month <= 6 else 7, 1)
+    for _i in range(4):
+        out.append((f"half:{half.isoformat()}", period_label(PeriodKind.HALF, half)))
+        half = date(half.year, 1, 1) if half.month == 7 else date(half.year - 1, 7, 1)
+    for k in range(3):
+        start = date(today.year - k, 1, 1)
+        out.append((f"year:{start.isoformat()}", period_label(PeriodKind.YEAR, start)))
+    return out
+
+
+def parse_period(value: str) -> tuple[str, date] | None:
+    """'month:2026-10-01' -> ('month', date); None if it is not one."""
+    from reports.models import PeriodKind
+
+    kind, _sep, day = (value or "").partition(":")
+    if kind not in PeriodKind.values:
+        return None
+    try:
+        return kind, date.fromisoformat(day)
+    except ValueError:
+        return None

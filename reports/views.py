@@ -1,10 +1,22 @@
+from datetime import date
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from organizations.selectors import root_units_for, unit_for_user_or_404
+from chibo.errors import ServiceError
+from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404
 from reports import exports
 from reports.catalogue import ReportError, catalogue, get_report, parse_params
+from reports.models import Review, Submission, SubmissionStatus
+from reports.selectors import parse_period, recent_periods, submissions_under
+from reports.services import may_review, params_for, submission_review, submission_submit
+from reports.tables import Table
+
+FORMAT_LINKS = [("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"), ("json", "JSON")]
 
 
 def _query_without(query, *keys: str) -> str:
@@ -66,7 +78,164 @@ def report_view(request, name: str, unit_id: int):
         "error": error,
         "query": request.GET,
         "has_children": unit.children.exists(),
-        "formats": [("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"), ("json", "JSON")],
+        "formats": FORMAT_LINKS,
         "link_query": _query_without(request.GET, "by", "format"),
     }
     return render(request, "reports/report.html", context, status=400 if error else 200)
+
+
+# --- submit and review ----------------------------------------------------------
+
+
+@login_required
+def submissions_page(request, unit_id: int):
+    """A unit's periodic reports: submit its own to the committee above, and
+    (for the board) which direct sub-units have submitted, are late, were
+    returned."""
+    unit = unit_for_user_or_404(request.user, unit_id)
+    today = date.today()
+    periods = recent_periods(today)
+    chosen_report = request.GET.get("report") or "structure"
+    if get_report(chosen_report) is None:
+        chosen_report = "structure"
+    chosen_period = request.GET.get("period") or periods[1][0]
+    parsed = parse_period(chosen_period) or parse_period(periods[1][0])
+    rows, due = [], None
+    if unit.children.exists():
+        rows, due = submissions_under(
+            unit, report=chosen_report, period=parsed[0], start=parsed[1], today=today
+        )
+    counts = {}
+    for r in rows:
+        counts[r.state] = counts.get(r.state, 0) + 1
+    own = (
+        Submission.objects.filter(unit=unit)
+        .prefetch_related("versions")
+        .order_by("-first_submitted_at")[:20]
+        if unit.parent_id
+        else []
+    )
+    context = {
+        "unit": unit,
+        "reports": catalogue(),
+        "periods": periods,
+        "chosen_report": chosen_report,
+        "chosen_period": chosen_period,
+        "rows": rows,
+        "due": due,
+        "counts": counts,
+        "own": own,
+        "can_submit": bool(unit.parent_id) and can_edit(request.user, unit),
+        "report_titles": {r.name: r.title for r in catalogue()},
+    }
+    return render(request, "reports/submissions.html", context)
+
+
+@login_required
+@require_POST
+def submit(request, unit_id: int):
+    unit = unit_for_user_or_404(request.user, unit_id)
+    parsed = parse_period(request.POST.get("period", ""))
+    try:
+        if parsed is None:
+            raise ServiceError(_("Hãy chọn kỳ báo cáo."))
+        version = submission_submit(
+            actor=request.user,
+            unit=unit,
+            report=request.POST.get("report", ""),
+            period=parsed[0],
+            period_start=parsed[1],
+            note=request.POST.get("note", ""),
+        )
+    except ServiceError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("reports:submissions", unit.pk)
+    messages.success(
+        request,
+        _("Đã nộp báo cáo %(period)s lên %(to)s.")
+        % {"period": version.submission.period_label, "to": version.submission.to_unit.name},
+    )
+    return redirect("reports:submission", version.submission.pk)
+
+
+def _submission_for_user_or_404(user, pk) -> Submission:
+    submission = Submission.objects.select_related("unit", "to_unit").filter(pk=pk).first()
+    if submission is None:
+        raise Http404("Không tìm thấy báo cáo.")
+    unit_for_user_or_404(user, submission.unit_id)
+    return submission
+
+
+@login_required
+def submission_detail(request, pk: int):
+    """A submitted report as frozen, beside the live figures, with every
+    version and every comment; ?format= gives the frozen table as a file."""
+    submission = _submission_for_user_or_404(request.user, pk)
+    versions = list(submission.versions.select_related("submitted_by"))
+    try:
+        number = int(request.GET.get("v") or versions[-1].number)
+    except ValueError as exc:
+        raise Http404("Không có lần nộp này.") from exc
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        raise Http404("Không có lần nộp này.")
+    frozen = Table.from_dict(version.table)
+    fmt = request.GET.get("format", "")
+    if fmt:
+        if fmt not in exports.FORMATS:
+            raise Http404("Không có định dạng này.")
+        response = HttpResponse(
+            exports.render(frozen, fmt), content_type=exports.CONTENT_TYPES[fmt]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{exports.filename(frozen, fmt)}"'
+        return response
+    report = get_report(submission.report)
+    live = None
+    if report is not None:
+        try:
+            live = report.run(
+                submission.unit,
+                params_for(report, submission.period_start, submission.period_end),
+            )
+        except ReportError:
+            live = None
+    context = {
+        "submission": submission,
+        "versions": versions,
+        "version": version,
+        "frozen": frozen,
+        "live": live,
+        "differs": live is not None and live.sections != frozen.sections,
+        "reviews": submission.reviews.select_related("reviewer", "version"),
+        "can_review": submission.status == SubmissionStatus.SUBMITTED
+        and may_review(request.user, submission.unit),
+        "can_resubmit": submission.status == SubmissionStatus.RETURNED
+        and can_edit(request.user, submission.unit),
+        "report_title": report.title if report else submission.report,
+        "period_value": f"{submission.period}:{submission.period_start.isoformat()}",
+        "formats": FORMAT_LINKS,
+    }
+    return render(request, "reports/submission.html", context)
+
+
+@login_required
+@require_POST
+def review(request, pk: int):
+    submission = _submission_for_user_or_404(request.user, pk)
+    try:
+        done = submission_review(
+            actor=request.user,
+            submission=submission,
+            action=request.POST.get("action", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ServiceError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if done.action == Review.Action.APPROVE:
+            messages.success(request, _("Đã duyệt báo cáo."))
+        else:
+            messages.success(request, _("Đã trả lại báo cáo để đơn vị sửa và nộp lại."))
+    return redirect("reports:submission", submission.pk)

@@ -34,3 +34,8 @@ def index(items, i):
         return items[i]
     except (IndexError, TypeError, KeyError):
         return None
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
