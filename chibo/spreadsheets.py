@@ -23,7 +23,8 @@ spreadsheet shows; every problem with the file as a whole is a
         parse_date(row.values["birth_date"])   # date | None, or raises CellError
 
 Reading rules:
-- XLSX through openpyxl (read-only, values not formulas); CSV in UTF-8 with or
+- XLSX through python-calamine (fast, values not formulas; openpyxl if it is
+  missing); CSV in UTF-8 with or
   without BOM, `;` or `,` delimiter sniffed from the header area. The kind is
   decided from the content, not the file name; an old .xls or a
   password-protected workbook is recognised and refused with its own message.
@@ -211,17 +212,39 @@ def _broken_xlsx() -> str:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-            raise SpreadsheetError(_not_a_spreadsheet())
+    except Exception as exc:
+        raise SpreadsheetError(_broken_xlsx()) from exc
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise SpreadsheetError(_not_a_spreadsheet())
+    try:
+        import python_calamine
+    except ImportError:  # pragma: no cover - the slower pure-Python reader
+        return _openpyxl_rows(data)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception as exc:  # calamine raises its own kinds on a broken file
+        raise SpreadsheetError(_broken_xlsx()) from exc
+
+    def calamine_rows() -> Iterator[tuple]:
+        try:
+            yield from (tuple(r) for r in rows)
+        except Exception as exc:
+            raise SpreadsheetError(_broken_xlsx()) from exc
+
+    return calamine_rows()
+
+
+def _openpyxl_rows(data: bytes) -> Iterator[tuple]:
+    from openpyxl import load_workbook
+
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-    except SpreadsheetError:
-        raise
     except Exception as exc:  # openpyxl and zipfile raise many kinds on a broken file
         raise SpreadsheetError(_broken_xlsx()) from exc
 

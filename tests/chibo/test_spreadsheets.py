@@ -51,6 +51,20 @@ def test_a_title_block_above_the_header_row_is_skipped_and_row_numbers_match_exc
     assert sheet.unknown_headers == ["STT"]
 
 
+def test_row_numbers_stay_right_when_the_sheet_starts_lower_and_further_right():
+    wb = Workbook()
+    wb.active["C4"] = "Họ và tên"
+    wb.active["D4"] = "Ngày sinh"
+    wb.active["C5"] = "Nguyễn Văn An"
+    wb.active["D5"] = datetime(1970, 2, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    sheet = read_sheet(buf.getvalue(), columns=COLUMNS)
+    [row] = list(sheet.rows)
+    assert (sheet.header_row, row.number) == (4, 5)
+    assert parse_date(row.values["birth_date"]) == date(1970, 2, 1)
+
+
 def test_headers_match_without_case_spacing_punctuation_or_diacritics():
     data = "HO  TEN;ngay-sinh;cmnd/cccd\nNguyễn Văn An;01/02/1970;001070000001\n".encode()
     sheet = read_sheet(data, columns=COLUMNS)
