@@ -102,12 +102,15 @@ def test_the_pdf_is_in_the_official_layout_with_the_same_figures(client, tree, b
     from pypdf import PdfReader
 
     client.force_login(board)
-    response = client.get(url("agency_cell_coverage", tree.province, format="pdf"))
+    response = client.get(url("structure", tree.ward1, format="pdf", date="01/02/2025"))
     assert response["Content-Type"] == "application/pdf"
-    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
-    assert "Đảng bộ tỉnh Thử".upper() in text
-    assert "Chi bộ cơ quan theo loại địa phương" in text
+    assert "ĐẢNG BỘ TỈNH THỬ" in text  # the committee above, top left
+    assert "ĐẢNG BỘ PHƯỜNG MỘT" in text  # the issuing committee
+    assert "Tính đến ngày 01/02/2025" in text
+    assert "Chi bộ trực thuộc đảng bộ cơ sở, theo loại" in text
+    assert "Tổng cộng" in text
 
 
 def test_the_breakdown_links_each_sub_unit_to_its_own_report(client, tree, board):
