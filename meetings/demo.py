@@ -1,0 +1,320 @@
+"""Demo meetings: 12 months of cell meetings with attendance for every demo
+cell, with the gaps real cells have (a month missed, a meeting held late,
+short meetings, absences); at province scale the same in bulk (~60,000
+meetings, over a million attendance rows; COPY on PostgreSQL).
+
+Who is expected at each meeting comes from the placement, status and
+exemption histories, read once for all cells, as `members_on` would."""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from chibo.demo import DemoContext
+from meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    DuesPayment,
+    Guest,
+    Meeting,
+    MeetingKind,
+    MinutesVersion,
+)
+from members.choices import MEMBER_STATUSES, PlacementKind, Status
+from members.models import Exemption, Placement, StatusPeriod
+from organizations.models import Category
+
+SUBJECTS = [
+    "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về nêu gương",
+    "Nâng cao vai trò của chi bộ trong xây dựng khu dân cư văn hóa",
+    "Phòng, chống suy thoái tư tưởng chính trị, đạo đức, lối sống",
+    "Đảng viên gương mẫu thực hiện nếp sống văn minh, tiết kiệm trong việc cưới, việc tang",
+    "Công tác phát triển đảng viên trong đoàn viên thanh niên",
+    "Giữ gìn vệ sinh môi trường, phân loại rác tại nguồn",
+    "Chuyển đổi số trong công tác đảng",
+    "Bảo đảm an ninh trật tự trên địa bàn",
+]
+REVIEWS = [
+    "Chi bộ đã lãnh đạo hoàn thành các nhiệm vụ tháng trước; đảng viên tham gia đầy đủ các phong trào ở khu dân cư.",
+    "Công tác vận động nhân dân đóng góp xây dựng đường giao thông đạt kết quả tốt; còn một số hộ chưa thực hiện.",
+    "Đảng viên gương mẫu chấp hành chủ trương của Đảng, chính sách, pháp luật của Nhà nước; an ninh trật tự ổn định.",
+]
+TASKS = [
+    "Tiếp tục vận động nhân dân giữ gìn vệ sinh môi trường; thu đảng phí đúng hạn; chuẩn bị nội dung sinh hoạt chuyên đề.",
+    "Phân công đảng viên nắm tình hình tư tưởng nhân dân; vận động các hộ tham gia bảo hiểm y tế.",
+    "Thực hiện tốt công tác dân vận; tham gia phòng, chống dịch bệnh; chăm lo gia đình chính sách.",
+]
+REASONS = ["Ốm đau", "Đi công tác", "Việc gia đình", "Đi học", "Tuổi cao, sức yếu"]
+EVENING = {Category.RESIDENTIAL, Category.VILLAGE}
+
+
+def _months(today: date, n: int = 12) -> list[date]:
+    first = today.replace(day=1)
+    out = []
+    for k in range(n, 0, -1):
+        m = first.year * 12 + first.month - 1 - k
+        out.append(date(m // 12, m % 12 + 1, 1))
+    return out
+
+
+def _on(rows, day: date):
+    for value, start, end in rows:
+        if start <= day and (end is None or end > day):
+            return value
+    return None
+
+
+class History:
+    """The placement, status, exemption and temporary-transfer histories of
+    the given cells' members, read in four queries."""
+
+    def __init__(self, cell_ids: list[int]):
+        self.by_cell: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
+        for mid, uid, start, end in Placement.objects.filter(
+            unit_id__in=cell_ids, kind=PlacementKind.PERMANENT
+        ).values_list("member_id", "unit_id", "valid_from", "valid_to"):
+            self.by_cell[uid].append((mid, start, end))
+        ids = [mid for rows in self.by_cell.values() for mid, _, _ in rows]
+        self.status: dict[int, list] = defaultdict(list)
+        self.exempt: dict[int, list] = defaultdict(list)
+        self.away: dict[int, list] = defaultdict(list)
+        for i in range(0, len(ids), 20000):
+            chunk = ids[i : i + 20000]
+            for mid, status, start, end in StatusPeriod.objects.filter(
+                member_id__in=chunk
+            ).values_list("member_id", "status", "valid_from", "valid_to"):
+                self.status[mid].append((status, start, end))
+            for mid, start, end in Exemption.objects.filter(member_id__in=chunk).values_list(
+                "member_id", "valid_from", "valid_to"
+            ):
+                self.exempt[mid].append((True, start, end))
+            for mid, start, end in Placement.objects.filter(
+                member_id__in=chunk, kind=PlacementKind.TEMPORARY
+            ).values_list("member_id", "valid_from", "valid_to"):
+                self.away[mid].append((True, start, end))
+
+    def members_on(self, cell_id: int, day: date):
+        """[(member id, official, exempt, away)] of the cell on `day`."""
+        out = []
+        for mid, start, end in self.by_cell.get(cell_id, ()):
+            if start > day or (end is not None and end <= day):
+                continue
+            status = _on(self.status.get(mid, ()), day)
+            if status not in MEMBER_STATUSES:
+                continue
+            out.append(
+                (
+                    mid,
+                    status == Status.OFFICIAL,
+                    bool(_on(self.exempt.get(mid, ()), day)),
+                    bool(_on(self.away.get(mid, ()), day)),
+                )
+            )
+        return out
+
+
+def _plan(ctx: DemoContext, cell, months: list[date], history: History):
+    """Meetings of one cell over the months: [(Meeting, [attendance tuples])]."""
+    rng, today = ctx.rng, ctx.today
+    plans = []
+    evening = cell.category in EVENING
+    absence = 0.1 if evening else 0.02
+    thematic_months = {m for m in months if m.month in (2, 5, 8, 11)}
+    founded = cell.founded_on
+    for month in months:
+        last_day = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        if last_day < founded:
+            continue
+        kinds = []
+        if rng.random() >= 0.05:  # a few months with no regular meeting
+            combined = month in thematic_months and rng.random() < 0.4
+            kinds.append(MeetingKind.COMBINED if combined else MeetingKind.REGULAR)
+        if month in thematic_months and MeetingKind.COMBINED not in kinds and rng.random() < 0.8:
+            kinds.append(MeetingKind.THEMATIC)
+        if month.month == 12 and rng.random() < 0.7:
+            kinds.append(MeetingKind.YEAR_END)
+        for kind in kinds:
+            day = month.replace(day=rng.randint(3, 25))
+            if kind in (MeetingKind.REGULAR, MeetingKind.COMBINED) and rng.random() < 0.04:
+                day = last_day + timedelta(days=rng.randint(1, 6))  # held late
+            day = max(min(day, today - timedelta(days=1)), founded, month)
+            start = time(19, 30) if evening else time(rng.choice([8, 14]), 0)
+            if kind == MeetingKind.COMBINED:
+                minutes = rng.choice([100, 120, 130, 150])
+            elif rng.random() < 0.1:
+                minutes = rng.choice([60, 70, 80])  # too short under Hướng dẫn 42
+            else:
+                minutes = rng.choice([90, 100, 120])
+            end_dt = datetime.combine(day, start) + timedelta(minutes=minutes)
+            thematic = kind in (MeetingKind.THEMATIC, MeetingKind.COMBINED)
+            rows = []
+            present = summoned = 0
+            for mid, official, exempt, away in history.members_on(cell.pk, day):
+                if away:
+                    status, reason = AttendanceStatus.AWAY, "Sinh hoạt tạm thời nơi khác"
+                elif exempt:
+                    status, reason = AttendanceStatus.EXEMPT, "Miễn sinh hoạt"
+                elif rng.random() < absence:
+                    if rng.random() < 0.8:
+                        status, reason = AttendanceStatus.EXCUSED, rng.choice(REASONS)
+                    else:
+                        status, reason = AttendanceStatus.UNEXCUSED, ""
+                else:
+                    status, reason = AttendanceStatus.PRESENT, ""
+                if status not in (AttendanceStatus.AWAY, AttendanceStatus.EXEMPT):
+                    summoned += 1
+                present += status == AttendanceStatus.PRESENT
+                rows.append((mid, status, reason, official, exempt))
+            meeting = Meeting(
+                unit_id=cell.pk,
+                kind=kind,
+                month=month,
+                held_on=day,
+                starts_at=start,
+                ends_at=end_dt.time(),
+                duration_minutes=minutes,
+                number=f"{month.month:02d}",
+                place="Nhà văn hóa khu phố" if evening else "Hội trường cơ quan",
+                chair="Bí thư chi bộ",
+                secretary="Chi ủy viên",
+                thematic_subject=rng.choice(SUBJECTS) if thematic else "",
+                agenda="1. Đánh giá tình hình tháng trước. 2. Nhiệm vụ tháng tới. 3. Thu đảng phí.",
+                opening="Đồng chí bí thư tuyên bố lý do, giới thiệu đại biểu, thông qua chương trình.",
+                last_month_review=rng.choice(REVIEWS),
+                next_month_tasks=rng.choice(TASKS),
+                conclusions="Chi bộ thống nhất các nội dung đã thảo luận.",
+                resolution_text=rng.choice(TASKS),
+                expected_count=len(rows),
+                summoned_count=summoned,
+                present_count=present,
+                attendance_taken=True,
+            )
+            plans.append((meeting, rows))
+    return plans
+
+
+def build(ctx: DemoContext) -> None:
+    from meetings.selectors import minutes_content
+
+    cells = ctx.data["cells"]
+    months = _months(ctx.today)
+    history = History([c.pk for c in cells])
+    plans = [p for cell in cells for p in _plan(ctx, cell, months, history)]
+    meetings = Meeting.objects.bulk_create([m for m, _ in plans])
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                meeting=m,
+                member_id=mid,
+                status=status,
+                reason=reason,
+                official=official,
+                exempt=exempt,
+            )
+            for m, (_, rows) in zip(meetings, plans, strict=True)
+            for mid, status, reason, official, exempt in rows
+        ],
+        batch_size=5000,
+    )
+    # The member of the ward committee who follows the cell comes about quarterly (seed 004).
+    Guest.objects.bulk_create(
+        [
+            Guest(
+                meeting=m,
+                name=ctx.person_name("M"),
+                title="Đảng ủy viên phụ trách chi bộ",
+                follows_cell=True,
+            )
+            for m in meetings
+            if ctx.rng.random() < 0.3
+        ]
+    )
+    # Minutes of the meetings before last month are adopted (version 1).
+    cutoff = _months(ctx.today, 1)[0]
+    now = timezone.now()
+    adopted = [m for m in meetings if m.month < cutoff]
+    Meeting.objects.filter(pk__in=[m.pk for m in adopted]).update(adopted_at=now)
+    MinutesVersion.objects.bulk_create(
+        [
+            MinutesVersion(meeting=m, number=1, content=minutes_content(m), adopted_at=now)
+            for m in adopted
+        ]
+    )
+    _dues(ctx, cells, months, history)
+    ctx.say(
+        f"  {len(meetings)} cuộc sinh hoạt, "
+        f"{sum(len(r) for _, r in plans)} lượt điểm danh trong {len(months)} tháng\n"
+    )
+
+
+def _dues(ctx: DemoContext, cells, months, history: History) -> None:
+    """Dues of every month; a few members stop paying for the last months."""
+    rng = ctx.rng
+    rows = []
+    for cell in cells:
+        seen = {mid for mid, *_ in history.members_on(cell.pk, months[-1])}
+        stopped = {mid for mid in seen if rng.random() < 0.03}
+        for month in months:
+            for mid, _official, _exempt, away in history.members_on(cell.pk, month):
+                if away or (mid in stopped and month >= months[-3]):
+                    continue
+                if rng.random() < 0.02:
+                    continue
+                amount = rng.choice([5000, 10000, 20000, 35000, 50000])
+                rows.append(DuesPayment(member_id=mid, unit_id=cell.pk, month=month, amount=amount))
+    DuesPayment.objects.bulk_create(rows, batch_size=5000)
+
+
+def build_province(ctx: DemoContext) -> None:
+    cells = ctx.data["province_cells"]
+    months = _months(ctx.today)
+    history = History([c.pk for c in cells])
+    n_meetings = n_rows = 0
+    chunk = 400  # cells per batch: ~5,000 meetings, ~85,000 attendance rows
+    for i in range(0, len(cells), chunk):
+        plans = [p for cell in cells[i : i + chunk] for p in _plan(ctx, cell, months, history)]
+        meetings = Meeting.objects.bulk_create([m for m, _ in plans], batch_size=5000)
+        rows = (
+            (m.pk, mid, status, reason, official, exempt)
+            for m, (_, att) in zip(meetings, plans, strict=True)
+            for mid, status, reason, official, exempt in att
+        )
+        n_rows += _insert_attendance(rows)
+        n_meetings += len(meetings)
+    ctx.say(f"  quy mô tỉnh: {n_meetings} cuộc sinh hoạt, {n_rows} lượt điểm danh\n")
+
+
+def _insert_attendance(rows) -> int:
+    """COPY on PostgreSQL (a million rows in seconds), bulk_create elsewhere."""
+    n = 0
+    if connection.vendor == "postgresql":
+        table = Attendance._meta.db_table
+        columns = "meeting_id, member_id, status, reason, official, exempt, restriction"
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for meeting_id, mid, status, reason, official, exempt in rows:
+                copy.write_row((meeting_id, mid, status, reason, official, exempt, ""))
+                n += 1
+        return n
+    batch = []
+    for meeting_id, mid, status, reason, official, exempt in rows:
+        batch.append(
+            Attendance(
+                meeting_id=meeting_id,
+                member_id=mid,
+                status=status,
+                reason=reason,
+                official=official,
+                exempt=exempt,
+            )
+        )
+        if len(batch) >= 10000:
+            Attendance.objects.bulk_create(batch)
+            n += len(batch)
+            batch = []
+    Attendance.objects.bulk_create(batch)
+    return n + len(batch)
