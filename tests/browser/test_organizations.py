@@ -30,8 +30,9 @@ def test_office_staff_dissolve_a_cell_sending_each_member_to_a_residential_cell(
     assert preview.get_by_text(f"{second_member.full_name} → Chi bộ khu phố 2").is_visible()
     assert Unit.objects.get(pk=tree.cell1b.pk).dissolved_on is None  # nothing done yet
 
-    page.get_by_role("button", name="Xác nhận thực hiện").click()
-    page.wait_for_url(page.base_url + f"/to-chuc/{tree.ward1.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xác nhận thực hiện").click()
+    assert page.url == page.base_url + f"/to-chuc/{tree.ward1.pk}/"
     assert page.get_by_text("Đã thực hiện: Giải thể “Chi bộ cơ quan phường”").is_visible()
     assert page.locator("table.units").get_by_text("Chi bộ cơ quan phường").count() == 0
     assert Member.objects.get(pk=second_member.pk).unit == second
