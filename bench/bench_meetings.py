@@ -1,0 +1,73 @@
+"""Meetings benchmark: the tracker over a province-scale demo, and one minutes PDF.
+
+Run on PostgreSQL with the province demo loaded:
+
+    DEBUG=1 DATABASE_URL=postgres://.../chibo_bench_meetings .venv/bin/python manage.py migrate
+    DEBUG=1 DATABASE_URL=... .venv/bin/python manage.py seed_demo --scale province
+    DEBUG=1 DATABASE_URL=... .venv/bin/python bench/bench_meetings.py
+
+Prints timings and query counts; asserts nothing.
+"""
+
+from common import best_of, database_label  # noqa: I001 (sets Django up first)
+
+from django.test import Client
+from django.utils import timezone
+
+from chibo.models import User
+from chibo.pdf import render_pdf
+from meetings.models import Attendance, Meeting
+from meetings.selectors import (
+    home_warnings,
+    minutes_content,
+    tracker_cells,
+    tracker_rows,
+    tracker_summary,
+)
+from organizations.selectors import root_units_for
+
+
+def main() -> None:
+    board = User.objects.get(username="board")
+    root = root_units_for(board)[0]
+    year = timezone.localdate().year
+    print(f"database: {database_label()}; scope: {root.name}; year {year}")
+    print(f"meetings: {Meeting.objects.count():,}; attendance rows: {Attendance.objects.count():,}")
+    cells = tracker_cells(board, root, year)
+    print(f"cells in scope: {cells.count():,}\n")
+    best_of("tracker summary, every cell in scope", lambda: tracker_summary(cells, year))
+    best_of("tracker grid, one page (100 cells)", lambda: tracker_rows(list(cells[:100]), year))
+    best_of("tracker grid, every cell in scope", lambda: tracker_rows(list(cells.all()), year), 3)
+    best_of("home page warnings (province reviewer)", lambda: home_warnings(board))
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(board)
+    best_of("GET /sinh-hoat/ (tracker page, rendered)", lambda: client.get("/sinh-hoat/"))
+    best_of("GET / (home page with the warnings)", lambda: client.get("/"))
+
+    meeting = (
+        Meeting.objects.filter(expected_count__gte=25).order_by("pk").first()
+        or Meeting.objects.order_by("pk").first()
+    )
+    best_of("minutes content of one meeting", lambda: minutes_content(meeting))
+    content = minutes_content(meeting)
+    context = {
+        "c": content,
+        "issuer_parent": content["parent"],
+        "issuer": content["unit"],
+        "doc_number": f"{content['number']}-BB/CB",
+        "place_name": content["place_name"],
+        "day": content["day"],
+        "month_no": content["month_no"],
+        "year": content["year"],
+    }
+    pdf = render_pdf("meetings/pdf/minutes.html", context)  # warms the fonts up
+    best_of(
+        f"render one minutes PDF ({meeting.expected_count} members)",
+        lambda: render_pdf("meetings/pdf/minutes.html", context),
+    )
+    print(f"PDF size: {len(pdf) / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
