@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, MeetingKind, Restriction, Vote
@@ -65,11 +66,45 @@ class CorrectionForm(forms.Form):
 
 
 class GuestForm(forms.Form):
-    name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    """A guest by name, or one of the accounts of the committees above the
+    cell (the superior committee member who follows it)."""
+
+    user = forms.ModelChoiceField(
+        label=_("Cán bộ cấp trên (có tài khoản)"),
+        queryset=None,
+        required=False,
+        error_messages={
+            "invalid_choice": _("Người được chọn không thuộc cấp ủy cấp trên của chi bộ này.")
+        },
+    )
+    name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     title = forms.CharField(label=_("Chức vụ, đơn vị"), max_length=255, required=False)
     follows_cell = forms.BooleanField(
         label=_("Cấp ủy viên cấp trên phụ trách chi bộ"), required=False
     )
+
+    def __init__(self, *args, unit, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from organizations.models import Role, valid_on
+
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(
+                pk__in=Role.objects.filter(valid_on(today), unit_id__in=unit.ancestor_ids())
+                .exclude(kind=Role.Kind.ADMIN)
+                .values("user_id")
+            )
+            .order_by("full_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name") and not data.get("user"):
+            raise forms.ValidationError(_("Xin nhập họ tên khách mời hoặc chọn cán bộ cấp trên."))
+        return data
 
 
 class VoteForm(forms.Form):

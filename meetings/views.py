@@ -144,7 +144,7 @@ def meeting_detail(request, pk: int):
             "c": content,
             "can_edit": can_edit(request.user, meeting.unit, routine=True),
             "versions": list(meeting.versions.all()),
-            "guest_form": GuestForm(),
+            "guest_form": GuestForm(unit=meeting.unit),
             "target": rules.attendance_target(meeting.unit.category),
             "below_target": meeting.attendance_taken
             and rules.attendance_below_target(
@@ -222,14 +222,16 @@ def attendance(request, pk: int):
 def guest_add(request, pk: int):
     meeting = selectors.meeting_for_user_or_404(request.user, pk)
     _require_edit(request.user, meeting.unit)
-    form = GuestForm(request.POST)
+    form = GuestForm(request.POST, unit=meeting.unit)
     if form.is_valid():
         try:
             services.guest_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ServiceError as exc:
             _errors(request, exc)
     else:
-        messages.error(request, _("Xin nhập họ tên khách mời."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return redirect("meetings:detail", meeting.pk)
 
 

@@ -252,3 +252,20 @@ def test_the_home_page_warns_of_cells_that_did_not_meet(client, tree, ward1_staf
     page = client.get("/").content.decode()
     assert "Cảnh báo sinh hoạt chi bộ" in page
     assert "2 chi bộ chưa có sinh hoạt thường kỳ tháng" in page
+
+
+def test_a_guest_can_be_a_superior_committee_account_but_not_just_anyone(
+    client, tree, meeting, ward1_staff, board, ward2_staff
+):
+    client.force_login(ward1_staff)
+    url = f"/sinh-hoat/{meeting.pk}/khach-moi/"
+    client.post(url, {"user": board.pk, "follows_cell": "on"})
+    guest = meeting.guests.get(user=board)
+    assert guest.name == board.full_name and guest.follows_cell
+    response = client.post(url, {"user": ward2_staff.pk}, follow=True)
+    assert "Người được chọn không thuộc cấp ủy cấp trên của chi bộ này." in (
+        response.content.decode()
+    )
+    response = client.post(url, {"title": "Không tên"}, follow=True)
+    assert "Xin nhập họ tên khách mời hoặc chọn cán bộ cấp trên." in response.content.decode()
+    assert meeting.guests.count() == 2  # the fixture's guest and the board member
