@@ -42,7 +42,7 @@ def cells_for(user, *, exclude: Unit | None = None):
 
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo tên, số thẻ, số CCCD"), required=False, max_length=100)
-    unit = forms.IntegerField(label=_("Đơn vị"), required=False, widget=forms.Select)
+    unit = forms.IntegerField(label=_("Đơn vị"), required=False)
     status = forms.ChoiceField(
         label=_("Tình trạng"),
         required=False,
@@ -63,9 +63,9 @@ class MemberFilterForm(forms.Form):
     civil_servant = forms.ChoiceField(label=_("Cán bộ, công chức"), required=False, choices=YES_NO)
     exempt = forms.ChoiceField(label=_("Miễn sinh hoạt"), required=False, choices=YES_NO)
 
-    def __init__(self, *args, unit_choices=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].widget.choices = [("", _("Tất cả đơn vị"))] + list(unit_choices)
+        # the list template renders the unit options itself (see members/views.py)
         self.fields["unit"].error_messages["invalid"] = _("Đơn vị không hợp lệ.")
 
     def filters(self) -> dict:

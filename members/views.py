@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -101,12 +101,20 @@ def _export(qs, fmt: str):
     stamp = date.today().strftime("%Y%m%d")
     header = ["STT"] + [h for h, _f in EXPORT_COLUMNS]
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        # Streamed, so a whole province's roster never sits in memory.
+        class Echo:
+            def write(self, value):
+                return value
+
+        writer = csv.writer(Echo())
+
+        def lines():
+            yield "\ufeff" + writer.writerow(header)  # the BOM so Excel reads UTF-8
+            for row in _export_rows(qs, text_dates=True):
+                yield writer.writerow(row)
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="dang-vien-{stamp}.csv"'
-        response.write("\ufeff")  # so Excel reads UTF-8
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(_export_rows(qs, text_dates=True))
         return response
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -143,9 +151,8 @@ def member_list(request):
     filters show (every page), so screen and spreadsheet never disagree."""
     raw_unit = request.GET.get("unit") or None
     selected = int(raw_unit) if raw_unit and raw_unit.isdigit() else None
-    form = forms.MemberFilterForm(
-        request.GET or None, unit_choices=_unit_choices(request.user, selected)
-    )
+    unit_choices = _unit_choices(request.user, selected)
+    form = forms.MemberFilterForm(request.GET or None)
     unit = None
     if form.is_bound and form.is_valid():
         if form.cleaned_data["unit"] is not None:
@@ -167,7 +174,15 @@ def member_list(request):
     return render(
         request,
         "members/list.html",
-        {"form": form, "page": page, "unit": unit, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "unit": unit,
+            "query": query.urlencode(),
+            "unit_choices": unit_choices,
+            "selected_unit": selected,
+            "all_units_label": _("Tất cả đơn vị"),
+        },
     )
 
 

@@ -19,7 +19,7 @@ def names(response) -> list[str]:
 
 
 def csv_rows(response) -> list[list[str]]:
-    text = response.content.decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:])))
 
@@ -161,6 +161,14 @@ def test_the_query_count_does_not_grow_with_the_rows_shown(
         response = client.get(reverse("members:list"), {"q": "ho van"})
     assert len(names(response)) == 50
     with django_assert_max_num_queries(7):
-        client.get(reverse("members:list"), {"format": "csv"})
+        rows = csv_rows(client.get(reverse("members:list"), {"format": "csv"}))
+    assert len(rows) == 1 + 4 + 80
     with django_assert_max_num_queries(7):
         client.get(reverse("members:list"), {"format": "xlsx"})
+
+
+def test_the_unit_filter_offers_only_units_in_reach_and_keeps_the_choice(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    body = client.get(reverse("members:list"), {"unit": tree.cell1b.pk}).content.decode()
+    assert f'<option value="{tree.cell1b.pk}" selected>' in body
+    assert "Chi bộ khu phố 1" in body and "Chi bộ ấp 1" not in body
