@@ -1,0 +1,882 @@
+"""Every write to the annual review. One function per business action: each
+validates before writing, appends a dated and attributed `ReviewStep`,
+updates the review's cached state in the same transaction, and records an
+audit event. Nothing is ever deleted: a return keeps the decision it undid.
+
+Who may do what:
+- the cell (its secretary, or office staff above it) records the
+  self-review, the comments, the vote and the proposal;
+- the competent committee (office staff of the committee above the cell or
+  organization) decides, returns and publishes;
+- reviewers only read.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.audit import audit_record
+from chibo.errors import ServiceError
+from meetings.rules import Voter, vote_denominator
+from members.choices import PlacementKind, Status
+from members.models import (
+    Discipline,
+    Exemption,
+    Member,
+    Placement,
+    ResidenceComment,
+    ResidenceContact,
+)
+from members.selectors import members_on
+from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Unit, valid_on
+from organizations.selectors import can_edit
+from reviews import rules
+from reviews.models import MemberReview, OrganizationReview, ReviewCycle, ReviewStep
+from reviews.rules import Check, DisciplineFact
+
+
+def year_end(year: int) -> date:
+    return date(year, 12, 31)
+
+
+# --- Who may act -----------------------------------------------------------------------
+
+
+def _is_person(actor) -> bool:
+    return bool(getattr(actor, "pk", None))
+
+
+def _require_cell(actor, unit: Unit) -> None:
+    """The cell's routine work: its secretary, or office staff above it."""
+    if _is_person(actor) and not can_edit(actor, unit, routine=True):
+        raise ServiceError(
+            _("Bạn không có quyền ghi đánh giá, xếp loại của %(unit)s.") % {"unit": unit.name}
+        )
+
+
+def competent_committee(unit: Unit) -> Unit:
+    """The committee that decides a rating of `unit`'s members or of `unit`
+    itself: the committee directly above (the unit itself at the top)."""
+    return unit.parent if unit.parent_id else unit
+
+
+def may_decide(actor, unit: Unit) -> bool:
+    if not _is_person(actor):
+        return True
+    return can_edit(actor, competent_committee(unit))
+
+
+def _require_committee(actor, unit: Unit) -> None:
+    if not may_decide(actor, unit):
+        raise ServiceError(
+            _("Chỉ cấp ủy cấp trên của %(unit)s mới được quyết định, trả lại hoặc công bố.")
+            % {"unit": unit.name}
+        )
+
+
+def _user(actor):
+    return actor if _is_person(actor) else None
+
+
+# --- Facts the rules need ---------------------------------------------------------------
+
+
+def grassroots_of(unit: Unit) -> Unit | None:
+    """The grassroots organization (tổ chức cơ sở đảng) `unit` belongs to."""
+    if unit.level in GRASSROOTS_LEVELS:
+        return unit
+    return (
+        Unit.objects.filter(pk__in=unit.ancestor_ids(), level__in=GRASSROOTS_LEVELS)
+        .order_by("-path")
+        .first()
+    )
+
+
+def disciplines_in_year(member_ids: Iterable[int], year: int) -> dict[int, list[DisciplineFact]]:
+    out: dict[int, list[DisciplineFact]] = {}
+    for d in Discipline.objects.filter(member_id__in=list(member_ids), decided_on__year=year):
+        out.setdefault(d.member_id, []).append(
+            DisciplineFact(form=d.form, self_reported=d.self_reported, corrected=d.corrected)
+        )
+    return out
+
+
+def exempt_at_year_end(member_ids: Iterable[int], year: int) -> set[int]:
+    return set(
+        Exemption.objects.filter(
+            valid_on(year_end(year)), member_id__in=list(member_ids)
+        ).values_list("member_id", flat=True)
+    )
+
+
+def organization_levels(
+    path: str, year: int, *, replace: tuple[int, str] | None = None
+) -> list[str]:
+    """The current level (decided, else proposed) of every member rated under
+    `path` in `year`; `replace` = (review id, level) puts a level not yet saved."""
+    levels = []
+    for pk, decided, proposed in MemberReview.objects.filter(
+        year=year, path__startswith=path
+    ).values_list("pk", "decided_level", "proposed_level"):
+        if replace and pk == replace[0]:
+            levels.append(replace[1])
+        elif decided or proposed:
+            levels.append(decided or proposed)
+    if replace and not MemberReview.objects.filter(pk=replace[0], path__startswith=path).exists():
+        levels.append(replace[1])
+    return levels
+
+
+def member_review_checks(review: MemberReview, level: str) -> list[Check]:
+    """Every rule of the cycle's rule set for rating this member at `level`."""
+    rs = review.cycle.rules
+    grassroots = grassroots_of(review.cell)
+    org_levels = (
+        organization_levels(grassroots.path, review.year, replace=(review.pk, level))
+        if grassroots
+        else [level]
+    )
+    return rules.member_checks(
+        rs,
+        level,
+        score=review.score,
+        disciplines=disciplines_in_year([review.member_id], review.year).get(review.member_id, []),
+        outstanding=review.outstanding,
+        organization_levels=org_levels,
+        organization=grassroots.name if grassroots else "",
+    )
+
+
+def organization_review_checks(review: OrganizationReview, level: str) -> list[Check]:
+    rs = review.cycle.rules
+    rows = list(
+        MemberReview.objects.filter(year=review.year, path__startswith=review.path).values_list(
+            "member_id", "decided_level", "proposed_level"
+        )
+    )
+    member_levels = [d or p for _, d, p in rows if d or p]
+    disciplined = len(disciplines_in_year([m for m, _, _ in rows], review.year))
+    return rules.organization_checks(
+        rs, level, member_levels=member_levels, disciplined=disciplined, members=len(rows)
+    )
+
+
+# --- Shared checks ----------------------------------------------------------------------
+
+
+def _check_level(rs: rules.RuleSet, level: str) -> None:
+    if not level or not rules.level_allowed(rs, level):
+        raise ServiceError(
+            _("Mức xếp loại “%(level)s” không có trong %(r)s.")
+            % {"level": level, "r": rs.regulation}
+        )
+
+
+def _refuse_exempt(review: MemberReview) -> None:
+    if exempt_at_year_end([review.member_id], review.year):
+        raise ServiceError(
+            _("%(name)s được miễn công tác và sinh hoạt đảng: không đánh giá, xếp loại.")
+            % {"name": review.member.full_name}
+        )
+
+
+def _refuse_published(review) -> None:
+    if review.published_at:
+        raise ServiceError(_("Kết quả đã công bố, không sửa được."))
+
+
+def _refuse_decided(review) -> None:
+    _refuse_published(review)
+    if review.decided_level:
+        raise ServiceError(
+            _("Cấp ủy đã quyết định xếp loại; chỉ sửa được sau khi quyết định được trả lại.")
+        )
+
+
+def _lock_member_review(review: MemberReview) -> MemberReview:
+    return (
+        MemberReview.objects.select_for_update(of=("self",))
+        .select_related("cycle", "member", "cell")
+        .get(pk=review.pk)
+    )
+
+
+def _lock_org_review(review: OrganizationReview) -> OrganizationReview:
+    return (
+        OrganizationReview.objects.select_for_update(of=("self",))
+        .select_related("cycle", "unit")
+        .get(pk=review.pk)
+    )
+
+
+def _step(review, actor, kind: str, **fields) -> ReviewStep:
+    key = "member_review" if isinstance(review, MemberReview) else "organization_review"
+    return ReviewStep.objects.create(**{key: review}, kind=kind, actor=_user(actor), **fields)
+
+
+def _audit(actor, action: str, review, summary: str, data: dict | None = None) -> None:
+    unit = review.cell if isinstance(review, MemberReview) else review.unit
+    audit_record(actor=actor, action=action, target=review, unit=unit, summary=summary, data=data)
+
+
+def _name(review) -> str:
+    return review.member.full_name if isinstance(review, MemberReview) else review.unit.name
+
+
+# --- Cycles -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_open_cycle(*, actor, unit: Unit, year: int) -> ReviewCycle:
+    """Open the review of `year` for a cell or a grassroots organization: a
+    review for each member expected (the members on 31/12 of the year, less
+    the exempt: they are not rated) and for each party organization, under
+    the rule set of the year rated."""
+    if unit.level not in CELL_LEVELS + GRASSROOTS_LEVELS:
+        raise ServiceError(
+            _("Chỉ mở đợt đánh giá cho chi bộ hoặc tổ chức cơ sở đảng; %(unit)s là %(level)s.")
+            % {"unit": unit.name, "level": unit.get_level_display()}
+        )
+    _require_cell(actor, unit)
+    today = timezone.localdate()
+    rs = rules.rule_set_for_year(year)
+    if rs is None or year > today.year:
+        raise ServiceError(
+            _("Năm đánh giá phải từ %(first)s đến %(last)s.")
+            % {"first": rules.FIRST_YEAR, "last": today.year}
+        )
+    end = year_end(year)
+    if unit.founded_on > end or (unit.dissolved_on and unit.dissolved_on <= date(year, 1, 1)):
+        raise ServiceError(
+            _("%(unit)s không hoạt động trong năm %(year)s.") % {"unit": unit.name, "year": year}
+        )
+    overlapping = ReviewCycle.objects.filter(year=year).filter(
+        Q(unit__path__startswith=unit.path) | Q(unit__path__in=_prefixes(unit.path))
+    )
+    if overlapping.exists():
+        other = overlapping.select_related("unit").first()
+        raise ServiceError(
+            _("Năm %(year)s đã có đợt đánh giá của %(unit)s, bao gồm đơn vị này.")
+            % {"year": year, "unit": other.unit.name}
+        )
+    cycle = ReviewCycle.objects.create(
+        unit=unit, year=year, rule_set_code=rs.code, opened_by=_user(actor)
+    )
+    expected = [r for r in members_on(unit, end, subtree=not unit.is_cell) if not r.exempt]
+    reviews = MemberReview.objects.bulk_create(
+        [
+            MemberReview(
+                cycle=cycle,
+                year=year,
+                member=r.member,
+                cell=r.placement.unit,
+                path=r.placement.unit.path,
+            )
+            for r in expected
+            if r.placement.unit.path.startswith(unit.path)
+        ]
+    )
+    _prefill_residence_comments(reviews, year, actor)
+    orgs = [unit]
+    if not unit.is_cell:
+        orgs += list(
+            Unit.objects.filter(
+                path__startswith=unit.path, level__in=CELL_LEVELS, founded_on__lte=end
+            )
+            .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=end))
+            .exclude(pk=unit.pk)
+        )
+    OrganizationReview.objects.bulk_create(
+        [OrganizationReview(cycle=cycle, year=year, unit=u, path=u.path) for u in orgs]
+    )
+    audit_record(
+        actor=actor,
+        action="review_open_cycle",
+        target=cycle,
+        unit=unit,
+        summary=_("Mở đợt đánh giá, xếp loại năm %(year)s của %(unit)s (%(r)s)")
+        % {"year": year, "unit": unit.name, "r": rs.regulation},
+        data={"year": year, "rule_set": rs.code, "members": len(reviews)},
+    )
+    return cycle
+
+
+def _prefixes(path: str) -> list[str]:
+    from organizations.models import PATH_STEP
+
+    return [path[:i] for i in range(PATH_STEP, len(path), PATH_STEP)]
+
+
+def _prefill_residence_comments(reviews: list[MemberReview], year: int, actor) -> None:
+    """The residence cell's comment of the year (Quy định 213-QĐ/TW), when the
+    members' records already hold it."""
+    by_member = {r.member_id: r for r in reviews}
+    comments = ResidenceComment.objects.filter(year=year, contact__member_id__in=list(by_member))
+    for c in comments.select_related("contact"):
+        review = by_member[c.contact.member_id]
+        review.residence_comment = c.comment
+        review.save(update_fields=["residence_comment"])
+        _step(review, actor, ReviewStep.Kind.RESIDENCE, text=c.comment, data={"from": "members"})
+
+
+@transaction.atomic
+def review_add_member(*, actor, cycle: ReviewCycle, member: Member) -> MemberReview:
+    """Add a member the cycle did not expect (e.g. placed after it opened).
+    Exempt members are not rated."""
+    end = year_end(cycle.year)
+    placement = (
+        Placement.objects.filter(valid_on(end), member=member, kind=PlacementKind.PERMANENT)
+        .select_related("unit")
+        .first()
+    )
+    if placement is None or not placement.unit.path.startswith(cycle.unit.path):
+        raise ServiceError(
+            _("%(name)s không sinh hoạt tại %(unit)s vào ngày %(day)s.")
+            % {"name": member.full_name, "unit": cycle.unit.name, "day": end.strftime("%d/%m/%Y")}
+        )
+    _require_cell(actor, placement.unit)
+    if exempt_at_year_end([member.pk], cycle.year):
+        raise ServiceError(
+            _("%(name)s được miễn công tác và sinh hoạt đảng: không đánh giá, xếp loại.")
+            % {"name": member.full_name}
+        )
+    if MemberReview.objects.filter(member=member, year=cycle.year).exists():
+        raise ServiceError(
+            _("%(name)s đã có trong đợt đánh giá năm %(year)s.")
+            % {"name": member.full_name, "year": cycle.year}
+        )
+    review = MemberReview.objects.create(
+        cycle=cycle, year=cycle.year, member=member, cell=placement.unit, path=placement.unit.path
+    )
+    _audit(
+        actor,
+        "review_add_member",
+        review,
+        _("Thêm %(name)s vào đợt đánh giá") % {"name": member.full_name},
+    )
+    return review
+
+
+# --- Member reviews: the cell's steps ------------------------------------------------------
+
+
+@transaction.atomic
+def review_record_self(
+    *,
+    actor,
+    review: MemberReview,
+    text: str,
+    score_general: int | None = None,
+    score_results: int | None = None,
+) -> MemberReview:
+    """The member's self-review; from 2025 (Quy định 366-QĐ/TW) with the
+    self-score: up to 30 for the general criteria and 70 for results."""
+    review = _lock_member_review(review)
+    _require_cell(actor, review.cell)
+    _refuse_decided(review)
+    _refuse_exempt(review)
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Cần ghi nội dung tự kiểm điểm."))
+    rs = review.cycle.rules
+    if rs.has_score:
+        parts = rs.score_parts
+        for value, top, label in (
+            (score_general, parts["general"], _("Điểm tiêu chí chung")),
+            (score_results, parts["results"], _("Điểm kết quả thực hiện nhiệm vụ")),
+        ):
+            if value is None:
+                raise ServiceError(
+                    _("%(what)s là bắt buộc theo %(r)s.") % {"what": label, "r": rs.regulation}
+                )
+            if not isinstance(value, int) or value < 0 or value > top:
+                raise ServiceError(
+                    _("%(what)s phải từ 0 đến %(top)s.") % {"what": label, "top": top}
+                )
+    elif score_general is not None or score_results is not None:
+        raise ServiceError(
+            _("%(r)s không chấm điểm theo thang 100; chỉ %(s)s trở đi mới chấm điểm.")
+            % {"r": rs.regulation, "s": rules.rule_set("366").regulation}
+        )
+    review.self_review = text
+    review.score_general = score_general
+    review.score_results = score_results
+    review.self_at = timezone.now()
+    review.save(update_fields=["self_review", "score_general", "score_results", "self_at"])
+    _step(
+        review,
+        actor,
+        ReviewStep.Kind.SELF,
+        text=text,
+        data={"score_general": score_general, "score_results": score_results},
+    )
+    _audit(actor, "review_record_self", review, _("Tự kiểm điểm của %(n)s") % {"n": _name(review)})
+    return review
+
+
+@transaction.atomic
+def review_record_comment(
+    *,
+    actor,
+    review: MemberReview,
+    text: str,
+    source: str = "cell",
+    outstanding: bool | None = None,
+) -> MemberReview:
+    """The cell's comments on the member (and whether it recognises an
+    outstanding result, an extra condition for excellent under 366-QĐ/TW), or
+    the residence cell's comment (Quy định 213-QĐ/TW) for a member who kept
+    contact with the cell where they live during the year."""
+    review = _lock_member_review(review)
+    _refuse_decided(review)
+    _refuse_exempt(review)
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Cần ghi nội dung nhận xét."))
+    if source == "residence":
+        contact = (
+            ResidenceContact.objects.filter(
+                member_id=review.member_id, valid_from__lte=year_end(review.year)
+            )
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=date(review.year, 1, 1)))
+            .select_related("unit")
+            .first()
+        )
+        if contact is None:
+            raise ServiceError(
+                _("%(name)s không sinh hoạt nơi cư trú (Quy định 213-QĐ/TW) trong năm %(year)s.")
+                % {"name": review.member.full_name, "year": review.year}
+            )
+        if _is_person(actor) and not (
+            can_edit(actor, review.cell, routine=True)
+            or can_edit(actor, contact.unit, routine=True)
+        ):
+            raise ServiceError(_("Bạn không có quyền ghi nhận xét này."))
+        review.residence_comment = text
+        review.save(update_fields=["residence_comment"])
+        _step(review, actor, ReviewStep.Kind.RESIDENCE, text=text, data={"unit": contact.unit.name})
+    elif source == "cell":
+        _require_cell(actor, review.cell)
+        review.cell_comment = text
+        review.commented_at = timezone.now()
+        fields = ["cell_comment", "commented_at"]
+        if outstanding is not None:
+            review.outstanding = bool(outstanding)
+            fields.append("outstanding")
+        review.save(update_fields=fields)
+        _step(
+            review,
+            actor,
+            ReviewStep.Kind.COMMENT,
+            text=text,
+            data={"outstanding": review.outstanding},
+        )
+    else:
+        raise ServiceError(_("Nguồn nhận xét không hợp lệ."))
+    _audit(
+        actor,
+        "review_record_comment",
+        review,
+        _("Nhận xét %(n)s") % {"n": _name(review)},
+        {"source": source},
+    )
+    return review
+
+
+def eligible_voters(cell: Unit, year: int) -> int:
+    """The official members of the cell who vote on the ratings: the
+    denominator of meetings/rules.py (no probationary members, no members
+    away on a temporary transfer, no exempt members)."""
+    voters = [
+        Voter(
+            name=r.member.full_name,
+            official=r.status == Status.OFFICIAL,
+            present=not r.exempt,
+            away=r.away is not None,
+            exempt=r.exempt,
+        )
+        for r in members_on(cell, year_end(year))
+    ]
+    counted, _left_out = vote_denominator(voters)
+    return len(counted)
+
+
+@transaction.atomic
+def review_record_vote(
+    *,
+    actor,
+    review: MemberReview,
+    present: int,
+    excellent: int = 0,
+    good: int = 0,
+    completed: int = 0,
+    not_completed: int = 0,
+) -> MemberReview:
+    """The cell's vote on the member's level: how many members voted for each
+    level. The counts cannot exceed the members voting, who cannot exceed the
+    cell's official members."""
+    review = _lock_member_review(review)
+    _require_cell(actor, review.cell)
+    _refuse_decided(review)
+    _refuse_exempt(review)
+    counts = {
+        "excellent": excellent,
+        "good": good,
+        "completed": completed,
+        "not_completed": not_completed,
+    }
+    for value in [present, *counts.values()]:
+        if not isinstance(value, int) or value < 0:
+            raise ServiceError(_("Số phiếu phải là số nguyên không âm."))
+    eligible = eligible_voters(review.cell, review.year)
+    if present > eligible:
+        raise ServiceError(
+            _(
+                "Số đảng viên biểu quyết (%(p)s) vượt quá số đảng viên chính thức của chi bộ (%(e)s)."
+            )
+            % {"p": present, "e": eligible}
+        )
+    total = sum(counts.values())
+    if total > present:
+        raise ServiceError(
+            _("Tổng số phiếu (%(t)s) vượt quá số đảng viên biểu quyết (%(p)s).")
+            % {"t": total, "p": present}
+        )
+    review.vote_present = present
+    review.votes_excellent = excellent
+    review.votes_good = good
+    review.votes_completed = completed
+    review.votes_not_completed = not_completed
+    review.voted_at = timezone.now()
+    review.save(
+        update_fields=[
+            "vote_present",
+            "votes_excellent",
+            "votes_good",
+            "votes_completed",
+            "votes_not_completed",
+            "voted_at",
+        ]
+    )
+    _step(review, actor, ReviewStep.Kind.VOTE, data={"present": present, **counts})
+    _audit(
+        actor,
+        "review_record_vote",
+        review,
+        _("Biểu quyết xếp loại %(n)s") % {"n": _name(review)},
+        counts,
+    )
+    return review
+
+
+@transaction.atomic
+def review_propose(*, actor, review: MemberReview, level: str) -> MemberReview:
+    """The cell proposes a level. A proposal that breaks a rule is kept and
+    shown as such (the committee then needs an override to decide it)."""
+    review = _lock_member_review(review)
+    _require_cell(actor, review.cell)
+    _refuse_decided(review)
+    _refuse_exempt(review)
+    rs = review.cycle.rules
+    _check_level(rs, level)
+    if not review.self_at:
+        raise ServiceError(
+            _("%(name)s chưa tự kiểm điểm: chưa đề xuất được.") % {"name": review.member.full_name}
+        )
+    checks = member_review_checks(review, level)
+    review.proposed_level = level
+    review.proposed_at = timezone.now()
+    review.proposal_checks = [c.as_dict() for c in checks]
+    review.returned_reason = ""
+    review.returned_at = None
+    review.save(
+        update_fields=[
+            "proposed_level",
+            "proposed_at",
+            "proposal_checks",
+            "returned_reason",
+            "returned_at",
+        ]
+    )
+    _step(
+        review, actor, ReviewStep.Kind.PROPOSE, level=level, data={"checks": review.proposal_checks}
+    )
+    _audit(
+        actor,
+        "review_propose",
+        review,
+        _("Đề xuất xếp loại %(n)s: %(l)s") % {"n": _name(review), "l": rules.SHORT[level]},
+    )
+    return review
+
+
+# --- Decisions, returns, publication (member and organization reviews) ----------------------
+
+
+def _decide(review, *, actor, level: str, override_reason: str, checks_of) -> None:
+    rs = review.cycle.rules
+    _check_level(rs, level)
+    if not review.proposed_level:
+        raise ServiceError(
+            _("%(name)s chưa có đề xuất của chi bộ: chưa quyết định được.")
+            % {"name": _name(review)}
+        )
+    checks = checks_of(review, level)
+    broken = rules.broken(checks)
+    override_reason = (override_reason or "").strip()
+    if broken and not override_reason:
+        raise ServiceError(
+            [_("Mức %(l)s trái quy định:") % {"l": rules.SHORT[level]}]
+            + [c.message for c in broken]
+            + [_("Muốn vẫn quyết định, cần ghi lý do.")]
+        )
+    review.decided_level = level
+    review.decided_by = _user(actor)
+    review.decided_at = timezone.now()
+    review.override_reason = override_reason if broken else ""
+    review.returned_reason = ""
+    review.returned_at = None
+    review.save(
+        update_fields=[
+            "decided_level",
+            "decided_by",
+            "decided_at",
+            "override_reason",
+            "returned_reason",
+            "returned_at",
+        ]
+    )
+    _step(
+        review,
+        actor,
+        ReviewStep.Kind.DECIDE,
+        level=level,
+        reason=review.override_reason,
+        data={"checks": [c.as_dict() for c in checks], "override": bool(broken)},
+    )
+    _audit(
+        actor,
+        "review_decide",
+        review,
+        _("Quyết định xếp loại %(n)s: %(l)s") % {"n": _name(review), "l": rules.SHORT[level]},
+        {"level": level, "override": review.override_reason},
+    )
+
+
+def _return(review, *, actor, reason: str) -> None:
+    _refuse_published(review)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Cần ghi lý do trả lại."))
+    if not (review.proposed_level or review.decided_level):
+        raise ServiceError(_("Chưa có đề xuất hay quyết định nào để trả lại."))
+    undone = {"proposed": review.proposed_level, "decided": review.decided_level}
+    review.proposed_level = ""
+    review.proposed_at = None
+    review.proposal_checks = []
+    review.decided_level = ""
+    review.decided_by = None
+    review.decided_at = None
+    review.override_reason = ""
+    review.returned_reason = reason
+    review.returned_at = timezone.now()
+    review.save(
+        update_fields=[
+            "proposed_level",
+            "proposed_at",
+            "proposal_checks",
+            "decided_level",
+            "decided_by",
+            "decided_at",
+            "override_reason",
+            "returned_reason",
+            "returned_at",
+        ]
+    )
+    _step(review, actor, ReviewStep.Kind.RETURN, reason=reason, data=undone)
+    _audit(
+        actor,
+        "review_return",
+        review,
+        _("Trả lại đánh giá %(n)s") % {"n": _name(review)},
+        {"reason": reason, **undone},
+    )
+
+
+@transaction.atomic
+def review_decide(
+    *, actor, review: MemberReview, level: str, override_reason: str = ""
+) -> MemberReview:
+    """The competent committee decides the member's level. When the level
+    breaks a rule of the year's rule set, the decision needs a recorded
+    reason for the override."""
+    review = _lock_member_review(review)
+    _require_committee(actor, review.cell)
+    _refuse_decided(review)
+    _refuse_exempt(review)
+    _decide(
+        review,
+        actor=actor,
+        level=level,
+        override_reason=override_reason,
+        checks_of=member_review_checks,
+    )
+    return review
+
+
+@transaction.atomic
+def review_return(*, actor, review: MemberReview, reason: str) -> MemberReview:
+    """The committee returns the cell's proposal (or its own decision, before
+    publication) with a reason; the cell proposes again. The returned
+    proposal and decision stay in the steps."""
+    review = _lock_member_review(review)
+    _require_committee(actor, review.cell)
+    _return(review, actor=actor, reason=reason)
+    return review
+
+
+@transaction.atomic
+def review_publish(*, actor, cycle: ReviewCycle) -> int:
+    """Publish every decided, unpublished review of the cycle (members and
+    organizations); returns how many."""
+    _require_committee(actor, cycle.unit)
+    now = timezone.now()
+    members = list(
+        MemberReview.objects.select_for_update()
+        .filter(cycle=cycle, published_at__isnull=True)
+        .exclude(decided_level="")
+    )
+    orgs = list(
+        OrganizationReview.objects.select_for_update()
+        .filter(cycle=cycle, published_at__isnull=True)
+        .exclude(decided_level="")
+    )
+    if not members and not orgs:
+        raise ServiceError(_("Chưa có kết quả nào được cấp ủy quyết định để công bố."))
+    MemberReview.objects.filter(pk__in=[r.pk for r in members]).update(published_at=now)
+    OrganizationReview.objects.filter(pk__in=[r.pk for r in orgs]).update(published_at=now)
+    user = _user(actor)
+    ReviewStep.objects.bulk_create(
+        [
+            ReviewStep(
+                member_review=r, kind=ReviewStep.Kind.PUBLISH, level=r.decided_level, actor=user
+            )
+            for r in members
+        ]
+        + [
+            ReviewStep(
+                organization_review=r,
+                kind=ReviewStep.Kind.PUBLISH,
+                level=r.decided_level,
+                actor=user,
+            )
+            for r in orgs
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="review_publish",
+        target=cycle,
+        unit=cycle.unit,
+        summary=_("Công bố kết quả xếp loại năm %(y)s của %(u)s")
+        % {"y": cycle.year, "u": cycle.unit.name},
+        data={"members": len(members), "organizations": len(orgs)},
+    )
+    return len(members) + len(orgs)
+
+
+# --- Organization reviews -----------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_review_record_self(
+    *, actor, review: OrganizationReview, text: str
+) -> OrganizationReview:
+    """The organization's own review report (báo cáo kiểm điểm tập thể)."""
+    review = _lock_org_review(review)
+    _require_cell(actor, review.unit)
+    _refuse_decided(review)
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Cần ghi nội dung tự kiểm điểm của tập thể."))
+    review.self_review = text
+    review.self_at = timezone.now()
+    review.save(update_fields=["self_review", "self_at"])
+    _step(review, actor, ReviewStep.Kind.SELF, text=text)
+    _audit(
+        actor,
+        "organization_review_record_self",
+        review,
+        _("Tự kiểm điểm của %(n)s") % {"n": _name(review)},
+    )
+    return review
+
+
+@transaction.atomic
+def organization_review_propose(
+    *, actor, review: OrganizationReview, level: str
+) -> OrganizationReview:
+    review = _lock_org_review(review)
+    _require_cell(actor, review.unit)
+    _refuse_decided(review)
+    _check_level(review.cycle.rules, level)
+    if not review.self_at:
+        raise ServiceError(
+            _("%(name)s chưa tự kiểm điểm: chưa đề xuất được.") % {"name": _name(review)}
+        )
+    checks = organization_review_checks(review, level)
+    review.proposed_level = level
+    review.proposed_at = timezone.now()
+    review.proposal_checks = [c.as_dict() for c in checks]
+    review.returned_reason = ""
+    review.returned_at = None
+    review.save(
+        update_fields=[
+            "proposed_level",
+            "proposed_at",
+            "proposal_checks",
+            "returned_reason",
+            "returned_at",
+        ]
+    )
+    _step(
+        review, actor, ReviewStep.Kind.PROPOSE, level=level, data={"checks": review.proposal_checks}
+    )
+    _audit(
+        actor,
+        "organization_review_propose",
+        review,
+        _("Đề xuất xếp loại %(n)s: %(l)s") % {"n": _name(review), "l": rules.SHORT[level]},
+    )
+    return review
+
+
+@transaction.atomic
+def organization_review_decide(
+    *, actor, review: OrganizationReview, level: str, override_reason: str = ""
+) -> OrganizationReview:
+    review = _lock_org_review(review)
+    _require_committee(actor, review.unit)
+    _refuse_decided(review)
+    _decide(
+        review,
+        actor=actor,
+        level=level,
+        override_reason=override_reason,
+        checks_of=organization_review_checks,
+    )
+    return review
+
+
+@transaction.atomic
+def organization_review_return(
+    *, actor, review: OrganizationReview, reason: str
+) -> OrganizationReview:
+    review = _lock_org_review(review)
+    _require_committee(actor, review.unit)
+    _return(review, actor=actor, reason=reason)
+    return review
