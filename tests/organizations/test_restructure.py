@@ -303,3 +303,25 @@ def test_founding_with_a_decision_is_recorded(tree, ward1_staff):
             parent=tree.ward2,
             founded_on=EFFECTIVE,
         )
+
+
+def test_the_tree_as_of_a_date_reads_in_a_fixed_number_of_queries(
+    tree, django_assert_max_num_queries
+):
+    for i in range(5):
+        cell = make_unit(f"Chi bộ thêm {i}", parent=tree.ward2)
+        make_member(cell)
+    unit_move(actor=None, unit=tree.cell1a, parent=tree.ward2, **decision(EFFECTIVE))
+    with django_assert_max_num_queries(6):
+        nodes = tree_on(EFFECTIVE, root=tree.province)
+    assert len(nodes) == 11 and nodes[0].members == 14
+
+
+def test_the_unit_page_of_a_past_date_lists_the_members_of_then(client, ward1_staff, tree):
+    unit_dissolve(actor=None, unit=tree.cell1b, destination=tree.cell1a, **decision(EFFECTIVE))
+    client.force_login(ward1_staff)
+    url = f"/to-chuc/{tree.cell1b.pk}/theo-ngay/"
+    then = client.get(url, {"ngay": BEFORE.strftime("%d/%m/%Y")}).content.decode()
+    assert all(m.full_name in then for m in tree.members.m1b)
+    later = client.get(url, {"ngay": EFFECTIVE.strftime("%d/%m/%Y")}).content.decode()
+    assert "chưa thành lập hoặc đã thôi hoạt động" in later
