@@ -1,0 +1,47 @@
+from datetime import date
+
+from tests.browser.conftest import log_in
+from tests.factories import make_member
+
+
+def test_staff_find_a_member_without_accents_and_correct_the_dossier(page, tree, ward1_staff):
+    member = make_member(tree.cell1a, full_name="Nguyễn Văn Ánh", phone="0911111111")
+    log_in(page, "ward1")
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Đảng viên"
+    ).click()
+    page.get_by_label("Tìm theo tên, số thẻ, số CCCD").fill("nguyen van anh")
+    page.get_by_role("button", name="Lọc").click()
+    assert page.locator(".member-table tbody tr").count() == 1
+    page.get_by_role("link", name="Nguyễn Văn Ánh").click()
+    page.wait_for_url(f"**/dang-vien/{member.pk}/")
+    page.get_by_role("link", name="Sửa hồ sơ").click()
+    page.get_by_label("Số điện thoại").fill("0922222222")
+    page.get_by_role("button", name="Ghi").click()
+    page.wait_for_url(f"**/dang-vien/{member.pk}/")
+    assert page.get_by_text("Đã lưu hồ sơ.").is_visible()
+    history = page.locator(".dossier-history")
+    assert "0911111111" in history.inner_text() and "0922222222" in history.inner_text()
+
+
+def test_a_transfer_with_an_impossible_date_is_explained_and_nothing_moves(page, tree, ward1_staff):
+    member = tree.members.m1a[0]
+    log_in(page, "ward1")
+    page.goto(page.base_url + f"/dang-vien/{member.pk}/")
+    page.get_by_role("link", name="Chuyển sinh hoạt chính thức").click()
+    page.get_by_label("Chuyển đến chi bộ").select_option(label="Chi bộ cơ quan phường")
+    page.get_by_label("Từ ngày").fill("01/01/2005")
+    page.get_by_role("button", name="Ghi").click()
+    assert "phải sau ngày bắt đầu sinh hoạt" in page.get_by_role("alert").first.inner_text()
+    member.refresh_from_db()
+    assert member.unit == tree.cell1a
+
+
+def test_the_member_list_reads_on_a_phone(phone_page, tree, ward1_staff):
+    make_member(tree.cell1a, full_name="Trần Thị Bé", birth_date=date(1960, 3, 8))
+    log_in(phone_page, "ward1")
+    phone_page.goto(phone_page.base_url + "/dang-vien/?q=tran thi be")
+    row = phone_page.locator(".member-table tbody tr").first
+    assert "08/03/1960" in row.inner_text()
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
