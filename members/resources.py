@@ -279,7 +279,7 @@ def parse_cell(key: str, value: Any) -> Any:
             _("Cột cán bộ, công chức ghi “x” (có) hoặc để trống (không), không ghi “%(value)s”.")
             % {"value": cell_text(value)}
         )
-    text = cell_text(value)
+    text = value if isinstance(value, str) else cell_text(value)  # the reader normalised it
     limit = _TEXT_LIMITS.get(key)
     if limit and len(text) > limit:
         raise CellError(_("Dài quá %(limit)s ký tự.") % {"limit": limit})

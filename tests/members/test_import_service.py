@@ -40,9 +40,11 @@ def test_a_new_member_gets_the_history_member_create_would_write(tree, ward1_sta
         date(2011, 2, 3),
     )
     assert placement.created_by == ward1_staff
-    assert AuditEvent.objects.filter(
-        action="member_create", target_id=member.pk, actor=ward1_staff
-    ).exists()
+    [created] = member.history.all()
+    assert (created.history_type, created.history_user) == ("+", ward1_staff)
+    assert f"lần nhập số {batch.pk}" in created.history_change_reason
+    event = AuditEvent.objects.get(action="member_import", target_id=batch.pk)
+    assert event.data["new"] == [member.pk]
 
 
 def test_a_member_without_official_date_is_imported_as_probationary(tree, ward1_staff):

@@ -1,0 +1,257 @@
+"""Importing a 100,000-row member roster, end to end, through the code path
+of `manage.py import_members` (members.imports.import_file), beside a plain
+bulk_create of the same rows (no checks, no history) for comparison.
+
+    psql postgres://postgres@127.0.0.1:5432/postgres -c 'create database chibo_bench_import'
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chibo_bench_import \
+        .venv/bin/python bench/bench_import.py [--rows 100000] [--format csv|xlsx|both]
+
+The database must be one of its own (its name must contain "bench"): the
+member tables are emptied before each run. Each measurement runs in a child
+process so that its peak memory (ru_maxrss) is its own. Prints rows/s and
+peak memory; never asserts.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from common import database_label  # noqa: I001
+
+from django.core.management import call_command
+from django.db import connection
+
+from members.choices import ETHNIC_GROUPS
+from organizations.models import Level, Unit
+
+CELLS = 60
+HEADERS = [
+    "STT",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Quê quán",
+    "Nơi ở hiện nay",
+    "Dân tộc",
+    "Tôn giáo",
+    "Số CCCD",
+    "Số điện thoại",
+    "Trình độ văn hóa",
+    "Nghề nghiệp",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Số thẻ đảng viên",
+    "Số lý lịch",
+    "Chi bộ",
+]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Mai", "Nam", "Tâm", "Yến"]
+
+
+def rows(n: int):
+    base = date(1950, 1, 1)
+    for i in range(1, n + 1):
+        birth = base + timedelta(days=(i * 37) % 15000)
+        admitted = birth + timedelta(days=365 * 20 + i % 3000)
+        official = admitted + timedelta(days=365) if i % 5 else None
+        yield [
+            i,
+            f"{FAMILY[i % 10]} {MIDDLE[i % 8]} {GIVEN[i % 12]}",
+            "Nam" if i % 2 else "Nữ",
+            birth.strftime("%d/%m/%Y"),
+            "Xã Kim Liên, tỉnh Nghệ An",
+            f"Số {i % 300}, tổ dân phố {i % 40}",
+            ETHNIC_GROUPS[i % 7],
+            "Không",
+            f"0{i:011d}",
+            f"09{i:08d}",
+            "12/12",
+            "Hưu trí" if i % 3 else "Công chức",
+            admitted.strftime("%d/%m/%Y"),
+            official.strftime("%d/%m/%Y") if official else "",
+            f"7{i:08d}",
+            f"LL{i:06d}",
+            f"BENCH-CB-{i % CELLS:02d}",
+        ]
+
+
+def write_csv(path: Path, n: int) -> None:
+    import csv
+
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["DANH SÁCH ĐẢNG VIÊN (dữ liệu thử)"])
+        w.writerow(HEADERS)
+        w.writerows(rows(n))
+
+
+def write_xlsx(path: Path, n: int) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Danh sách")
+    ws.append(["DANH SÁCH ĐẢNG VIÊN (dữ liệu thử)"])
+    ws.append(HEADERS)
+    for r in rows(n):
+        ws.append(r)
+    wb.save(path)
+
+
+def reset_database() -> None:
+    name = connection.settings_dict["NAME"]
+    if "bench" not in str(name):
+        sys.exit(f"refusing to empty {name}: use a database whose name contains 'bench'")
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as c:
+        c.execute(
+            "TRUNCATE members_member, members_historicalmember, members_placement, "
+            "members_statusperiod, chibo_auditevent, chibo_importbatch CASCADE"
+        )
+    from organizations.services import unit_found
+
+    if not Unit.objects.filter(code="BENCH-DB").exists():
+        ward = unit_found(
+            actor=None,
+            name="Đảng bộ phường Thử tải",
+            level=Level.GRASSROOTS_COMMITTEE,
+            parent=None,
+            founded_on=date(1945, 9, 2),
+            code="BENCH-DB",
+        )
+        for i in range(CELLS):
+            unit_found(
+                actor=None,
+                name=f"Chi bộ thử tải {i:02d}",
+                level=Level.CELL,
+                parent=ward,
+                category="residential",
+                founded_on=date(1945, 9, 2),
+                code=f"BENCH-CB-{i:02d}",
+            )
+
+
+def child_import(path: str) -> dict:
+    from io import StringIO
+
+    out = StringIO()
+    start = time.perf_counter()
+    try:
+        call_command("import_members", path, "--json", stdout=out)
+    except SystemExit:
+        pass
+    elapsed = time.perf_counter() - start
+    result = json.loads(out.getvalue())
+    return {"seconds": elapsed, "new": result["new"], "errors": len(result["errors"])}
+
+
+def child_bulk(path: str) -> dict:
+    """The floor: read the CSV with the csv module and bulk_create Member rows,
+    with no checks, no history, no placement or status rows."""
+    import csv
+
+    from members.models import Member
+
+    start = time.perf_counter()
+    cells = {u.code: u for u in Unit.objects.filter(code__startswith="BENCH-CB-")}
+    batch = []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=";")
+        next(reader)
+        next(reader)
+        for r in reader:
+
+            def d(text):
+                return date(int(text[6:10]), int(text[3:5]), int(text[:2])) if text else None
+
+            batch.append(
+                Member(
+                    full_name=r[1],
+                    gender="M" if r[2] == "Nam" else "F",
+                    birth_date=d(r[3]),
+                    home_town=r[4],
+                    residence=r[5],
+                    ethnicity=r[6],
+                    religion=r[7],
+                    national_id=r[8],
+                    phone=r[9],
+                    occupation=r[11],
+                    admitted_on=d(r[12]),
+                    official_on=d(r[13]),
+                    card_number=r[14],
+                    dossier_number=r[15],
+                    unit=cells[r[16]],
+                    status="official" if r[13] else "probationary",
+                    sort_key=r[1],
+                    search_name=r[1],
+                )
+            )
+            if len(batch) == 5000:
+                Member.objects.bulk_create(batch)
+                batch = []
+    Member.objects.bulk_create(batch)
+    return {"seconds": time.perf_counter() - start, "new": Member.objects.count(), "errors": 0}
+
+
+def in_child(kind: str, path: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(label: str, n: int, r: dict) -> None:
+    print(
+        f"{label:<52} {r['seconds']:7.1f} s {n / r['seconds']:9,.0f} rows/s "
+        f"peak {r['peak_mb']:6.0f} MB  (new {r['new']:,}, errors {r['errors']})"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--format", choices=["csv", "xlsx", "both"], default="both")
+    parser.add_argument("--child", nargs=2)
+    args = parser.parse_args()
+    if args.child:
+        kind, path = args.child
+        result = child_import(path) if kind == "import" else child_bulk(path)
+        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+
+    n = args.rows
+    print(f"database: {database_label()}; {n:,} rows; {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp:
+        formats = ["csv", "xlsx"] if args.format == "both" else [args.format]
+        csv_path = Path(tmp) / "roster.csv"
+        write_csv(csv_path, n)
+        for fmt in formats:
+            path = Path(tmp) / f"roster.{fmt}"
+            if fmt == "xlsx":
+                write_xlsx(path, n)
+            reset_database()
+            size = path.stat().st_size / 1024 / 1024
+            report(
+                f"import_members {fmt.upper()} ({size:.1f} MB), end to end",
+                n,
+                in_child("import", path),
+            )
+        reset_database()
+        report("plain bulk_create of the same rows (floor)", n, in_child("bulk", csv_path))
+        reset_database()
+
+
+if __name__ == "__main__":
+    main()
