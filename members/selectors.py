@@ -159,21 +159,23 @@ def probation_due(user, day: date) -> list[Member]:
     return rows
 
 
-def badges_due(user, year: int) -> list[Member]:
-    """Members reaching 30, 40, 45, ... 90 years of party age during `year`,
-    each with `.badge_years`."""
+def badges_due(user, year: int) -> QuerySet[Member]:
+    """Members reaching 30, 40, 45, ... 90 years of party age during `year`
+    (see with_badge_years for the badge each reaches)."""
     from members.rules import BADGE_YEARS
 
-    years = [year - y for y in BADGE_YEARS]
-    rows = list(
+    return (
         _live(user)
-        .filter(admitted_on__year__in=years)
+        .filter(admitted_on__year__in=[year - y for y in BADGE_YEARS])
         .select_related("unit")
         .order_by("admitted_on", "sort_key")
     )
-    for m in rows:
+
+
+def with_badge_years(members, year: int):
+    for m in members:
         m.badge_years = year - m.admitted_on.year
-    return rows
+    return members
 
 
 def exemption_due(user, day: date) -> QuerySet[Member]:
@@ -194,23 +196,29 @@ def exemption_due(user, day: date) -> QuerySet[Member]:
 
 
 def due_counts(user, day: date) -> dict[str, int]:
-    """How many are in each due list, for the home page (three queries)."""
+    """How many are in each due list, for the home page: one scan."""
     from datetime import timedelta
 
-    from members.rules import BADGE_YEARS, PROBATION_WARNING_DAYS, add_months
+    from members.rules import (
+        BADGE_YEARS,
+        PROBATION_WARNING_DAYS,
+        add_months,
+        exemption_latest_birth,
+    )
 
     cutoff = add_months(day + timedelta(days=PROBATION_WARNING_DAYS), -12)
-    return {
-        "probation": members_for(user)
-        .filter(status=Status.PROBATIONARY)
+    old_enough = Q(gender="M", birth_date__lte=exemption_latest_birth("M", day)) | Q(
+        gender="F", birth_date__lte=exemption_latest_birth("F", day)
+    )
+    return (
+        _live(user)
         .annotate(start=Coalesce("probation_from", "admitted_on"))
-        .filter(start__lte=cutoff)
-        .count(),
-        "badges": _live(user)
-        .filter(admitted_on__year__in=[day.year - y for y in BADGE_YEARS])
-        .count(),
-        "exemption": exemption_due(user, day).count(),
-    }
+        .aggregate(
+            probation=Count("id", filter=Q(status=Status.PROBATIONARY, start__lte=cutoff)),
+            badges=Count("id", filter=Q(admitted_on__year__in=[day.year - y for y in BADGE_YEARS])),
+            exemption=Count("id", filter=Q(is_exempt=False) & old_enough),
+        )
+    )
 
 
 # --- A member's story --------------------------------------------------------------

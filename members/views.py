@@ -29,6 +29,7 @@ from members.selectors import (
     member_timeline,
     probation_due,
     residence_contacts_of,
+    with_badge_years,
 )
 from members.selectors import (
     member_list as select_members,
@@ -37,6 +38,7 @@ from organizations.models import CELL_LEVELS, Level
 from organizations.selectors import can_edit, unit_for_user_or_404, units_for
 
 PAGE_SIZE = 50
+DUE_PAGE_SIZE = 100
 # More units than this in the user's reach: the unit filter lists committees
 # only (a cell is still reachable from its own page's link).
 UNIT_CHOICES_LIMIT = 400
@@ -386,11 +388,14 @@ def due_list(request, kind: str):
     elif kind == "du-bi":
         rows = probation_due(request.user, today)
     else:
-        rows = list(exemption_due(request.user, today)[:500])
+        rows = exemption_due(request.user, today)
+    page = Paginator(rows, DUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    if kind == "huy-hieu":
+        with_badge_years(page.object_list, year)
     return render(
         request,
         "members/due.html",
-        {"kind": kind, "title": DUE_LISTS[kind], "rows": rows, "year": year, "today": today},
+        {"kind": kind, "title": DUE_LISTS[kind], "page": page, "year": year, "today": today},
     )
 
 

@@ -9,7 +9,13 @@ from django.urls import reverse
 from chibo.errors import ServiceError
 from members import services
 from members.rules import add_months
-from members.selectors import badges_due, exemption_due, probation_due
+from members.selectors import (
+    badges_due,
+    due_counts,
+    exemption_due,
+    probation_due,
+    with_badge_years,
+)
 from tests.factories import make_member
 from tests.members.factories import make_probationary
 
@@ -40,7 +46,7 @@ def test_badges_due_this_year(tree, ward1_staff):
     thirty = make_member(tree.cell1a, admitted_on=date(TODAY.year - 30, 4, 2))
     make_member(tree.cell1a, admitted_on=date(TODAY.year - 31, 4, 2))
     fifty_five = make_member(tree.cell1b, admitted_on=date(TODAY.year - 55, 11, 2))
-    rows = badges_due(ward1_staff, TODAY.year)
+    rows = with_badge_years(list(badges_due(ward1_staff, TODAY.year)), TODAY.year)
     assert {(m.pk, m.badge_years) for m in rows} == {(fifty_five.pk, 55), (thirty.pk, 30)}
 
 
@@ -51,6 +57,22 @@ def test_exemption_by_age_list_leaves_out_the_exempt_and_the_young(tree, ward1_s
     exempt = make_member(tree.cell1a, gender="M", birth_date=date(TODAY.year - 70, 1, 1))
     services.member_exempt(actor=None, member=exempt, day=date(2024, 1, 1), reason="age")
     assert set(exemption_due(ward1_staff, TODAY)) == {old_man, old_woman}
+
+
+def test_the_home_counts_agree_with_the_lists(tree, ward1_staff):
+    helpers = tree.members.m1a[:2]
+    make_probationary(
+        tree.cell1a, helpers, decided_on=add_months(TODAY, -14), ceremony_on=add_months(TODAY, -14)
+    )
+    make_member(tree.cell1a, admitted_on=date(TODAY.year - 50, 1, 1))
+    make_member(tree.cell1a, gender="F", birth_date=date(TODAY.year - 60, 1, 1))
+    counts = due_counts(ward1_staff, TODAY)
+    assert counts == {
+        "probation": len(probation_due(ward1_staff, TODAY)),
+        "badges": badges_due(ward1_staff, TODAY.year).count(),
+        "exemption": exemption_due(ward1_staff, TODAY).count(),
+    }
+    assert counts["probation"] == counts["badges"] == counts["exemption"] == 1
 
 
 def test_the_home_page_shows_the_due_counts_to_staff_only(
