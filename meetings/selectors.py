@@ -183,6 +183,11 @@ def _low_attendance_q() -> Q:
     )
 
 
+def _in_year(year: int) -> dict:
+    """A range on `month` (an index can serve it; month__year cannot)."""
+    return {"month__gte": date(year, 1, 1), "month__lte": date(year, 12, 1)}
+
+
 def _month_aggregates(meetings: QuerySet[Meeting]):
     return (
         meetings.values("unit_id", "month")
@@ -301,7 +306,7 @@ def tracker_rows(cells: list[Unit], year: int, today: date | None = None) -> lis
     today = today or timezone.localdate()
     aggs: dict[tuple[int, date], dict] = {}
     if cells:
-        meetings = Meeting.objects.filter(unit_id__in=[c.pk for c in cells], month__year=year)
+        meetings = Meeting.objects.filter(unit_id__in=[c.pk for c in cells], **_in_year(year))
         for a in _month_aggregates(meetings):
             aggs[(a["unit_id"], a["month"])] = a
     rows = []
@@ -332,7 +337,7 @@ def tracker_summary(cells: QuerySet[Unit], year: int, today: date | None = None)
             if end >= today or founded > end or (dissolved and dissolved <= start):
                 continue
             due += 1
-    meetings = Meeting.objects.filter(unit__in=cells.values("pk"), month__year=year)
+    meetings = Meeting.objects.filter(unit__in=cells.values("pk"), **_in_year(year))
     totals = meetings.aggregate(
         meetings=Count("pk"),
         thematic=Count("pk", filter=Q(kind__in=THEMATIC_KINDS)),
@@ -396,7 +401,7 @@ def home_warnings(user, today: date | None = None, limit: int = 8) -> dict | Non
         .count()
     )
     year_totals = Meeting.objects.filter(
-        unit__in=cells.values("pk"), month__year=last_month.year
+        unit__in=cells.values("pk"), **_in_year(last_month.year)
     ).aggregate(short=Count("pk", filter=_short_q()), low=Count("pk", filter=_low_attendance_q()))
     return {
         "last_month": last_month,
