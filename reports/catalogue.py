@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from members.choices import Education, Gender
@@ -28,7 +27,7 @@ from reports.selectors import (
     MemberCounts,
     Snapshot,
     member_counts_by_unit,
-    members_placed_on,
+    member_rows,
     roll_up,
     snapshot,
 )
@@ -401,29 +400,16 @@ PARTY_AGE_BANDS = [
 ]
 
 
-def _band_q(field: str, day: date, low: int, high: int) -> Q:
-    """Members whose age (in whole years, counted from `field`) on `day` is
-    between `low` and `high`: born after `day` minus (high + 1) years and on or
-    before `day` minus `low` years."""
-    return Q(**{f"{field}__gt": _years_before(day, high + 1)}) & Q(
-        **{f"{field}__lte": _years_before(day, low)}
-    )
-
-
-def _composition_aggregates(day: date) -> dict:
-    m = "member__"
-    aggs = {
-        "total": Count("id"),
-        "women": Count("id", filter=Q(member__gender=Gender.FEMALE)),
-        "minority": Count("id", filter=~Q(member__ethnicity="Kinh")),
-        "civil_servants": Count("id", filter=Q(member__is_civil_servant=True)),
-        "retired": Count("id", filter=Q(member__is_retired=True)),
-    }
-    for i, (_label, low, high) in enumerate(AGE_BANDS):
-        aggs[f"age{i}"] = Count("id", filter=_band_q(f"{m}birth_date", day, low, high))
-    for i, (_label, low, high) in enumerate(PARTY_AGE_BANDS):
-        aggs[f"party{i}"] = Count("id", filter=_band_q(f"{m}admitted_on", day, low, high))
-    return aggs
+def _band_case(column: str, day: date, bands) -> tuple[str, list]:
+    """SQL giving the index of the band the age (whole years on `day`, counted
+    from the date in `column`) falls in; -1 when the date is unknown."""
+    sql, params = ["CASE WHEN " + column + " IS NULL THEN -1"], []
+    for i, (_label, _low, high) in enumerate(bands[:-1]):
+        # age <= high  <=>  born after `day` minus (high + 1) years
+        sql.append(f"WHEN {column} > %s THEN {i}")
+        params.append(_years_before(day, high + 1))
+    sql.append(f"ELSE {len(bands) - 1} END")
+    return " ".join(sql), params
 
 
 def _share_rows(labelled: list[tuple[str, int]], total: int) -> list[list]:
@@ -447,12 +433,35 @@ class CompositionReport(Report):
     )
 
     def sections(self, snap, params):
-        day = snap.day
-        base = members_placed_on(snap)
-        a = base.aggregate(**_composition_aggregates(day))
+        age_sql, age_params = _band_case("m.birth_date", snap.day, AGE_BANDS)
+        party_sql, party_params = _band_case("m.admitted_on", snap.day, PARTY_AGE_BANDS)
+        rows = member_rows(
+            snap,
+            [
+                "m.gender",
+                "m.ethnicity",
+                "m.education",
+                "m.is_civil_servant",
+                "m.is_retired",
+                age_sql,
+                party_sql,
+            ],
+            age_params + party_params,
+        )
+        a: dict = defaultdict(int)
+        ethnicity: dict[str, int] = defaultdict(int)
+        education: dict[str, int] = defaultdict(int)
+        for gender, ethnic, edu, civil, retired, age, party, n in rows:
+            a["total"] += n
+            a["women"] += n if gender == Gender.FEMALE else 0
+            a["civil_servants"] += n if civil else 0
+            a["retired"] += n if retired else 0
+            a[f"age{age}"] += n
+            a[f"party{party}"] += n
+            ethnicity[ethnic or ""] += n
+            education[edu or ""] += n
         total = a["total"]
-        ethnic = list(base.values_list("member__ethnicity").annotate(n=Count("id")).order_by("-n"))
-        education = dict(base.values_list("member__education").annotate(n=Count("id")).order_by())
+        ethnic = sorted(ethnicity.items(), key=lambda kv: (-kv[1], kv[0]))
 
         def section(title, labelled, chart=None):
             return Section(
@@ -504,21 +513,29 @@ class CompositionReport(Report):
         ]
 
     def breakdown(self, snap, params):
-        day = snap.day
-        per_unit = (
-            members_placed_on(snap)
-            .values("unit_id")
-            .annotate(**_composition_aggregates(day))
-            .order_by()
+        old = _years_before(snap.day, 61)  # over 60: born on or before this day
+        young = _years_before(snap.day, 31)  # 30 or under: born after this day
+        per_unit = member_rows(
+            snap,
+            ["p.unit_id"],
+            [Gender.FEMALE, young, old],
+            aggregates=(
+                "SUM(CASE WHEN m.gender = %s THEN 1 ELSE 0 END)",
+                "SUM(CASE WHEN m.ethnicity <> 'Kinh' THEN 1 ELSE 0 END)",
+                "SUM(CASE WHEN m.is_civil_servant THEN 1 ELSE 0 END)",
+                "SUM(CASE WHEN m.is_retired THEN 1 ELSE 0 END)",
+                "SUM(CASE WHEN m.birth_date > %s THEN 1 ELSE 0 END)",
+                "SUM(CASE WHEN m.birth_date <= %s THEN 1 ELSE 0 END)",
+            ),
         )
-        keys = ["total", "women", "minority", "civil_servants", "retired", "age0", "age4", "age5"]
+        keys = ["total", "women", "minority", "civil_servants", "retired", "young", "old"]
         sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
-        for row in per_unit:
-            branch = snap.branch_of(row["unit_id"])
+        for unit_id, *figures in per_unit:
+            branch = snap.branch_of(unit_id)
             if branch is None:
                 continue
-            for k in keys:
-                sums[branch][k] += row[k]
+            for k, n in zip(keys, figures, strict=True):
+                sums[branch][k] += n or 0
         columns = [
             Column("members", _("Đảng viên")),
             Column("women_pct", _("Nữ (%)"), "pct"),
@@ -535,8 +552,8 @@ class CompositionReport(Report):
                 t,
                 pct(s["women"], t),
                 pct(s["minority"], t),
-                pct(s["age0"], t),
-                pct(s["age4"] + s["age5"], t),
+                pct(s["young"], t),
+                pct(s["old"], t),
                 s["civil_servants"],
                 s["retired"],
             ]

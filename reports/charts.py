@@ -94,9 +94,15 @@ def pie_chart(labels: list[str], values: list[float], *, title: str = "") -> str
     return "".join(parts)
 
 
+# Beyond this many bars a chart is unreadable (a province has ~1,000 sub-units):
+# the table says it better.
+MAX_BARS = 40
+
+
 def render(spec: dict | None) -> SafeString:
-    """The SVG of a section's chart spec (empty when there is none or no data)."""
-    if not spec or not spec.get("labels"):
+    """The SVG of a section's chart spec (empty when there is none, no data, or
+    too many bars to read)."""
+    if not spec or not spec.get("labels") or len(spec["labels"]) > MAX_BARS:
         return mark_safe("")
     labels = [str(label) for label in spec["labels"]]
     values = list(spec["values"])

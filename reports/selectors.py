@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
 from members.models import Exemption, Placement
@@ -128,16 +128,68 @@ class MemberCounts:
         self.exempt += other.exempt
 
 
+def member_rows(
+    snap: Snapshot,
+    columns: list[str],
+    params: list | None = None,
+    aggregates: tuple[str, ...] = (),
+) -> list[tuple]:
+    """Counts of the party members placed in the subtree on the day, grouped
+    by `columns` (SQL expressions over p = the placement, s = the status
+    period, m = the member, e = the exemption in force, if any): one query.
+
+    Written in SQL rather than through the ORM because the ORM joins the
+    member table to reach the status history; at province scale (100,000
+    members) that join alone doubles the time."""
+    from django.db import connection
+
+    from members.models import Member, StatusPeriod
+
+    day = snap.day
+    p, s, m, e = (
+        Placement._meta.db_table,
+        StatusPeriod._meta.db_table,
+        Member._meta.db_table,
+        Exemption._meta.db_table,
+    )
+    v = UnitVersion._meta.db_table
+    select = ", ".join([*columns, "COUNT(*)", *aggregates])
+    needs_member = any("m." in c for c in [*columns, *aggregates])
+    needs_exempt = any("e." in c for c in [*columns, *aggregates])
+    sql = f"""
+        SELECT {select}
+        FROM {p} p
+        JOIN {s} s ON s.member_id = p.member_id
+             AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s)
+             AND s.status IN (%s, %s)
+        {f"JOIN {m} m ON m.id = p.member_id" if needs_member else ""}
+        {
+        f"LEFT JOIN (SELECT DISTINCT member_id FROM {e} WHERE valid_from <= %s "
+        f"AND (valid_to IS NULL OR valid_to > %s)) e ON e.member_id = p.member_id"
+        if needs_exempt
+        else ""
+    }
+        WHERE p.kind = %s AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
+          AND p.unit_id IN (
+              SELECT v.unit_id FROM {v} v
+              WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+                AND v.path LIKE %s)
+        GROUP BY {", ".join(str(i + 1) for i in range(len(columns)))}
+    """
+    args = [*(params or []), day, day, Status.PROBATIONARY, Status.OFFICIAL]
+    if needs_exempt:
+        args += [day, day]
+    args += [PlacementKind.PERMANENT, day, day, day, day, snap.root.path + "%"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return cursor.fetchall()
+
+
 def member_counts_by_unit(snap: Snapshot) -> dict[int, MemberCounts]:
     """{unit id: official, probationary and exempt members placed in it on the
     day}, in one query."""
-    exempt = Exemption.objects.filter(valid_on(snap.day), member_id=OuterRef("member_id"))
-    rows = (
-        members_placed_on(snap)
-        .annotate(is_exempt=Exists(exempt))
-        .values_list("unit_id", "member__status_periods__status", "is_exempt")
-        .annotate(n=Count("id"))
-        .order_by()
+    rows = member_rows(
+        snap, ["p.unit_id", "s.status", "CASE WHEN e.member_id IS NULL THEN 0 ELSE 1 END"]
     )
     out: dict[int, MemberCounts] = defaultdict(MemberCounts)
     for unit_id, status, is_exempt, n in rows:

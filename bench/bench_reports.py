@@ -1,0 +1,63 @@
+"""Every report of the catalogue at province scale, for the whole province and
+broken down by its ~1,000 direct sub-units, then the page, the XLSX and the
+PDF through the view; each with its time and query count.
+
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/chibo_bench_reports \
+        .venv/bin/python manage.py seed_demo --scale province
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/chibo_bench_reports \
+        .venv/bin/python bench/bench_reports.py
+"""
+
+from common import best_of, database_label  # noqa: I001
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from members.models import Member
+from organizations.models import Unit
+from reports.catalogue import Params, catalogue
+
+
+def main():
+    province = Unit.objects.get(code="DEMO-TINH")
+    ward = Unit.objects.get(code="DEMO-W1")
+    print(
+        f"database: {database_label()}; units {Unit.objects.count()}, "
+        f"members {Member.objects.count()}"
+    )
+    today = date.today()
+    for report in catalogue():
+        params = (
+            Params(start=date(today.year, 1, 1), end=today)
+            if report.periodic
+            else Params(day=today)
+        )
+        for unit in (province, ward):
+            best_of(f"{report.name} – {unit.code}", lambda r=report, u=unit, p=params: r.run(u, p))
+        params.by_children = True
+        best_of(
+            f"{report.name} – {province.code} by sub-unit",
+            lambda r=report, p=params: r.run(province, p),
+        )
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.get(username="board"))
+    base = f"/bao-cao/structure/{province.pk}/"
+    best_of("GET structure page (province)", lambda: client.get(base), runs=3)
+    best_of(
+        "GET structure page by sub-unit (province)",
+        lambda: client.get(base + "?by=children"),
+        runs=3,
+    )
+    best_of("GET structure XLSX (province)", lambda: client.get(base + "?format=xlsx"), runs=3)
+    best_of("GET structure PDF (province)", lambda: client.get(base + "?format=pdf"), runs=3)
+    best_of(
+        "GET structure PDF by sub-unit (province, ~1,000 rows)",
+        lambda: client.get(base + "?format=pdf&by=children"),
+        runs=1,
+    )
+
+
+if __name__ == "__main__":
+    main()
