@@ -63,6 +63,9 @@ HEADER_SCAN_ROWS = 20
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+# Files people pick by mistake: PDF, images, RTF, HTML pages.
+_OTHER_FORMATS = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"{\\rtf", b"<!DOCTYPE", b"<html")
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
@@ -198,7 +201,8 @@ def detect_kind(data: bytes) -> str:
         )
     if data.startswith(_ZIP_MAGIC):
         return "xlsx"
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if head.startswith(_OTHER_FORMATS) or _CONTROL.search(head):
         raise SpreadsheetError(_not_a_spreadsheet())
     return "csv"
 
