@@ -1,0 +1,188 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from chibo.models import ImportBatch
+from members.imports import import_file
+from members.models import Member
+from tests.members.import_factories import roster_csv, roster_row, roster_xlsx
+
+
+def upload(client, data, name="ds.xlsx", **extra):
+    return client.post(
+        reverse("members:import"), {"file": SimpleUploadedFile(name, data), **extra}, follow=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("ward1_staff", 200),
+        ("admin_user", 200),
+        ("board", 403),
+        ("cell_secretary", 403),
+        ("outsider", 403),
+    ],
+)
+def test_only_office_staff_and_administrators_may_import(persona, status, client, request):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("members:import")).status_code == status
+    assert client.get(reverse("members:import_template")).status_code == status
+
+
+def test_the_import_page_asks_to_log_in(client, tree):
+    response = client.get(reverse("members:import"))
+    assert response.status_code == 302
+    assert "/dang-nhap/" in response["Location"]
+
+
+def test_upload_previews_every_row_then_confirm_writes(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    response = upload(client, roster_xlsx([roster_row(1), roster_row(2)]))
+    page = response.content.decode()
+    assert "Thêm mới" in page and "Lê Thị Nhập 2" in page
+    assert not Member.objects.filter(card_number__in=["90000001", "90000002"]).exists()
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.PREVIEWED
+    response = client.post(reverse("members:import_confirm", args=[batch.pk]), follow=True)
+    assert "Đã nhập: 2 đảng viên mới" in response.content.decode()
+    assert Member.objects.filter(card_number__in=["90000001", "90000002"]).count() == 2
+
+
+def test_a_bad_row_is_shown_with_its_row_column_and_message(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    response = upload(
+        client, roster_xlsx([roster_row(1), roster_row(2, **{"Ngày sinh": "31/02/1970"})])
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<td data-label="Dòng">6</td>' in page
+    assert "Ngày 31/02/1970 không có thật." in page
+
+
+def test_confirming_with_an_error_writes_nothing_unless_valid_rows_only(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    upload(client, roster_xlsx([roster_row(1), roster_row(2, **{"Số CCCD": "1"})]))
+    batch = ImportBatch.objects.get()
+    response = client.post(reverse("members:import_confirm", args=[batch.pk]), follow=True)
+    assert "không nhập dòng nào" in response.content.decode()
+    assert not Member.objects.filter(card_number="90000001").exists()
+
+    upload(client, roster_xlsx([roster_row(1), roster_row(2, **{"Số CCCD": "1"})]))
+    batch = ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEWED).get()
+    client.post(reverse("members:import_confirm", args=[batch.pk]), {"skip_invalid": "on"})
+    assert Member.objects.filter(card_number="90000001").exists()
+    assert not Member.objects.filter(card_number="90000002").exists()
+
+
+def test_the_rejected_rows_download_with_an_error_column_and_import_again_once_fixed(
+    client, tree, ward1_staff
+):
+    client.force_login(ward1_staff)
+    rows = [
+        roster_row(1),
+        roster_row(2, **{"Số CCCD": "1"}),
+        roster_row(3, **{"Chi bộ": "Không có"}),
+    ]
+    upload(client, roster_xlsx(rows))
+    batch = ImportBatch.objects.get()
+    response = client.get(reverse("members:import_rejected", args=[batch.pk]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    table = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert table[0][-1] == "Lỗi"
+    assert [r[0] for r in table[1:]] == ["Lê Thị Nhập 2", "Lê Thị Nhập 3"]
+    assert "Số CCCD: Số CCCD “1” phải gồm đúng 12 chữ số." in table[1][-1]
+    # fixed, the same file imports cleanly
+    headers = table[0]
+    table[1][headers.index("Số CCCD")] = "040180000002"
+    table[2][headers.index("Chi bộ")] = "Chi bộ khu phố 1"
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for r in table:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    batch = import_file(actor=ward1_staff, file_name="da-sua.xlsx", data=buf.getvalue())
+    assert batch.errors == []
+    assert batch.new_count == 2
+
+
+def test_someone_elses_import_is_not_found(client, tree, ward1_staff, ward2_staff):
+    client.force_login(ward1_staff)
+    upload(client, roster_csv([roster_row(1)]), name="ds.csv")
+    batch = ImportBatch.objects.get()
+    client.force_login(ward2_staff)
+    for name in ("members:import_preview", "members:import_rejected", "members:import_progress"):
+        assert client.get(reverse(name, args=[batch.pk])).status_code == 404
+    assert client.post(reverse("members:import_confirm", args=[batch.pk])).status_code == 404
+    assert not Member.objects.filter(card_number="90000001").exists()
+
+
+def test_a_big_file_runs_in_the_background_and_the_result_stays(
+    client, tree, ward1_staff, settings
+):
+    settings.CHIBO_IMPORT_BACKGROUND_ROWS = 5  # tests run tasks immediately
+    client.force_login(ward1_staff)
+    response = upload(client, roster_csv([roster_row(i) for i in range(1, 11)]), name="lon.csv")
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.PREVIEWED
+    assert "Thêm mới" in response.content.decode()
+    client.post(reverse("members:import_confirm", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert (batch.status, batch.new_count) == (ImportBatch.Status.DONE, 10)
+    # the page still shows the outcome later, and the list of recent imports names it
+    assert (
+        "Đã nhập: 10 đảng viên mới"
+        in client.get(reverse("members:import_preview", args=[batch.pk])).content.decode()
+    )
+    assert "lon.csv" in client.get(reverse("members:import")).content.decode()
+
+
+def test_the_progress_bar_polls_while_working_and_reloads_when_done(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    upload(client, roster_csv([roster_row(1)]), name="ds.csv")
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.RUNNING, processed_rows=300, total_rows=1200
+    )
+    page = client.get(reverse("members:import_preview", args=[batch.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in page
+    assert '<progress max="100" value="25"' in page
+    partial = client.get(reverse("members:import_progress", args=[batch.pk]))
+    assert "HX-Refresh" not in partial
+    assert "300 / 1200 dòng" in partial.content.decode()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DONE)
+    partial = client.get(reverse("members:import_progress", args=[batch.pk]))
+    assert partial["HX-Refresh"] == "true"
+
+
+def test_a_failed_background_task_shows_a_message_not_a_stuck_bar(tree, ward1_staff, monkeypatch):
+    from members import tasks
+
+    batch = import_file(
+        actor=ward1_staff, file_name="ds.csv", data=roster_csv([roster_row(1)]), dry_run=True
+    )
+
+    def boom(batch):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "import_apply", boom)
+    with pytest.raises(RuntimeError):
+        tasks.apply_import.call(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "lỗi hệ thống" in batch.message
+
+
+def test_the_template_downloads_as_a_workbook(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    response = client.get(reverse("members:import_template"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A2"].value == "Họ và tên"
+    assert sheet["A3"].value == "Nguyễn Văn An"
