@@ -308,3 +308,80 @@ def parse_period(value: str) -> tuple[str, date] | None:
         return kind, date.fromisoformat(day)
     except ValueError:
         return None
+
+
+# --- status changes over a period ---------------------------------------------
+
+
+def status_changes(
+    snap: Snapshot, start: date, end: date, *, kind: str, by_unit: bool = False
+) -> list[tuple]:
+    """Members whose status changed in [start, end] in the subtree, counted by
+    the category and level of the cell they were in on the day of the change
+    (or by unit): `kind` "admitted" (a probationary period opened on the
+    admission decision) or "recognized" (an official period that follows a
+    probationary one). One query."""
+    from django.db import connection
+
+    from members.models import Member, StatusPeriod
+
+    s, m, p, v = (
+        StatusPeriod._meta.db_table,
+        Member._meta.db_table,
+        Placement._meta.db_table,
+        UnitVersion._meta.db_table,
+    )
+    if kind == "admitted":
+        status = Status.PROBATIONARY
+        condition = "m.admitted_on = s.valid_from"
+    else:
+        status = Status.OFFICIAL
+        condition = (
+            f"EXISTS (SELECT 1 FROM {s} prev WHERE prev.member_id = s.member_id "
+            f"AND prev.status = %s AND prev.valid_to = s.valid_from)"
+        )
+    group = "p.unit_id" if by_unit else "v.category, v.level"
+    sql = f"""
+        SELECT {group}, COUNT(*)
+        FROM {s} s
+        JOIN {m} m ON m.id = s.member_id
+        JOIN {p} p ON p.member_id = s.member_id AND p.kind = %s
+             AND p.valid_from <= s.valid_from
+             AND (p.valid_to IS NULL OR p.valid_to > s.valid_from)
+        JOIN {v} v ON v.unit_id = p.unit_id AND v.valid_from <= s.valid_from
+             AND (v.valid_to IS NULL OR v.valid_to > s.valid_from) AND v.path LIKE %s
+        WHERE s.status = %s AND s.valid_from >= %s AND s.valid_from <= %s AND {condition}
+        GROUP BY {group}
+    """
+    args = [PlacementKind.PERMANENT, snap.root.path + "%", status, start, end]
+    if kind != "admitted":
+        args.append(Status.PROBATIONARY)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return cursor.fetchall()
+
+
+def probationary_on(snap: Snapshot) -> list[tuple]:
+    """(member id, full name, unit id, start of probation) of every
+    probationary member placed in the subtree on the day. One query."""
+    day = snap.day
+    rows = (
+        Placement.objects.filter(
+            valid_on(day), kind=PlacementKind.PERMANENT, unit_id__in=snap.units_q()
+        )
+        # one filter() call, so that both conditions apply to the same status row
+        .filter(
+            valid_on(day, "member__status_periods__")
+            & Q(member__status_periods__status=Status.PROBATIONARY)
+        )
+        .values_list(
+            "member_id",
+            "member__full_name",
+            "unit_id",
+            "member__probation_from",
+            "member__admitted_on",
+        )
+    )
+    return [
+        (mid, name, unit, probation or admitted) for mid, name, unit, probation, admitted in rows
+    ]

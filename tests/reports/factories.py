@@ -112,3 +112,40 @@ def bulk_units(specs: list[dict], *, founded_on: date = date(2000, 1, 1)) -> lis
         batch_size=2000,
     )
     return units
+
+
+def bulk_admitted(
+    unit: Unit, n: int, *, admitted_on: date, recognized_on: date | None = None
+) -> list[Member]:
+    """`n` people proposed as candidates in `unit` a year before `admitted_on`,
+    admitted that day (a probationary period opening on the decision), and
+    recognised as official on `recognized_on` if given: the status rows the
+    lifecycle services write."""
+    from datetime import timedelta
+
+    proposed = admitted_on - timedelta(days=365)
+    final = Status.OFFICIAL if recognized_on else Status.PROBATIONARY
+    members = bulk_members(
+        unit,
+        n,
+        status=Status.CANDIDATE,
+        since=proposed,
+        admitted_on=admitted_on,
+        probation_from=admitted_on,
+        official_on=recognized_on,
+    )
+    StatusPeriod.objects.filter(member__in=members).update(valid_to=admitted_on)
+    rows = [
+        StatusPeriod(
+            member=m, status=Status.PROBATIONARY, valid_from=admitted_on, valid_to=recognized_on
+        )
+        for m in members
+    ]
+    if recognized_on:
+        rows += [
+            StatusPeriod(member=m, status=Status.OFFICIAL, valid_from=recognized_on)
+            for m in members
+        ]
+    StatusPeriod.objects.bulk_create(rows, batch_size=2000)
+    Member.objects.filter(pk__in=[m.pk for m in members]).update(status=final)
+    return members
