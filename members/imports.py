@@ -105,6 +105,7 @@ class RowOutcome:
     errors: list = field(default_factory=list)  # [(column header, message)]
     changes: dict = field(default_factory=dict)  # {field: (old, new)}
     member: Member | None = None
+    member_id: int | None = None  # a member this import created
     cell: Unit | None = None
 
     def error(self, column: str, message: str) -> None:
@@ -401,33 +402,46 @@ def _write(report: Report, *, actor, reason: str, progress: Progress | None) -> 
     total = len(new_rows) + len(updated)
     done = 0
     placement_reason = _("Nhập hồ sơ")
+    member_defaults = {
+        f.attname: f.get_default()
+        for f in Member._meta.concrete_fields
+        if not f.primary_key and f.attname != "created_at"
+    }
     for i in range(0, len(new_rows), CHUNK * 5):
         chunk = new_rows[i : i + CHUNK * 5]
-        members = []
+        rows = []
         for r in chunk:
-            status = Status.OFFICIAL if r.values.get("official_on") else Status.PROBATIONARY
-            m = Member(unit=r.cell, status=status, **r.values)
-            m.full_name = normalize(m.full_name)
-            m.sort_key = sort_key(m.full_name)
-            m.search_name = fold(m.full_name)
-            members.append(m)
-        _insert_members(members, user=user, reason=reason)
+            name = normalize(r.values["full_name"])
+            rows.append(
+                {
+                    **member_defaults,
+                    **r.values,
+                    "full_name": name,
+                    "sort_key": sort_key(name),
+                    "search_name": fold(name),
+                    "unit_id": r.cell.pk,
+                    "status": Status.OFFICIAL
+                    if r.values.get("official_on")
+                    else Status.PROBATIONARY,
+                }
+            )
+        ids = _insert_members(rows, user=user, reason=reason)
         statuses, placements = [], []
         user_id = user.pk if user else None
-        for r, m in zip(chunk, members, strict=True):
+        for r, row, pk in zip(chunk, rows, ids, strict=True):
             since = _since(r)
-            r.member = m
+            r.member_id = pk
             statuses.append(
                 {
-                    "member_id": m.pk,
-                    "status": m.status,
+                    "member_id": pk,
+                    "status": row["status"],
                     "valid_from": since,
                     "created_by_id": user_id,
                 }
             )
             placements.append(
                 {
-                    "member_id": m.pk,
+                    "member_id": pk,
                     "unit_id": r.cell.pk,
                     "kind": PlacementKind.PERMANENT,
                     "valid_from": since,
@@ -492,8 +506,11 @@ def _write(report: Report, *, actor, reason: str, progress: Progress | None) -> 
 # development and tests) plain bulk_create, with simple_history's helper.
 
 
-def _insert_members(members: list[Member], *, user, reason: str) -> None:
+def _insert_members(rows: list[dict], *, user, reason: str) -> list[int]:
+    """Insert members given as {attname: value} with their first history
+    record; returns their ids in order."""
     if connection.vendor != "postgresql":
+        members = [Member(**row) for row in rows]
         bulk_create_with_history(
             members, Member, batch_size=CHUNK, default_user=user, default_change_reason=reason
         )
@@ -504,18 +521,19 @@ def _insert_members(members: list[Member], *, user, reason: str) -> None:
                 ).values_list("card_number", "pk")
             )
             for m in members:
-                m.pk = m.id = ids.get(m.card_number)
-        return
+                m.pk = ids.get(m.card_number)
+        return [m.pk for m in members]
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [Member._meta.db_table, Member._meta.pk.column, len(members)],
+            [Member._meta.db_table, Member._meta.pk.column, len(rows)],
         )
-        for m, (pk,) in zip(members, cursor.fetchall(), strict=True):
-            m.pk = pk
-            m.created_at = now
-    _copy(Member, members, with_pk=True)
+        ids = [pk for (pk,) in cursor.fetchall()]
+    for row, pk in zip(rows, ids, strict=True):
+        row["id"] = pk
+        row["created_at"] = now
+    _insert(Member, rows, with_pk=True)
     history = Member.history.model
     special = {
         "history_date": now,
@@ -528,26 +546,27 @@ def _insert_members(members: list[Member], *, user, reason: str) -> None:
         history._meta.db_table,
         [f.column for f in columns],
         (
-            [special[f.attname] if f.attname in special else getattr(m, f.attname) for f in columns]
-            for m in members
+            [special[f.attname] if f.attname in special else row[f.attname] for f in columns]
+            for row in rows
         ),
     )
+    return ids
 
 
-def _insert(model, rows: list[dict]) -> None:
+def _insert(model, rows: list[dict], *, with_pk: bool = False) -> None:
     """Insert rows given as {attname: value}; the model's defaults fill the rest."""
     if connection.vendor != "postgresql":
         model.objects.bulk_create([model(**row) for row in rows], batch_size=CHUNK)
         return
     now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
     defaults = {
         f.attname: now if getattr(f, "auto_now_add", False) else f.get_default() for f in fields
     }
     json_fields = {f.attname: f for f in fields if f.get_internal_type() == "JSONField"}
 
     def value(row, attname):
-        v = row.get(attname, defaults[attname])
+        v = row[attname] if attname in row else defaults[attname]
         if attname in json_fields:
             return json_fields[attname].get_db_prep_save(v, connection)
         return v
@@ -557,29 +576,6 @@ def _insert(model, rows: list[dict]) -> None:
         model._meta.db_table,
         [f.column for f in fields],
         ([value(row, a) for a in names] for row in rows),
-    )
-
-
-def _copy(model, objs: list, *, with_pk: bool) -> None:
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-    prepared = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-    stamped = {f.attname for f in fields if getattr(f, "auto_now_add", False)}
-    by_name = {f.attname: f for f in fields}
-
-    def value(obj, attname):
-        v = getattr(obj, attname)
-        if attname in stamped and v is None:
-            return now
-        if attname in prepared:
-            return by_name[attname].get_db_prep_save(v, connection)
-        return v
-
-    names = [f.attname for f in fields]
-    _copy_rows(
-        model._meta.db_table,
-        [f.column for f in fields],
-        ([value(o, a) for a in names] for o in objs),
     )
 
 
@@ -656,11 +652,19 @@ def _store(batch: ImportBatch, report: Report) -> None:
     }
 
 
+def _save(batch: ImportBatch) -> None:
+    """Save what the work changed, not the file (megabytes) again."""
+    keep = ("id", "content", "created_at", "created_by")
+    batch.save(
+        update_fields=[f.name for f in ImportBatch._meta.concrete_fields if f.name not in keep]
+    )
+
+
 def _fail(batch: ImportBatch, message: str) -> ImportBatch:
     batch.status = ImportBatch.Status.FAILED
     batch.message = message
     batch.finished_at = timezone.now()
-    batch.save()
+    _save(batch)
     return batch
 
 
@@ -679,7 +683,7 @@ def import_preview(batch: ImportBatch, *, progress: Progress | None = None) -> I
     _store(batch, report)
     batch.status = ImportBatch.Status.PREVIEWED
     batch.message = ""
-    batch.save()
+    _save(batch)
     return batch
 
 
@@ -721,7 +725,7 @@ def import_apply(
         batch.status = ImportBatch.Status.DONE
         batch.finished_at = timezone.now()
         batch.message = ""
-        batch.save()
+        _save(batch)
         audit_record(
             actor=actor,
             action="member_import",
@@ -739,7 +743,7 @@ def import_apply(
             },
             data={
                 "sha256": batch.sha256,
-                "new": [r.member.pk for r in report.rows if r.outcome == NEW],
+                "new": [r.member_id for r in report.rows if r.outcome == NEW],
                 "updated": [r.member.pk for r in report.rows if r.outcome == UPDATED],
             },
         )
