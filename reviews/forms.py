@@ -1,0 +1,122 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reviews.rules import LEVEL_CHOICES
+
+COUNT_ERRORS = {
+    "required": _("Cần nhập số phiếu."),
+    "invalid": _("Số phiếu phải là số nguyên."),
+    "min_value": _("Số phiếu không được âm."),
+    "max_value": _("Số phiếu quá lớn."),
+}
+SCORE_ERRORS = {"invalid": _("Điểm phải là số nguyên.")}
+
+
+class OpenCycleForm(forms.Form):
+    unit = forms.TypedChoiceField(
+        label=_("Đơn vị"),
+        coerce=int,
+        choices=(),
+        error_messages={
+            "invalid_choice": _("Bạn không được mở đợt đánh giá cho đơn vị này."),
+            "required": _("Cần chọn đơn vị."),
+        },
+    )
+    year = forms.IntegerField(
+        label=_("Năm đánh giá"),
+        min_value=2018,
+        max_value=2100,
+        error_messages={
+            "invalid": _("Năm phải là số, ví dụ 2025."),
+            "min_value": _("Năm đánh giá phải từ 2018."),
+        },
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+
+
+class SelfReviewForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nội dung tự kiểm điểm"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Cần ghi nội dung tự kiểm điểm.")},
+    )
+    score_general = forms.IntegerField(
+        label=_("Điểm tiêu chí chung (tối đa 30)"), required=False, error_messages=SCORE_ERRORS
+    )
+    score_results = forms.IntegerField(
+        label=_("Điểm kết quả thực hiện nhiệm vụ (tối đa 70)"),
+        required=False,
+        error_messages=SCORE_ERRORS,
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nhận xét của chi bộ"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Cần ghi nội dung nhận xét.")},
+    )
+    outstanding = forms.BooleanField(
+        label=_("Có kết quả, sản phẩm nổi bật (điều kiện HTXSNV theo Quy định 366-QĐ/TW)"),
+        required=False,
+    )
+
+
+class ResidenceCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nhận xét của chi bộ nơi cư trú"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Cần ghi nội dung nhận xét.")},
+    )
+
+
+def _count(label):
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=10000, initial=0, error_messages=COUNT_ERRORS
+    )
+
+
+class VoteForm(forms.Form):
+    present = _count(_("Số đảng viên biểu quyết"))
+    excellent = _count(_("Phiếu HTXSNV"))
+    good = _count(_("Phiếu HTTNV"))
+    completed = _count(_("Phiếu HTNV"))
+    not_completed = _count(_("Phiếu KHTNV"))
+
+
+class LevelForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Mức xếp loại"),
+        choices=LEVEL_CHOICES,
+        error_messages={
+            "invalid_choice": _("Mức xếp loại không hợp lệ."),
+            "required": _("Cần chọn mức xếp loại."),
+        },
+    )
+
+
+class DecideForm(LevelForm):
+    override_reason = forms.CharField(
+        label=_("Lý do vẫn quyết định (chỉ khi mức này trái quy định)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do trả lại"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Cần ghi lý do trả lại.")},
+    )
+
+
+class OrganizationSelfForm(forms.Form):
+    text = forms.CharField(
+        label=_("Báo cáo kiểm điểm của tập thể"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Cần ghi nội dung tự kiểm điểm của tập thể.")},
+    )

@@ -1,0 +1,226 @@
+"""Reads of the annual review, scoped to the user through
+organizations.selectors (a cycle or review outside the user's reach is a 404)."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from organizations.models import PATH_STEP, Unit
+from organizations.selectors import scope_q
+from reviews import rules
+from reviews.models import MemberReview, OrganizationReview, ReviewCycle
+from reviews.rules import ORDER, SHORT, Check
+from reviews.services import disciplines_in_year, grassroots_of
+
+
+def cycles_for(user) -> QuerySet[ReviewCycle]:
+    if not getattr(user, "is_authenticated", False):
+        return ReviewCycle.objects.none()
+    return ReviewCycle.objects.filter(scope_q(user, "unit__path")).select_related("unit")
+
+
+def cycle_for_user_or_404(user, pk) -> ReviewCycle:
+    try:
+        return cycles_for(user).get(pk=pk)
+    except (ReviewCycle.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy đợt đánh giá.") from exc
+
+
+def member_review_for_user_or_404(user, pk) -> MemberReview:
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    try:
+        return (
+            MemberReview.objects.filter(scope_q(user, "cell__path"))
+            .select_related("cycle", "cycle__unit", "member", "cell", "decided_by")
+            .get(pk=pk)
+        )
+    except (MemberReview.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy phiếu đánh giá.") from exc
+
+
+def organization_review_for_user_or_404(user, pk) -> OrganizationReview:
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    try:
+        return (
+            OrganizationReview.objects.filter(scope_q(user, "unit__path"))
+            .select_related("cycle", "cycle__unit", "unit", "decided_by")
+            .get(pk=pk)
+        )
+    except (OrganizationReview.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy đánh giá tổ chức đảng.") from exc
+
+
+# --- The cycle page ------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewRow:
+    review: MemberReview
+    checks: list[Check]
+
+    @property
+    def broken(self) -> list[Check]:
+        return rules.broken(self.checks)
+
+
+def member_rows(cycle: ReviewCycle) -> list[ReviewRow]:
+    """Every member review of the cycle with the rules checked against its
+    current level (decided, else proposed). A constant number of queries."""
+    reviews = list(
+        cycle.member_reviews.select_related("member", "cell").order_by(
+            "cell__path", "member__sort_key"
+        )
+    )
+    rs = cycle.rules
+    disciplines = disciplines_in_year([r.member_id for r in reviews], cycle.year)
+    grassroots = grassroots_of(cycle.unit)
+    org_levels = None
+    if grassroots is not None:
+        org_levels = [
+            d or p
+            for d, p in MemberReview.objects.filter(
+                year=cycle.year, path__startswith=grassroots.path
+            ).values_list("decided_level", "proposed_level")
+            if d or p
+        ]
+    rows = []
+    for r in reviews:
+        checks = []
+        if r.level:
+            checks = rules.member_checks(
+                rs,
+                r.level,
+                score=r.score,
+                disciplines=disciplines.get(r.member_id, []),
+                outstanding=r.outstanding,
+                organization_levels=org_levels,
+                organization=grassroots.name if grassroots else "",
+            )
+        rows.append(ReviewRow(r, checks))
+    return rows
+
+
+def organization_rows(cycle: ReviewCycle) -> list[ReviewRow]:
+    from reviews.services import organization_review_checks
+
+    rows = []
+    for r in cycle.organization_reviews.select_related("unit", "cycle").order_by("path"):
+        rows.append(ReviewRow(r, organization_review_checks(r, r.level) if r.level else []))
+    return rows
+
+
+# --- Results: count and share per level, this year and last -------------------------------
+
+
+@dataclass
+class LevelFigure:
+    level: str
+    short: str
+    count: int
+    share: Fraction | None
+    last_count: int
+    last_share: Fraction | None
+
+    @property
+    def percent(self) -> str:
+        return _percent(self.share)
+
+    @property
+    def last_percent(self) -> str:
+        return _percent(self.last_share)
+
+    @property
+    def change(self) -> int:
+        return self.count - self.last_count
+
+
+def _percent(share: Fraction | None) -> str:
+    if share is None:
+        return "–"
+    return f"{float(share) * 100:.1f}".replace(".", ",") + "%"
+
+
+@dataclass
+class ResultLine:
+    unit: Unit
+    rated: int
+    last_rated: int
+    figures: list[LevelFigure] = field(default_factory=list)
+
+
+def _figures(counts: Counter, last: Counter) -> list[LevelFigure]:
+    total, last_total = sum(counts.values()), sum(last.values())
+    return [
+        LevelFigure(
+            level=level,
+            short=SHORT[level],
+            count=counts[level],
+            share=Fraction(counts[level], total) if total else None,
+            last_count=last[level],
+            last_share=Fraction(last[level], last_total) if last_total else None,
+        )
+        for level in ORDER
+    ]
+
+
+def member_results(unit: Unit, year: int, *, by_child: bool = True) -> list[ResultLine]:
+    """The members' decided levels in `unit`'s subtree for `year` and the year
+    before: one line for the unit, then one per direct sub-unit that had
+    members rated. Two queries."""
+    return _results(MemberReview, unit, year, by_child)
+
+
+def organization_results(unit: Unit, year: int) -> list[ResultLine]:
+    """The organizations' decided levels under `unit` (the unit included)."""
+    return _results(OrganizationReview, unit, year, False)
+
+
+def _results(model, unit: Unit, year: int, by_child: bool) -> list[ResultLine]:
+    rows = model.objects.filter(year__in=(year, year - 1), path__startswith=unit.path).exclude(
+        decided_level=""
+    )
+    values = list(rows.values_list("year", "path", "decided_level"))
+    step = len(unit.path) + PATH_STEP
+    totals = {year: Counter(), year - 1: Counter()}
+    per_child: dict[str, dict[int, Counter]] = {}
+    for y, path, level in values:
+        totals[y][level] += 1
+        if by_child and len(path) >= step:
+            per_child.setdefault(path[:step], {year: Counter(), year - 1: Counter()})[y][level] += 1
+    lines = [
+        ResultLine(
+            unit,
+            sum(totals[year].values()),
+            sum(totals[year - 1].values()),
+            _figures(totals[year], totals[year - 1]),
+        )
+    ]
+    if per_child:
+        children = {u.path: u for u in Unit.objects.filter(path__in=list(per_child))}
+        for path in sorted(per_child, key=lambda p: children[p].name if p in children else p):
+            if path not in children:
+                continue
+            c = per_child[path]
+            lines.append(
+                ResultLine(
+                    children[path],
+                    sum(c[year].values()),
+                    sum(c[year - 1].values()),
+                    _figures(c[year], c[year - 1]),
+                )
+            )
+    return lines
+
+
+# --- A member's ratings over the years ------------------------------------------------------
+
+
+def member_rating_history(member) -> list[MemberReview]:
+    """Every year the member was reviewed, newest first, with the rule set and
+    the decision (for the member's profile)."""
+    return list(member.reviews.select_related("cycle", "cell").order_by("-year"))

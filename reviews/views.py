@@ -1,0 +1,444 @@
+"""Pages of the annual review. Every object comes through reviews.selectors
+(404 outside the user's reach); every write goes through reviews.services,
+whose refusals are shown as messages with nothing changed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chibo.errors import ServiceError
+from chibo.pdf import pdf_response
+from members.models import ResidenceComment
+from members.selectors import member_for_user_or_404
+from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS
+from organizations.selectors import can_edit, units_for
+from reviews import forms, selectors, services
+from reviews.models import MemberReview
+from reviews.rules import ORDER, SHORT
+
+
+def _errors(request, exc: ServiceError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for e in errors:
+            messages.error(request, e)
+
+
+def _openable_units(user):
+    units = units_for(user).filter(
+        level__in=CELL_LEVELS + GRASSROOTS_LEVELS, dissolved_on__isnull=True
+    )
+    return [u for u in units.order_by("path") if can_edit(user, u, routine=True)]
+
+
+@login_required
+def index(request):
+    cycles = list(selectors.cycles_for(request.user).order_by("-year", "unit__path")[:500])
+    units = _openable_units(request.user)
+    form = None
+    if units:
+        form = forms.OpenCycleForm(units=units, initial={"year": timezone.localdate().year - 1})
+    return render(request, "reviews/index.html", {"cycles": cycles, "form": form})
+
+
+@login_required
+@require_POST
+def cycle_open(request):
+    units = _openable_units(request.user)
+    form = forms.OpenCycleForm(request.POST, units=units)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:index")
+    unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
+    try:
+        cycle = services.review_open_cycle(
+            actor=request.user, unit=unit, year=form.cleaned_data["year"]
+        )
+    except ServiceError as exc:
+        _errors(request, exc)
+        return redirect("reviews:index")
+    messages.success(request, _("Đã mở đợt đánh giá, xếp loại năm %(y)s.") % {"y": cycle.year})
+    return redirect("reviews:cycle", cycle.pk)
+
+
+@login_required
+def cycle_detail(request, pk: int):
+    cycle = selectors.cycle_for_user_or_404(request.user, pk)
+    rows = selectors.member_rows(cycle)
+    cells: dict[int, list] = {}
+    for row in rows:
+        cells.setdefault(row.review.cell_id, []).append(row)
+    context = {
+        "cycle": cycle,
+        "unit": cycle.unit,
+        "rules": cycle.rules,
+        "rows": rows,
+        "cell_groups": [(rs[0].review.cell, rs) for rs in cells.values()],
+        "org_rows": selectors.organization_rows(cycle),
+        "results": selectors.member_results(cycle.unit, cycle.year),
+        "org_results": selectors.organization_results(cycle.unit, cycle.year),
+        "broken_count": sum(1 for r in rows if r.broken),
+        "can_decide": services.may_decide(request.user, cycle.unit),
+        "levels": [SHORT[level] for level in ORDER],
+    }
+    return render(request, "reviews/cycle.html", context)
+
+
+@login_required
+@require_POST
+def cycle_publish(request, pk: int):
+    cycle = selectors.cycle_for_user_or_404(request.user, pk)
+    try:
+        n = services.review_publish(actor=request.user, cycle=cycle)
+    except ServiceError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Đã công bố %(n)s kết quả.") % {"n": n})
+    return redirect("reviews:cycle", cycle.pk)
+
+
+# --- One member's review -------------------------------------------------------------------
+
+
+def _residence(review: MemberReview):
+    return ResidenceComment.objects.filter(
+        contact__member_id=review.member_id, year=review.year
+    ).select_related("contact__unit")
+
+
+@login_required
+def review_detail(request, pk: int):
+    review = selectors.member_review_for_user_or_404(request.user, pk)
+    rules = review.cycle.rules
+    checks = services.member_review_checks(review, review.level) if review.level else []
+    can_cell = can_edit(request.user, review.cell, routine=True)
+    context = {
+        "review": review,
+        "cycle": review.cycle,
+        "rules": rules,
+        "checks": checks,
+        "broken": [c for c in checks if not c.ok],
+        "steps": review.steps.select_related("actor"),
+        "can_cell": can_cell and not review.decided_level and not review.published_at,
+        "can_decide": services.may_decide(request.user, review.cell) and not review.published_at,
+        "self_form": forms.SelfReviewForm(
+            initial={
+                "text": review.self_review,
+                "score_general": review.score_general,
+                "score_results": review.score_results,
+            }
+        ),
+        "comment_form": forms.CommentForm(
+            initial={"text": review.cell_comment, "outstanding": review.outstanding}
+        ),
+        "residence_form": forms.ResidenceCommentForm(initial={"text": review.residence_comment}),
+        "vote_form": forms.VoteForm(
+            initial={
+                "present": review.vote_present
+                if review.vote_present is not None
+                else services.eligible_voters(review.cell, review.year),
+                "excellent": review.votes_excellent or 0,
+                "good": review.votes_good or 0,
+                "completed": review.votes_completed or 0,
+                "not_completed": review.votes_not_completed or 0,
+            }
+        ),
+        "propose_form": forms.LevelForm(initial={"level": review.proposed_level}),
+        "decide_form": forms.DecideForm(initial={"level": review.proposed_level}),
+        "return_form": forms.ReturnForm(),
+        "eligible": services.eligible_voters(review.cell, review.year),
+        "residence_comments": _residence(review),
+    }
+    return render(request, "reviews/review.html", context)
+
+
+def _post(request, pk, form_class, call):
+    review = selectors.member_review_for_user_or_404(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:review", review.pk)
+    try:
+        message = call(review, form.cleaned_data)
+    except ServiceError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, message)
+    return redirect("reviews:review", review.pk)
+
+
+@login_required
+@require_POST
+def review_self(request, pk: int):
+    def call(review, data):
+        services.review_record_self(
+            actor=request.user,
+            review=review,
+            text=data["text"],
+            score_general=data["score_general"],
+            score_results=data["score_results"],
+        )
+        return _("Đã ghi bản tự kiểm điểm.")
+
+    return _post(request, pk, forms.SelfReviewForm, call)
+
+
+@login_required
+@require_POST
+def review_comment(request, pk: int):
+    def call(review, data):
+        services.review_record_comment(
+            actor=request.user, review=review, text=data["text"], outstanding=data["outstanding"]
+        )
+        return _("Đã ghi nhận xét của chi bộ.")
+
+    return _post(request, pk, forms.CommentForm, call)
+
+
+@login_required
+@require_POST
+def review_residence(request, pk: int):
+    def call(review, data):
+        services.review_record_comment(
+            actor=request.user, review=review, text=data["text"], source="residence"
+        )
+        return _("Đã ghi nhận xét của chi bộ nơi cư trú.")
+
+    return _post(request, pk, forms.ResidenceCommentForm, call)
+
+
+@login_required
+@require_POST
+def review_vote(request, pk: int):
+    def call(review, data):
+        services.review_record_vote(actor=request.user, review=review, **data)
+        return _("Đã ghi kết quả biểu quyết.")
+
+    return _post(request, pk, forms.VoteForm, call)
+
+
+@login_required
+@require_POST
+def review_propose(request, pk: int):
+    def call(review, data):
+        review = services.review_propose(actor=request.user, review=review, level=data["level"])
+        if any(not c["ok"] for c in review.proposal_checks):
+            return _("Đã ghi đề xuất; đề xuất này trái quy định, xem phần kiểm tra.")
+        return _("Đã ghi đề xuất của chi bộ.")
+
+    return _post(request, pk, forms.LevelForm, call)
+
+
+@login_required
+@require_POST
+def review_decide(request, pk: int):
+    def call(review, data):
+        services.review_decide(
+            actor=request.user,
+            review=review,
+            level=data["level"],
+            override_reason=data["override_reason"],
+        )
+        return _("Đã ghi quyết định xếp loại.")
+
+    return _post(request, pk, forms.DecideForm, call)
+
+
+@login_required
+@require_POST
+def review_return(request, pk: int):
+    def call(review, data):
+        services.review_return(actor=request.user, review=review, reason=data["reason"])
+        return _("Đã trả lại, chi bộ cần đề xuất lại.")
+
+    return _post(request, pk, forms.ReturnForm, call)
+
+
+# --- One organization's review -------------------------------------------------------------
+
+
+@login_required
+def organization_review_detail(request, pk: int):
+    review = selectors.organization_review_for_user_or_404(request.user, pk)
+    checks = services.organization_review_checks(review, review.level) if review.level else []
+    open_ = not review.decided_level and not review.published_at
+    context = {
+        "review": review,
+        "cycle": review.cycle,
+        "rules": review.cycle.rules,
+        "checks": checks,
+        "broken": [c for c in checks if not c.ok],
+        "steps": review.steps.select_related("actor"),
+        "can_cell": can_edit(request.user, review.unit, routine=True) and open_,
+        "can_decide": services.may_decide(request.user, review.unit) and not review.published_at,
+        "self_form": forms.OrganizationSelfForm(initial={"text": review.self_review}),
+        "propose_form": forms.LevelForm(initial={"level": review.proposed_level}),
+        "decide_form": forms.DecideForm(initial={"level": review.proposed_level}),
+        "return_form": forms.ReturnForm(),
+        "results": selectors.member_results(review.unit, review.year, by_child=False),
+    }
+    return render(request, "reviews/organization_review.html", context)
+
+
+def _org_post(request, pk, form_class, call):
+    review = selectors.organization_review_for_user_or_404(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:organization", review.pk)
+    try:
+        message = call(review, form.cleaned_data)
+    except ServiceError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, message)
+    return redirect("reviews:organization", review.pk)
+
+
+@login_required
+@require_POST
+def organization_self(request, pk: int):
+    def call(review, data):
+        services.organization_review_record_self(
+            actor=request.user, review=review, text=data["text"]
+        )
+        return _("Đã ghi báo cáo kiểm điểm của tập thể.")
+
+    return _org_post(request, pk, forms.OrganizationSelfForm, call)
+
+
+@login_required
+@require_POST
+def organization_propose(request, pk: int):
+    def call(review, data):
+        services.organization_review_propose(actor=request.user, review=review, level=data["level"])
+        return _("Đã ghi đề xuất.")
+
+    return _org_post(request, pk, forms.LevelForm, call)
+
+
+@login_required
+@require_POST
+def organization_decide(request, pk: int):
+    def call(review, data):
+        services.organization_review_decide(
+            actor=request.user,
+            review=review,
+            level=data["level"],
+            override_reason=data["override_reason"],
+        )
+        return _("Đã ghi quyết định xếp loại.")
+
+    return _org_post(request, pk, forms.DecideForm, call)
+
+
+@login_required
+@require_POST
+def organization_return(request, pk: int):
+    def call(review, data):
+        services.organization_review_return(
+            actor=request.user, review=review, reason=data["reason"]
+        )
+        return _("Đã trả lại.")
+
+    return _org_post(request, pk, forms.ReturnForm, call)
+
+
+# --- A member's ratings over the years -------------------------------------------------------
+
+
+@login_required
+def member_history(request, member_pk: int):
+    member = member_for_user_or_404(request.user, member_pk)
+    return render(
+        request,
+        "reviews/member_history.html",
+        {"member": member, "history": selectors.member_rating_history(member)},
+    )
+
+
+# --- PDFs in the official layout -----------------------------------------------------------------
+
+
+def _pdf_context(unit, **extra) -> dict:
+    from meetings.selectors import locality_of
+
+    parent, place_name = locality_of(unit)
+    today = timezone.localdate()
+    return {
+        "issuer_parent": parent.name if parent else "",
+        "issuer": unit.name,
+        "place_name": place_name,
+        "day": today.day,
+        "month_no": today.month,
+        "year": today.year,
+        **extra,
+    }
+
+
+@login_required
+def review_pdf(request, pk: int):
+    """Bản tự kiểm điểm của đảng viên."""
+    review = selectors.member_review_for_user_or_404(request.user, pk)
+    context = _pdf_context(review.cell, review=review, rules=review.cycle.rules)
+    return pdf_response(
+        "reviews/pdf/self_review.html",
+        context,
+        f"tu-kiem-diem-{review.member_id}-{review.year}.pdf",
+        inline=False,
+    )
+
+
+@login_required
+def cycle_vote_pdf(request, pk: int):
+    """Tổng hợp kết quả biểu quyết của chi bộ (one cell, or each cell of the cycle)."""
+    cycle = selectors.cycle_for_user_or_404(request.user, pk)
+    reviews = cycle.member_reviews.select_related("member", "cell").order_by(
+        "cell__path", "member__sort_key"
+    )
+    unit = cycle.unit
+    cell_pk = request.GET.get("cell", "")
+    if cell_pk.isdigit():
+        reviews = reviews.filter(cell_id=int(cell_pk))
+        first = reviews.first()
+        if first is not None:
+            unit = first.cell
+    context = _pdf_context(unit, cycle=cycle, reviews=list(reviews), rules=cycle.rules)
+    return pdf_response(
+        "reviews/pdf/vote_summary.html", context, f"bieu-quyet-{cycle.pk}.pdf", inline=False
+    )
+
+
+@login_required
+def cycle_decision_pdf(request, pk: int):
+    """Danh sách xếp loại kèm quyết định của cấp ủy."""
+    cycle = selectors.cycle_for_user_or_404(request.user, pk)
+    committee = services.competent_committee(cycle.unit)
+    reviews = list(
+        cycle.member_reviews.exclude(decided_level="")
+        .select_related("member", "cell")
+        .order_by("cell__path", "member__sort_key")
+    )
+    orgs = list(cycle.organization_reviews.exclude(decided_level="").select_related("unit"))
+    context = _pdf_context(
+        committee,
+        cycle=cycle,
+        reviews=reviews,
+        orgs=orgs,
+        rules=cycle.rules,
+        results=selectors.member_results(cycle.unit, cycle.year, by_child=False)[0],
+        committee=committee,
+    )
+    return pdf_response(
+        "reviews/pdf/decision_list.html",
+        context,
+        f"quyet-dinh-xep-loai-{cycle.pk}.pdf",
+        inline=False,
+    )

@@ -1,0 +1,283 @@
+"""The review pages: the access matrix for every URL, the steps through the
+forms, bad input shown as a message with nothing changed, results and PDFs."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from reviews import services
+from reviews.models import MemberReview, ReviewCycle
+from reviews.rules import Level
+from tests.reviews.factories import open_cycle, propose, review_of
+
+G, E, C = Level.GOOD, Level.EXCELLENT, Level.COMPLETED
+
+
+@pytest.fixture
+def cycle(tree):
+    return open_cycle(tree.cell1a, 2024)
+
+
+@pytest.fixture
+def review(cycle, tree):
+    return review_of(cycle, tree.members.m1a[0])
+
+
+def urls(cycle, review):
+    org = cycle.organization_reviews.get()
+    return [
+        reverse("reviews:cycle", args=[cycle.pk]),
+        reverse("reviews:cycle_vote_pdf", args=[cycle.pk]),
+        reverse("reviews:cycle_decision_pdf", args=[cycle.pk]),
+        reverse("reviews:review", args=[review.pk]),
+        reverse("reviews:review_pdf", args=[review.pk]),
+        reverse("reviews:organization", args=[org.pk]),
+        reverse("reviews:member_history", args=[review.member_id]),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["board", "ward1_staff", "cell_secretary", "admin_user"])
+def test_every_page_opens_for_those_who_reach_the_cell(client, request, cycle, review, persona):
+    client.force_login(request.getfixturevalue(persona))
+    for url in urls(cycle, review):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("persona", ["ward2_staff", "outsider"])
+def test_every_page_is_a_404_outside_the_users_reach(client, request, cycle, review, persona):
+    client.force_login(request.getfixturevalue(persona))
+    for url in urls(cycle, review):
+        assert client.get(url).status_code == 404, url
+
+
+def test_posting_outside_the_users_reach_is_a_404_and_changes_nothing(client, ward2_staff, review):
+    propose(review, G)
+    client.force_login(ward2_staff)
+    response = client.post(reverse("reviews:review_decide", args=[review.pk]), {"level": G})
+    assert response.status_code == 404
+    review.refresh_from_db()
+    assert review.decided_level == ""
+
+
+def test_anonymous_users_are_sent_to_log_in(client, cycle):
+    response = client.get(reverse("reviews:cycle", args=[cycle.pk]))
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_the_index_lists_only_cycles_in_scope(client, tree, ward2_staff, cycle):
+    other = open_cycle(tree.cell2a, 2024)
+    client.force_login(ward2_staff)
+    page = client.get(reverse("reviews:index")).content.decode()
+    assert reverse("reviews:cycle", args=[other.pk]) in page
+    assert reverse("reviews:cycle", args=[cycle.pk]) not in page
+
+
+def test_office_staff_open_a_cycle_from_the_index(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    response = client.post(reverse("reviews:cycle_open"), {"unit": tree.ward1.pk, "year": 2025})
+    cycle = ReviewCycle.objects.get()
+    assert response["Location"] == reverse("reviews:cycle", args=[cycle.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Quy định 366-QĐ/TW" in page
+    assert tree.members.m1b[0].full_name in page
+
+
+def test_opening_a_cycle_outside_the_users_units_is_refused(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    response = client.post(
+        reverse("reviews:cycle_open"), {"unit": tree.cell2a.pk, "year": 2025}, follow=True
+    )
+    assert response.status_code == 200
+    assert not ReviewCycle.objects.exists()
+    assert "không được mở đợt đánh giá cho đơn vị này" in response.content.decode()
+
+
+def test_a_reviewer_sees_no_forms_and_a_post_is_refused(client, board, review):
+    client.force_login(board)
+    page = client.get(reverse("reviews:review", args=[review.pk])).content.decode()
+    assert "Ghi bản tự kiểm điểm" not in page
+    response = client.post(
+        reverse("reviews:review_self", args=[review.pk]), {"text": "Tự kiểm điểm"}, follow=True
+    )
+    assert "không có quyền" in response.content.decode()
+    review.refresh_from_db()
+    assert review.self_review == ""
+
+
+def test_the_secretary_records_self_review_vote_and_proposal(client, cell_secretary, review):
+    client.force_login(cell_secretary)
+    client.post(reverse("reviews:review_self", args=[review.pk]), {"text": "Hoàn thành tốt"})
+    client.post(
+        reverse("reviews:review_vote", args=[review.pk]),
+        {"present": 3, "excellent": 0, "good": 3, "completed": 0, "not_completed": 0},
+    )
+    client.post(reverse("reviews:review_propose", args=[review.pk]), {"level": G})
+    review.refresh_from_db()
+    assert (review.self_review, review.votes_good, review.proposed_level) == (
+        "Hoàn thành tốt",
+        3,
+        G,
+    )
+    page = client.get(reverse("reviews:review", args=[review.pk])).content.decode()
+    assert "Quyết định xếp loại" not in page  # the secretary does not decide
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"present": 3, "good": 4, "excellent": 0, "completed": 0, "not_completed": 0}, "vượt quá"),
+        ({"present": 9, "good": 1, "excellent": 0, "completed": 0, "not_completed": 0}, "vượt quá"),
+        (
+            {"present": "ba", "good": 1, "excellent": 0, "completed": 0, "not_completed": 0},
+            "số nguyên",
+        ),
+        (
+            {"present": 3, "good": -1, "excellent": 0, "completed": 0, "not_completed": 0},
+            "không được âm",
+        ),
+        ({}, "Cần nhập số phiếu"),
+    ],
+)
+def test_a_bad_vote_is_shown_and_changes_nothing(client, cell_secretary, review, data, message):
+    client.force_login(cell_secretary)
+    response = client.post(reverse("reviews:review_vote", args=[review.pk]), data, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    review.refresh_from_db()
+    assert review.vote_present is None and review.steps.count() == 0
+
+
+def test_a_level_outside_the_rule_set_is_refused_by_the_form(client, cell_secretary, review):
+    services.review_record_self(actor=None, review=review, text="x")
+    client.force_login(cell_secretary)
+    response = client.post(
+        reverse("reviews:review_propose", args=[review.pk]), {"level": "hero"}, follow=True
+    )
+    assert "Mức xếp loại không hợp lệ" in response.content.decode()
+    review.refresh_from_db()
+    assert review.proposed_level == ""
+
+
+def test_a_broken_proposal_is_shown_and_the_decision_needs_a_reason(client, tree, ward1_staff):
+    from members.services import member_discipline
+
+    member = tree.members.m1a[1]
+    member_discipline(
+        actor=None, member=member, form="reprimand", day=date(2024, 4, 1), fault="Vi phạm"
+    )
+    review = review_of(open_cycle(tree.cell1a, 2024), member)
+    propose(review, G)
+    client.force_login(ward1_staff)
+    page = client.get(reverse("reviews:review", args=[review.pk])).content.decode()
+    assert "Trái quy định" in page and "phải xếp KHTNV" in page
+    response = client.post(
+        reverse("reviews:review_decide", args=[review.pk]), {"level": G}, follow=True
+    )
+    assert "Muốn vẫn quyết định, cần ghi lý do" in response.content.decode()
+    review.refresh_from_db()
+    assert review.decided_level == ""
+    client.post(
+        reverse("reviews:review_decide", args=[review.pk]),
+        {"level": G, "override_reason": "Kỷ luật đã được xóa theo quyết định cấp trên"},
+    )
+    review.refresh_from_db()
+    assert review.decided_level == G
+    page = client.get(reverse("reviews:cycle", args=[review.cycle_id])).content.decode()
+    assert "Kỷ luật đã được xóa" in page
+
+
+def test_a_return_shows_its_reason_to_the_cell(client, ward1_staff, cell_secretary, review):
+    propose(review, G)
+    client.force_login(ward1_staff)
+    client.post(reverse("reviews:review_return", args=[review.pk]), {"reason": "Thiếu nhận xét"})
+    client.force_login(cell_secretary)
+    page = client.get(reverse("reviews:review", args=[review.pk])).content.decode()
+    assert "Thiếu nhận xét" in page and "Trả lại" in page
+
+
+def test_results_compare_each_level_with_last_year(client, tree, ward1_staff):
+    members = tree.members.m1a
+    for year, levels in ((2023, [G, C, C]), (2024, [G, G, C])):
+        cycle = open_cycle(tree.cell1a, year)
+        for m, level in zip(members, levels, strict=True):
+            r = review_of(cycle, m)
+            propose(r, level)
+            services.review_decide(actor=ward1_staff, review=r, level=level)
+    from reviews.selectors import member_results
+
+    line = member_results(tree.ward1, 2024)[0]
+    good = next(f for f in line.figures if f.level == G)
+    assert (good.count, good.last_count, good.percent, good.last_percent) == (
+        2,
+        1,
+        "66,7%",
+        "33,3%",
+    )
+    child = member_results(tree.ward1, 2024)[1]
+    assert child.unit == tree.cell1a and child.rated == 3
+    client.force_login(ward1_staff)
+    page = client.get(reverse("reviews:cycle", args=[cycle.pk])).content.decode()
+    assert "66,7%" in page and "33,3%" in page
+
+
+def test_the_member_history_lists_every_year(client, tree, ward1_staff):
+    member = tree.members.m1a[0]
+    for year in (2023, 2024):
+        r = review_of(open_cycle(tree.cell1a, year), member)
+        propose(r, G)
+        services.review_decide(actor=ward1_staff, review=r, level=G)
+    client.force_login(ward1_staff)
+    page = client.get(reverse("reviews:member_history", args=[member.pk])).content.decode()
+    assert "2023" in page and "2024" in page and "Quy định 124-QĐ/TW" in page
+    from django.template import Context, Template
+
+    html = Template("{% load reviews_tags %}{% member_ratings member %}").render(
+        Context({"member": member})
+    )
+    assert "Hoàn thành tốt nhiệm vụ" in html
+
+
+def pdf_text(response) -> str:
+    import io
+
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
+def test_the_pdfs_carry_the_official_header_and_the_figures(client, tree, ward1_staff):
+    cycle = open_cycle(tree.cell1a, 2025)
+    review = review_of(cycle, tree.members.m1a[0])
+    propose(review, G, score=(25, 55))
+    services.review_record_vote(actor=None, review=review, present=3, good=3)
+    services.review_decide(actor=ward1_staff, review=review, level=G)
+    client.force_login(ward1_staff)
+    sheet = pdf_text(client.get(reverse("reviews:review_pdf", args=[review.pk])))
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in sheet and "BẢN KIỂM ĐIỂM CÁ NHÂN" in sheet
+    assert review.member.full_name in sheet and "80" in sheet
+    votes = pdf_text(
+        client.get(reverse("reviews:cycle_vote_pdf", args=[cycle.pk]) + f"?cell={tree.cell1a.pk}")
+    )
+    assert "TỔNG HỢP KẾT QUẢ BIỂU QUYẾT" in votes and review.member.full_name in votes
+    decision = pdf_text(client.get(reverse("reviews:cycle_decision_pdf", args=[cycle.pk])))
+    assert "DANH SÁCH XẾP LOẠI" in decision and "Hoàn thành tốt nhiệm vụ" in decision
+    assert "T/M" in decision and tree.ward1.name.upper() in decision.upper()
+
+
+def test_the_unit_page_links_to_its_cycles(client, ward1_staff, tree, cycle):
+    client.force_login(ward1_staff)
+    page = client.get(reverse("organizations:unit_detail", args=[tree.cell1a.pk])).content.decode()
+    assert reverse("reviews:cycle", args=[cycle.pk]) in page
+
+
+def test_publishing_from_the_cycle_page(client, ward1_staff, cycle, review):
+    propose(review, G)
+    services.review_decide(actor=ward1_staff, review=review, level=G)
+    client.force_login(ward1_staff)
+    response = client.post(reverse("reviews:cycle_publish", args=[cycle.pk]), follow=True)
+    assert "Đã công bố 1 kết quả" in response.content.decode()
+    assert MemberReview.objects.get(pk=review.pk).published_at is not None
