@@ -264,25 +264,31 @@ def _openpyxl_rows(data: bytes) -> Iterator[tuple]:
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple]:
+    message = _(
+        "Tệp CSV không ở mã UTF-8 (có thể là mã TCVN3, VNI hoặc Windows-1258). "
+        "Hãy lưu lại dạng “CSV UTF-8” hoặc dùng tệp Excel (.xlsx)."
+    )
     try:
-        text = data.decode("utf-8-sig")
+        # the head decides the delimiter and catches most wrong encodings at once;
+        # the rest is decoded as it is read, never held as one big string
+        head = data[:65536].decode("utf-8-sig", errors="strict")
     except UnicodeDecodeError as exc:
-        raise SpreadsheetError(
-            _(
-                "Tệp CSV không ở mã UTF-8 (có thể là mã TCVN3, VNI hoặc Windows-1258). "
-                "Hãy lưu lại dạng “CSV UTF-8” hoặc dùng tệp Excel (.xlsx)."
-            )
-        ) from exc
-    head = text[:8192]
+        if exc.start < 65536 - 4:  # not just a character cut by the 64 KiB boundary
+            raise SpreadsheetError(message) from exc
+        head = data[: exc.start].decode("utf-8-sig")
+    head = head[:8192]
     delimiter = ";" if head.count(";") > head.count(",") else ","
     if "\t" in head and head.count("\t") > head.count(delimiter):
         delimiter = "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, delimiter=delimiter)
 
     def rows() -> Iterator[tuple]:
         try:
             for r in reader:
                 yield tuple(r)
+        except UnicodeDecodeError as exc:
+            raise SpreadsheetError(message) from exc
         except csv.Error as exc:
             raise SpreadsheetError(
                 _("Tệp CSV sai định dạng ở dòng %(row)s.") % {"row": reader.line_num}

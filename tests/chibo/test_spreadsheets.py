@@ -184,3 +184,11 @@ def test_built_workbook_reads_back_with_dates_and_leading_zeros_kept():
     assert parse_date(row.values["birth_date"]) == date(1970, 2, 1)
     assert row.values["national_id"] == "001070000001"
     assert estimate_rows(data) == 3
+
+
+def test_a_wrong_byte_far_down_a_csv_is_still_named_as_an_encoding_problem():
+    good = ("Họ và tên;Ngày sinh\n" + "Nguyễn Văn An;01/01/1970\n" * 5000).encode()
+    sheet = read_sheet(good + b"Nguy\xea\xden;01/01/1970\n", columns=COLUMNS)
+    with pytest.raises(SpreadsheetError) as exc:
+        list(sheet.rows)
+    assert "không ở mã UTF-8" in exc.value.message
