@@ -211,6 +211,7 @@ ACTIONS = {
     "ky-luat": (_l("Kỷ luật"), forms.DisciplineForm, MEMBER_STATUSES),
     "tu-tran": (_l("Từ trần"), forms.DeathForm, services.LIVE_STATUSES),
     "cu-tru": (_l("Sinh hoạt nơi cư trú (Quy định 213)"), forms.ResidenceForm, MEMBER_STATUSES),
+    "thoi-cu-tru": (_l("Kết thúc liên hệ nơi cư trú"), forms.DayForm, MEMBER_STATUSES),
     "danh-gia": (
         _l("Kết quả đánh giá cán bộ, công chức hằng tháng"),
         forms.EvaluationForm,
@@ -246,6 +247,11 @@ def _run(slug: str, actor, member, d: dict):
         return s.member_discipline(actor=actor, member=member, **d)
     if slug == "tu-tran":
         return s.member_record_death(actor=actor, member=member, **d)
+    if slug == "thoi-cu-tru":
+        contact = member.residence_contacts.filter(valid_to__isnull=True).first()
+        if contact is None:
+            raise ServiceError(_("Đảng viên này không có liên hệ nơi cư trú nào đang mở."))
+        return s.residence_contact_end(actor=actor, contact=contact, **d)
     if slug == "cu-tru":
         return s.residence_contact_start(actor=actor, member=member, **d)
     if slug == "danh-gia":
@@ -264,6 +270,8 @@ def _actions_for(member) -> list[tuple[str, str]]:
             continue
         if slug == "danh-gia" and not member.is_civil_servant:
             continue
+        if slug == "thoi-cu-tru" and not member.has_open_contact:
+            continue
         out.append((slug, title))
     return out
 
@@ -272,6 +280,8 @@ def _actions_for(member) -> list[tuple[str, str]]:
 def member_detail(request, pk: int):
     member = member_for_user_or_404(request.user, pk)
     editable = may_edit_member(request.user, member)
+    contacts = list(member.residence_contacts.select_related("unit"))
+    member.has_open_contact = any(c.valid_to is None for c in contacts)
     context = {
         "member": member,
         "timeline": member_timeline(member),
@@ -280,7 +290,7 @@ def member_detail(request, pk: int):
         "actions": _actions_for(member) if editable else [],
         "disciplines": member.disciplines.all(),
         "evaluations": member.evaluations.all()[:12],
-        "contacts": member.residence_contacts.select_related("unit"),
+        "contacts": contacts,
     }
     return render(request, "members/detail.html", context)
 

@@ -164,3 +164,31 @@ def test_administrators_read_members_and_their_history_in_the_admin(client, tree
     assert listing.status_code == 200 and m.full_name in listing.content.decode()
     assert client.get(reverse("admin:members_member_history", args=[m.pk])).status_code == 200
     assert client.get(reverse("admin:members_member_add")).status_code == 403
+
+
+def test_someone_without_a_role_sees_an_empty_list_and_exports_nothing(client, tree, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("members:list"))
+    assert response.status_code == 200 and list(response.context["page"]) == []
+    export = client.get(reverse("members:list"), {"format": "csv"})
+    lines = b"".join(export.streaming_content).decode("utf-8").strip().splitlines()
+    assert len(lines) == 1  # the header only
+    body = client.get(reverse("members:due", args=["huy-hieu"])).content.decode()
+    assert "Không có ai trong danh sách này" in body
+
+
+def test_ending_a_residence_contact_from_the_profile(client, tree, contact, ward1_staff):
+    client.force_login(ward1_staff)
+    member = contact.member
+    body = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert "Kết thúc liên hệ nơi cư trú" in body
+    response = client.post(
+        reverse("members:action", args=[member.pk, "thoi-cu-tru"]), {"day": "01/06/2025"}
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.valid_to == date(2025, 6, 1)
+    again = client.post(
+        reverse("members:action", args=[member.pk, "thoi-cu-tru"]), {"day": "02/06/2025"}
+    )
+    assert "không có liên hệ nơi cư trú nào đang mở" in again.content.decode()

@@ -160,3 +160,19 @@ def test_a_transfer_form_lists_only_cells_in_reach(client, tree, ward1_staff):
     assert response.status_code == 200
     m.refresh_from_db()
     assert m.unit == tree.cell1a
+
+
+def test_a_lifecycle_step_appears_in_the_dossier_history_with_its_author(client, tree, ward1_staff):
+    from members.services import member_admit
+    from tests.members.factories import make_candidate
+
+    cand = make_candidate(tree.cell1a, tree.members.m1a[:2])
+    member_admit(
+        actor=ward1_staff, member=cand, decided_on=date(2024, 3, 1), ceremony_on=date(2024, 3, 9)
+    )
+    record = cand.history.first()
+    assert record.history_user == ward1_staff and record.history_change_reason == "Kết nạp"
+    client.force_login(ward1_staff)
+    body = client.get(reverse("members:detail", args=[cand.pk])).content.decode()
+    section = body[body.index("Lịch sử thay đổi hồ sơ") :]
+    assert "Ngày vào Đảng" in section and "01/03/2024" in section and "Kết nạp" in section
