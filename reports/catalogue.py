@@ -26,6 +26,7 @@ from organizations.models import (
 from reports.selectors import (
     MemberCounts,
     Snapshot,
+    community_roles,
     member_counts_by_unit,
     member_rows,
     probationary_on,
@@ -760,5 +761,106 @@ class AdmissionsReport(Report):
             columns,
             lambda c: [admitted[c.id], recognized[c.id], overdue[c.id]],
         )
+        section.totals = _sum_rows(section.rows, section.columns)
+        return section
+
+
+# --- dual roles (seed 004) ---------------------------------------------------------
+
+DUAL_ROLE_LINES = [
+    ("village_head_members", _("Trưởng thôn, tổ trưởng tổ dân phố là đảng viên")),
+    ("front_head_members", _("Trưởng ban công tác Mặt trận là đảng viên")),
+    ("secretary_village_head", _("Bí thư chi bộ đồng thời là trưởng thôn, tổ trưởng")),
+    ("deputy_village_head", _("Phó bí thư đồng thời là trưởng thôn, tổ trưởng")),
+    ("secretary_front_head", _("Bí thư chi bộ đồng thời là trưởng ban công tác Mặt trận")),
+    ("deputy_front_head", _("Phó bí thư đồng thời là trưởng ban công tác Mặt trận")),
+]
+
+
+def _dual_role_flags(cell: dict) -> dict[str, bool]:
+    vh, fh = cell["village_head"], cell["front_head"]
+    return {
+        "village_head_members": bool(vh),
+        "front_head_members": bool(fh),
+        "secretary_village_head": bool(vh) and vh == cell["secretary"],
+        "deputy_village_head": bool(vh) and vh in cell["deputies"],
+        "secretary_front_head": bool(fh) and fh == cell["secretary"],
+        "deputy_front_head": bool(fh) and fh in cell["deputies"],
+    }
+
+
+def _dual_role_counts(cells: list[dict]) -> dict[str, int]:
+    counts = dict.fromkeys([k for k, _label in DUAL_ROLE_LINES], 0)
+    for cell in cells:
+        for key, flag in _dual_role_flags(cell).items():
+            counts[key] += flag
+    counts["areas"] = len(cells)
+    return counts
+
+
+@register
+class DualRolesReport(Report):
+    name = "dual_roles"
+    title = _("Đảng viên giữ chức danh ở thôn, tổ dân phố")
+    description = _(
+        "Ở các chi bộ thôn, tổ dân phố: trưởng thôn, tổ trưởng và trưởng ban công tác Mặt trận "
+        "là đảng viên; bí thư, phó bí thư kiêm các chức danh đó."
+    )
+
+    def sections(self, snap, params):
+        cells = community_roles(snap, RESIDENTIAL_CATEGORIES)
+        counts = _dual_role_counts(list(cells.values()))
+        areas = counts["areas"]
+        rows = [
+            [str(label), counts[key], areas, pct(counts[key], areas)]
+            for key, label in DUAL_ROLE_LINES
+        ]
+        return [
+            Section(
+                title=_("Chức danh ở thôn, tổ dân phố và đảng viên kiêm nhiệm"),
+                columns=[
+                    Column("line", _("Chỉ tiêu"), "text"),
+                    Column("count", _("Số lượng")),
+                    Column("areas", _("Trên tổng số thôn, tổ dân phố")),
+                    Column("share", _("Tỷ lệ (%)"), "pct"),
+                ],
+                rows=rows,
+                chart={
+                    "type": "bar",
+                    "title": _("Tỷ lệ (%)"),
+                    "labels": [r[0] for r in rows],
+                    "values": [r[3] or 0 for r in rows],
+                    "max": 100,
+                },
+                note=_("Tính trên các chi bộ tổ dân phố, thôn, ấp, bản (mỗi chi bộ một địa bàn)."),
+            )
+        ]
+
+    def breakdown(self, snap, params):
+        cells = community_roles(snap, RESIDENTIAL_CATEGORIES)
+        by_branch: dict[int, list] = defaultdict(list)
+        for unit_id, cell in cells.items():
+            branch = snap.branch_of(unit_id)
+            if branch is not None:
+                by_branch[branch].append(cell)
+        keys = [
+            "village_head_members",
+            "front_head_members",
+            "secretary_village_head",
+            "secretary_front_head",
+        ]
+        columns = [
+            Column("areas", _("Thôn, tổ dân phố")),
+            Column("village_head_members", _("Trưởng thôn là đảng viên")),
+            Column("front_head_members", _("Trưởng ban Mặt trận là đảng viên")),
+            Column("secretary_village_head", _("Bí thư kiêm trưởng thôn")),
+            Column("secretary_front_head", _("Bí thư kiêm trưởng ban Mặt trận")),
+        ]
+
+        def figures(child):
+            c = _dual_role_counts(by_branch[child.id])
+            return [c["areas"], *(c[k] for k in keys)]
+
+        section = _children_section(snap, _("Theo đơn vị trực thuộc"), columns, figures)
         section.totals = _sum_rows(section.rows, section.columns)
         return section

@@ -385,3 +385,48 @@ def probationary_on(snap: Snapshot) -> list[tuple]:
     return [
         (mid, name, unit, probation or admitted) for mid, name, unit, probation, admitted in rows
     ]
+
+
+# --- community posts held by members (seed 004) -----------------------------------
+
+
+def community_roles(snap: Snapshot, categories: tuple[str, ...]) -> dict[int, dict]:
+    """For each cell of `categories` in the subtree on the day: whether its
+    village head and front-work head were party members, and whether the
+    secretary or a deputy secretary held either post then. Two queries."""
+    from organizations.models import CELL_LEVELS, CommunityPost, Position, Seat
+
+    cells = (
+        versions_in(snap.root.path, snap.day)
+        .filter(level__in=CELL_LEVELS, category__in=categories)
+        .values("unit_id")
+    )
+    out = {
+        u.id: {"village_head": None, "front_head": None, "secretary": None, "deputies": set()}
+        for u in snap.units
+        if u.level in CELL_LEVELS and u.category in categories
+    }
+    posts = CommunityPost.objects.filter(valid_on(snap.day), unit_id__in=cells).values_list(
+        "unit_id", "kind", "member_id"
+    )
+    kinds = {
+        CommunityPost.Kind.VILLAGE_HEAD: "village_head",
+        CommunityPost.Kind.FRONT_HEAD: "front_head",
+    }
+    for unit_id, kind, member_id in posts:
+        if unit_id in out and kind in kinds:
+            # 0: the post is held by someone who is not a party member
+            out[unit_id][kinds[kind]] = member_id or 0
+    seats = Seat.objects.filter(
+        valid_on(snap.day),
+        unit_id__in=cells,
+        position__in=[Position.SECRETARY, Position.DEPUTY_SECRETARY, Position.STANDING_DEPUTY],
+    ).values_list("unit_id", "position", "member_id")
+    for unit_id, position, member_id in seats:
+        if unit_id not in out:
+            continue
+        if position == Position.SECRETARY:
+            out[unit_id]["secretary"] = member_id
+        else:
+            out[unit_id]["deputies"].add(member_id)
+    return out
