@@ -13,6 +13,7 @@ peak memory; never asserts.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -23,8 +24,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import database_label  # noqa: I001
-
+from common import database_label  # noqa: I001  (sets Django up before the imports below)
 from django.core.management import call_command
 from django.db import connection
 
@@ -143,13 +143,16 @@ def child_import(path: str) -> dict:
 
     out = StringIO()
     start = time.perf_counter()
-    try:
+    with contextlib.suppress(SystemExit):  # exit 1 when a row has an error
         call_command("import_members", path, "--json", stdout=out)
-    except SystemExit:
-        pass
     elapsed = time.perf_counter() - start
     result = json.loads(out.getvalue())
-    return {"seconds": elapsed, "new": result["new"], "errors": len(result["errors"])}
+    return {
+        "seconds": elapsed,
+        "new": result["new"],
+        "unchanged": result["unchanged"],
+        "errors": len(result["errors"]),
+    }
 
 
 def child_bulk(path: str) -> dict:
@@ -214,7 +217,8 @@ def in_child(kind: str, path: Path) -> dict:
 def report(label: str, n: int, r: dict) -> None:
     print(
         f"{label:<52} {r['seconds']:7.1f} s {n / r['seconds']:9,.0f} rows/s "
-        f"peak {r['peak_mb']:6.0f} MB  (new {r['new']:,}, errors {r['errors']})"
+        f"peak {r['peak_mb']:6.0f} MB  (new {r['new']:,}, unchanged {r.get('unchanged', 0):,}, "
+        f"errors {r['errors']})"
     )
 
 
@@ -232,7 +236,10 @@ def main():
         return
 
     n = args.rows
-    print(f"database: {database_label()}; {n:,} rows; {os.cpu_count()} CPUs")
+    print(
+        f"database: {database_label()}; {n:,} rows; {os.cpu_count()} CPUs; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         formats = ["csv", "xlsx"] if args.format == "both" else [args.format]
         csv_path = Path(tmp) / "roster.csv"
