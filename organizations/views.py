@@ -2,16 +2,17 @@
 guided restructures (preview, then confirm), the tree as of any date, the
 rule warnings and the import of units."""
 
+import json
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from chibo.errors import ServiceError
@@ -108,11 +109,36 @@ def tree_as_of(request):
     elif len(roots) == 1:
         root = roots[0]
     nodes = tree_on(day, root=root, user=request.user)
+    # A province is thousands of rows: show as many levels as fit in a page;
+    # each unit with units under it opens as the root of its own tree.
+    shown_depth = 0
+    for depth in range(1, 12):
+        if sum(1 for n in nodes if n.depth <= depth) > MAX_TREE_ROWS:
+            break
+        shown_depth = depth
+    shown = [n for n in nodes if n.depth <= shown_depth]
+    ngay = day.strftime("%d/%m/%Y")
+    as_of_base = reverse("organizations:unit_as_of", args=[0]).replace("/0/", "/{}/")
+    tree_base = reverse("organizations:tree")
+    for n in shown:
+        n.as_of_url = as_of_base.format(n.unit_id) + f"?ngay={ngay}"
+        n.browse_url = f"{tree_base}?goc={n.unit_id}&ngay={ngay}" if n.children else ""
+        n.indent = n.depth * 1.25
     return render(
         request,
         "organizations/tree_as_of.html",
-        {"form": form, "day": day, "nodes": nodes, "root": root, "roots": roots},
+        {
+            "form": form,
+            "day": day,
+            "nodes": shown,
+            "hidden": len(nodes) - len(shown),
+            "root": root,
+            "roots": roots,
+        },
     )
+
+
+MAX_TREE_ROWS = 600
 
 
 @login_required
@@ -385,7 +411,8 @@ def _token(post) -> str:
         for v in values
         if k not in ("csrfmiddlewaretoken", "confirm", "preview", "token")
     )
-    return signing.dumps(items, salt="organizations.restructure", compress=True)
+    # not signing.dumps: its timestamp would make the same values a new token
+    return salted_hmac("organizations.restructure", json.dumps(items)).hexdigest()
 
 
 @login_required

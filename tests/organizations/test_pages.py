@@ -94,7 +94,8 @@ def test_confirming_the_previewed_dissolution_does_it(client, tree, ward1_staff)
         url("restructure", tree.cell1b.pk, "giai-the"),
         dissolve_post(tree, confirm="1", token=token),
     )
-    assert done.status_code == 302 and done["Location"] == url("unit_detail", tree.ward1.pk)
+    assert done.status_code == 302, (done.context["error"], done.context["impact"])
+    assert done["Location"] == url("unit_detail", tree.ward1.pk)
     assert Unit.objects.get(pk=tree.cell1b.pk).dissolved_on == date(2019, 10, 1)
     assert Member.objects.filter(unit=tree.cell1a).count() == 5
 
