@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from chibo.errors import ServiceError
 from members import forms, services
-from members.choices import MEMBER_STATUSES, Status
+from members.choices import MEMBER_STATUSES, PlacementKind, Status
 from members.models import ResidenceContact
 from members.selectors import (
     badges_due,
@@ -34,7 +34,7 @@ from members.selectors import (
 from members.selectors import (
     member_list as select_members,
 )
-from organizations.models import CELL_LEVELS, Level
+from organizations.models import CELL_LEVELS, Level, valid_on
 from organizations.selectors import can_edit, unit_for_user_or_404, units_for
 
 PAGE_SIZE = 50
@@ -272,6 +272,10 @@ def _actions_for(member) -> list[tuple[str, str]]:
             continue
         if slug == "thoi-cu-tru" and not member.has_open_contact:
             continue
+        if slug == "tro-ve" and not member.is_away:
+            continue
+        if slug == "tam-thoi" and member.is_away:
+            continue
         out.append((slug, title))
     return out
 
@@ -282,6 +286,9 @@ def member_detail(request, pk: int):
     editable = may_edit_member(request.user, member)
     contacts = list(member.residence_contacts.select_related("unit"))
     member.has_open_contact = any(c.valid_to is None for c in contacts)
+    member.is_away = member.placements.filter(
+        valid_on(date.today()), kind=PlacementKind.TEMPORARY
+    ).exists()
     context = {
         "member": member,
         "timeline": member_timeline(member),

@@ -192,3 +192,14 @@ def test_ending_a_residence_contact_from_the_profile(client, tree, contact, ward
         reverse("members:action", args=[member.pk, "thoi-cu-tru"]), {"day": "02/06/2025"}
     )
     assert "không có liên hệ nơi cư trú nào đang mở" in again.content.decode()
+
+
+def test_the_profile_offers_the_return_only_to_a_member_away(client, tree, ward1_staff):
+    m = tree.members.m1a[0]
+    client.force_login(ward1_staff)
+    url = reverse("members:detail", args=[m.pk])
+    body = client.get(url).content.decode()
+    assert "Sinh hoạt tạm thời" in body and "Kết thúc sinh hoạt tạm thời" not in body
+    services.member_transfer_temporary(actor=None, member=m, host=tree.cell1b, day=date(2024, 1, 1))
+    body = client.get(url).content.decode()
+    assert "Kết thúc sinh hoạt tạm thời" in body
