@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chibo.errors import ServiceError
 from chibo.panels import unit_panels
@@ -169,8 +170,34 @@ def unit_as_of(request, pk: int):
 
 @login_required
 def warnings_list(request):
+    from collections import Counter
+
     warnings = warnings_for_user(request.user)
-    return render(request, "organizations/warnings.html", {"warnings": warnings})
+    counts = Counter(w.code for w in warnings)
+    code = request.GET.get("loai", "")
+    if code in counts:
+        warnings = [w for w in warnings if w.code == code]
+    return render(
+        request,
+        "organizations/warnings.html",
+        {
+            "warnings": warnings[:MAX_WARNING_ROWS],
+            "total": len(warnings),
+            "kinds": [(c, WARNING_LABELS.get(c, c), n) for c, n in sorted(counts.items())],
+            "code": code,
+        },
+    )
+
+
+MAX_WARNING_ROWS = 1000
+WARNING_LABELS = {
+    "too_few_officials": gettext_lazy("Chi bộ dưới 3 đảng viên chính thức"),
+    "no_cell_committee": gettext_lazy("Chi bộ từ 9 đảng viên chính thức chưa có chi ủy"),
+    "grassroots_cell_too_big": gettext_lazy("Chi bộ cơ sở từ 30 đảng viên"),
+    "term_overdue": gettext_lazy("Quá hạn đại hội"),
+    "term_ending": gettext_lazy("Sắp hết nhiệm kỳ (3 tháng)"),
+    "no_secretary": gettext_lazy("Chưa có bí thư"),
+}
 
 
 # --- Committee and terms ---------------------------------------------------------
@@ -317,21 +344,21 @@ FORMS = {
     Restructure.Kind.DISSOLVE: f.DissolveForm,
 }
 HELP = {
-    Restructure.Kind.RENAME: _("Tên cũ vẫn được giữ cho các ngày trước ngày hiệu lực."),
-    Restructure.Kind.MOVE: _(
+    Restructure.Kind.RENAME: gettext_lazy("Tên cũ vẫn được giữ cho các ngày trước ngày hiệu lực."),
+    Restructure.Kind.MOVE: gettext_lazy(
         "Đơn vị cùng toàn bộ các đơn vị và đảng viên trực thuộc chuyển sang cấp ủy mới."
     ),
-    Restructure.Kind.UPGRADE: _(
+    Restructure.Kind.UPGRADE: gettext_lazy(
         "Chi bộ trực thuộc → chi bộ cơ sở → đảng bộ cơ sở (từ 30 đảng viên, Điều lệ Đảng Điều 21)."
     ),
-    Restructure.Kind.MERGE: _(
+    Restructure.Kind.MERGE: gettext_lazy(
         "Các đơn vị được chọn thôi hoạt động từ ngày hiệu lực; đơn vị trực thuộc và đảng viên "
         "của chúng chuyển về đơn vị sau hợp nhất."
     ),
-    Restructure.Kind.SPLIT: _(
+    Restructure.Kind.SPLIT: gettext_lazy(
         "Đơn vị này thôi hoạt động; mỗi đảng viên và mỗi đơn vị trực thuộc phải được chọn nơi mới."
     ),
-    Restructure.Kind.DISSOLVE: _(
+    Restructure.Kind.DISSOLVE: gettext_lazy(
         "Mọi đảng viên phải có nơi sinh hoạt mới: chọn một chi bộ cho tất cả, hoặc cho từng người."
     ),
 }
