@@ -26,9 +26,12 @@ from organizations.models import (
 from reports.selectors import (
     MemberCounts,
     Snapshot,
+    cell_months,
     community_roles,
+    meeting_figures,
     member_counts_by_unit,
     member_rows,
+    months_of,
     probationary_on,
     roll_up,
     snapshot,
@@ -863,4 +866,168 @@ class DualRolesReport(Report):
 
         section = _children_section(snap, _("Theo đơn vị trực thuộc"), columns, figures)
         section.totals = _sum_rows(section.rows, section.columns)
+        return section
+
+
+# --- meeting attendance (seed 004) ------------------------------------------------------
+
+
+def _required(due: list[tuple[int, str, date]], key) -> tuple[dict, dict, dict]:
+    """From the due cell-months: regular meetings required, thematic meetings
+    required (one per whole quarter) and cells, each by `key(cell, category)`."""
+    regular: dict = defaultdict(int)
+    quarters: dict = defaultdict(set)
+    cells: dict = defaultdict(set)
+    months_by_quarter: dict = defaultdict(int)
+    category_of = {}
+    for unit_id, category, month in due:
+        k = key(unit_id, category)
+        regular[k] += 1
+        cells[k].add(unit_id)
+        months_by_quarter[(unit_id, month.year, (month.month - 1) // 3)] += 1
+        category_of[unit_id] = category
+    for (unit_id, year, quarter), n in months_by_quarter.items():
+        if n == 3:  # a whole quarter: one thematic meeting is due
+            quarters[key(unit_id, category_of[unit_id])].add((unit_id, year, quarter))
+    return regular, {k: len(v) for k, v in quarters.items()}, {k: len(v) for k, v in cells.items()}
+
+
+@register
+class MeetingAttendanceReport(Report):
+    name = "meeting_attendance"
+    title = _("Sinh hoạt chi bộ và tỷ lệ đảng viên dự sinh hoạt")
+    description = _(
+        "Sinh hoạt thường kỳ đã họp so với phải họp, sinh hoạt chuyên đề, tỷ lệ dự sinh hoạt "
+        "theo loại chi bộ so với chỉ tiêu, vắng có lý do và không lý do."
+    )
+    periodic = True
+
+    def sections(self, snap, params):
+        from meetings.rules import attendance_target
+
+        months = months_of(params.start, params.end, date.today())
+        due = cell_months(snap, months)
+        regular_due, thematic_due, cells = _required(due, lambda u, c: c or Category.OTHER)
+        figures = {(k or Category.OTHER): rest for k, *rest in meeting_figures(snap, months)}
+        categories = [c for c in Category if c.value in cells or c.value in figures]
+        held_rows, attendance_rows = [], []
+        for c in categories:
+            regular, thematic, present, summoned, excused, unexcused = figures.get(c.value, [0] * 6)
+            held_rows.append(
+                [
+                    c.label,
+                    cells.get(c.value, 0),
+                    regular_due.get(c.value, 0),
+                    regular,
+                    pct(regular, regular_due.get(c.value, 0)),
+                    thematic_due.get(c.value, 0),
+                    thematic,
+                ]
+            )
+            target = float(attendance_target(c.value) * 100)
+            rate = pct(present, summoned)
+            attendance_rows.append(
+                [
+                    c.label,
+                    summoned,
+                    present,
+                    rate,
+                    round(target, 1),
+                    "" if rate is None else (_("Đạt") if rate >= target else _("Chưa đạt")),
+                    excused,
+                    unexcused,
+                ]
+            )
+        held_columns = [
+            Column("category", _("Loại chi bộ"), "text"),
+            Column("cells", _("Số chi bộ")),
+            Column("regular_due", _("Sinh hoạt thường kỳ phải họp")),
+            Column("regular", _("Đã họp")),
+            Column("regular_pct", _("Tỷ lệ (%)"), "pct"),
+            Column("thematic_due", _("Chuyên đề phải họp (mỗi quý)")),
+            Column("thematic", _("Chuyên đề đã họp")),
+        ]
+        held_totals = _sum_rows(held_rows, held_columns)
+        held_totals[4] = pct(held_totals[3], held_totals[2])
+        attendance_columns = [
+            Column("category", _("Loại chi bộ"), "text"),
+            Column("summoned", _("Lượt triệu tập")),
+            Column("present", _("Lượt có mặt")),
+            Column("rate", _("Tỷ lệ dự sinh hoạt (%)"), "pct"),
+            Column("target", _("Chỉ tiêu (%)"), "pct"),
+            Column("met", _("Đánh giá"), "text"),
+            Column("excused", _("Vắng có lý do")),
+            Column("unexcused", _("Vắng không lý do")),
+        ]
+        attendance_totals = _sum_rows(attendance_rows, attendance_columns)
+        attendance_totals[3] = pct(attendance_totals[2], attendance_totals[1])
+        note = (
+            _("Các tháng đã hết từ %(first)s đến %(last)s.")
+            % {"first": months[0].strftime("%m/%Y"), "last": months[-1].strftime("%m/%Y")}
+            if months
+            else _("Trong kỳ chưa có tháng nào kết thúc.")
+        )
+        return [
+            Section(
+                title=_("Sinh hoạt thường kỳ và chuyên đề theo loại chi bộ"),
+                columns=held_columns,
+                rows=held_rows,
+                totals=held_totals,
+                note=note,
+            ),
+            Section(
+                title=_("Tỷ lệ đảng viên dự sinh hoạt so với chỉ tiêu"),
+                columns=attendance_columns,
+                rows=attendance_rows,
+                totals=attendance_totals,
+                chart={
+                    "type": "bar",
+                    "title": _("Tỷ lệ dự sinh hoạt (%)"),
+                    "labels": [r[0] for r in attendance_rows],
+                    "values": [r[3] or 0 for r in attendance_rows],
+                    "max": 100,
+                },
+            ),
+        ]
+
+    def breakdown(self, snap, params):
+        months = months_of(params.start, params.end, date.today())
+        due = cell_months(snap, months)
+        regular_due, _thematic_due, _cells = _required(
+            due, lambda unit_id, category: snap.branch_of(unit_id)
+        )
+        sums: dict = defaultdict(lambda: [0] * 6)
+        for unit_id, *rest in meeting_figures(snap, months, by_unit=True):
+            branch = snap.branch_of(unit_id)
+            if branch is not None:
+                sums[branch] = [a + b for a, b in zip(sums[branch], rest, strict=True)]
+        columns = [
+            Column("regular_due", _("Thường kỳ phải họp")),
+            Column("regular", _("Đã họp")),
+            Column("regular_pct", _("Tỷ lệ (%)"), "pct"),
+            Column("thematic", _("Chuyên đề đã họp")),
+            Column("rate", _("Tỷ lệ dự sinh hoạt (%)"), "pct"),
+            Column("unexcused", _("Vắng không lý do")),
+        ]
+
+        def figures(child):
+            regular, thematic, present, summoned, _excused, unexcused = sums[child.id]
+            required = regular_due.get(child.id, 0)
+            return [
+                required,
+                regular,
+                pct(regular, required),
+                thematic,
+                pct(present, summoned),
+                unexcused,
+            ]
+
+        section = _children_section(snap, _("Theo đơn vị trực thuộc"), columns, figures)
+        totals = _sum_rows(section.rows, section.columns)
+        everything = [0] * 6
+        for s in sums.values():
+            everything = [a + b for a, b in zip(everything, s, strict=True)]
+        totals[3] = pct(totals[2], totals[1])
+        totals[5] = pct(everything[2], everything[3])
+        section.totals = totals
         return section

@@ -430,3 +430,121 @@ def community_roles(snap: Snapshot, categories: tuple[str, ...]) -> dict[int, di
         else:
             out[unit_id]["deputies"].add(member_id)
     return out
+
+
+# --- meetings over a period -----------------------------------------------------------
+
+
+def months_of(start: date, end: date, today: date) -> list[date]:
+    """The first days of the months of [start, end] that are over by `today`
+    (a month still running is not yet due)."""
+    import calendar
+
+    out = []
+    y, m = start.year, start.month
+    while date(y, m, 1) <= end:
+        last = date(y, m, calendar.monthrange(y, m)[1])
+        if last > end or last >= today:
+            break
+        out.append(date(y, m, 1))
+        y, m = (y, m + 1) if m < 12 else (y + 1, 1)
+    return out
+
+
+def cell_months(snap: Snapshot, months: list[date]) -> list[tuple[int, str, date]]:
+    """(cell id, category, month) for every month of `months` during which the
+    cell existed in the subtree (its version covering the month's last day):
+    the meetings due. One query."""
+    import calendar
+
+    from organizations.models import CELL_LEVELS
+
+    if not months:
+        return []
+    first = months[0]
+    last = months[-1]
+    last_day = date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+    versions = (
+        UnitVersion.objects.filter(
+            path__startswith=snap.root.path, level__in=CELL_LEVELS, valid_from__lte=last_day
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=first))
+        .values_list("unit_id", "category", "valid_from", "valid_to")
+    )
+    due: dict[tuple[int, date], str] = {}
+    for unit_id, category, valid_from, valid_to in versions:
+        for month in months:
+            end = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+            if valid_from <= end and (valid_to is None or valid_to > end):
+                due[(unit_id, month)] = category
+    return [(unit_id, category, month) for (unit_id, month), category in due.items()]
+
+
+def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False) -> list[tuple]:
+    """Per cell category (or per cell): regular meetings, thematic meetings,
+    members present and summoned (where attendance was taken), absences with
+    and without reason, of the meetings of `months` held by cells of the
+    subtree (as it was on each meeting's day). Two queries."""
+    from django.db import connection
+
+    from meetings.models import (
+        REGULAR_KINDS,
+        THEMATIC_KINDS,
+        Attendance,
+        AttendanceStatus,
+        Meeting,
+    )
+
+    if not months:
+        return []
+    mt, v, a = Meeting._meta.db_table, UnitVersion._meta.db_table, Attendance._meta.db_table
+    group = "mt.unit_id" if by_unit else "v.category"
+    regular = ", ".join(["%s"] * len(REGULAR_KINDS))
+    thematic = ", ".join(["%s"] * len(THEMATIC_KINDS))
+    join = f"""
+        JOIN {v} v ON v.unit_id = mt.unit_id AND v.valid_from <= mt.held_on
+             AND (v.valid_to IS NULL OR v.valid_to > mt.held_on) AND v.path LIKE %s
+    """
+    where = "mt.month >= %s AND mt.month <= %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT {group},
+                   SUM(CASE WHEN mt.kind IN ({regular}) THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN mt.kind IN ({thematic}) THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN mt.attendance_taken THEN mt.present_count ELSE 0 END),
+                   SUM(CASE WHEN mt.attendance_taken THEN mt.summoned_count ELSE 0 END)
+            FROM {mt} mt {join}
+            WHERE {where}
+            GROUP BY {group}
+            """,
+            [*REGULAR_KINDS, *THEMATIC_KINDS, snap.root.path + "%", months[0], months[-1]],
+        )
+        meetings = {r[0]: list(r[1:]) for r in cursor.fetchall()}
+        cursor.execute(
+            f"""
+            SELECT {group},
+                   SUM(CASE WHEN a.status = %s THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN a.status = %s THEN 1 ELSE 0 END)
+            FROM {a} a JOIN {mt} mt ON mt.id = a.meeting_id {join}
+            WHERE {where}
+            GROUP BY {group}
+            """,
+            [
+                AttendanceStatus.EXCUSED,
+                AttendanceStatus.UNEXCUSED,
+                snap.root.path + "%",
+                months[0],
+                months[-1],
+            ],
+        )
+        absences = {r[0]: list(r[1:]) for r in cursor.fetchall()}
+    keys = set(meetings) | set(absences)
+    return [
+        (
+            key,
+            *[int(x or 0) for x in meetings.get(key, [0, 0, 0, 0])],
+            *[int(x or 0) for x in absences.get(key, [0, 0])],
+        )
+        for key in keys
+    ]
