@@ -9,6 +9,7 @@ superusers, anyone else gets 404.
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -164,7 +165,19 @@ def import_confirm_view(request, pk: int):
     batch = _batch_or_404(request, pk, with_content=True)
     if batch.status != ImportBatch.Status.PREVIEWED:
         return redirect("members:import_preview", pk=batch.pk)
-    batch.options = {**batch.options, "skip_invalid": request.POST.get("skip_invalid") == "on"}
+    skip_invalid = request.POST.get("skip_invalid") == "on"
+    if batch.error_count and not skip_invalid:
+        # all-or-nothing with rows known to be wrong: say so, keep the preview
+        messages.error(
+            request,
+            _(
+                "Có %(n)s dòng lỗi nên không nhập dòng nào. Hãy sửa các dòng lỗi, hoặc chọn "
+                "“chỉ nhập các dòng hợp lệ”."
+            )
+            % {"n": batch.error_count},
+        )
+        return redirect("members:import_preview", pk=batch.pk)
+    batch.options = {**batch.options, "skip_invalid": skip_invalid}
     batch.save(update_fields=["options"])
     if runs_in_background(batch):
         ImportBatch.objects.filter(pk=batch.pk).update(

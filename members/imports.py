@@ -42,7 +42,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -720,34 +720,48 @@ def import_apply(
         "file": batch.file_name,
         "id": batch.pk,
     }
-    with transaction.atomic():
-        _write(report, actor=actor, reason=reason, progress=report_progress)
-        batch.status = ImportBatch.Status.DONE
-        batch.finished_at = timezone.now()
-        batch.message = ""
-        _save(batch)
-        audit_record(
-            actor=actor,
-            action="member_import",
-            target=batch,
-            summary=_(
-                "Nhập tệp %(file)s: %(new)s thêm mới, %(updated)s cập nhật, "
-                "%(unchanged)s không đổi, %(errors)s dòng lỗi bỏ qua"
-            )
-            % {
-                "file": batch.file_name,
-                "new": batch.new_count,
-                "updated": batch.updated_count,
-                "unchanged": batch.unchanged_count,
-                "errors": batch.error_count,
-            },
-            data={
-                "sha256": batch.sha256,
-                "new": [r.member_id for r in report.rows if r.outcome == NEW],
-                "updated": [r.member.pk for r in report.rows if r.outcome == UPDATED],
-            },
+    try:
+        with transaction.atomic():
+            _write_and_record(batch, report, actor=actor, reason=reason, progress=report_progress)
+    except (IntegrityError, DataError):
+        # someone changed the same members between the check and the write
+        return _fail(
+            batch,
+            _(
+                "Dữ liệu vừa được người khác thay đổi trong lúc nhập nên không có gì được ghi. "
+                "Hãy tải tệp lên và thử lại."
+            ),
         )
     return batch
+
+
+def _write_and_record(batch: ImportBatch, report: Report, *, actor, reason, progress) -> None:
+    _write(report, actor=actor, reason=reason, progress=progress)
+    batch.status = ImportBatch.Status.DONE
+    batch.finished_at = timezone.now()
+    batch.message = ""
+    _save(batch)
+    audit_record(
+        actor=actor,
+        action="member_import",
+        target=batch,
+        summary=_(
+            "Nhập tệp %(file)s: %(new)s thêm mới, %(updated)s cập nhật, "
+            "%(unchanged)s không đổi, %(errors)s dòng lỗi bỏ qua"
+        )
+        % {
+            "file": batch.file_name,
+            "new": batch.new_count,
+            "updated": batch.updated_count,
+            "unchanged": batch.unchanged_count,
+            "errors": batch.error_count,
+        },
+        data={
+            "sha256": batch.sha256,
+            "new": [r.member_id for r in report.rows if r.outcome == NEW],
+            "updated": [r.member.pk for r in report.rows if r.outcome == UPDATED],
+        },
+    )
 
 
 def import_file(

@@ -249,7 +249,13 @@ def parse_cell(key: str, value: Any) -> Any:
             )
         return digits
     if key == "card_number":
-        return cell_digits(value)
+        card = cell_digits(value)
+        if len(card) > _TEXT_LIMITS["card_number"]:
+            raise CellError(
+                _("Số thẻ đảng viên dài quá %(limit)s ký tự.")
+                % {"limit": _TEXT_LIMITS["card_number"]}
+            )
+        return card
     if key == "phone":
         text = cell_digits(value)
         if isinstance(value, int | float) and not text.startswith("0"):

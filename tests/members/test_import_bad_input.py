@@ -296,3 +296,10 @@ def test_every_error_of_a_row_is_reported_at_once(tree, ward1_staff):
     rows = [roster_row(1, **{"Ngày sinh": "30/02/1980", "Số CCCD": "1", "Chi bộ": "Không có"})]
     columns = [c for _r, c, _m in _errors(ward1_staff, rows)]
     assert sorted(columns) == ["Chi bộ", "Ngày sinh", "Số CCCD"]
+
+
+def test_a_card_number_too_long_for_the_register(tree, ward1_staff):
+    [(row, column, message)] = _errors(
+        ward1_staff, [roster_row(1, **{"Số thẻ đảng viên": "1" * 25})]
+    )
+    assert (row, column, message) == (5, "Số thẻ đảng viên", "Số thẻ đảng viên dài quá 20 ký tự.")

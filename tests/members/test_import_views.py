@@ -70,12 +70,35 @@ def test_confirming_with_an_error_writes_nothing_unless_valid_rows_only(client, 
     response = client.post(reverse("members:import_confirm", args=[batch.pk]), follow=True)
     assert "không nhập dòng nào" in response.content.decode()
     assert not Member.objects.filter(card_number="90000001").exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEWED  # the choice is still open
 
-    upload(client, roster_xlsx([roster_row(1), roster_row(2, **{"Số CCCD": "1"})]))
-    batch = ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEWED).get()
     client.post(reverse("members:import_confirm", args=[batch.pk]), {"skip_invalid": "on"})
     assert Member.objects.filter(card_number="90000001").exists()
     assert not Member.objects.filter(card_number="90000002").exists()
+    batch.refresh_from_db()
+    assert (batch.status, batch.new_count, batch.error_count) == ("done", 1, 1)
+
+
+def test_a_clash_with_a_change_made_meanwhile_fails_cleanly(client, tree, ward1_staff, monkeypatch):
+    from django.db import IntegrityError
+
+    from members import imports
+
+    client.force_login(ward1_staff)
+    upload(client, roster_xlsx([roster_row(1)]))
+    batch = ImportBatch.objects.get()
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(imports, "_write", clash)
+    response = client.post(reverse("members:import_confirm", args=[batch.pk]), follow=True)
+    assert response.status_code == 200
+    assert "người khác thay đổi trong lúc nhập" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert not Member.objects.filter(card_number="90000001").exists()
 
 
 def test_the_rejected_rows_download_with_an_error_column_and_import_again_once_fixed(
