@@ -1,0 +1,414 @@
+"""Demo reviews: the last three years for the demo wards, spread over the
+rule sets (e.g. 2023 and 2024 under 124-QĐ/TW, 2025 under 366-QĐ/TW).
+
+Cycles are opened through `review_open_cycle`; the hundreds of member steps
+are then written in bulk with the same step rows the services write (the
+services one by one would take minutes). The last year is left in progress
+in the secretary's cell, with one proposal that breaks a rule, so every
+stage of the workflow can be shown. At province scale only the decided
+levels are written, for the reports."""
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from chibo.demo import DemoContext
+from members.choices import MEMBER_STATUSES, PlacementKind
+from members.models import Placement, StatusPeriod
+from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Unit
+from reviews import rules
+from reviews.models import MemberReview, OrganizationReview, ReviewCycle, ReviewStep
+from reviews.rules import Level
+from reviews.services import disciplines_in_year, review_open_cycle
+
+E, G, C, N = Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED
+SCORES = {E: (90, 98), G: (70, 89), C: (50, 69), N: (35, 49)}
+SELF_TEXTS = [
+    "Chấp hành nghiêm chủ trương, đường lối của Đảng; tham gia đầy đủ sinh hoạt chi bộ, đóng đảng phí đúng hạn.",
+    "Hoàn thành các nhiệm vụ được giao; giữ mối liên hệ với nhân dân nơi cư trú; còn hạn chế trong việc phát biểu xây dựng nghị quyết.",
+    "Tích cực tham gia các phong trào ở khu dân cư; đôi lúc chưa sắp xếp được thời gian dự sinh hoạt.",
+]
+COMMENTS = [
+    "Đảng viên gương mẫu, được nhân dân tín nhiệm.",
+    "Hoàn thành nhiệm vụ; cần chủ động hơn trong công tác vận động quần chúng.",
+    "Chấp hành tốt quy định của chi bộ.",
+]
+
+
+def _aware(day: date, hour: int = 9) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _levels(ctx: DemoContext, n: int) -> list[str]:
+    """About 15% excellent, 65% good, 17% completed, 3% not completed, with
+    excellent within the 20% cap (at most a quarter of the good)."""
+    good = round(n * 0.65)
+    excellent = min(round(n * 0.15), good // 4)
+    failed = 1 if n >= 20 and ctx.rng.random() < 0.6 else 0
+    levels = [E] * excellent + [G] * good + [N] * failed
+    levels += [C] * (n - len(levels))
+    ctx.rng.shuffle(levels)
+    return levels[:n]
+
+
+def _cap(levels: dict[int, str]) -> None:
+    """Demote excellent ratings beyond the cap (after disciplines moved some)."""
+    counts = Counter(levels.values())
+    excess = counts[E] - counts[G] // 4
+    for pk in [pk for pk, level in levels.items() if level == E][: max(excess, 0)]:
+        levels[pk] = G
+
+
+def build_late(ctx: DemoContext) -> None:
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["ward1", "ward2", "secretary1"])
+    }
+    last = ctx.today.year - 1
+    years = [last - 2, last - 1, last]
+    secretary_cell = ctx.data.get("secretary_cell")
+    total = 0
+    for ward, staff in (
+        (ctx.data["ward1"], users.get("ward1")),
+        (ctx.data["ward2"], users.get("ward2")),
+    ):
+        for year in years:
+            if ward.founded_on > date(year, 12, 31):
+                cycle = _carried_over_cycle(ward, year)
+            else:
+                cycle = review_open_cycle(actor=None, unit=ward, year=year)
+            in_progress = secretary_cell.pk if (year == last and secretary_cell) else None
+            total += _fill_cycle(
+                ctx, cycle, staff, users.get("secretary1"), in_progress, publish=year != last
+            )
+    used = ", ".join(f"{y}: {rules.rule_set_for_year(y).regulation}" for y in years)
+    ctx.say(f"  {total} phiếu đánh giá đảng viên ({used})\n")
+
+
+def _carried_over_cycle(ward: Unit, year: int) -> ReviewCycle:
+    """The demo wards were founded in the 2025 reorganisation; their members'
+    ratings of the years before come from the dossiers of the former units,
+    carried over onto the cells they belong to now."""
+    from members.selectors import members_on
+
+    end = date(year, 12, 31)
+    cycle = ReviewCycle.objects.create(
+        unit=ward, year=year, rule_set_code=rules.rule_set_for_year(year).code
+    )
+    MemberReview.objects.bulk_create(
+        [
+            MemberReview(
+                cycle=cycle,
+                year=year,
+                member=r.member,
+                cell=r.placement.unit,
+                path=r.placement.unit.path,
+            )
+            for r in members_on(ward, ward.founded_on, subtree=True)
+            if not r.exempt and r.member.admitted_on and r.member.admitted_on <= end
+        ]
+    )
+    cells = Unit.objects.filter(path__startswith=ward.path, level__in=CELL_LEVELS)
+    OrganizationReview.objects.bulk_create(
+        [OrganizationReview(cycle=cycle, year=year, unit=u, path=u.path) for u in [ward, *cells]]
+    )
+    return cycle
+
+
+def _fill_cycle(
+    ctx, cycle: ReviewCycle, staff, secretary, in_progress_cell: int | None, *, publish: bool
+) -> int:
+    rs = cycle.rules
+    year = cycle.year
+    reviews = list(cycle.member_reviews.select_related("member"))
+    disciplines = disciplines_in_year([r.member_id for r in reviews], year)
+    levels = dict(zip([r.pk for r in reviews], _levels(ctx, len(reviews)), strict=True))
+    for r in reviews:
+        facts = disciplines.get(r.member_id, [])
+        if any(f.counts_against for f in facts):
+            levels[r.pk] = N
+        elif facts and levels[r.pk] == E and rs.excellent_needs_clean_record:
+            levels[r.pk] = G
+    _cap(levels)
+    by_cell = Counter(r.cell_id for r in reviews)
+    self_at = _aware(date(year, 12, 5))
+    commented_at = _aware(date(year, 12, 15), 19)
+    decided_at = _aware(date(year + 1, 1, 12))
+    published_at = _aware(date(year + 1, 1, 20))
+    steps: list[ReviewStep] = []
+    broken_shown = False
+    for i, r in enumerate(reviews):
+        level = levels[r.pk]
+        stage = 5
+        if r.cell_id == in_progress_cell:
+            stage = i % 5  # 0 nothing, 1 self, 2 comment + vote, 3 proposal, 4 decided
+        if stage >= 1:
+            r.self_review = ctx.rng.choice(SELF_TEXTS)
+            r.self_at = self_at
+            if rs.has_score:
+                lo, hi = SCORES[level]
+                score = ctx.rng.randint(lo, hi)
+                r.score_general = min(30, max(0, round(score * 0.3)))
+                r.score_results = score - r.score_general
+            steps.append(
+                ReviewStep(
+                    member_review=r,
+                    kind="self",
+                    text=r.self_review,
+                    actor=secretary,
+                    data={"score_general": r.score_general, "score_results": r.score_results},
+                )
+            )
+        if stage >= 2:
+            r.cell_comment = ctx.rng.choice(COMMENTS)
+            r.outstanding = level == E
+            r.commented_at = commented_at
+            present = max(by_cell[r.cell_id] - ctx.rng.randint(0, 2), 1)
+            r.vote_present = present
+            votes = {E: 0, G: 0, C: 0, N: 0}
+            votes[level] = present - min(present - 1, ctx.rng.randint(0, 1))
+            other = G if level != G else C
+            votes[other] += present - votes[level]
+            r.votes_excellent, r.votes_good, r.votes_completed, r.votes_not_completed = (
+                votes[E],
+                votes[G],
+                votes[C],
+                votes[N],
+            )
+            r.voted_at = commented_at
+            steps.append(
+                ReviewStep(
+                    member_review=r,
+                    kind="comment",
+                    text=r.cell_comment,
+                    actor=secretary,
+                    data={"outstanding": r.outstanding},
+                )
+            )
+            steps.append(
+                ReviewStep(
+                    member_review=r,
+                    kind="vote",
+                    actor=secretary,
+                    data={"present": present, **{k.value: v for k, v in votes.items()}},
+                )
+            )
+        if stage >= 3:
+            proposed = level
+            if stage == 3 and not broken_shown and rs.has_score and level == G:
+                proposed, broken_shown = E, True  # a proposal above the score band: shown as broken
+            r.proposed_level = proposed
+            r.proposed_at = commented_at
+            steps.append(
+                ReviewStep(member_review=r, kind="propose", level=proposed, actor=secretary)
+            )
+        if stage >= 4:
+            r.decided_level = level
+            r.decided_by = staff
+            r.decided_at = decided_at
+            steps.append(ReviewStep(member_review=r, kind="decide", level=level, actor=staff))
+        if stage >= 5 and publish:
+            r.published_at = published_at
+            steps.append(ReviewStep(member_review=r, kind="publish", level=level, actor=staff))
+    MemberReview.objects.bulk_update(
+        reviews,
+        [
+            "self_review",
+            "self_at",
+            "score_general",
+            "score_results",
+            "cell_comment",
+            "outstanding",
+            "commented_at",
+            "vote_present",
+            "votes_excellent",
+            "votes_good",
+            "votes_completed",
+            "votes_not_completed",
+            "voted_at",
+            "proposed_level",
+            "proposed_at",
+            "decided_level",
+            "decided_by",
+            "decided_at",
+            "published_at",
+        ],
+        batch_size=500,
+    )
+    _fill_organizations(
+        cycle,
+        reviews,
+        disciplines,
+        staff,
+        secretary,
+        in_progress_cell,
+        steps,
+        decided_at,
+        published_at if publish else None,
+    )
+    ReviewStep.objects.bulk_create(steps, batch_size=2000)
+    # the steps carry their own dates, as the services would have written them
+    return len(reviews)
+
+
+def _organization_level(rs, member_levels: list[str], disciplined: int, members: int) -> str:
+    from fractions import Fraction
+
+    if members and Fraction(disciplined, members) > rs.org_disciplined_limit:
+        return N
+    counts = Counter(member_levels)
+    good = counts[E] + counts[G]
+    if member_levels and not counts[N] and Fraction(good) >= rs.org_good_share * len(member_levels):
+        return E if counts[E] * 5 >= len(member_levels) else G
+    return C
+
+
+def _fill_organizations(
+    cycle, reviews, disciplines, staff, secretary, in_progress_cell, steps, decided_at, published_at
+):
+    rs = cycle.rules
+    orgs = list(cycle.organization_reviews.select_related("unit"))
+    for org in orgs:
+        if org.unit_id == in_progress_cell:
+            continue
+        mine = [r for r in reviews if r.path.startswith(org.path)]
+        level = _organization_level(
+            rs,
+            [r.decided_level for r in mine if r.decided_level],
+            sum(1 for r in mine if r.member_id in disciplines),
+            len(mine),
+        )
+        org.self_review = (
+            "Chi bộ lãnh đạo hoàn thành các chỉ tiêu nghị quyết năm; sinh hoạt đều đặn, nền nếp."
+        )
+        org.self_at = decided_at - timedelta(days=20)
+        org.proposed_level = level
+        org.proposed_at = decided_at - timedelta(days=15)
+        org.decided_level = level
+        org.decided_by = staff
+        org.decided_at = decided_at
+        org.published_at = published_at
+        steps.append(
+            ReviewStep(organization_review=org, kind="self", text=org.self_review, actor=secretary)
+        )
+        steps.append(
+            ReviewStep(organization_review=org, kind="propose", level=level, actor=secretary)
+        )
+        steps.append(ReviewStep(organization_review=org, kind="decide", level=level, actor=staff))
+        if published_at:
+            steps.append(
+                ReviewStep(organization_review=org, kind="publish", level=level, actor=staff)
+            )
+    OrganizationReview.objects.bulk_update(
+        orgs,
+        [
+            "self_review",
+            "self_at",
+            "proposed_level",
+            "proposed_at",
+            "decided_level",
+            "decided_by",
+            "decided_at",
+            "published_at",
+        ],
+    )
+
+
+# --- Province scale: decided levels only, for the reports ----------------------------------
+
+
+def build_province_late(ctx: DemoContext) -> None:
+    cells = ctx.data.get("province_cells") or []
+    if not cells:
+        return
+    cell_ids = [c.pk for c in cells]
+    grassroots_ids = {c.parent_id if c.level not in GRASSROOTS_LEVELS else c.pk for c in cells}
+    grassroots = {u.pk: u for u in Unit.objects.filter(pk__in=grassroots_ids)}
+    last = ctx.today.year - 1
+    rows = list(
+        Placement.objects.filter(
+            unit_id__in=cell_ids, kind=PlacementKind.PERMANENT, valid_to__isnull=True
+        ).values_list(
+            "member_id", "unit_id", "unit__path", "unit__parent_id", "unit__level", "valid_from"
+        )
+    )
+    members = set(
+        StatusPeriod.objects.filter(
+            member_id__in=[r[0] for r in rows], status__in=MEMBER_STATUSES, valid_to__isnull=True
+        ).values_list("member_id", flat=True)
+    )
+    total = 0
+    for year in (last - 2, last - 1, last):
+        rs = rules.rule_set_for_year(year)
+        end = date(year, 12, 31)
+        cycles = {
+            g.pk: c
+            for g, c in zip(
+                grassroots.values(),
+                ReviewCycle.objects.bulk_create(
+                    [
+                        ReviewCycle(unit=g, year=year, rule_set_code=rs.code)
+                        for g in grassroots.values()
+                    ]
+                ),
+                strict=True,
+            )
+        }
+        decided_at = _aware(date(year + 1, 1, 12))
+        batch = []
+        for member_id, unit_id, path, parent_id, level, since in rows:
+            if member_id not in members or since > end:
+                continue
+            g = unit_id if level in GRASSROOTS_LEVELS else parent_id
+            roll = ctx.rng.random()
+            decided = E if roll < 0.12 else G if roll < 0.8 else C if roll < 0.98 else N
+            batch.append(
+                MemberReview(
+                    cycle=cycles[g],
+                    year=year,
+                    member_id=member_id,
+                    cell_id=unit_id,
+                    path=path,
+                    proposed_level=decided,
+                    decided_level=decided,
+                    decided_at=decided_at,
+                    published_at=decided_at,
+                )
+            )
+        MemberReview.objects.bulk_create(batch, batch_size=5000)
+        total += len(batch)
+        org_rows = []
+        for c in cells:
+            g = c.pk if c.level in GRASSROOTS_LEVELS else c.parent_id
+            roll = ctx.rng.random()
+            decided = E if roll < 0.15 else G if roll < 0.85 else C if roll < 0.98 else N
+            org_rows.append(
+                OrganizationReview(
+                    cycle=cycles[g],
+                    year=year,
+                    unit_id=c.pk,
+                    path=c.path,
+                    proposed_level=decided,
+                    decided_level=decided,
+                    decided_at=decided_at,
+                    published_at=decided_at,
+                )
+            )
+        org_rows += [
+            OrganizationReview(
+                cycle=cycles[g.pk],
+                year=year,
+                unit=g,
+                path=g.path,
+                proposed_level=G,
+                decided_level=G,
+                decided_at=decided_at,
+                published_at=decided_at,
+            )
+            for g in grassroots.values()
+            if g.level not in CELL_LEVELS
+        ]
+        OrganizationReview.objects.bulk_create(org_rows, batch_size=5000)
+    ctx.say(f"  quy mô tỉnh: {total} kết quả xếp loại đảng viên trong 3 năm\n")

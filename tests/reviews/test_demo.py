@@ -1,0 +1,29 @@
+"""The demo gets the last three years of reviews, over the rule sets, and
+no decided rating in it breaks the rules of its year."""
+
+from datetime import date
+
+from django.core.management import call_command
+
+from reviews.models import MemberReview, OrganizationReview, ReviewCycle
+from reviews.selectors import member_rows
+
+
+def test_the_demo_has_three_years_of_reviews_over_the_rule_sets(db):
+    call_command("seed_demo")
+    last = date.today().year - 1
+    years = {last - 2, last - 1, last}
+    assert set(ReviewCycle.objects.values_list("year", flat=True)) == years
+    codes = set(ReviewCycle.objects.values_list("rule_set_code", flat=True))
+    assert len(codes) >= 2
+    for year in years:
+        assert MemberReview.objects.filter(year=year).exclude(decided_level="").count() > 100
+        assert OrganizationReview.objects.filter(year=year).exclude(decided_level="").exists()
+    # decided ratings respect their year's rules; the one broken proposal is shown as such
+    broken = []
+    for cycle in ReviewCycle.objects.all():
+        for row in member_rows(cycle):
+            if row.broken:
+                broken.append((row.review.decided_level, row.review.proposed_level))
+    assert all(decided == "" for decided, _ in broken)
+    assert len(broken) >= 1
