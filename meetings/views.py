@@ -59,9 +59,9 @@ def tracker(request):
             rows=selectors.tracker_rows(list(page.object_list), year, today),
             summary=selectors.tracker_summary(cells, year, today),
             committees=list(
-                root.children.filter(level__in=COMMITTEE_LEVELS, dissolved_on__isnull=True)
-                .order_by("name")
-                .only("pk", "name")
+                root.children.filter(
+                    level__in=COMMITTEE_LEVELS, dissolved_on__isnull=True
+                ).order_by("name")
             ),
             months=range(1, 13),
             today=today,

@@ -4,6 +4,7 @@ import pytest
 
 from meetings.models import AttendanceStatus, MeetingKind
 from meetings.selectors import home_warnings, tracker_cells, tracker_rows, tracker_summary
+from organizations.models import Level
 from tests.factories import make_member, make_unit
 from tests.meetings.factories import make_meeting, take_attendance
 
@@ -95,7 +96,10 @@ def test_the_tracker_is_a_handful_of_queries_whatever_the_number_of_cells(
     with django_assert_max_num_queries(12):
         small = client.get("/sinh-hoat/", {"year": 2026})
     for i in range(40):
-        cell = make_unit(f"Chi bộ số {i}", parent=tree.ward2)
+        committee = make_unit(
+            f"Đảng bộ số {i}", level=Level.GRASSROOTS_COMMITTEE, parent=tree.province
+        )
+        cell = make_unit(f"Chi bộ số {i}", parent=committee)
         make_meeting(cell, held_on=date(2026, 1 + i % 6, 5))
     with django_assert_max_num_queries(12):
         big = client.get("/sinh-hoat/", {"year": 2026})
