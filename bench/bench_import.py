@@ -255,6 +255,12 @@ def main():
                 n,
                 in_child("import", path),
             )
+            if fmt == "csv":
+                report(
+                    "the same file again (every row matched, unchanged)",
+                    n,
+                    in_child("import", path),
+                )
         reset_database()
         report("plain bulk_create of the same rows (floor)", n, in_child("bulk", csv_path))
         reset_database()

@@ -259,11 +259,26 @@ def _members_by(field_name: str, keys: list[str]) -> dict[str, Member]:
     return found
 
 
+def _members_by_nid(nids: list[str], by_card: dict[str, Member]) -> dict[str, Member]:
+    """Members by CCCD, reusing those already loaded by card (a re-imported
+    roster matches the same member both ways: load it once)."""
+    loaded = {m.pk: m for m in by_card.values()}
+    pks: dict[str, int] = {}
+    for i in range(0, len(nids), CHUNK * 5):
+        chunk = nids[i : i + CHUNK * 5]
+        pks.update(Member.objects.filter(national_id__in=chunk).values_list("national_id", "pk"))
+    missing = [pk for pk in pks.values() if pk not in loaded]
+    for i in range(0, len(missing), CHUNK):
+        for m in Member.objects.filter(pk__in=missing[i : i + CHUNK]).select_related("unit"):
+            loaded[m.pk] = m
+    return {nid: loaded[pk] for nid, pk in pks.items()}
+
+
 def _match_and_check(rows: list[RowOutcome], header, actor) -> None:
     paths = None if _sees_all(actor) else role_paths(actor, EDIT_KINDS)
     by_card = _members_by("card_number", [r.card for r in rows if r.card])
-    by_nid = _members_by(
-        "national_id", [r.values["national_id"] for r in rows if r.values.get("national_id")]
+    by_nid = _members_by_nid(
+        [r.values["national_id"] for r in rows if r.values.get("national_id")], by_card
     )
     seen_card: dict[str, int] = {}
     seen_nid: dict[str, int] = {}
