@@ -98,6 +98,10 @@ class ReviewFields(models.Model):
         return SHORT.get(self.decided_level, "")
 
     @property
+    def proposed_short(self) -> str:
+        return SHORT.get(self.proposed_level, "")
+
+    @property
     def rank(self) -> int:
         return RANK.get(self.decided_level, 0)
 

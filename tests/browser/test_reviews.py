@@ -48,6 +48,6 @@ def test_one_member_through_self_review_vote_and_decision(page, tree, cell_secre
     page.get_by_role("link", name="Chi bộ khu phố 1 2025").click()
     row = page.locator("tr", has_text=member.full_name)
     assert "Cấp ủy đã quyết định" in row.inner_text()
-    assert "Hoàn thành tốt nhiệm vụ" in row.inner_text()
+    assert "HTTNV" in row.inner_text()
     decided = MemberReview.objects.get(pk=review.pk)
     assert decided.decided_level == "good" and decided.decided_by == ward1_staff

@@ -27,3 +27,20 @@ def test_the_demo_has_three_years_of_reviews_over_the_rule_sets(db):
                 broken.append((row.review.decided_level, row.review.proposed_level))
     assert all(decided == "" for decided, _ in broken)
     assert len(broken) >= 1
+
+
+def test_the_province_demo_writes_a_decided_level_per_member_and_year(tree):
+    from chibo.demo import DemoContext
+    from reviews.demo import build_province_late
+
+    ctx = DemoContext(scale="province", today=date(2026, 5, 1))
+    ctx.data["province_cells"] = [tree.cell1a, tree.cell1b, tree.cell2a]
+    build_province_late(ctx)
+    assert MemberReview.objects.filter(year=2025).count() == 9
+    assert set(ReviewCycle.objects.filter(year=2023).values_list("rule_set_code", flat=True)) == {
+        "124"
+    }
+    assert MemberReview.objects.filter(path__startswith=tree.ward1.path, year=2024).count() == 5
+    assert not MemberReview.objects.filter(decided_level="").exists()
+    # each cell and each grassroots committee has its organization rating
+    assert OrganizationReview.objects.filter(year=2025).count() == 5
