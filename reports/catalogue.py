@@ -33,6 +33,7 @@ from reports.selectors import (
     member_rows,
     months_of,
     probationary_on,
+    restructures_touching,
     roll_up,
     snapshot,
     status_changes,
@@ -1030,4 +1031,170 @@ class MeetingAttendanceReport(Report):
         totals[3] = pct(totals[2], totals[1])
         totals[5] = pct(everything[2], everything[3])
         section.totals = totals
+        return section
+
+
+# --- restructuring (seeds 002 and 003) ---------------------------------------------------
+
+
+def _shape(snap: Snapshot | None) -> dict:
+    """Units directly under the root, grassroots organizations, cells and
+    members of a snapshot (all zero when the unit did not exist)."""
+    if snap is None:
+        return {"direct": 0, "grassroots": 0, "cells": 0, "members": 0, "per_child": {}}
+    subtree = roll_up(snap, member_counts_by_unit(snap))
+    return {
+        "direct": sum(1 for u in snap.units if u.parent_id == snap.root.id),
+        "grassroots": sum(
+            1 for u in snap.units if u.level in GRASSROOTS_LEVELS and u.id != snap.root.id
+        ),
+        "cells": sum(1 for u in snap.units if u.level in CELL_LEVELS and u.id != snap.root.id),
+        "members": subtree.get(snap.root.id, MemberCounts()).total,
+        "subtree": subtree,
+        "snap": snap,
+    }
+
+
+@register
+class RestructuringReport(Report):
+    name = "restructuring"
+    title = _("Sắp xếp, kiện toàn tổ chức")
+    description = _(
+        "Đơn vị thành lập, giải thể, hợp nhất, chuyển trực thuộc trong kỳ; số đơn vị trực thuộc "
+        "trước và sau; đảng viên chuyển sinh hoạt theo các quyết định đó."
+    )
+    periodic = True
+
+    def _events(self, snap, params):
+        from organizations.models import Restructure
+
+        pairs = restructures_touching(snap, params.start, params.end)
+        ids = {rid for rid, _path in pairs}
+        events = list(Restructure.objects.filter(pk__in=ids).order_by("effective_on", "pk"))
+        return events, pairs
+
+    @staticmethod
+    def _moved(event) -> int:
+        members = (event.data or {}).get("members") or {}
+        return len(members) if isinstance(members, dict) else 0
+
+    def sections(self, snap, params):
+        from datetime import timedelta
+
+        from organizations.models import Restructure, Unit
+
+        events, _pairs = self._events(snap, params)
+        before_day = params.start - timedelta(days=1)
+        unit = Unit(pk=snap.root.id)
+        before = _shape(snapshot(unit, before_day))
+        after = _shape(snap)
+        by_kind = []
+        for kind in Restructure.Kind:
+            chosen = [e for e in events if e.kind == kind]
+            if chosen:
+                by_kind.append([kind.label, len(chosen), sum(self._moved(e) for e in chosen)])
+        kind_columns = [
+            Column("kind", _("Loại sắp xếp"), "text"),
+            Column("decisions", _("Số quyết định")),
+            Column("members", _("Đảng viên chuyển sinh hoạt")),
+        ]
+        shape_rows = [
+            [str(label), before[key], after[key], after[key] - before[key]]
+            for key, label in (
+                ("direct", _("Đơn vị trực thuộc trực tiếp")),
+                ("grassroots", _("Tổ chức cơ sở đảng")),
+                ("cells", _("Chi bộ")),
+                ("members", _("Đảng viên")),
+            )
+        ]
+        return [
+            Section(
+                title=_("Quyết định sắp xếp tổ chức trong kỳ"),
+                columns=kind_columns,
+                rows=by_kind,
+                totals=_sum_rows(by_kind, kind_columns),
+            ),
+            Section(
+                title=_("Trước và sau sắp xếp"),
+                columns=[
+                    Column("line", _("Chỉ tiêu"), "text"),
+                    Column("before", _("Ngày %(d)s") % {"d": before_day.strftime("%d/%m/%Y")}),
+                    Column("after", _("Ngày %(d)s") % {"d": params.end.strftime("%d/%m/%Y")}),
+                    Column("change", _("Tăng (+), giảm (−)")),
+                ],
+                rows=shape_rows,
+                chart={
+                    "type": "bar",
+                    "title": _("Đơn vị trực thuộc trực tiếp: trước và sau"),
+                    "labels": [_("Trước"), _("Sau")],
+                    "values": [before["direct"], after["direct"]],
+                },
+            ),
+            Section(
+                title=_("Danh sách quyết định"),
+                columns=[
+                    Column("day", _("Ngày hiệu lực"), "text"),
+                    Column("number", _("Số quyết định"), "text"),
+                    Column("kind", _("Loại"), "text"),
+                    Column("summary", _("Nội dung"), "text"),
+                    Column("members", _("Đảng viên chuyển sinh hoạt")),
+                ],
+                rows=[
+                    [
+                        e.effective_on.strftime("%d/%m/%Y"),
+                        e.decision_number,
+                        e.get_kind_display(),
+                        e.summary,
+                        self._moved(e),
+                    ]
+                    for e in events
+                ],
+            ),
+        ]
+
+    def breakdown(self, snap, params):
+        from datetime import timedelta
+
+        from organizations.models import Unit
+
+        events, pairs = self._events(snap, params)
+        moved = {e.pk: self._moved(e) for e in events}
+        depth = len(snap.root.path)
+        touched: dict[int, set] = defaultdict(set)
+        for rid, path in pairs:
+            if len(path) > depth:
+                touched[int(path[depth : depth + 8])].add(rid)
+        before_snap = snapshot(Unit(pk=snap.root.id), params.start - timedelta(days=1))
+        before = _shape(before_snap)
+        after = _shape(snap)
+
+        def direct(shape, unit_id):
+            s = shape.get("snap")
+            return sum(1 for u in s.units if u.parent_id == unit_id) if s else 0
+
+        def members(shape, unit_id):
+            return shape.get("subtree", {}).get(unit_id, MemberCounts()).total
+
+        columns = [
+            Column("decisions", _("Quyết định liên quan")),
+            Column("moved", _("Đảng viên chuyển sinh hoạt")),
+            Column("direct_before", _("Đơn vị trực thuộc đầu kỳ")),
+            Column("direct_after", _("Đơn vị trực thuộc cuối kỳ")),
+            Column("members_before", _("Đảng viên đầu kỳ")),
+            Column("members_after", _("Đảng viên cuối kỳ")),
+        ]
+        section = _children_section(
+            snap,
+            _("Theo đơn vị trực thuộc"),
+            columns,
+            lambda c: [
+                len(touched[c.id]),
+                sum(moved.get(r, 0) for r in touched[c.id]),
+                direct(before, c.id),
+                direct(after, c.id),
+                members(before, c.id),
+                members(after, c.id),
+            ],
+        )
+        section.note = _("Một quyết định liên quan đến nhiều đơn vị được tính ở mỗi đơn vị đó.")
         return section

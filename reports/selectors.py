@@ -548,3 +548,33 @@ def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False
         )
         for key in keys
     ]
+
+
+# --- restructuring over a period ------------------------------------------------------
+
+
+def restructures_touching(snap: Snapshot, start: date, end: date) -> list[tuple]:
+    """(restructure id, unit path) for each recorded change effective in
+    [start, end] and each of its units that lay in the subtree just before or
+    from the change (its version then). One query; the restructures themselves
+    are read with `Restructure.objects.filter(pk__in=...)`."""
+    from django.db import connection
+
+    from organizations.models import Restructure
+
+    r = Restructure._meta.db_table
+    ru = Restructure.units.through._meta.db_table
+    v = UnitVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT DISTINCT r.id, v.path
+            FROM {r} r
+            JOIN {ru} ru ON ru.restructure_id = r.id
+            JOIN {v} v ON v.unit_id = ru.unit_id AND v.valid_from <= r.effective_on
+                 AND (v.valid_to IS NULL OR v.valid_to >= r.effective_on)
+            WHERE r.effective_on >= %s AND r.effective_on <= %s AND v.path LIKE %s
+            """,
+            [start, end, snap.root.path + "%"],
+        )
+        return cursor.fetchall()

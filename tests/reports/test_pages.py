@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-REPORTS = ["structure", "agency_cell_coverage", "composition"]
+from reports.catalogue import catalogue
+
+REPORTS = [r.name for r in catalogue()]
 FORMATS = ["", "json", "csv", "xlsx", "pdf"]
 
 
@@ -22,13 +24,14 @@ def url(name, unit, **query):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_ward_staff_see_their_ward_and_not_the_other(client, tree, ward1_staff, fmt):
+@pytest.mark.parametrize("name", REPORTS)
+def test_ward_staff_see_their_ward_and_not_the_other(client, tree, ward1_staff, fmt, name):
     client.force_login(ward1_staff)
     query = {"format": fmt} if fmt else {}
-    assert client.get(url("structure", tree.ward1, **query)).status_code == 200
-    assert client.get(url("structure", tree.cell1a, **query)).status_code == 200
-    assert client.get(url("structure", tree.ward2, **query)).status_code == 404
-    assert client.get(url("structure", tree.province, **query)).status_code == 404
+    assert client.get(url(name, tree.ward1, **query)).status_code == 200
+    assert client.get(url(name, tree.cell1a, **query)).status_code == 200
+    assert client.get(url(name, tree.ward2, **query)).status_code == 404
+    assert client.get(url(name, tree.province, **query)).status_code == 404
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -128,3 +131,16 @@ def test_the_catalogue_lists_every_report_for_the_users_unit(client, tree, ward1
     for name in REPORTS:
         assert url(name, tree.ward1) in text
     assert client.get(reverse("reports:catalogue") + f"?unit={tree.ward2.pk}").status_code == 404
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(client, tree, board):
+    client.force_login(board)
+    page = client.get(url("admissions", tree.ward1, **{"from": "01/12/2025", "to": "01/01/2025"}))
+    assert page.status_code == 400
+    assert "Ngày bắt đầu (01/12/2025) sau ngày kết thúc (01/01/2025)" in page.content.decode()
+
+
+def test_a_period_report_shows_its_period(client, tree, board):
+    client.force_login(board)
+    page = client.get(url("admissions", tree.ward1, **{"from": "01/01/2024", "to": "31/12/2024"}))
+    assert "Từ ngày 01/01/2024 đến ngày 31/12/2024" in page.content.decode()
