@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from members.choices import MEMBER_STATUSES, PlacementKind, Status
+from members.choices import PlacementKind, Status
 from members.models import Exemption, Placement
 from organizations.models import PATH_STEP, Unit, UnitVersion, path_ids, valid_on
 
@@ -97,19 +97,6 @@ def snapshot(unit: Unit, day: date) -> Snapshot | None:
 
 
 # --- members on a day ----------------------------------------------------------
-
-
-def members_placed_on(snap: Snapshot, day: date | None = None) -> QuerySet[Placement]:
-    """Permanent placements in force on the day in the subtree, of people who
-    were party members (probationary or official) then: one row per member.
-    Temporary members are counted where they belong, not at their host."""
-    day = day or snap.day
-    return Placement.objects.filter(
-        valid_on(day), kind=PlacementKind.PERMANENT, unit_id__in=snap.units_q()
-    ).filter(
-        valid_on(day, "member__status_periods__")
-        & Q(member__status_periods__status__in=MEMBER_STATUSES)
-    )
 
 
 @dataclass
