@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from chibo.audit import audit_record
-from chibo.models import AuditEvent, User
+from chibo.models import AuditEvent, ImportBatch, User
 from organizations.models import Role
 
 admin.site.site_header = _("chibo – quản trị")
@@ -81,6 +81,38 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["summary", "actor__username"]
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Every spreadsheet import (members or units), read only: who, when, which file."""
+
+    list_display = [
+        "created_at",
+        "created_by",
+        "kind",
+        "file_name",
+        "status",
+        "new_count",
+        "updated_count",
+        "error_count",
+    ]
+    list_filter = ["kind", "status"]
+    search_fields = ["file_name", "sha256", "created_by__username"]
+    date_hierarchy = "created_at"
+    exclude = ["content"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
 
     def has_add_permission(self, request):
         return False

@@ -209,3 +209,12 @@ def test_the_template_downloads_as_a_workbook(client, tree, ward1_staff):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A2"].value == "Họ và tên"
     assert sheet["A3"].value == "Nguyễn Văn An"
+
+
+def test_administrators_see_every_import_in_the_admin(client, tree, admin_user, ward1_staff):
+    import_file(actor=ward1_staff, file_name="ds-phuong-mot.csv", data=roster_csv([roster_row(1)]))
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:chibo_importbatch_changelist")).content.decode()
+    assert "ds-phuong-mot.csv" in page
+    batch = ImportBatch.objects.get()
+    assert client.get(reverse("admin:chibo_importbatch_change", args=[batch.pk])).status_code == 200
