@@ -234,3 +234,50 @@ def test_the_import_page_previews_then_imports_on_confirmation(client, tree, war
 def test_the_import_page_is_refused_to_reviewers(client, tree, board):
     client.force_login(board)
     assert client.get(url("import")).status_code == 403
+
+
+def preview_then_confirm(client, path, data):
+    page = client.post(path, {**data, "preview": "1"})
+    assert page.context["token"], page.context["error"] or page.context["form"].errors
+    return page, client.post(path, {**data, "confirm": "1", "token": page.context["token"]})
+
+
+def test_merging_two_communes_through_the_page_into_a_new_committee(client, tree, board):
+    from tests.factories import UserFactory, grant
+
+    staff = UserFactory(username="province_staff")
+    grant(staff, tree.province)
+    client.force_login(staff)
+    page, done = preview_then_confirm(
+        client,
+        url("restructure", tree.ward1.pk, "hop-nhat"),
+        {
+            "others": [tree.ward2.pk],
+            "mode": "new",
+            "name": "Đảng bộ xã Hợp Nhất",
+            "decision_number": "99-QĐ/TU",
+            "decision_date": "20/06/2025",
+            "effective_on": "01/07/2025",
+        },
+    )
+    rows = {r["after_name"]: r for r in page.context["impact"]["rows"]}
+    assert rows["Đảng bộ xã Hợp Nhất"]["after_count"] == 9
+    assert rows["Đảng bộ xã Hợp Nhất"]["before_count"] is None
+    new = Unit.objects.get(name="Đảng bộ xã Hợp Nhất")
+    assert done.status_code == 302 and done["Location"] == url("unit_detail", new.pk)
+    assert new.children.count() == 3
+
+
+def test_splitting_a_cell_through_the_page(client, tree, ward2_staff):
+    client.force_login(ward2_staff)
+    m = tree.members.m2a
+    data = {
+        "part_names": "Chi bộ ấp 1A\nChi bộ ấp 1B",
+        "decision_number": "7-QĐ/ĐU",
+        "decision_date": "01/01/2024",
+        "effective_on": "01/01/2024",
+        **{f"m_{x.pk}": str(i % 2) for i, x in enumerate(m)},
+    }
+    _, done = preview_then_confirm(client, url("restructure", tree.cell2a.pk, "chia-tach"), data)
+    assert done.status_code == 302
+    assert Member.objects.filter(unit__name="Chi bộ ấp 1A").count() == 2
