@@ -175,9 +175,9 @@ def member_results(unit: Unit, year: int, *, by_child: bool = True) -> list[Resu
     return _results(MemberReview, unit, year, by_child)
 
 
-def organization_results(unit: Unit, year: int) -> list[ResultLine]:
+def organization_results(unit: Unit, year: int, *, by_child: bool = False) -> list[ResultLine]:
     """The organizations' decided levels under `unit` (the unit included)."""
-    return _results(OrganizationReview, unit, year, False)
+    return _results(OrganizationReview, unit, year, by_child)
 
 
 def _results(model, unit: Unit, year: int, by_child: bool) -> list[ResultLine]:

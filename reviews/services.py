@@ -446,16 +446,16 @@ def review_record_comment(
             .select_related("unit")
             .first()
         )
+        if _is_person(actor) and not (
+            can_edit(actor, review.cell, routine=True)
+            or (contact is not None and can_edit(actor, contact.unit, routine=True))
+        ):
+            raise ServiceError(_("Bạn không có quyền ghi nhận xét này."))
         if contact is None:
             raise ServiceError(
                 _("%(name)s không sinh hoạt nơi cư trú (Quy định 213-QĐ/TW) trong năm %(year)s.")
                 % {"name": review.member.full_name, "year": review.year}
             )
-        if _is_person(actor) and not (
-            can_edit(actor, review.cell, routine=True)
-            or can_edit(actor, contact.unit, routine=True)
-        ):
-            raise ServiceError(_("Bạn không có quyền ghi nhận xét này."))
         review.residence_comment = text
         review.save(update_fields=["residence_comment"])
         _step(review, actor, ReviewStep.Kind.RESIDENCE, text=text, data={"unit": contact.unit.name})
@@ -505,6 +505,35 @@ def eligible_voters(cell: Unit, year: int) -> int:
     return len(counted)
 
 
+def year_end_meeting(cell: Unit, year: int):
+    """The cell's year-end review meeting (họp kiểm điểm, đánh giá cuối năm)
+    with its attendance taken, held from November of the year to March of the
+    next; None if the cell has not recorded one."""
+    from meetings.models import Meeting, MeetingKind
+
+    return (
+        Meeting.objects.filter(
+            unit=cell,
+            kind=MeetingKind.YEAR_END,
+            attendance_taken=True,
+            held_on__gte=date(year, 11, 1),
+            held_on__lte=date(year + 1, 3, 31),
+        )
+        .order_by("-held_on")
+        .first()
+    )
+
+
+def officials_present(meeting) -> int:
+    """Official members present at the meeting, not suspended, prosecuted or
+    detained: those who may vote (Quy định thi hành Điều lệ)."""
+    from meetings.models import AttendanceStatus
+
+    return meeting.attendance.filter(
+        status=AttendanceStatus.PRESENT, official=True, restriction=""
+    ).count()
+
+
 @transaction.atomic
 def review_record_vote(
     *,
@@ -540,6 +569,15 @@ def review_record_vote(
             )
             % {"p": present, "e": eligible}
         )
+    meeting = year_end_meeting(review.cell, review.year)
+    if meeting is not None and present > (at_meeting := officials_present(meeting)):
+        raise ServiceError(
+            _(
+                "Số đảng viên biểu quyết (%(p)s) vượt quá số đảng viên chính thức có mặt "
+                "tại cuộc họp kiểm điểm cuối năm ngày %(d)s (%(n)s)."
+            )
+            % {"p": present, "d": meeting.held_on.strftime("%d/%m/%Y"), "n": at_meeting}
+        )
     total = sum(counts.values())
     if total > present:
         raise ServiceError(
@@ -562,7 +600,12 @@ def review_record_vote(
             "voted_at",
         ]
     )
-    _step(review, actor, ReviewStep.Kind.VOTE, data={"present": present, **counts})
+    _step(
+        review,
+        actor,
+        ReviewStep.Kind.VOTE,
+        data={"present": present, **counts, "meeting": meeting.pk if meeting else None},
+    )
     _audit(
         actor,
         "review_record_vote",

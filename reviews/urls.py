@@ -24,5 +24,6 @@ urlpatterns = [
     path("to-chuc/<int:pk>/de-xuat/", views.organization_propose, name="organization_propose"),
     path("to-chuc/<int:pk>/quyet-dinh/", views.organization_decide, name="organization_decide"),
     path("to-chuc/<int:pk>/tra-lai/", views.organization_return, name="organization_return"),
+    path("ket-qua/<int:unit_pk>/", views.unit_results, name="results"),
     path("dang-vien/<int:member_pk>/", views.member_history, name="member_history"),
 ]

@@ -14,10 +14,10 @@ from chibo.pdf import pdf_response
 from members.models import ResidenceComment
 from members.selectors import member_for_user_or_404
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS
-from organizations.selectors import can_edit, units_for
+from organizations.selectors import can_edit, unit_for_user_or_404, units_for
 from reviews import forms, selectors, services
 from reviews.models import MemberReview
-from reviews.rules import ORDER, SHORT
+from reviews.rules import FIRST_YEAR, ORDER, SHORT, check_excellent_cap, rule_set_for_year
 
 
 def _errors(request, exc: ServiceError) -> None:
@@ -75,8 +75,18 @@ def cycle_detail(request, pk: int):
     cells: dict[int, list] = {}
     for row in rows:
         cells.setdefault(row.review.cell_id, []).append(row)
+    grassroots = services.grassroots_of(cycle.unit)
+    cap_check = None
+    if grassroots is not None:
+        cap_check = check_excellent_cap(
+            cycle.rules,
+            services.organization_levels(grassroots.path, cycle.year),
+            grassroots.name,
+        )
     context = {
         "cycle": cycle,
+        "cap_checks": [cap_check] if cap_check else [],
+        "grassroots": grassroots,
         "unit": cycle.unit,
         "rules": cycle.rules,
         "rows": rows,
@@ -119,6 +129,9 @@ def review_detail(request, pk: int):
     rules = review.cycle.rules
     checks = services.member_review_checks(review, review.level) if review.level else []
     can_cell = can_edit(request.user, review.cell, routine=True)
+    eligible = services.eligible_voters(review.cell, review.year)
+    meeting = services.year_end_meeting(review.cell, review.year)
+    at_meeting = services.officials_present(meeting) if meeting else None
     context = {
         "review": review,
         "cycle": review.cycle,
@@ -143,7 +156,7 @@ def review_detail(request, pk: int):
             initial={
                 "present": review.vote_present
                 if review.vote_present is not None
-                else services.eligible_voters(review.cell, review.year),
+                else (at_meeting if at_meeting is not None else eligible),
                 "excellent": review.votes_excellent or 0,
                 "good": review.votes_good or 0,
                 "completed": review.votes_completed or 0,
@@ -153,7 +166,9 @@ def review_detail(request, pk: int):
         "propose_form": forms.LevelForm(initial={"level": review.proposed_level}),
         "decide_form": forms.DecideForm(initial={"level": review.proposed_level}),
         "return_form": forms.ReturnForm(),
-        "eligible": services.eligible_voters(review.cell, review.year),
+        "eligible": eligible,
+        "meeting": meeting,
+        "at_meeting": at_meeting,
         "residence_comments": _residence(review),
     }
     return render(request, "reviews/review.html", context)
@@ -349,6 +364,28 @@ def organization_return(request, pk: int):
         return _("Đã trả lại.")
 
     return _org_post(request, pk, forms.ReturnForm, call)
+
+
+@login_required
+def unit_results(request, unit_pk: int):
+    """Results of any unit in reach for a year: the count and share of each
+    level, for the unit and each direct sub-unit, against the year before."""
+    unit = unit_for_user_or_404(request.user, unit_pk)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = today.year - 1
+    year = min(max(year, FIRST_YEAR), today.year)
+    context = {
+        "unit": unit,
+        "year": year,
+        "years": list(range(today.year, FIRST_YEAR - 1, -1)),
+        "results": selectors.member_results(unit, year),
+        "org_results": selectors.organization_results(unit, year, by_child=True),
+        "rules": rule_set_for_year(year),
+    }
+    return render(request, "reviews/results.html", context)
 
 
 # --- A member's ratings over the years -------------------------------------------------------

@@ -428,3 +428,20 @@ def test_a_grassroots_cell_is_decided_by_the_committee_above_it(tree, ward1_staf
             services.review_decide(actor=refused, review=review, level=G)
     services.review_decide(actor=province_staff, review=review, level=G)
     assert MemberReview.objects.get(pk=review.pk).decided_level == G
+
+
+def test_the_vote_cannot_exceed_the_officials_present_at_the_year_end_meeting(tree):
+    from meetings.models import AttendanceStatus, MeetingKind
+    from tests.meetings.factories import make_meeting, take_attendance
+
+    absent = tree.members.m1a[2]
+    meeting = make_meeting(tree.cell1a, kind=MeetingKind.YEAR_END, held_on=date(2024, 12, 20))
+    take_attendance(meeting, {absent: (AttendanceStatus.EXCUSED, "Ốm")})
+    review = review_of(open_cycle(tree.cell1a, 2024), tree.members.m1a[0])
+    with pytest.raises(
+        ServiceError, match=r"có mặt tại cuộc họp kiểm điểm cuối năm ngày 20/12/2024 \(2\)"
+    ):
+        services.review_record_vote(actor=None, review=review, present=3, good=3)
+    assert snapshot(review)[2] is None
+    services.review_record_vote(actor=None, review=review, present=2, good=2)
+    assert review.steps.get(kind="vote").data["meeting"] == meeting.pk

@@ -281,3 +281,113 @@ def test_publishing_from_the_cycle_page(client, ward1_staff, cycle, review):
     response = client.post(reverse("reviews:cycle_publish", args=[cycle.pk]), follow=True)
     assert "Đã công bố 1 kết quả" in response.content.decode()
     assert MemberReview.objects.get(pk=review.pk).published_at is not None
+
+
+def test_the_cycle_page_explains_the_excellent_cap_of_the_grassroots_organization(
+    client, tree, ward1_staff
+):
+    cycle = open_cycle(tree.ward1, 2024)
+    members = tree.members.m1a + tree.members.m1b
+    for m, level in zip(members, [E, E, G, G, G], strict=True):
+        propose(review_of(cycle, m), level)
+    client.force_login(ward1_staff)
+    page = client.get(reverse("reviews:cycle", args=[cycle.pk])).content.decode()
+    assert "2 HTXSNV trên 5 đảng viên xếp HTTNV trở lên; tối đa 20% là 1" in page
+    assert "Trái quy định" in page
+
+
+def test_the_cycle_page_reads_a_constant_number_of_queries(
+    client, tree, ward1_staff, django_assert_max_num_queries
+):
+    cycle = open_cycle(tree.ward1, 2024)
+    for m in tree.members.m1a + tree.members.m1b:
+        propose(review_of(cycle, m), G)
+    client.force_login(ward1_staff)
+    url = reverse("reviews:cycle", args=[cycle.pk])
+    client.get(url)
+    with django_assert_max_num_queries(40):
+        client.get(url)
+    for _ in range(15):
+        from tests.factories import make_member
+
+        make_member(tree.cell1a)
+    from members.models import Member
+
+    for m in Member.objects.filter(unit=tree.cell1a, reviews__isnull=True):
+        propose(services.review_add_member(actor=None, cycle=cycle, member=m), G)
+    with django_assert_max_num_queries(40):
+        assert client.get(url).status_code == 200
+
+
+def test_the_results_page_breaks_a_committee_down_by_sub_unit(client, tree, board, ward1_staff):
+    cycle = open_cycle(tree.ward1, 2024)
+    for m in tree.members.m1a + tree.members.m1b:
+        r = review_of(cycle, m)
+        propose(r, G)
+        services.review_decide(actor=ward1_staff, review=r, level=G)
+    client.force_login(board)
+    page = client.get(reverse("reviews:results", args=[tree.province.pk]) + "?year=2024")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert tree.ward1.name in text and "100,0%" in text and "Quy định 124-QĐ/TW" in text
+    assert (
+        client.get(reverse("reviews:results", args=[tree.province.pk]) + "?year=abc").status_code
+        == 200
+    )
+    client.force_login(ward1_staff)
+    assert client.get(reverse("reviews:results", args=[tree.ward2.pk])).status_code == 404
+
+
+POSTS = [
+    ("reviews:review_self", {"text": "x"}),
+    ("reviews:review_comment", {"text": "x"}),
+    ("reviews:review_residence", {"text": "x"}),
+    (
+        "reviews:review_vote",
+        {"present": 1, "excellent": 0, "good": 1, "completed": 0, "not_completed": 0},
+    ),
+    ("reviews:review_propose", {"level": G}),
+    ("reviews:review_decide", {"level": G}),
+    ("reviews:review_return", {"reason": "x"}),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), POSTS)
+def test_every_review_action_is_a_404_outside_reach_and_refused_to_a_reviewer(
+    client, ward2_staff, board, review, name, data
+):
+    propose(review, G)
+    before = (review.steps.count(), MemberReview.objects.filter(pk=review.pk).values().get())
+    client.force_login(ward2_staff)
+    assert client.post(reverse(name, args=[review.pk]), data).status_code == 404
+    client.force_login(board)
+    response = client.post(reverse(name, args=[review.pk]), data, follow=True)
+    assert response.status_code == 200
+    assert "quyền" in response.content.decode() or "cấp ủy cấp trên" in response.content.decode()
+    after = (review.steps.count(), MemberReview.objects.filter(pk=review.pk).values().get())
+    assert after == before
+
+
+def test_the_organization_is_reviewed_through_its_page(client, tree, cell_secretary, ward1_staff):
+    cycle = open_cycle(tree.cell1a, 2024)
+    for m in tree.members.m1a:
+        r = review_of(cycle, m)
+        propose(r, G)
+        services.review_decide(actor=ward1_staff, review=r, level=G)
+    org = cycle.organization_reviews.get()
+    client.force_login(cell_secretary)
+    client.post(reverse("reviews:organization_self", args=[org.pk]), {"text": "Báo cáo kiểm điểm"})
+    client.post(reverse("reviews:organization_propose", args=[org.pk]), {"level": G})
+    response = client.post(
+        reverse("reviews:organization_decide", args=[org.pk]), {"level": G}, follow=True
+    )
+    assert "cấp ủy cấp trên" in response.content.decode()
+    client.force_login(ward1_staff)
+    page = client.get(reverse("reviews:organization", args=[org.pk])).content.decode()
+    assert "3/3 đảng viên HTTNV trở lên" in page
+    client.post(reverse("reviews:organization_decide", args=[org.pk]), {"level": G})
+    org.refresh_from_db()
+    assert org.decided_level == G and org.decided_by == ward1_staff
+    client.post(reverse("reviews:organization_return", args=[org.pk]), {"reason": "Xem lại"})
+    org.refresh_from_db()
+    assert org.decided_level == "" and org.returned_reason == "Xem lại"
