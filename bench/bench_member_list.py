@@ -77,7 +77,9 @@ def main():
         n = Member.objects.filter(unit__path__startswith=unit.path).count()
         if n > ward_members:
             ward, ward_members = unit, n
-    print(f"{total} đảng viên; đơn vị xuất thử: {ward.name} ({ward_members} đảng viên)\n")
+    print(f"{total} đảng viên; đơn vị xuất thử: {ward.name} ({ward_members} đảng viên)")
+    # the machine is shared: say how busy it was, beside the figures
+    print("tải máy (1/5/15 phút): " + " / ".join(f"{x:.1f}" for x in os.getloadavg()) + "\n")
     for username in ("board", "ward1"):
         client = Client()
         client.force_login(users.get(username=username))
