@@ -325,18 +325,25 @@ def tracker_rows(cells: list[Unit], year: int, today: date | None = None) -> lis
     return rows
 
 
+def _index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _months_due(founded: date, dissolved: date | None, year: int, today: date) -> int:
+    """Months of `year` that ended before `today` while the cell existed
+    (founded by the month's last day, not dissolved by its first)."""
+    first = max(_index(date(year, 1, 1)), _index(founded))
+    last = min(_index(date(year, 12, 1)), _index(today) - 1)
+    if dissolved is not None:
+        last = min(last, _index(dissolved) - (1 if dissolved.day == 1 else 0))
+    return max(last - first + 1, 0)
+
+
 def tracker_summary(cells: QuerySet[Unit], year: int, today: date | None = None) -> dict:
     """Totals for every cell of the scope: two queries whatever its size."""
     today = today or timezone.localdate()
-    spans = list(cells.values_list("pk", "founded_on", "dissolved_on"))
-    due = 0  # cell-months that should have had a regular meeting by now
-    for _pk, founded, dissolved in spans:
-        for m in range(1, 13):
-            start = date(year, m, 1)
-            end = start.replace(day=monthrange(year, m)[1])
-            if end >= today or founded > end or (dissolved and dissolved <= start):
-                continue
-            due += 1
+    spans = list(cells.values_list("founded_on", "dissolved_on"))
+    due = sum(_months_due(founded, dissolved, year, today) for founded, dissolved in spans)
     meetings = Meeting.objects.filter(unit__in=cells.values("pk"), **_in_year(year))
     totals = meetings.aggregate(
         meetings=Count("pk"),

@@ -118,3 +118,19 @@ def test_home_warnings_name_the_cells_that_did_not_meet_last_month(
     assert w["quarter"] == "2/2026"
     assert w["no_thematic"] == 2  # no cell had a thematic meeting in Q2
     assert (w["short"], w["low"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("founded", "dissolved", "due"),
+    [
+        (date(2000, 1, 1), None, 6),  # January to June are over on 20/07
+        (date(2026, 5, 31), None, 2),  # founded in May: May and June
+        (date(2000, 1, 1), date(2026, 3, 1), 2),  # dissolved on 1 March: January, February
+        (date(2000, 1, 1), date(2026, 3, 2), 3),  # alive on 1 March: March is owed
+        (date(2026, 8, 1), None, 0),
+    ],
+)
+def test_months_due_follow_the_cells_life(founded, dissolved, due):
+    from meetings.selectors import _months_due
+
+    assert _months_due(founded, dissolved, 2026, TODAY) == due
