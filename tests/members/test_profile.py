@@ -34,6 +34,7 @@ def test_the_profile_shows_the_dossier_and_the_timeline(client, tree, ward1_staf
     assert m.full_name in body and m.national_id in body
     assert "01/01/1970" in body  # dates as dd/mm/yyyy
     assert "Sinh hoạt tại Chi bộ khu phố 1" in body
+    assert "Kết quả đánh giá, xếp loại các năm" in body  # the reviews app's part
 
 
 def test_a_dossier_change_shows_who_changed_what_and_the_previous_value(client, tree, ward1_staff):
