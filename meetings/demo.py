@@ -120,7 +120,7 @@ def _plan(ctx: DemoContext, cell, months: list[date], history: History):
     rng, today = ctx.rng, ctx.today
     plans = []
     evening = cell.category in EVENING
-    absence = 0.1 if evening else 0.02
+    absence = 0.07 if evening else 0.012
     thematic_months = {m for m in months if m.month in (2, 5, 8, 11)}
     founded = cell.founded_on
     for month in months:
