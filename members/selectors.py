@@ -230,6 +230,7 @@ class TimelineEvent:
     title: str
     detail: str = ""
     until: date | None = None
+    by: object = None  # who recorded it
 
 
 def member_timeline(member: Member) -> list[TimelineEvent]:
@@ -241,53 +242,64 @@ def member_timeline(member: Member) -> list[TimelineEvent]:
     from members.models import Candidacy, Discipline, ResidenceContact
 
     events: list[TimelineEvent] = []
-    for c in Candidacy.objects.filter(member=member).select_related("helper_1", "helper_2"):
+    for c in Candidacy.objects.filter(member=member).select_related(
+        "helper_1", "helper_2", "created_by"
+    ):
         events.append(
             TimelineEvent(
                 c.proposed_on,
                 _("Đề nghị kết nạp"),
                 _("Người giúp đỡ: %(a)s, %(b)s") % {"a": c.helper_1, "b": c.helper_2},
+                by=c.created_by,
             )
         )
-    for p in member.status_periods.all():
+    for p in member.status_periods.select_related("created_by"):
         detail = " · ".join(x for x in (p.decision_number, p.note) if x)
-        events.append(TimelineEvent(p.valid_from, p.get_status_display(), detail, p.valid_to))
-    for p in member.placements.select_related("unit"):
+        events.append(
+            TimelineEvent(p.valid_from, p.get_status_display(), detail, p.valid_to, p.created_by)
+        )
+    for p in member.placements.select_related("unit", "created_by"):
         title = (
             _("Sinh hoạt tại %(unit)s")
             if p.kind == PlacementKind.PERMANENT
             else _("Sinh hoạt tạm thời tại %(unit)s")
         ) % {"unit": p.unit.name}
         detail = " · ".join(x for x in (p.reason, p.decision_number) if x)
-        events.append(TimelineEvent(p.valid_from, title, detail, p.valid_to))
-    for e in member.exemptions.all():
+        events.append(TimelineEvent(p.valid_from, title, detail, p.valid_to, p.created_by))
+    for e in member.exemptions.select_related("created_by"):
         events.append(
             TimelineEvent(
                 e.valid_from,
                 _("Miễn công tác và sinh hoạt đảng"),
                 e.get_reason_display(),
                 e.valid_to,
+                e.created_by,
             )
         )
-    for d in Discipline.objects.filter(member=member):
+    for d in Discipline.objects.filter(member=member).select_related("created_by"):
         events.append(
             TimelineEvent(
                 d.decided_on,
                 _("Kỷ luật: %(form)s") % {"form": d.get_form_display()},
                 d.fault + (" · " + _("tự giác nhận khuyết điểm") if d.self_reported else ""),
+                by=d.created_by,
             )
         )
-    for r in ResidenceContact.objects.filter(member=member).select_related("unit"):
+    for r in ResidenceContact.objects.filter(member=member).select_related("unit", "created_by"):
         events.append(
             TimelineEvent(
                 r.valid_from,
                 _("Liên hệ nơi cư trú: %(unit)s") % {"unit": r.unit.name},
                 r.address,
                 r.valid_to,
+                r.created_by,
             )
         )
     events.sort(key=lambda e: e.day)
     return events
+
+
+CACHE_FIELDS = ["unit", "status", "is_exempt"]
 
 
 @dataclass
@@ -316,7 +328,10 @@ def dossier_changes(member: Member) -> list[DossierChange]:
                 )
             )
             continue
-        delta = rec.diff_against(prev)
+        # The cached current cell / status / exemption are written by the
+        # lifecycle services without a dossier version; their history (with
+        # its author) is the timeline, so the diff would only misattribute them.
+        delta = rec.diff_against(prev, excluded_fields=CACHE_FIELDS)
         changes = []
         for c in delta.changes:
             field = Member._meta.get_field(c.field)

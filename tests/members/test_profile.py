@@ -177,3 +177,20 @@ def test_a_lifecycle_step_appears_in_the_dossier_history_with_its_author(client,
     body = client.get(reverse("members:detail", args=[cand.pk])).content.decode()
     section = body[body.index("Lịch sử thay đổi hồ sơ") :]
     assert "Ngày vào Đảng" in section and "01/03/2024" in section and "Kết nạp" in section
+
+
+def test_a_transfer_is_attributed_in_the_timeline_not_to_the_next_dossier_edit(
+    client, tree, ward1_staff, admin_user
+):
+    from members.services import member_transfer_permanent, member_update
+
+    m = tree.members.m1a[0]
+    member_transfer_permanent(actor=admin_user, member=m, unit=tree.cell1b, day=date(2024, 1, 1))
+    member_update(actor=ward1_staff, member=m, phone="0900000002")
+    client.force_login(ward1_staff)
+    body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    timeline = body[body.index("Quá trình") : body.index("Lịch sử thay đổi hồ sơ")]
+    assert "Sinh hoạt tại Chi bộ cơ quan phường" in timeline and f"ghi bởi {admin_user}" in timeline
+    history = body[body.index("Lịch sử thay đổi hồ sơ") :]
+    assert "0900000002" in history
+    assert "Chi bộ cơ quan phường" not in history  # the move is not the phone editor's doing
