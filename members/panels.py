@@ -3,18 +3,12 @@
 from datetime import date
 
 from chibo.panels import Panel
-from members.selectors import due_counts
-from organizations.models import Role
-from organizations.selectors import can_edit, role_paths, sees_everything
-
-
-def _keeps_members(user) -> bool:
-    """Office staff and administrators keep the members: they see the due lists."""
-    return sees_everything(user) or bool(role_paths(user, (Role.Kind.ADMIN, Role.Kind.STAFF)))
+from members.selectors import due_counts, keeps_members
+from organizations.selectors import can_edit
 
 
 def home_panels(request) -> list[Panel]:
-    if not _keeps_members(request.user):
+    if not keeps_members(request.user):
         return []
     today = date.today()
     return [

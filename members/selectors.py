@@ -123,6 +123,14 @@ def member_for_user_or_404(user, pk) -> Member:
         raise Http404("Không tìm thấy đảng viên.") from exc
 
 
+def keeps_members(user) -> bool:
+    """Office staff and administrators keep the members (due lists, imports)."""
+    from organizations.models import Role
+    from organizations.selectors import role_paths, sees_everything
+
+    return sees_everything(user) or bool(role_paths(user, (Role.Kind.ADMIN, Role.Kind.STAFF)))
+
+
 def may_edit_member(user, member: Member) -> bool:
     """Office staff and administrators above the member's cell; not a cell
     secretary (their routine data is meetings), not a reviewer."""

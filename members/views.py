@@ -25,6 +25,7 @@ from members.selectors import (
     badges_due,
     dossier_changes,
     exemption_due,
+    keeps_members,
     may_edit_member,
     member_for_user_or_404,
     member_timeline,
@@ -172,6 +173,7 @@ def member_list(request):
             "unit_choices": unit_choices,
             "selected_unit": selected,
             "all_units_label": _("Tất cả đơn vị"),
+            "keeps_members": keeps_members(request.user),
         },
     )
 
