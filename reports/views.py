@@ -19,6 +19,19 @@ from reports.tables import Table
 FORMAT_LINKS = [("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"), ("json", "JSON")]
 
 
+def _form_values(query, table) -> dict:
+    """The dates to show in the form: what was typed, else what was used."""
+
+    def shown(key, value):
+        return query.get(key) or (value.strftime("%d/%m/%Y") if value else "")
+
+    return {
+        "date": shown("date", table.day if table else None),
+        "from": shown("from", table.start if table else None),
+        "to": shown("to", table.end if table else None),
+    }
+
+
 def _query_without(query, *keys: str) -> str:
     kept = query.copy()
     for key in keys:
@@ -80,6 +93,7 @@ def report_view(request, name: str, unit_id: int):
         "has_children": unit.children.exists(),
         "formats": FORMAT_LINKS,
         "link_query": _query_without(request.GET, "by", "format"),
+        "values": _form_values(request.GET, table),
     }
     return render(request, "reports/report.html", context, status=400 if error else 200)
 
