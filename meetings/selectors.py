@@ -24,7 +24,7 @@ from meetings.models import (
     Meeting,
     MeetingKind,
 )
-from members.selectors import members_on
+from members.selectors import CellMemberOn, members_on
 from organizations.models import CELL_LEVELS, Unit
 from organizations.selectors import scope_q, units_for
 
@@ -41,6 +41,44 @@ def meeting_for_user_or_404(user, pk) -> Meeting:
         return meetings_for(user).select_related("unit").get(pk=pk)
     except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("Không tìm thấy cuộc sinh hoạt.") from exc
+
+
+def committee_members_on(unit: Unit, day: date) -> list[CellMemberOn]:
+    """Members holding a seat in `unit`'s committee on `day` (any body), with
+    their status, exemption and temporary transfer then; four queries."""
+    from members.choices import MEMBER_STATUSES, PlacementKind
+    from members.models import Exemption, Placement, StatusPeriod
+    from organizations.models import Seat, valid_on
+
+    seats = Seat.objects.filter(valid_on(day), unit=unit).select_related("member")
+    members = {s.member_id: s.member for s in seats}
+    statuses = dict(
+        StatusPeriod.objects.filter(
+            valid_on(day), member_id__in=members, status__in=MEMBER_STATUSES
+        ).values_list("member_id", "status")
+    )
+    exempt = set(
+        Exemption.objects.filter(valid_on(day), member_id__in=members).values_list(
+            "member_id", flat=True
+        )
+    )
+    placements = {}
+    away = {}
+    for p in Placement.objects.filter(valid_on(day), member_id__in=members).select_related("unit"):
+        (away if p.kind == PlacementKind.TEMPORARY else placements)[p.member_id] = p
+    rows = [
+        CellMemberOn(
+            member=m,
+            status=statuses[pk],
+            placement=placements.get(pk),
+            exempt=pk in exempt,
+            away=away.get(pk),
+        )
+        for pk, m in members.items()
+        if pk in statuses
+    ]
+    rows.sort(key=lambda r: r.member.sort_key)
+    return rows
 
 
 def recent_meetings(unit: Unit, limit: int = 6) -> list[Meeting]:

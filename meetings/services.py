@@ -200,8 +200,13 @@ def meeting_update(*, actor, meeting: Meeting, **values) -> Meeting:
 
 
 def expected_attendance(meeting: Meeting):
-    """The members expected at the meeting, from the placement history on its date."""
-    return members_on(meeting.unit, meeting.held_on)
+    """The members expected at the meeting on its date: a cell's members from
+    the placement history; for a committee, the members holding a seat in it."""
+    if meeting.unit.is_cell:
+        return members_on(meeting.unit, meeting.held_on)
+    from meetings.selectors import committee_members_on
+
+    return committee_members_on(meeting.unit, meeting.held_on)
 
 
 @transaction.atomic

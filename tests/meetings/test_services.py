@@ -268,3 +268,32 @@ def test_dues_are_recorded_for_members_of_the_cell_only(tree, cell_secretary):
     from meetings.models import DuesPayment
 
     assert sorted(DuesPayment.objects.values_list("amount", flat=True)) == [5000, 10000]
+
+
+def test_a_committee_meeting_expects_the_members_holding_a_seat_in_it(tree):
+    from organizations.models import Body, Position
+    from organizations.services import seat_assign, term_open
+
+    term = term_open(actor=None, unit=tree.ward1, congress_on=date(2025, 10, 1))
+    secretary, member = tree.members.m1a[0], tree.members.m1b[0]
+    seat_assign(
+        actor=None,
+        term=term,
+        member=secretary,
+        position=Position.SECRETARY,
+        body=Body.EXECUTIVE,
+        valid_from=date(2025, 10, 1),
+    )
+    seat_assign(
+        actor=None,
+        term=term,
+        member=member,
+        position=Position.COMMITTEE_MEMBER,
+        body=Body.EXECUTIVE,
+        valid_from=date(2025, 10, 1),
+    )
+    meeting = take_attendance(make_meeting(tree.ward1), {member: AttendanceStatus.EXCUSED})
+    assert set(meeting.attendance.values_list("member", flat=True)) == {secretary.pk, member.pk}
+    assert (meeting.present_count, meeting.summoned_count) == (1, 2)
+    with pytest.raises(ServiceError, match="không phải đảng viên"):
+        take_attendance(meeting, {tree.members.m1a[1]: AttendanceStatus.PRESENT})
