@@ -1,5 +1,7 @@
 from datetime import date
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import log_in
 from tests.factories import make_member
 
@@ -12,7 +14,8 @@ def test_staff_find_a_member_without_accents_and_correct_the_dossier(page, tree,
     ).click()
     page.get_by_label("Tìm theo tên, số thẻ, số CCCD").fill("nguyen van anh")
     page.get_by_role("button", name="Lọc").click()
-    assert page.locator(".member-table tbody tr").count() == 1
+    page.wait_for_url(lambda url: "q=nguyen%20van%20anh" in url)
+    expect(page.locator(".member-table tbody tr")).to_have_count(1)
     page.get_by_role("link", name="Nguyễn Văn Ánh").click()
     page.wait_for_url(f"**/dang-vien/{member.pk}/")
     page.get_by_role("link", name="Sửa hồ sơ").click()
@@ -45,3 +48,15 @@ def test_the_member_list_reads_on_a_phone(phone_page, tree, ward1_staff):
     assert "08/03/1960" in row.inner_text()
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+
+
+def test_the_list_narrows_as_a_filter_changes(page, tree, ward1_staff):
+    make_member(tree.cell1b, full_name="Lý Thị Cơ Quan", gender="F")
+    log_in(page, "ward1")
+    page.goto(page.base_url + "/dang-vien/")
+    page.get_by_label("Loại chi bộ").select_option(label="Chi bộ cơ quan")
+    page.wait_for_url("**category=agency*")
+    page.get_by_label("Giới tính").select_option(label="Nữ")
+    page.wait_for_url("**gender=F*")
+    expect(page.locator(".member-table tbody tr")).to_have_count(1)
+    expect(page.get_by_role("link", name="Lý Thị Cơ Quan")).to_be_visible()
