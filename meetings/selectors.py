@@ -19,6 +19,7 @@ from meetings import rules
 from meetings.models import (
     REGULAR_KINDS,
     THEMATIC_KINDS,
+    Attendance,
     AttendanceStatus,
     DuesPayment,
     Meeting,
@@ -511,3 +512,25 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
 def _add_months(month: date, k: int) -> date:
     n = month.year * 12 + month.month - 1 + k
     return date(n // 12, n % 12 + 1, 1)
+
+
+def absent_three_months(unit: Unit, month: date) -> list:
+    """Members absent without reason from the regular meetings of the three
+    months up to `month` (Điều lệ Đảng: missing meetings for three months
+    without reason is a ground for removal). One query."""
+    from members.models import Member
+
+    start = _add_months(month, -2)
+    rows = (
+        Attendance.objects.filter(
+            meeting__unit=unit,
+            meeting__kind__in=REGULAR_KINDS,
+            meeting__month__gte=start,
+            meeting__month__lte=month,
+            status=AttendanceStatus.UNEXCUSED,
+        )
+        .values("member_id")
+        .annotate(months=Count("meeting__month", distinct=True))
+        .filter(months=3)
+    )
+    return list(Member.objects.filter(pk__in=rows.values("member_id")).order_by("sort_key"))

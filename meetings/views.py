@@ -75,10 +75,24 @@ def unit_meetings(request, unit_pk: int):
     page = Paginator(unit.meetings.order_by("-held_on", "-pk"), 50).get_page(
         request.GET.get("page")
     )
+    last = timezone.localdate().replace(day=1)
     return render(
         request,
         "meetings/unit_meetings.html",
-        {"unit": unit, "page": page, "can_edit": can_edit(request.user, unit, routine=True)},
+        {
+            "unit": unit,
+            "page": page,
+            "can_edit": can_edit(request.user, unit, routine=True),
+            # the three months up to this one, or up to the last if this
+            # month's meeting is still to come
+            "absent_three": sorted(
+                {
+                    *selectors.absent_three_months(unit, last),
+                    *selectors.absent_three_months(unit, selectors._add_months(last, -1)),
+                },
+                key=lambda m: m.sort_key,
+            ),
+        },
     )
 
 

@@ -269,3 +269,38 @@ def test_a_guest_can_be_a_superior_committee_account_but_not_just_anyone(
     response = client.post(url, {"title": "Không tên"}, follow=True)
     assert "Xin nhập họ tên khách mời hoặc chọn cán bộ cấp trên." in response.content.decode()
     assert meeting.guests.count() == 2  # the fixture's guest and the board member
+
+
+def test_members_absent_without_reason_three_months_running_are_listed(
+    client, tree, cell_secretary
+):
+    from meetings.selectors import absent_three_months
+
+    a, b, _ = tree.members.m1a
+    for month in (1, 2, 3):
+        take_attendance(
+            make_meeting(tree.cell1a, held_on=date(2026, month, 10)),
+            {
+                a: AttendanceStatus.UNEXCUSED,
+                b: AttendanceStatus.UNEXCUSED if month != 2 else "excused",
+            },
+        )
+    assert absent_three_months(tree.cell1a, date(2026, 3, 1)) == [a]
+    assert absent_three_months(tree.cell1a, date(2026, 4, 1)) == []
+    client.force_login(cell_secretary)
+    url = f"/sinh-hoat/don-vi/{tree.cell1a.pk}/"
+    assert "Vắng sinh hoạt không lý do 3 tháng liền" not in client.get(url).content.decode()
+    # the same three months up to now are listed on the cell's meetings page
+    from django.utils import timezone
+
+    from meetings.selectors import _add_months
+
+    this_month = timezone.localdate().replace(day=1)
+    for k in (2, 1, 0):
+        take_attendance(
+            make_meeting(tree.cell1a, held_on=_add_months(this_month, -k)),
+            {b: AttendanceStatus.UNEXCUSED},
+        )
+    page = client.get(url).content.decode()
+    listed = page.split('class="msg warning absent-three"')[1].split("</div>")[0]
+    assert b.full_name in listed and a.full_name not in listed
