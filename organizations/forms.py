@@ -184,11 +184,15 @@ class DissolveForm(MemberDestinationsMixin, DecisionForm):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        cells = list(
-            self.units.filter(level__in=[Level.CELL, Level.GRASSROOTS_CELL])
-            .exclude(path__startswith=self.unit.path)
-            .order_by("path")[:500]
+        # the cells of the same committee first (seed 003: the ward's residential cells)
+        candidates = self.units.filter(level__in=[Level.CELL, Level.GRASSROOTS_CELL]).exclude(
+            path__startswith=self.unit.path
         )
+        near = []
+        if self.unit.parent_id:
+            near = list(candidates.filter(path__startswith=self.unit.parent.path).order_by("path"))
+            candidates = candidates.exclude(path__startswith=self.unit.parent.path)
+        cells = (near + list(candidates.order_by("path")[: max(0, 500 - len(near))]))[:500]
         self.cells = {c.pk: c for c in cells}
         self.fields["destination"].queryset = self.units.filter(pk__in=self.cells)
         self.fields["destination"].label_from_instance = lambda u: u.name
