@@ -42,6 +42,8 @@ TEXT_FIELDS = (
     "conclusions",
     "resolution_text",
 )
+# A typing slip guard: far above any member's monthly dues (1% of income).
+MAX_MONTHLY_DUES = 10_000_000
 MEETING_FIELDS = ("kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS)
 
 
@@ -55,6 +57,11 @@ def _user(actor):
 
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
+
+
+def _add_months(month: date, k: int) -> date:
+    n = month.year * 12 + month.month - 1 + k
+    return date(n // 12, n % 12 + 1, 1)
 
 
 def _minutes_between(start: time, end: time) -> int:
@@ -80,6 +87,14 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
     if held_on < month:
         raise ServiceError(
             _("Ngày họp %(day)s trước tháng %(month)s mà cuộc họp được tính.")
+            % {"day": _d(held_on), "month": month.strftime("%m/%Y")}
+        )
+    if month < _add_months(first_of_month(held_on), -2):
+        raise ServiceError(
+            _(
+                "Cuộc họp ngày %(day)s không thể tính cho tháng %(month)s: "
+                "họp bù chỉ trong vòng hai tháng sau tháng đó."
+            )
             % {"day": _d(held_on), "month": month.strftime("%m/%Y")}
         )
     if unit.founded_on > held_on or (unit.dissolved_on and unit.dissolved_on <= held_on):
@@ -533,6 +548,11 @@ def dues_record(
     for pk, amount in amounts.items():
         if amount is not None and amount < 0:
             raise ServiceError(_("Số tiền đảng phí không được âm."))
+        if amount is not None and amount > MAX_MONTHLY_DUES:
+            raise ServiceError(
+                _("Số tiền %(amount)s đồng quá lớn cho đảng phí một tháng; xin kiểm tra lại.")
+                % {"amount": f"{amount:,}".replace(",", ".")}
+            )
         existing = DuesPayment.objects.filter(member_id=pk, month=month).first()
         if existing is not None and existing.unit_id != unit.pk:
             raise ServiceError(

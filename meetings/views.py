@@ -418,6 +418,8 @@ def dues(request, unit_pk: int):
         month = MonthField().clean(request.GET.get("month") or today.strftime("%Y-%m"))
     except Exception:  # noqa: BLE001 — a malformed month in the address
         month = today
+    if not 2000 <= month.year <= today.year + 1:
+        month = today
     month = month.replace(day=1)
     meeting = None
     if request.GET.get("meeting"):

@@ -84,6 +84,8 @@ def test_a_thematic_meeting_needs_its_subject_and_future_meetings_are_refused(tr
         make_meeting(tree.cell1a, kind=MeetingKind.THEMATIC, thematic_subject="")
     with pytest.raises(ServiceError, match="chưa tới"):
         make_meeting(tree.cell1a, held_on=date(2099, 1, 5))
+    with pytest.raises(ServiceError, match="không thể tính cho tháng 12/2025"):
+        make_meeting(tree.cell1a, held_on=date(2026, 3, 5), month=date(2025, 12, 1))
     assert not Meeting.objects.exists()
 
 

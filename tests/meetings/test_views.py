@@ -234,6 +234,9 @@ def test_dues_page_shows_the_total_and_who_has_not_paid_for_three_months(
     assert a.full_name not in unpaid and b.full_name not in unpaid
     response = client.post(f"{url}?month=2026-03", {f"amount_{a.pk}": "mười nghìn"})
     assert "Số tiền phải là số nguyên" in response.content.decode()
+    response = client.post(f"{url}?month=2026-03", {f"amount_{a.pk}": "99999999999"})
+    assert "quá lớn cho đảng phí một tháng" in response.content.decode()
+    assert client.get(f"{url}?month=0001-01").status_code == 200
 
 
 def test_the_unit_page_shows_recent_meetings_and_the_new_meeting_button(
