@@ -772,6 +772,41 @@ def review_decide(
 
 
 @transaction.atomic
+def review_decide_as_proposed(*, actor, cycle: ReviewCycle) -> tuple[int, int]:
+    """The committee decides, at the level the cell proposed, every proposal of
+    the cycle that breaks no rule; proposals that break one are left for a
+    decision one by one with its reason. Returns (decided, left)."""
+    _require_committee(actor, cycle.unit)
+    pending = list(
+        MemberReview.objects.select_for_update(of=("self",))
+        .select_related("cycle", "member", "cell")
+        .filter(cycle=cycle, decided_level="", published_at__isnull=True)
+        .exclude(proposed_level="")
+        .order_by("cell__path", "member__sort_key")
+    )
+    if not pending:
+        raise ServiceError(_("Không có đề xuất nào đang chờ quyết định."))
+    exempt = exempt_at_year_end([r.member_id for r in pending], cycle.year)
+    decided = left = 0
+    for review in pending:
+        if review.member_id in exempt or not may_decide(actor, review.cell):
+            left += 1
+            continue
+        if rules.broken(member_review_checks(review, review.proposed_level)):
+            left += 1
+            continue
+        _decide(
+            review,
+            actor=actor,
+            level=review.proposed_level,
+            override_reason="",
+            checks_of=member_review_checks,
+        )
+        decided += 1
+    return decided, left
+
+
+@transaction.atomic
 def review_return(*, actor, review: MemberReview, reason: str) -> MemberReview:
     """The committee returns the cell's proposal (or its own decision, before
     publication) with a reason; the cell proposes again. The returned

@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("mo-dot/", views.cycle_open, name="cycle_open"),
     path("<int:pk>/", views.cycle_detail, name="cycle"),
+    path(
+        "<int:pk>/quyet-dinh-theo-de-xuat/",
+        views.cycle_decide_as_proposed,
+        name="cycle_decide_as_proposed",
+    ),
     path("<int:pk>/cong-bo/", views.cycle_publish, name="cycle_publish"),
     path("<int:pk>/bieu-quyet.pdf", views.cycle_vote_pdf, name="cycle_vote_pdf"),
     path("<int:pk>/quyet-dinh.pdf", views.cycle_decision_pdf, name="cycle_decision_pdf"),

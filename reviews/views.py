@@ -114,6 +114,31 @@ def cycle_publish(request, pk: int):
     return redirect("reviews:cycle", cycle.pk)
 
 
+@login_required
+@require_POST
+def cycle_decide_as_proposed(request, pk: int):
+    cycle = selectors.cycle_for_user_or_404(request.user, pk)
+    try:
+        decided, left = services.review_decide_as_proposed(actor=request.user, cycle=cycle)
+    except ServiceError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Đã quyết định theo đề xuất cho %(d)s đảng viên.") % {"d": decided},
+        )
+        if left:
+            messages.warning(
+                request,
+                _(
+                    "%(n)s đề xuất trái quy định hoặc không thuộc quyền của bạn: "
+                    "cần quyết định từng người, kèm lý do."
+                )
+                % {"n": left},
+            )
+    return redirect("reviews:cycle", cycle.pk)
+
+
 # --- One member's review -------------------------------------------------------------------
 
 

@@ -391,3 +391,27 @@ def test_the_organization_is_reviewed_through_its_page(client, tree, cell_secret
     client.post(reverse("reviews:organization_return", args=[org.pk]), {"reason": "Xem lại"})
     org.refresh_from_db()
     assert org.decided_level == "" and org.returned_reason == "Xem lại"
+
+
+def test_the_committee_decides_every_proposal_that_keeps_the_rules_at_once(
+    client, tree, ward1_staff, cell_secretary
+):
+    from members.services import member_discipline
+
+    disciplined = tree.members.m1a[2]
+    member_discipline(
+        actor=None, member=disciplined, form="reprimand", day=date(2024, 4, 1), fault="Vi phạm"
+    )
+    cycle = open_cycle(tree.cell1a, 2024)
+    for m in tree.members.m1a:
+        propose(review_of(cycle, m), G)
+    client.force_login(cell_secretary)
+    url = reverse("reviews:cycle_decide_as_proposed", args=[cycle.pk])
+    assert "cấp ủy cấp trên" in client.post(url, follow=True).content.decode()
+    assert not cycle.member_reviews.exclude(decided_level="").exists()
+    client.force_login(ward1_staff)
+    page = client.post(url, follow=True).content.decode()
+    assert "Đã quyết định theo đề xuất cho 2 đảng viên" in page
+    assert "1 đề xuất trái quy định" in page
+    assert review_of(cycle, disciplined).decided_level == ""
+    assert review_of(cycle, tree.members.m1a[0]).decided_level == G
