@@ -65,6 +65,9 @@ def unit_detail(request, pk: int):
         "warnings": warnings_for([unit], today),
         "term": current_term(unit),
         "committee": committee_on(unit, today),
+        "past_seats": unit.seats.filter(valid_to__isnull=False)
+        .select_related("member", "term")
+        .order_by("-valid_to")[:10],
         "has_posts": has_posts,
         "posts": (
             unit.community_posts.filter(valid_to__isnull=True).select_related("member")

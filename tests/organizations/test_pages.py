@@ -281,3 +281,24 @@ def test_splitting_a_cell_through_the_page(client, tree, ward2_staff):
     _, done = preview_then_confirm(client, url("restructure", tree.cell2a.pk, "chia-tach"), data)
     assert done.status_code == 302
     assert Member.objects.filter(unit__name="Chi bộ ấp 1A").count() == 2
+
+
+def test_the_unit_page_shows_the_previous_secretary_in_the_seats_history(client, tree, ward1_staff):
+    from organizations.models import Body, Position
+    from organizations.services import seat_assign, term_open
+
+    term = term_open(actor=None, unit=tree.cell1a, congress_on=date(2025, 1, 1))
+    old, new = tree.members.m1a[:2]
+    for member, day in ((old, date(2025, 1, 1)), (new, date(2025, 6, 1))):
+        seat_assign(
+            actor=None,
+            term=term,
+            member=member,
+            position=Position.SECRETARY,
+            body=Body.DIRECT,
+            valid_from=day,
+        )
+    client.force_login(ward1_staff)
+    html = client.get(url("unit_detail", tree.cell1a.pk)).content.decode()
+    assert f"Bí thư: {new.full_name}" in html
+    assert f"Bí thư: {old.full_name} (01/01/2025 – 01/06/2025" in html
