@@ -330,12 +330,12 @@ def member_action(request, pk: int, action: str):
     title, form_class, statuses = ACTIONS[action]
     kwargs = {"user": request.user, "member": member} if form_class in FORMS_WITH_CONTEXT else {}
     form = form_class(request.POST or None, **kwargs)
+    refusal = ""
     if member.status not in statuses:
-        form.add_error(
-            None,
-            _("Không thể “%(action)s” cho người đang là “%(status)s”.")
-            % {"action": title, "status": member.get_status_display()},
-        )
+        refusal = _("Không thể “%(action)s” cho người đang là “%(status)s”.") % {
+            "action": title,
+            "status": member.get_status_display(),
+        }
     elif request.method == "POST" and form.is_valid():
         try:
             _run(action, request.user, member, dict(form.cleaned_data))
@@ -344,7 +344,11 @@ def member_action(request, pk: int, action: str):
         else:
             messages.success(request, _("Đã ghi: %(action)s.") % {"action": title})
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"member": member, "form": form, "title": title})
+    return render(
+        request,
+        "members/form.html",
+        {"member": member, "form": form, "title": title, "refusal": refusal},
+    )
 
 
 @login_required

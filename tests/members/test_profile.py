@@ -194,3 +194,36 @@ def test_a_transfer_is_attributed_in_the_timeline_not_to_the_next_dossier_edit(
     history = body[body.index("Lịch sử thay đổi hồ sơ") :]
     assert "0900000002" in history
     assert "Chi bộ cơ quan phường" not in history  # the move is not the phone editor's doing
+
+
+GARBAGE = [
+    {},
+    {"day": "31/02/2024", "decided_on": "hôm qua", "ceremony_on": "", "month": "13/2024"},
+    {"day": "01/01/1900", "votes_for": "-3", "officials": "0", "unit": "999999", "host": "abc"},
+    {"day": "9" * 40, "form": "chém", "reason": "<script>", "ground": "x", "result": "?"},
+]
+
+
+@pytest.mark.parametrize("data", GARBAGE)
+def test_no_action_form_fails_on_garbage(client, tree, ward1_staff, data):
+    from members.views import ACTIONS
+
+    m = tree.members.m1a[0]
+    m.is_civil_servant = True
+    m.save()
+    before = StatusPeriod.objects.count(), Member.objects.get(pk=m.pk).unit_id
+    client.force_login(ward1_staff)
+    for slug in ACTIONS:
+        response = client.post(reverse("members:action", args=[m.pk, slug]), data)
+        assert response.status_code == 200, slug
+    assert (StatusPeriod.objects.count(), Member.objects.get(pk=m.pk).unit_id) == before
+
+
+def test_opening_an_action_that_does_not_fit_explains_why(client, tree, ward1_staff):
+    m = tree.members.m1a[0]
+    client.force_login(ward1_staff)
+    for slug in ("ket-nap", "cong-nhan", "thoi-mien"):
+        response = client.get(reverse("members:action", args=[m.pk, slug]))
+        assert response.status_code == 200
+    body = client.get(reverse("members:action", args=[m.pk, "cong-nhan"])).content.decode()
+    assert "Không thể “Công nhận đảng viên chính thức”" in body
