@@ -325,3 +325,18 @@ def test_the_unit_page_of_a_past_date_lists_the_members_of_then(client, ward1_st
     assert all(m.full_name in then for m in tree.members.m1b)
     later = client.get(url, {"ngay": EFFECTIVE.strftime("%d/%m/%Y")}).content.decode()
     assert "chưa thành lập hoặc đã thôi hoạt động" in later
+
+
+def test_seed002_the_units_directly_under_a_district_before_and_after_a_rearrangement(tree):
+    district = make_unit("Đảng bộ huyện Thử", level=Level.DISTRICT, parent=tree.province)
+    communes = [
+        make_unit(f"Đảng bộ xã {i}", level=Level.GRASSROOTS_COMMITTEE, parent=district)
+        for i in range(6)
+    ]
+    unit_merge(actor=None, units=communes[:3], name="Đảng bộ xã Gộp", **decision(EFFECTIVE))
+    unit_merge(actor=None, units=communes[3:5], into=communes[3], **decision(EFFECTIVE))
+
+    def directly_under(day):
+        return len(tree_on(day, root=district)[0].children)
+
+    assert directly_under(BEFORE) == 6 and directly_under(EFFECTIVE) == 3
