@@ -9,7 +9,7 @@ from reviews.models import MemberReview, OrganizationReview, ReviewCycle
 from reviews.selectors import member_rows
 
 
-def test_the_demo_has_three_years_of_reviews_over_the_rule_sets(db):
+def test_the_demo_has_three_years_of_reviews_over_the_rule_sets(db, client):
     call_command("seed_demo")
     last = date.today().year - 1
     years = {last - 2, last - 1, last}
@@ -27,6 +27,14 @@ def test_the_demo_has_three_years_of_reviews_over_the_rule_sets(db):
                 broken.append((row.review.decided_level, row.review.proposed_level))
     assert all(decided == "" for decided, _ in broken)
     assert len(broken) >= 1
+    # the demo accounts see the pages with the demo's figures
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    client.force_login(get_user_model().objects.get(username="ward1"))
+    cycle = ReviewCycle.objects.filter(year=last, unit__code="DEMO-W1").get()
+    page = client.get(reverse("reviews:cycle", args=[cycle.pk])).content.decode()
+    assert "Trái quy định" in page and "Chưa tự kiểm điểm" in page
 
 
 def test_the_province_demo_writes_a_decided_level_per_member_and_year(tree):
