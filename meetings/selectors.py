@@ -10,7 +10,20 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.lookups import LessThan
 from django.http import Http404
 from django.utils import timezone
@@ -22,6 +35,7 @@ from meetings.models import (
     Attendance,
     AttendanceStatus,
     DuesPayment,
+    Guest,
     Meeting,
     MeetingKind,
 )
@@ -227,6 +241,12 @@ def _in_year(year: int) -> dict:
     return {"month__gte": date(year, 1, 1), "month__lte": date(year, 12, 1)}
 
 
+def _followed_q() -> Q:
+    """Meetings attended by the superior committee member who follows the cell
+    (seed 004: at least once a quarter)."""
+    return Q(Exists(Guest.objects.filter(meeting=OuterRef("pk"), follows_cell=True)))
+
+
 def _month_aggregates(meetings: QuerySet[Meeting]):
     return (
         meetings.values("unit_id", "month")
@@ -237,6 +257,7 @@ def _month_aggregates(meetings: QuerySet[Meeting]):
             thematic=Count("pk", filter=Q(kind__in=THEMATIC_KINDS)),
             short=Count("pk", filter=_short_q()),
             low=Count("pk", filter=_low_attendance_q()),
+            followed=Count("pk", filter=_followed_q()),
         )
     )
 
@@ -249,6 +270,7 @@ class MonthState:
     thematic: int = 0
     short: int = 0
     low: int = 0
+    followed: int = 0
 
     LABELS = {
         "held": "✓",
@@ -270,6 +292,7 @@ class TrackerRow:
     months: list[MonthState]
     thematic_by_quarter: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
     quarters: list[tuple[int, str]] = field(default_factory=list)  # (thematic, flag)
+    followed_by_quarter: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
 
     @property
     def missing(self) -> int:
@@ -325,6 +348,7 @@ def _month_state(unit: Unit, month: date, agg: dict | None, today: date) -> Mont
     if agg:
         ms.held_on = agg["first_regular"]
         ms.thematic, ms.short, ms.low = agg["thematic"], agg["short"], agg["low"]
+        ms.followed = agg["followed"]
     return ms
 
 
@@ -357,6 +381,7 @@ def tracker_rows(cells: list[Unit], year: int, today: date | None = None) -> lis
         row = TrackerRow(unit=cell, months=months)
         for ms in months:
             row.thematic_by_quarter[(ms.month.month - 1) // 3] += ms.thematic
+            row.followed_by_quarter[(ms.month.month - 1) // 3] += ms.followed
         row.quarters = list(
             zip(row.thematic_by_quarter, row.quarter_flags(today, year), strict=True)
         )

@@ -2,7 +2,7 @@ from datetime import date, time
 
 import pytest
 
-from meetings.models import AttendanceStatus, MeetingKind
+from meetings.models import AttendanceStatus, Guest, MeetingKind
 from meetings.selectors import home_warnings, tracker_cells, tracker_rows, tracker_summary
 from organizations.models import Level
 from tests.factories import make_member, make_unit
@@ -28,7 +28,8 @@ def history(tree):
     take_attendance(make_meeting(cell, held_on=date(2026, 4, 20), ends_at=time(20, 30)))
     take_attendance(make_meeting(cell, held_on=date(2026, 5, 9)), {a: AttendanceStatus.UNEXCUSED})
     take_attendance(make_meeting(cell, held_on=date(2026, 6, 9)))
-    make_meeting(cell, held_on=date(2026, 2, 25), kind=MeetingKind.THEMATIC)
+    thematic = make_meeting(cell, held_on=date(2026, 2, 25), kind=MeetingKind.THEMATIC)
+    Guest.objects.create(meeting=thematic, name="Cấp ủy viên phụ trách", follows_cell=True)
     return cell
 
 
@@ -43,6 +44,7 @@ def test_the_grid_shows_held_missing_late_short_and_low_attendance_months(histor
     assert [ms.short for ms in row.months[:6]] == [0, 0, 0, 1, 0, 0]
     assert [ms.low for ms in row.months[:6]] == [0, 0, 0, 0, 1, 0]
     assert row.thematic_by_quarter == [1, 0, 0, 0]
+    assert row.followed_by_quarter == [1, 0, 0, 0]  # the superior committee member came once
     assert [flag for _, flag in row.quarters] == ["ok", "missing", "open", "future"]
     assert (row.missing, row.late, row.short, row.low) == (1, 1, 1, 1)
 
