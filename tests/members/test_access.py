@@ -203,3 +203,18 @@ def test_the_profile_offers_the_return_only_to_a_member_away(client, tree, ward1
     services.member_transfer_temporary(actor=None, member=m, host=tree.cell1b, day=date(2024, 1, 1))
     body = client.get(url).content.decode()
     assert "Kết thúc sinh hoạt tạm thời" in body
+
+
+def test_ids_beyond_any_record_are_404_not_errors(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    big = "9" * 25
+    for url in (
+        f"/dang-vien/{big}/",
+        f"/dang-vien/{big}/sua/",
+        f"/dang-vien/{big}/tu-tran/",
+        f"/dang-vien/?unit={big}",
+        f"/dang-vien/chi-bo/{big}/quan-chung/",
+        f"/dang-vien/noi-cu-tru/{big}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/dang-vien/den-han/huy-hieu/?nam={big}&page={big}").status_code == 200
