@@ -176,6 +176,9 @@ def attendance(request, pk: int):
     """Everyone present by default; tap the absent ones and pick a reason."""
     meeting = selectors.meeting_for_user_or_404(request.user, pk)
     _require_edit(request.user, meeting.unit)
+    if meeting.is_adopted and request.method != "POST":
+        messages.error(request, _("Biên bản đã được thông qua nên không điểm danh lại được."))
+        return redirect("meetings:detail", meeting.pk)
     if request.method == "POST":
         entries = {}
         for key, value in request.POST.items():

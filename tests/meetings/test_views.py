@@ -307,3 +307,12 @@ def test_members_absent_without_reason_three_months_running_are_listed(
     page = client.get(url).content.decode()
     listed = page.split('class="msg warning absent-three"')[1].split("</div>")[0]
     assert b.full_name in listed and a.full_name not in listed
+
+
+def test_the_attendance_page_of_adopted_minutes_sends_back_to_the_meeting(
+    client, adopted, ward1_staff
+):
+    client.force_login(ward1_staff)
+    response = client.get(f"/sinh-hoat/{adopted.pk}/diem-danh/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/sinh-hoat/{adopted.pk}/"
+    assert "không điểm danh lại được" in response.content.decode()
