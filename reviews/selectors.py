@@ -5,11 +5,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from organizations.models import PATH_STEP, Unit
-from organizations.selectors import scope_q
+from organizations.selectors import role_paths, scope_q, sees_everything, units_for
 from reviews import rules
 from reviews.models import MemberReview, OrganizationReview, ReviewCycle
 from reviews.rules import ORDER, SHORT, Check
@@ -17,9 +17,23 @@ from reviews.services import disciplines_in_year, grassroots_of
 
 
 def cycles_for(user) -> QuerySet[ReviewCycle]:
+    """Cycles of the units in reach, and the cycles of a committee above that
+    cover a unit in reach (a ward's cycle holds its cells' members: each cell's
+    secretary works on their own part of it, see `reaches_whole_cycle`)."""
     if not getattr(user, "is_authenticated", False):
         return ReviewCycle.objects.none()
-    return ReviewCycle.objects.filter(scope_q(user, "unit__path")).select_related("unit")
+    q = scope_q(user, "unit__path")
+    if not sees_everything(user):
+        above = {
+            path[:i] for path in role_paths(user) for i in range(PATH_STEP, len(path), PATH_STEP)
+        }
+        if above:
+            q |= Q(unit__path__in=above)
+    return ReviewCycle.objects.filter(q).select_related("unit")
+
+
+def reaches_whole_cycle(user, cycle: ReviewCycle) -> bool:
+    return units_for(user).filter(pk=cycle.unit_id).exists()
 
 
 def cycle_for_user_or_404(user, pk) -> ReviewCycle:
@@ -68,14 +82,14 @@ class ReviewRow:
         return rules.broken(self.checks)
 
 
-def member_rows(cycle: ReviewCycle) -> list[ReviewRow]:
-    """Every member review of the cycle with the rules checked against its
-    current level (decided, else proposed). A constant number of queries."""
-    reviews = list(
-        cycle.member_reviews.select_related("member", "cell").order_by(
-            "cell__path", "member__sort_key"
-        )
-    )
+def member_rows(cycle: ReviewCycle, user=None) -> list[ReviewRow]:
+    """Every member review of the cycle (those in `user`'s reach, if given)
+    with the rules checked against its current level (decided, else
+    proposed). A constant number of queries."""
+    qs = cycle.member_reviews.all()
+    if user is not None:
+        qs = qs.filter(scope_q(user, "cell__path"))
+    reviews = list(qs.select_related("member", "cell").order_by("cell__path", "member__sort_key"))
     rs = cycle.rules
     disciplines = disciplines_in_year([r.member_id for r in reviews], cycle.year)
     grassroots = grassroots_of(cycle.unit)
@@ -105,11 +119,14 @@ def member_rows(cycle: ReviewCycle) -> list[ReviewRow]:
     return rows
 
 
-def organization_rows(cycle: ReviewCycle) -> list[ReviewRow]:
+def organization_rows(cycle: ReviewCycle, user=None) -> list[ReviewRow]:
     from reviews.services import organization_review_checks
 
+    qs = cycle.organization_reviews.all()
+    if user is not None:
+        qs = qs.filter(scope_q(user, "unit__path"))
     rows = []
-    for r in cycle.organization_reviews.select_related("unit", "cycle").order_by("path"):
+    for r in qs.select_related("unit", "cycle").order_by("path"):
         rows.append(ReviewRow(r, organization_review_checks(r, r.level) if r.level else []))
     return rows
 

@@ -4,6 +4,7 @@ whose refusals are shown as messages with nothing changed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from chibo.pdf import pdf_response
 from members.models import ResidenceComment
 from members.selectors import member_for_user_or_404
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS
-from organizations.selectors import can_edit, unit_for_user_or_404, units_for
+from organizations.selectors import can_edit, scope_q, unit_for_user_or_404, units_for
 from reviews import forms, selectors, services
 from reviews.models import MemberReview
 from reviews.rules import FIRST_YEAR, ORDER, SHORT, check_excellent_cap, rule_set_for_year
@@ -71,11 +72,12 @@ def cycle_open(request):
 @login_required
 def cycle_detail(request, pk: int):
     cycle = selectors.cycle_for_user_or_404(request.user, pk)
-    rows = selectors.member_rows(cycle)
+    whole = selectors.reaches_whole_cycle(request.user, cycle)
+    rows = selectors.member_rows(cycle, request.user)
     cells: dict[int, list] = {}
     for row in rows:
         cells.setdefault(row.review.cell_id, []).append(row)
-    grassroots = services.grassroots_of(cycle.unit)
+    grassroots = services.grassroots_of(cycle.unit) if whole else None
     cap_check = None
     if grassroots is not None:
         cap_check = check_excellent_cap(
@@ -83,17 +85,28 @@ def cycle_detail(request, pk: int):
             services.organization_levels(grassroots.path, cycle.year),
             grassroots.name,
         )
+    if whole:
+        results = selectors.member_results(cycle.unit, cycle.year)
+        org_results = selectors.organization_results(cycle.unit, cycle.year)
+    else:
+        # a cell's secretary in a committee's cycle: their own cell's part only
+        results = [
+            selectors.member_results(rs[0].review.cell, cycle.year, by_child=False)[0]
+            for rs in cells.values()
+        ]
+        org_results = []
     context = {
         "cycle": cycle,
+        "whole": whole,
         "cap_checks": [cap_check] if cap_check else [],
         "grassroots": grassroots,
         "unit": cycle.unit,
         "rules": cycle.rules,
         "rows": rows,
         "cell_groups": [(rs[0].review.cell, rs) for rs in cells.values()],
-        "org_rows": selectors.organization_rows(cycle),
-        "results": selectors.member_results(cycle.unit, cycle.year),
-        "org_results": selectors.organization_results(cycle.unit, cycle.year),
+        "org_rows": selectors.organization_rows(cycle, request.user),
+        "results": results,
+        "org_results": org_results,
         "broken_count": sum(1 for r in rows if r.broken),
         "can_decide": services.may_decide(request.user, cycle.unit),
         "levels": [SHORT[level] for level in ORDER],
@@ -462,8 +475,10 @@ def review_pdf(request, pk: int):
 def cycle_vote_pdf(request, pk: int):
     """Tổng hợp kết quả biểu quyết của chi bộ (one cell, or each cell of the cycle)."""
     cycle = selectors.cycle_for_user_or_404(request.user, pk)
-    reviews = cycle.member_reviews.select_related("member", "cell").order_by(
-        "cell__path", "member__sort_key"
+    reviews = (
+        cycle.member_reviews.filter(scope_q(request.user, "cell__path"))
+        .select_related("member", "cell")
+        .order_by("cell__path", "member__sort_key")
     )
     unit = cycle.unit
     cell_pk = request.GET.get("cell", "")
@@ -483,6 +498,8 @@ def cycle_decision_pdf(request, pk: int):
     """Danh sách xếp loại kèm quyết định của cấp ủy."""
     cycle = selectors.cycle_for_user_or_404(request.user, pk)
     committee = services.competent_committee(cycle.unit)
+    if not selectors.reaches_whole_cycle(request.user, cycle):
+        raise Http404("Danh sách quyết định là của cấp ủy.")
     reviews = list(
         cycle.member_reviews.exclude(decided_level="")
         .select_related("member", "cell")

@@ -415,3 +415,21 @@ def test_the_committee_decides_every_proposal_that_keeps_the_rules_at_once(
     assert "1 đề xuất trái quy định" in page
     assert review_of(cycle, disciplined).decided_level == ""
     assert review_of(cycle, tree.members.m1a[0]).decided_level == G
+
+
+def test_a_secretary_works_on_their_own_cell_in_the_wards_cycle_and_sees_no_other(
+    client, tree, cell_secretary
+):
+    cycle = open_cycle(tree.ward1, 2024)
+    client.force_login(cell_secretary)
+    index = client.get(reverse("reviews:index")).content.decode()
+    assert reverse("reviews:cycle", args=[cycle.pk]) in index
+    page = client.get(reverse("reviews:cycle", args=[cycle.pk])).content.decode()
+    assert tree.members.m1a[0].full_name in page
+    assert tree.members.m1b[0].full_name not in page
+    assert tree.cell1b.name not in page
+    assert client.get(reverse("reviews:cycle_decision_pdf", args=[cycle.pk])).status_code == 404
+    votes = pdf_text(client.get(reverse("reviews:cycle_vote_pdf", args=[cycle.pk])))
+    assert tree.members.m1a[0].full_name in votes and tree.members.m1b[0].full_name not in votes
+    other = review_of(cycle, tree.members.m1b[0])
+    assert client.get(reverse("reviews:review", args=[other.pk])).status_code == 404
