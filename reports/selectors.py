@@ -192,13 +192,24 @@ def member_counts_by_unit(snap: Snapshot) -> dict[int, MemberCounts]:
 
 def roll_up(snap: Snapshot, per_unit: dict[int, MemberCounts]) -> dict[int, MemberCounts]:
     """{unit id: counts of its whole subtree} for every unit of the snapshot."""
-    out: dict[int, MemberCounts] = defaultdict(MemberCounts)
+    sums: dict[int, list[int]] = {}
     for unit_id, counts in per_unit.items():
         unit = snap.by_id.get(unit_id)
         if unit is None:
             continue
-        for ancestor in path_ids(unit.path):
-            out[ancestor].add(counts)
+        path = unit.path
+        for i in range(0, len(path), PATH_STEP):
+            ancestor = int(path[i : i + PATH_STEP])
+            total = sums.get(ancestor)
+            if total is None:
+                sums[ancestor] = [counts.official, counts.probationary, counts.exempt]
+            else:
+                total[0] += counts.official
+                total[1] += counts.probationary
+                total[2] += counts.exempt
+    out: dict[int, MemberCounts] = defaultdict(MemberCounts)
+    for unit_id, (official, probationary, exempt) in sums.items():
+        out[unit_id] = MemberCounts(official, probationary, exempt)
     return out
 
 

@@ -9,6 +9,8 @@ structure, so they cannot disagree.
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from django.utils.functional import Promise
+
 
 @dataclass
 class Column:
@@ -83,8 +85,6 @@ class Table:
 
 def _plain(value):
     """Lazy translations as plain text, so the structure is JSON as it is."""
-    from django.utils.functional import Promise
-
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, dict):
