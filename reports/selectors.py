@@ -525,7 +525,7 @@ def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False
                    SUM(CASE WHEN a.status = %s THEN 1 ELSE 0 END),
                    SUM(CASE WHEN a.status = %s THEN 1 ELSE 0 END)
             FROM {a} a JOIN {mt} mt ON mt.id = a.meeting_id {join}
-            WHERE {where}
+            WHERE {where} AND a.status IN (%s, %s)
             GROUP BY {group}
             """,
             [
@@ -534,6 +534,8 @@ def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False
                 snap.root.path + "%",
                 months[0],
                 months[-1],
+                AttendanceStatus.EXCUSED,
+                AttendanceStatus.UNEXCUSED,
             ],
         )
         absences = {r[0]: list(r[1:]) for r in cursor.fetchall()}
