@@ -873,24 +873,22 @@ class DualRolesReport(Report):
 # --- meeting attendance (seed 004) ------------------------------------------------------
 
 
-def _required(due: list[tuple[int, str, date]], key) -> tuple[dict, dict, dict]:
-    """From the due cell-months: regular meetings required, thematic meetings
-    required (one per whole quarter) and cells, each by `key(cell, category)`."""
+def _required(due: dict[int, tuple[str, list[date]]], key) -> tuple[dict, dict, dict]:
+    """From the months each cell owes: regular meetings required, thematic
+    meetings required (one per whole quarter) and cells, each by
+    `key(cell, category)`."""
     regular: dict = defaultdict(int)
-    quarters: dict = defaultdict(set)
-    cells: dict = defaultdict(set)
-    months_by_quarter: dict = defaultdict(int)
-    category_of = {}
-    for unit_id, category, month in due:
+    thematic: dict = defaultdict(int)
+    cells: dict = defaultdict(int)
+    for unit_id, (category, months) in due.items():
         k = key(unit_id, category)
-        regular[k] += 1
-        cells[k].add(unit_id)
-        months_by_quarter[(unit_id, month.year, (month.month - 1) // 3)] += 1
-        category_of[unit_id] = category
-    for (unit_id, year, quarter), n in months_by_quarter.items():
-        if n == 3:  # a whole quarter: one thematic meeting is due
-            quarters[key(unit_id, category_of[unit_id])].add((unit_id, year, quarter))
-    return regular, {k: len(v) for k, v in quarters.items()}, {k: len(v) for k, v in cells.items()}
+        regular[k] += len(months)
+        cells[k] += 1
+        quarters: dict = defaultdict(int)
+        for month in months:
+            quarters[(month.year, (month.month - 1) // 3)] += 1
+        thematic[k] += sum(1 for n in quarters.values() if n == 3)
+    return regular, thematic, cells
 
 
 @register

@@ -449,33 +449,40 @@ def months_of(start: date, end: date, today: date) -> list[date]:
     return out
 
 
-def cell_months(snap: Snapshot, months: list[date]) -> list[tuple[int, str, date]]:
-    """(cell id, category, month) for every month of `months` during which the
-    cell existed in the subtree (its version covering the month's last day):
-    the meetings due. One query."""
+def cell_months(snap: Snapshot, months: list[date]) -> dict[int, tuple[str, list[date]]]:
+    """{cell id: (category, the months of `months` during which the cell
+    existed in the subtree)}: a cell owes a regular meeting for each month it
+    exists on the last day of (from its versions). One query."""
     import calendar
 
     from organizations.models import CELL_LEVELS
 
     if not months:
-        return []
-    first = months[0]
-    last = months[-1]
-    last_day = date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+        return {}
+    ends = [date(m.year, m.month, calendar.monthrange(m.year, m.month)[1]) for m in months]
     versions = (
         UnitVersion.objects.filter(
-            path__startswith=snap.root.path, level__in=CELL_LEVELS, valid_from__lte=last_day
+            path__startswith=snap.root.path, level__in=CELL_LEVELS, valid_from__lte=ends[-1]
         )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=first))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=months[0]))
+        .order_by("unit_id", "valid_from")
         .values_list("unit_id", "category", "valid_from", "valid_to")
     )
-    due: dict[tuple[int, date], str] = {}
+    due: dict[int, tuple[str, set]] = {}
     for unit_id, category, valid_from, valid_to in versions:
-        for month in months:
-            end = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
-            if valid_from <= end and (valid_to is None or valid_to > end):
-                due[(unit_id, month)] = category
-    return [(unit_id, category, month) for (unit_id, month), category in due.items()]
+        owed = {
+            i
+            for i, end in enumerate(ends)
+            if valid_from <= end and (valid_to is None or valid_to > end)
+        }
+        if unit_id in due:
+            owed |= due[unit_id][1]
+        due[unit_id] = (category, owed)  # the latest version's category
+    return {
+        unit_id: (category, [months[i] for i in sorted(owed)])
+        for unit_id, (category, owed) in due.items()
+        if owed
+    }
 
 
 def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False) -> list[tuple]:
