@@ -48,6 +48,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -299,7 +300,8 @@ def _csv_rows(data: bytes) -> Iterator[tuple]:
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        value = normalize(value)
+        # chibo.text.normalize, inlined: it runs for every cell of the file
+        value = " ".join(unicodedata.normalize("NFC", value).split())
         return value or None
     return value
 
@@ -448,6 +450,8 @@ def cell_text(value: Any) -> str:
     """A cell as text: numbers without a trailing ".0", dates as dd/mm/yyyy."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return normalize(value)
     if isinstance(value, bool):
         return "x" if value else ""
     if isinstance(value, float) and value.is_integer():

@@ -36,6 +36,7 @@ Rules (issue 4):
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -154,11 +155,10 @@ class _Cells:
         self._found: dict[str, Unit | str] = {}
 
     def find(self, raw: Any) -> Unit:
-        text = cell_text(raw)
-        key = header_key(text)
-        if key not in self._found:
-            self._found[key] = self._look_up(text, key)
-        found = self._found[key]
+        found = self._found.get(raw)
+        if found is None:
+            text = cell_text(raw)
+            found = self._found[raw] = self._look_up(text, header_key(text))
         if isinstance(found, str):
             raise CellError(found)
         return found
@@ -578,20 +578,16 @@ def _insert(model, rows: list[dict], *, with_pk: bool = False) -> None:
     defaults = {
         f.attname: now if getattr(f, "auto_now_add", False) else f.get_default() for f in fields
     }
-    json_fields = {f.attname: f for f in fields if f.get_internal_type() == "JSONField"}
+    json_fields = [f for f in fields if f.get_internal_type() == "JSONField"]
+    pick = operator.itemgetter(*[f.attname for f in fields])
 
-    def value(row, attname):
-        v = row[attname] if attname in row else defaults[attname]
-        if attname in json_fields:
-            return json_fields[attname].get_db_prep_save(v, connection)
-        return v
+    def values(row: dict) -> tuple:
+        full = {**defaults, **row}
+        for f in json_fields:
+            full[f.attname] = f.get_db_prep_save(full[f.attname], connection)
+        return pick(full)
 
-    names = [f.attname for f in fields]
-    _copy_rows(
-        model._meta.db_table,
-        [f.column for f in fields],
-        ([value(row, a) for a in names] for row in rows),
-    )
+    _copy_rows(model._meta.db_table, [f.column for f in fields], map(values, rows))
 
 
 def _copy_rows(table: str, columns: list[str], rows) -> None:

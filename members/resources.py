@@ -11,15 +11,16 @@ asks for, so members/imports.py validates and writes in bulk and uses these
 columns for the mapping.
 """
 
+import functools
 import re
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from chibo.spreadsheets import CellError, Column, build_xlsx, cell_digits, cell_text, parse_date
-from chibo.text import fold
 from members.choices import ETHNIC_GROUPS, Education, Gender, Qualification, TheoryLevel
 from members.models import Member
 
@@ -198,13 +199,19 @@ _TRUE = {"x", "co", "1", "true", "cbcc", "la", "canbocongchuc", "congchuc"}
 _FALSE = {"khong", "0", "false", "-"}
 
 
-def _choice(value: Any, table: dict[str, str], message: str) -> str:
+@functools.lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    """header_key, remembered: a roster repeats the same few genders, groups and levels."""
     from chibo.spreadsheets import header_key
 
+    return header_key(text)
+
+
+def _choice(value: Any, table: dict[str, str], message) -> str:
     text = cell_text(value)
-    found = table.get(header_key(text))
+    found = table.get(_key(text))
     if found is None:
-        raise CellError(message % {"value": text})
+        raise CellError(str(message) % {"value": text})
     return found
 
 
@@ -219,72 +226,98 @@ def _education(value: Any) -> str:
         if grade >= upper:
             return Education.UPPER_SECONDARY
         return Education.LOWER_SECONDARY if grade >= lower else Education.PRIMARY
-    return _choice(
-        value,
-        _EDUCATION,
-        _("Trình độ giáo dục phổ thông “%(value)s” không hợp lệ (ví dụ: 12/12)."),
+    return _choice(value, _EDUCATION, _EDUCATION_MESSAGE)
+
+
+def _date(value: Any) -> date | None:
+    day = parse_date(value)
+    if day is not None and day > date.today():
+        raise CellError(_("Ngày %(day)s ở tương lai.") % {"day": day.strftime("%d/%m/%Y")})
+    return day
+
+
+def _gender(value: Any) -> str:
+    text = cell_text(value)
+    found = _GENDERS.get(_key(text))
+    if found is None:
+        raise CellError(
+            _("Giới tính “%(value)s” không hợp lệ: ghi “Nam” hoặc “Nữ”.") % {"value": text}
+        )
+    return found
+
+
+def _national_id(value: Any) -> str:
+    digits = cell_digits(value, width=12)
+    if not (len(digits) == 12 and digits.isdigit()):
+        raise CellError(
+            _("Số CCCD “%(value)s” phải gồm đúng 12 chữ số.") % {"value": cell_text(value)}
+        )
+    return digits
+
+
+def _card_number(value: Any) -> str:
+    card = cell_digits(value)
+    if len(card) > _TEXT_LIMITS["card_number"]:
+        raise CellError(
+            _("Số thẻ đảng viên dài quá %(limit)s ký tự.") % {"limit": _TEXT_LIMITS["card_number"]}
+        )
+    return card
+
+
+_PHONE = re.compile(r"\+?[\d .\-()]{6,20}")
+
+
+def _phone(value: Any) -> str:
+    text = cell_digits(value)
+    if isinstance(value, int | float) and not text.startswith("0"):
+        text = "0" + text  # Excel drops the leading zero of a number
+    if not _PHONE.fullmatch(text):
+        raise CellError(_("Số điện thoại “%(value)s” không hợp lệ.") % {"value": text})
+    return text
+
+
+def _civil_servant(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _key(cell_text(value))
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError(
+        _("Cột cán bộ, công chức ghi “x” (có) hoặc để trống (không), không ghi “%(value)s”.")
+        % {"value": cell_text(value)}
     )
+
+
+_EDUCATION_MESSAGE = gettext_lazy(
+    "Trình độ giáo dục phổ thông “%(value)s” không hợp lệ (ví dụ: 12/12)."
+)
+_PARSERS = {
+    **{key: _date for key in DATE_FIELDS},
+    "gender": _gender,
+    "national_id": _national_id,
+    "card_number": _card_number,
+    "phone": _phone,
+    "ethnicity": lambda v: _choice(
+        v, _ETHNIC, gettext_lazy("Dân tộc “%(value)s” không có trong danh mục 54 dân tộc.")
+    ),
+    "education": _education,
+    "qualification": lambda v: _choice(
+        v, _QUALIFICATION, gettext_lazy("Trình độ chuyên môn “%(value)s” không hợp lệ.")
+    ),
+    "theory_level": lambda v: _choice(
+        v, _THEORY, gettext_lazy("Trình độ lý luận chính trị “%(value)s” không hợp lệ.")
+    ),
+    "is_civil_servant": _civil_servant,
+}
 
 
 def parse_cell(key: str, value: Any) -> Any:
     """The value to store for `key` from a non-empty cell, or CellError."""
-    if key in DATE_FIELDS:
-        day = parse_date(value)
-        if day is not None and day > date.today():
-            raise CellError(_("Ngày %(day)s ở tương lai.") % {"day": day.strftime("%d/%m/%Y")})
-        return day
-    if key == "gender":
-        text = cell_text(value)
-        found = _GENDERS.get(fold(text))
-        if found is None:
-            raise CellError(
-                _("Giới tính “%(value)s” không hợp lệ: ghi “Nam” hoặc “Nữ”.") % {"value": text}
-            )
-        return found
-    if key == "national_id":
-        digits = cell_digits(value, width=12)
-        if not (len(digits) == 12 and digits.isdigit()):
-            raise CellError(
-                _("Số CCCD “%(value)s” phải gồm đúng 12 chữ số.") % {"value": cell_text(value)}
-            )
-        return digits
-    if key == "card_number":
-        card = cell_digits(value)
-        if len(card) > _TEXT_LIMITS["card_number"]:
-            raise CellError(
-                _("Số thẻ đảng viên dài quá %(limit)s ký tự.")
-                % {"limit": _TEXT_LIMITS["card_number"]}
-            )
-        return card
-    if key == "phone":
-        text = cell_digits(value)
-        if isinstance(value, int | float) and not text.startswith("0"):
-            text = "0" + text  # Excel drops the leading zero of a number
-        if not re.fullmatch(r"\+?[\d .\-()]{6,20}", text):
-            raise CellError(_("Số điện thoại “%(value)s” không hợp lệ.") % {"value": text})
-        return text
-    if key == "ethnicity":
-        return _choice(value, _ETHNIC, _("Dân tộc “%(value)s” không có trong danh mục 54 dân tộc."))
-    if key == "education":
-        return _education(value)
-    if key == "qualification":
-        return _choice(value, _QUALIFICATION, _("Trình độ chuyên môn “%(value)s” không hợp lệ."))
-    if key == "theory_level":
-        return _choice(value, _THEORY, _("Trình độ lý luận chính trị “%(value)s” không hợp lệ."))
-    if key == "is_civil_servant":
-        if isinstance(value, bool):
-            return value
-        from chibo.spreadsheets import header_key
-
-        text = header_key(cell_text(value))
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise CellError(
-            _("Cột cán bộ, công chức ghi “x” (có) hoặc để trống (không), không ghi “%(value)s”.")
-            % {"value": cell_text(value)}
-        )
+    parser = _PARSERS.get(key)
+    if parser is not None:
+        return parser(value)
     text = value if isinstance(value, str) else cell_text(value)  # the reader normalised it
     limit = _TEXT_LIMITS.get(key)
     if limit and len(text) > limit:
