@@ -254,9 +254,19 @@ def _members_by(field_name: str, keys: list[str]) -> dict[str, Member]:
     found: dict[str, Member] = {}
     for i in range(0, len(keys), CHUNK):
         chunk = keys[i : i + CHUNK]
-        for m in Member.objects.filter(**{f"{field_name}__in": chunk}).select_related("unit"):
+        for m in Member.objects.filter(**{f"{field_name}__in": chunk}):
             found[getattr(m, field_name)] = m
+    _share_units(found.values())
     return found
+
+
+def _share_units(members) -> None:
+    """Give the members their cell from one query, one Unit object per cell
+    (select_related would build a Unit for every member)."""
+    members = [m for m in members if m.unit_id is not None and "unit" not in m._state.fields_cache]
+    units = Unit.objects.in_bulk({m.unit_id for m in members})
+    for m in members:
+        m.unit = units[m.unit_id]
 
 
 def _members_by_nid(nids: list[str], by_card: dict[str, Member]) -> dict[str, Member]:
@@ -269,8 +279,9 @@ def _members_by_nid(nids: list[str], by_card: dict[str, Member]) -> dict[str, Me
         pks.update(Member.objects.filter(national_id__in=chunk).values_list("national_id", "pk"))
     missing = [pk for pk in pks.values() if pk not in loaded]
     for i in range(0, len(missing), CHUNK):
-        for m in Member.objects.filter(pk__in=missing[i : i + CHUNK]).select_related("unit"):
+        for m in Member.objects.filter(pk__in=missing[i : i + CHUNK]):
             loaded[m.pk] = m
+    _share_units(loaded.values())
     return {nid: loaded[pk] for nid, pk in pks.items()}
 
 
