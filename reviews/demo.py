@@ -320,6 +320,9 @@ def _fill_organizations(
 
 
 def build_province_late(ctx: DemoContext) -> None:
+    """Decided levels for every member and organization of the province
+    cells over the last three years (ratings before the 2025 reorganisation
+    carried over onto today's cells, for members admitted by then)."""
     cells = ctx.data.get("province_cells") or []
     if not cells:
         return
@@ -331,7 +334,12 @@ def build_province_late(ctx: DemoContext) -> None:
         Placement.objects.filter(
             unit_id__in=cell_ids, kind=PlacementKind.PERMANENT, valid_to__isnull=True
         ).values_list(
-            "member_id", "unit_id", "unit__path", "unit__parent_id", "unit__level", "valid_from"
+            "member_id",
+            "unit_id",
+            "unit__path",
+            "unit__parent_id",
+            "unit__level",
+            "member__admitted_on",
         )
     )
     members = set(
@@ -359,7 +367,7 @@ def build_province_late(ctx: DemoContext) -> None:
         decided_at = _aware(date(year + 1, 1, 12))
         batch = []
         for member_id, unit_id, path, parent_id, level, since in rows:
-            if member_id not in members or since > end:
+            if member_id not in members or since is None or since > end:
                 continue
             g = unit_id if level in GRASSROOTS_LEVELS else parent_id
             roll = ctx.rng.random()

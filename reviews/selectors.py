@@ -5,7 +5,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from organizations.models import PATH_STEP, Unit
@@ -198,17 +199,30 @@ def organization_results(unit: Unit, year: int, *, by_child: bool = False) -> li
 
 
 def _results(model, unit: Unit, year: int, by_child: bool) -> list[ResultLine]:
+    """Counted in the database, grouped by year, level and (for the
+    breakdown) the direct sub-unit's path prefix: two queries at any size."""
     rows = model.objects.filter(year__in=(year, year - 1), path__startswith=unit.path).exclude(
         decided_level=""
     )
-    values = list(rows.values_list("year", "path", "decided_level"))
     step = len(unit.path) + PATH_STEP
     totals = {year: Counter(), year - 1: Counter()}
     per_child: dict[str, dict[int, Counter]] = {}
-    for y, path, level in values:
-        totals[y][level] += 1
-        if by_child and len(path) >= step:
-            per_child.setdefault(path[:step], {year: Counter(), year - 1: Counter()})[y][level] += 1
+    if by_child:
+        grouped = (
+            rows.annotate(child=Substr("path", 1, step))
+            .values_list("year", "child", "decided_level")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for y, child, level, n in grouped:
+            totals[y][level] += n
+            if len(child) == step:
+                per_child.setdefault(child, {year: Counter(), year - 1: Counter()})[y][level] += n
+    else:
+        for y, level, n in (
+            rows.values_list("year", "decided_level").annotate(n=Count("id")).order_by()
+        ):
+            totals[y][level] += n
     lines = [
         ResultLine(
             unit,
@@ -219,9 +233,7 @@ def _results(model, unit: Unit, year: int, by_child: bool) -> list[ResultLine]:
     ]
     if per_child:
         children = {u.path: u for u in Unit.objects.filter(path__in=list(per_child))}
-        for path in sorted(per_child, key=lambda p: children[p].name if p in children else p):
-            if path not in children:
-                continue
+        for path in sorted(children, key=lambda p: children[p].name):
             c = per_child[path]
             lines.append(
                 ResultLine(

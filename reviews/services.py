@@ -267,17 +267,17 @@ def review_open_cycle(*, actor, unit: Unit, year: int) -> ReviewCycle:
         unit=unit, year=year, rule_set_code=rs.code, opened_by=_user(actor)
     )
     expected = [r for r in members_on(unit, end, subtree=not unit.is_cell) if not r.exempt]
+    cells = Unit.objects.in_bulk({r.placement.unit_id for r in expected})
     reviews = MemberReview.objects.bulk_create(
         [
             MemberReview(
                 cycle=cycle,
                 year=year,
                 member=r.member,
-                cell=r.placement.unit,
-                path=r.placement.unit.path,
+                cell=cells[r.placement.unit_id],
+                path=cells[r.placement.unit_id].path,
             )
             for r in expected
-            if r.placement.unit.path.startswith(unit.path)
         ]
     )
     _prefill_residence_comments(reviews, year, actor)

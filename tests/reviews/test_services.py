@@ -445,3 +445,11 @@ def test_the_vote_cannot_exceed_the_officials_present_at_the_year_end_meeting(tr
     assert snapshot(review)[2] is None
     services.review_record_vote(actor=None, review=review, present=2, good=2)
     assert review.steps.get(kind="vote").data["meeting"] == meeting.pk
+
+
+def test_opening_a_cycle_reads_a_constant_number_of_queries(tree, django_assert_max_num_queries):
+    for _ in range(12):
+        make_member(tree.cell1b)
+    with django_assert_max_num_queries(25):
+        cycle = open_cycle(tree.ward1, 2025)
+    assert cycle.member_reviews.count() == 17
