@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 from organizations.models import Unit
-from reviews.rules import LEVEL_CHOICES, RANK, SHORT, rule_set
+from reviews.rules import LEVEL_CHOICES, RANK, SHORT, Level, rule_set
 
 
 class ReviewCycle(models.Model):
@@ -96,6 +96,15 @@ class ReviewFields(models.Model):
     @property
     def short_level(self) -> str:
         return SHORT.get(self.decided_level, "")
+
+    @property
+    def decided_name(self) -> str:
+        """The level's full name, as printed on official documents."""
+        return str(Level(self.decided_level).label) if self.decided_level else ""
+
+    @property
+    def proposed_name(self) -> str:
+        return str(Level(self.proposed_level).label) if self.proposed_level else ""
 
     @property
     def proposed_short(self) -> str:
