@@ -286,13 +286,21 @@ def _members_by_nid(nids: list[str], by_card: dict[str, Member]) -> dict[str, Me
 
 
 def _match_and_check(rows: list[RowOutcome], header, actor) -> None:
+    """Match each row to a member and check it. Members are loaded a few
+    thousand rows at a time and only those with changes are kept, so a
+    re-imported 100,000-row roster never holds every member at once."""
     paths = None if _sees_all(actor) else role_paths(actor, EDIT_KINDS)
+    seen_card: dict[str, int] = {}
+    seen_nid: dict[str, int] = {}
+    for i in range(0, len(rows), CHUNK * 5):
+        _match_chunk(rows[i : i + CHUNK * 5], header, actor, paths, seen_card, seen_nid)
+
+
+def _match_chunk(rows, header, actor, paths, seen_card, seen_nid) -> None:
     by_card = _members_by("card_number", [r.card for r in rows if r.card])
     by_nid = _members_by_nid(
         [r.values["national_id"] for r in rows if r.values.get("national_id")], by_card
     )
-    seen_card: dict[str, int] = {}
-    seen_nid: dict[str, int] = {}
     for r in rows:
         card = r.card
         nid = r.values.get("national_id")
@@ -347,10 +355,13 @@ def _match_and_check(rows: list[RowOutcome], header, actor) -> None:
             _check_update(r, member, header)
         else:
             _check_new(r, header)
-        r.member = member
         r.outcome = (
             ERROR if r.errors else (NEW if member is None else UPDATED if r.changes else UNCHANGED)
         )
+        if r.outcome == UPDATED:
+            r.member = member
+        elif r.outcome != NEW:
+            r.values = {}  # nothing to write: let the member and the values go
 
 
 def _check_dates(r: RowOutcome, header, birth, admitted, official) -> None:

@@ -303,3 +303,14 @@ def test_a_card_number_too_long_for_the_register(tree, ward1_staff):
         ward1_staff, [roster_row(1, **{"Số thẻ đảng viên": "1" * 25})]
     )
     assert (row, column, message) == (5, "Số thẻ đảng viên", "Số thẻ đảng viên dài quá 20 ký tự.")
+
+
+def test_a_duplicate_far_apart_in_a_big_file_is_still_found(tree, ward1_staff, monkeypatch):
+    from members import imports
+
+    monkeypatch.setattr(imports, "CHUNK", 1)  # rows are matched 5 at a time
+    rows = [roster_row(i) for i in range(1, 12)]
+    rows.append(roster_row(12, **{"Số thẻ đảng viên": "90000001"}))
+    assert _errors(ward1_staff, rows) == [
+        (16, "Số thẻ đảng viên", "Số thẻ đảng viên 90000001 trùng với dòng 5.")
+    ]
