@@ -12,7 +12,9 @@ def test_staff_import_a_small_roster_see_the_bad_rows_error_and_import_the_rest(
         [roster_row(1), roster_row(2, **{"Ngày sinh": "31/02/1970"}), roster_row(3)]
     )
     log_in(page, "ward1")
-    page.goto(page.base_url + "/dang-vien/nhap/")
+    page.goto(page.base_url + "/dang-vien/")
+    page.get_by_role("link", name="Nhập danh sách từ bảng tính").click()
+    page.wait_for_url("**/dang-vien/nhap/")
     page.get_by_label("Tệp danh sách (.xlsx hoặc .csv)").set_input_files(
         {"name": "danh-sach.xlsx", "mimeType": XLSX, "buffer": roster}
     )
