@@ -968,3 +968,47 @@ def evaluation_record(
         % {"month": month.strftime("%m/%Y"), "name": member.full_name},
     )
     return row
+
+
+@transaction.atomic
+def members_refresh_current(*, actor=None, day: date | None = None) -> dict[str, int]:
+    """Bring the cached current cell, status and exemption of every member in
+    line with the history on `day` (today by default).
+
+    Services write history with any effective date, but update the cache only
+    for dates already reached; a restructure decided now and effective next
+    month is applied to the cache by this, run daily
+    (`manage.py apply_scheduled_changes`). Idempotent; a handful of UPDATEs
+    whatever the number of members.
+    """
+    from django.db.models import Exists, OuterRef, Q, Subquery
+
+    day = day or date.today()
+    placement = Placement.objects.filter(
+        valid_on(day), member=OuterRef("pk"), kind=PlacementKind.PERMANENT
+    ).values("unit_id")[:1]
+    status = StatusPeriod.objects.filter(valid_on(day), member=OuterRef("pk")).values("status")[:1]
+    exemption = Exemption.objects.filter(valid_on(day), member=OuterRef("pk"))
+    counts = {
+        "unit": Member.objects.filter(Exists(placement))
+        .filter(Q(unit__isnull=True) | ~Q(unit_id=Subquery(placement)))
+        .update(unit_id=Subquery(placement)),
+        "status": Member.objects.filter(Exists(status))
+        .exclude(status=Subquery(status))
+        .update(status=Subquery(status)),
+        "exempt_on": Member.objects.filter(Exists(exemption), is_exempt=False).update(
+            is_exempt=True
+        ),
+        "exempt_off": Member.objects.filter(~Exists(exemption), is_exempt=True).update(
+            is_exempt=False
+        ),
+    }
+    if any(counts.values()):
+        audit_record(
+            actor=actor,
+            action="members_refresh_current",
+            summary=_("Cập nhật tình trạng hiện tại theo các quyết định có hiệu lực đến %(day)s")
+            % {"day": _d(day)},
+            data={"day": day, **counts},
+        )
+    return counts
