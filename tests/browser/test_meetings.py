@@ -1,3 +1,4 @@
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from meetings.models import Meeting
@@ -33,8 +34,7 @@ def test_a_secretary_records_a_meeting_with_two_absences_on_a_phone_and_download
     page.get_by_role("button", name="Lưu điểm danh").click()
     page.wait_for_url("**/sinh-hoat/*/")
     assert page.locator(".present-figure").inner_text().startswith("1/3")
-    assert page.get_by_text("Ốm đau").is_visible()
-
+    expect(page.get_by_text("Ốm đau")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải biên bản (PDF)").click()
     path = download.value.path()

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from members.models import Member
 from tests.browser.conftest import log_in
 from tests.members.import_factories import roster_row, roster_xlsx
@@ -22,14 +24,14 @@ def test_staff_import_a_small_roster_see_the_bad_rows_error_and_import_the_rest(
     page.wait_for_url("**/dang-vien/nhap/*/")
 
     error_row = page.locator("table.import-errors tr.row-error")
-    assert error_row.count() == 1
+    expect(error_row).to_have_count(1)
     assert error_row.locator("td").all_inner_texts() == [
         "6",
         "Lê Thị Nhập 2",
         "Ngày sinh",
         "Ngày 31/02/1970 không có thật.",
     ]
-    assert page.locator(".count-new").inner_text() == "2"
+    expect(page.locator(".count-new")).to_have_text("2")
     assert not Member.objects.filter(card_number__startswith="9000000").exists()
 
     page.get_by_label("Chỉ nhập các dòng hợp lệ (bỏ qua dòng lỗi)").check()

@@ -22,7 +22,7 @@ def test_staff_find_a_member_without_accents_and_correct_the_dossier(page, tree,
     page.get_by_label("Số điện thoại").fill("0922222222")
     page.get_by_role("button", name="Ghi").click()
     page.wait_for_url(f"**/dang-vien/{member.pk}/")
-    assert page.get_by_text("Đã lưu hồ sơ.").is_visible()
+    expect(page.get_by_text("Đã lưu hồ sơ.")).to_be_visible()
     history = page.locator(".dossier-history")
     assert "0911111111" in history.inner_text() and "0922222222" in history.inner_text()
 

@@ -1,6 +1,7 @@
 import io
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import log_in
@@ -12,17 +13,16 @@ def test_board_opens_a_report_drills_down_and_downloads_pdf_and_xlsx(page, board
         "link", name="Báo cáo"
     ).click()
     page.get_by_role("link", name="Tổ chức đảng và đảng viên").click()
-    assert page.get_by_role("heading", name="Tổ chức đảng và đảng viên").is_visible()
+    expect(page.get_by_role("heading", name="Tổ chức đảng và đảng viên")).to_be_visible()
     assert page.locator(".report-unit").inner_text().startswith("Đảng bộ tỉnh Thử")
     assert page.locator("figure.chart-box svg").count() >= 1
 
     page.get_by_role("link", name="Chia theo đơn vị trực thuộc").click()
-    assert page.get_by_role("heading", name="Theo đơn vị trực thuộc").is_visible()
+    expect(page.get_by_role("heading", name="Theo đơn vị trực thuộc")).to_be_visible()
     page.locator(".report-table").get_by_role("link", name="Đảng bộ phường Một").click()
     assert page.locator(".report-unit").inner_text().startswith("Đảng bộ phường Một")
     members = page.locator(".report-section").last.locator("tbody td").first
-    assert members.inner_text() == "5"
-
+    expect(members).to_have_text("5")
     with page.expect_download() as pdf_info:
         page.get_by_role("link", name="PDF").click()
     pdf = pdf_info.value
@@ -49,28 +49,28 @@ def test_a_ward_submits_a_report_and_the_board_returns_it(page, board, ward1_sta
     page.get_by_label("Ghi chú gửi cấp trên (không bắt buộc)").fill("Báo cáo 6 tháng")
     page.get_by_role("button", name="Nộp báo cáo").click()
     assert "Đã nộp báo cáo" in page.locator(".messages").inner_text()
-    assert page.locator(".submission-status").inner_text() == "Đã nộp, chờ duyệt"
-
+    expect(page.locator(".submission-status")).to_have_text("Đã nộp, chờ duyệt")
     page.context.clear_cookies()
     log_in(page, "board")
-    assert page.get_by_text("1 báo cáo định kỳ của đơn vị trực thuộc đang chờ duyệt").is_visible()
+    expect(
+        page.get_by_text("1 báo cáo định kỳ của đơn vị trực thuộc đang chờ duyệt")
+    ).to_be_visible()
     page.get_by_role("link", name="Báo cáo định kỳ").first.click()
     page.locator("#board-period").select_option(index=12)
     page.get_by_role("button", name="Xem").click()
-    assert page.locator(".board-table").get_by_text("Đã nộp, chờ duyệt").is_visible()
+    expect(page.locator(".board-table").get_by_text("Đã nộp, chờ duyệt")).to_be_visible()
     page.locator(".board-table").get_by_role("link", name="Đảng bộ phường Một").click()
-    assert page.get_by_text("Số liệu hiện tại trùng với số liệu đã nộp").is_visible()
+    expect(page.get_by_text("Số liệu hiện tại trùng với số liệu đã nộp")).to_be_visible()
     page.get_by_role("button", name="Trả lại").click()
     assert "cần ghi ý kiến" in page.locator(".messages").inner_text()
     page.get_by_label("Ý kiến (bắt buộc khi trả lại)").fill("Bổ sung số liệu chi bộ mới")
     page.get_by_role("button", name="Trả lại").click()
-    assert page.locator(".submission-status").inner_text() == "Bị trả lại"
-    assert page.get_by_text("Bổ sung số liệu chi bộ mới").is_visible()
-
+    expect(page.locator(".submission-status")).to_have_text("Bị trả lại")
+    expect(page.get_by_text("Bổ sung số liệu chi bộ mới")).to_be_visible()
     page.context.clear_cookies()
     log_in(page, "ward1")
-    assert page.get_by_text("bị trả lại").first.is_visible()
+    expect(page.get_by_text("bị trả lại").first).to_be_visible()
     page.get_by_role("link", name="Xem ý kiến và nộp lại").click()
     page.get_by_role("button", name="Nộp lại báo cáo").click()
-    assert page.locator(".submission-status").inner_text() == "Đã nộp, chờ duyệt"
-    assert page.get_by_role("link", name="Lần 2").is_visible()
+    expect(page.locator(".submission-status")).to_have_text("Đã nộp, chờ duyệt")
+    expect(page.get_by_role("link", name="Lần 2")).to_be_visible()
