@@ -31,7 +31,9 @@ from reports.selectors import (
     meeting_figures,
     member_counts_by_unit,
     member_rows,
+    members_awaiting_decision,
     months_of,
+    organization_ratings_by_level,
     probationary_on,
     restructures_touching,
     roll_up,
@@ -39,6 +41,11 @@ from reports.selectors import (
     status_changes,
 )
 from reports.tables import Column, Section, Table, pct
+from reviews.rules import ORDER as RATING_ORDER
+from reviews.rules import SHORT as RATING_SHORT
+from reviews.rules import Level as RatingLevel
+from reviews.rules import rule_set_for_year
+from reviews.selectors import member_results, organization_results
 
 
 class ReportError(Exception):
@@ -55,6 +62,11 @@ class Params:
     @property
     def as_of(self) -> date:
         return self.day or self.end
+
+    @property
+    def year(self) -> int:
+        """The year a yearly report is about (its period lies in one year)."""
+        return (self.start or self.as_of).year
 
 
 REGISTRY: dict[str, "Report"] = {}
@@ -78,6 +90,9 @@ class Report:
     title = ""
     description = ""
     periodic = False  # False: on a date; True: over a period
+    # A periodic report about one calendar year (the annual review): asked for
+    # with a year; the structure is read on the year's last day.
+    yearly = False
 
     def run(self, unit: Unit, params: Params) -> Table:
         snap = snapshot(unit, params.as_of)
@@ -95,6 +110,7 @@ class Report:
             start=params.start if self.periodic else None,
             end=params.end if self.periodic else None,
             by_children=params.by_children,
+            year=params.year if self.yearly else None,
         )
         if params.by_children:
             table.sections = [self.breakdown(snap, params)]
@@ -592,15 +608,20 @@ def parse_params(
     day: str | None = None,
     start: str | None = None,
     end: str | None = None,
+    year: str | None = None,
     by_children: bool = False,
     today: date | None = None,
 ) -> Params:
     """Params from dd/mm/yyyy texts (query string or command line); ReportError
     with a Vietnamese message when a date is not a date or the period is upside
-    down. A report on a date defaults to today; a period to this year so far."""
+    down. A report on a date defaults to today; a period to this year so far;
+    a yearly report to last year (this year's review is not done before its
+    end), as the review results page does."""
     from chibo.spreadsheets import CellError, parse_date
 
     today = today or date.today()
+    if report.yearly:
+        return _yearly_params(year, start, end, by_children, today)
 
     def parse(text):
         value = parse_date((text or "").strip())
@@ -627,6 +648,36 @@ def parse_params(
         return Params(day=parse(day) or today, by_children=by_children)
     except CellError as exc:
         raise ReportError(str(exc)) from exc
+
+
+def _yearly_params(year, start, end, by_children: bool, today: date) -> Params:
+    """A year from `year` (yyyy), else from the period given (which must lie
+    in one year), else last year."""
+    text = (year or "").strip()
+    if text:
+        if not (text.isdigit() and 1930 <= int(text) <= today.year):
+            raise ReportError(
+                _("Năm “%(year)s” không hợp lệ: nhập năm bốn chữ số, đến năm %(now)s.")
+                % {"year": text, "now": today.year}
+            )
+        chosen = int(text)
+    elif start or end:
+        params = parse_params(
+            _PeriodOnly(), start=start, end=end, by_children=by_children, today=today
+        )
+        if params.start.year != params.end.year:
+            raise ReportError(
+                _("Báo cáo này tính theo năm: từ ngày và đến ngày phải trong cùng một năm.")
+            )
+        chosen = params.start.year
+    else:
+        chosen = today.year - 1
+    return Params(start=date(chosen, 1, 1), end=date(chosen, 12, 31), by_children=by_children)
+
+
+class _PeriodOnly:
+    periodic = True
+    yearly = False
 
 
 # --- admissions (seed 004) --------------------------------------------------------
@@ -1187,4 +1238,214 @@ class RestructuringReport(Report):
             ],
         )
         section.note = _("Một quyết định liên quan đến nhiều đơn vị được tính ở mỗi đơn vị đó.")
+        return section
+
+
+# --- ratings (annual review) ------------------------------------------------------------
+
+
+def _rating_label(level: str) -> str:
+    return f"{RatingLevel(level).label} ({RATING_SHORT[level]})"
+
+
+RATING_COLUMNS = [
+    Column("level", _("Mức xếp loại"), "text"),
+    Column("count", _("Năm nay")),
+    Column("share", _("Tỷ lệ (%)"), "pct"),
+    Column("last_count", _("Năm trước")),
+    Column("last_share", _("Tỷ lệ năm trước (%)"), "pct"),
+    Column("change", _("Tăng (+), giảm (−)")),
+]
+
+
+def _rating_section(title: str, counts: dict, last: dict, year: int, chart_title=None) -> Section:
+    """One line per level, this year and last: count, share, change."""
+    total, last_total = sum(counts.values()), sum(last.values())
+    rows = [
+        [
+            _rating_label(level),
+            counts.get(level, 0),
+            pct(counts.get(level, 0), total),
+            last.get(level, 0),
+            pct(last.get(level, 0), last_total),
+            counts.get(level, 0) - last.get(level, 0),
+        ]
+        for level in RATING_ORDER
+    ]
+    columns = [
+        RATING_COLUMNS[0],
+        Column("count", _("Năm %(y)s") % {"y": year}),
+        RATING_COLUMNS[2],
+        Column("last_count", _("Năm %(y)s") % {"y": year - 1}),
+        Column("last_share", _("Tỷ lệ năm %(y)s (%%)") % {"y": year - 1}, "pct"),
+        RATING_COLUMNS[5],
+    ]
+    section = Section(
+        title=title,
+        columns=columns,
+        rows=rows,
+        totals=[
+            _("Tổng số được xếp loại"),
+            total,
+            pct(total, total),
+            last_total,
+            pct(last_total, last_total),
+            total - last_total,
+        ],
+    )
+    if chart_title and total:
+        section.chart = {
+            "type": "pie",
+            "title": chart_title,
+            "labels": [RATING_SHORT[level] for level in RATING_ORDER],
+            "values": [r[1] for r in rows],
+        }
+    return section
+
+
+def _good_or_better(counts: dict) -> int:
+    return counts.get(RatingLevel.EXCELLENT, 0) + counts.get(RatingLevel.GOOD, 0)
+
+
+@register
+class RatingsReport(Report):
+    """Counts the levels the competent committee has decided (published ones
+    included, as published reviews are decided ones): that is what the
+    reviews app's results page shows (reviews.selectors.member_results, reused
+    here), and a proposal of the cell may still be changed by the committee.
+    Reviews still awaiting a decision are given in a note, not counted.
+    Members and organizations are counted where they were rated (the
+    review's path), so a member who moved cells since stays in the old one."""
+
+    name = "ratings"
+    title = _("Kết quả đánh giá, xếp loại chất lượng")
+    description = _(
+        "Đảng viên và tổ chức đảng theo mức xếp loại trong năm, tỷ lệ từng mức, so với năm trước."
+    )
+    periodic = True
+    yearly = True
+
+    @staticmethod
+    def _unit(snap: Snapshot) -> Unit:
+        # The subtree's path in the year rated (the results selector reads `path`).
+        return Unit(pk=snap.root.id, name=snap.root.name, path=snap.root.path)
+
+    def sections(self, snap, params):
+        year = params.year
+        line = member_results(self._unit(snap), year, by_child=False)[0]
+        members = {f.level: f.count for f in line.figures}
+        members_last = {f.level: f.last_count for f in line.figures}
+        pending = members_awaiting_decision(snap.root.path, year)
+        orgs = {
+            kind: {year: defaultdict(int), year - 1: defaultdict(int)}
+            for kind in ("cells", "grassroots")
+        }
+        orgs_pending = 0
+        for y, unit_level, level, n in organization_ratings_by_level(snap.root.path, year):
+            if not level:
+                orgs_pending += n if y == year else 0
+                continue
+            kind = "grassroots" if unit_level in GRASSROOTS_LEVELS else "cells"
+            orgs[kind][y][level] += n
+        rs = rule_set_for_year(year)
+        member_section = _rating_section(
+            _("Đảng viên"),
+            members,
+            members_last,
+            year,
+            chart_title=_("Đảng viên theo mức xếp loại năm %(y)s") % {"y": year},
+        )
+        notes = [
+            _("Tính các mức cấp ủy có thẩm quyền đã quyết định (kể cả đã công bố).")
+            + (" " + _("Năm %(y)s áp dụng %(r)s.") % {"y": year, "r": rs.regulation} if rs else "")
+        ]
+        if pending:
+            notes.append(
+                _("Còn %(n)s đảng viên chưa có quyết định xếp loại, chưa tính.") % {"n": pending}
+            )
+        member_section.note = " ".join(notes)
+        cells = _rating_section(
+            _("Chi bộ trực thuộc đảng bộ cơ sở"),
+            orgs["cells"][year],
+            orgs["cells"][year - 1],
+            year,
+            chart_title=_("Chi bộ theo mức xếp loại năm %(y)s") % {"y": year},
+        )
+        if orgs_pending:
+            cells.note = _("Còn %(n)s tổ chức đảng chưa có quyết định xếp loại, chưa tính.") % {
+                "n": orgs_pending
+            }
+        grassroots = _rating_section(
+            _("Tổ chức cơ sở đảng"),
+            orgs["grassroots"][year],
+            orgs["grassroots"][year - 1],
+            year,
+        )
+        return [member_section, cells, grassroots]
+
+    def breakdown(self, snap, params):
+        year = params.year
+        unit = self._unit(snap)
+        members = {line.unit.pk: line for line in member_results(unit, year)[1:]}
+        orgs = {line.unit.pk: line for line in organization_results(unit, year, by_child=True)[1:]}
+        columns = [
+            Column("rated", _("Đảng viên được xếp loại")),
+            Column("excellent", "HTXSNV"),
+            Column("good", "HTTNV"),
+            Column("completed", "HTNV"),
+            Column("not_completed", "KHTNV"),
+            Column("good_pct", _("HTTNV trở lên (%)"), "pct"),
+            Column("last_good_pct", _("HTTNV trở lên năm %(y)s (%%)") % {"y": year - 1}, "pct"),
+            Column("orgs", _("Tổ chức đảng được xếp loại")),
+            Column("orgs_good_pct", _("Tổ chức đảng HTTNV trở lên (%)"), "pct"),
+        ]
+        everything = {"this": defaultdict(int), "last": defaultdict(int), "orgs": defaultdict(int)}
+
+        def tally(line):
+            if line is None:
+                return {}, {}
+            return (
+                {f.level: f.count for f in line.figures},
+                {f.level: f.last_count for f in line.figures},
+            )
+
+        def figures_of(this, last, org):
+            rated, last_rated, orgs_rated = (
+                sum(this.values()),
+                sum(last.values()),
+                sum(org.values()),
+            )
+            return [
+                rated,
+                *(this.get(level, 0) for level in RATING_ORDER),
+                pct(_good_or_better(this), rated),
+                pct(_good_or_better(last), last_rated),
+                orgs_rated,
+                pct(_good_or_better(org), orgs_rated),
+            ]
+
+        def figures(child):
+            this, last = tally(members.get(child.id))
+            org, _last_org = tally(orgs.get(child.id))
+            for key, counts in (("this", this), ("last", last), ("orgs", org)):
+                for level, n in counts.items():
+                    everything[key][level] += n
+            return figures_of(this, last, org)
+
+        section = _children_section(snap, _("Theo đơn vị trực thuộc"), columns, figures)
+        section.totals = [
+            _("Tổng cộng"),
+            *figures_of(everything["this"], everything["last"], everything["orgs"]),
+        ]
+        section.chart = {
+            "type": "bar",
+            "title": _("Tỷ lệ đảng viên HTTNV trở lên năm %(y)s (%%)") % {"y": year},
+            "labels": [r[0] for r in section.rows],
+            "values": [r[6] or 0 for r in section.rows],
+            "max": 100,
+        }
+        section.note = _(
+            "Tính các mức cấp ủy có thẩm quyền đã quyết định (kể cả đã công bố), "
+            "ở đơn vị nơi được đánh giá."
+        )
         return section

@@ -585,3 +585,34 @@ def restructures_touching(snap: Snapshot, start: date, end: date) -> list[tuple]
             [start, end, snap.root.path + "%"],
         )
         return cursor.fetchall()
+
+
+# --- annual review ratings ------------------------------------------------------------
+
+
+def organization_ratings_by_level(path: str, year: int) -> list[tuple]:
+    """(year, unit level, decided level, count) of the party organizations
+    reviewed under `path` (the unit included) for `year` and the year before;
+    a review not yet decided counts with decided level "". One query.
+
+    reviews.selectors.organization_results gives the same counts without the
+    kind of organization (cell or grassroots organization) the report lines
+    need; the review's `path` is the unit's path when it was rated."""
+    from django.db.models import Count
+
+    from reviews.models import OrganizationReview
+
+    return list(
+        OrganizationReview.objects.filter(year__in=(year, year - 1), path__startswith=path)
+        .values_list("year", "unit__level", "decided_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def members_awaiting_decision(path: str, year: int) -> int:
+    """Members of the subtree reviewed for `year` whose level the committee
+    has not decided yet. One query."""
+    from reviews.models import MemberReview
+
+    return MemberReview.objects.filter(year=year, path__startswith=path, decided_level="").count()

@@ -42,9 +42,12 @@ class Table:
     end: date | None = None
     by_children: bool = False
     sections: list[Section] = field(default_factory=list)
+    year: int | None = None  # a report on a year (the annual review)
 
     @property
     def scope_text(self) -> str:
+        if self.year:
+            return f"Năm {self.year}"
         if self.day:
             return f"Tính đến ngày {self.day:%d/%m/%Y}"
         return f"Từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
@@ -80,6 +83,7 @@ class Table:
             end=parse_date(data.get("end")),
             by_children=data.get("by_children", False),
             sections=sections,
+            year=data.get("year"),
         )
 
 

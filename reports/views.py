@@ -29,6 +29,7 @@ def _form_values(query, table) -> dict:
         "date": shown("date", table.day if table else None),
         "from": shown("from", table.start if table else None),
         "to": shown("to", table.end if table else None),
+        "year": query.get("year") or (str(table.year) if table and table.year else ""),
     }
 
 
@@ -73,6 +74,7 @@ def report_view(request, name: str, unit_id: int):
             day=request.GET.get("date"),
             start=request.GET.get("from"),
             end=request.GET.get("to"),
+            year=request.GET.get("year"),
             by_children=request.GET.get("by") == "children",
         )
         table = report.run(unit, params)
