@@ -35,12 +35,14 @@ def main():
         f"members {Member.objects.count()}"
     )
     today = date.today()
+    last_year = today.year - 1
     for report in catalogue():
-        params = (
-            Params(start=date(today.year, 1, 1), end=today)
-            if report.periodic
-            else Params(day=today)
-        )
+        if report.yearly:  # the annual review: last year's, the page's default
+            params = Params(start=date(last_year, 1, 1), end=date(last_year, 12, 31))
+        elif report.periodic:
+            params = Params(start=date(today.year, 1, 1), end=today)
+        else:
+            params = Params(day=today)
         for unit in (province, ward):
             best_of(f"{report.name} – {unit.code}", lambda r=report, u=unit, p=params: r.run(u, p))
         params.by_children = True
@@ -62,6 +64,15 @@ def main():
     best_of(
         "GET structure PDF by sub-unit (province, ~1,000 rows)",
         lambda: client.get(base + "?format=pdf&by=children"),
+        runs=1,
+    )
+    ratings = f"/bao-cao/ratings/{province.pk}/?year={last_year}"
+    best_of("GET ratings page (province)", lambda: client.get(ratings), runs=3)
+    best_of("GET ratings page by sub-unit (province)", lambda: client.get(ratings + "&by=children"))
+    best_of("GET ratings PDF (province)", lambda: client.get(ratings + "&format=pdf"), runs=3)
+    best_of(
+        "GET ratings PDF by sub-unit (province)",
+        lambda: client.get(ratings + "&format=pdf&by=children"),
         runs=1,
     )
 
