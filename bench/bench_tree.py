@@ -37,7 +37,8 @@ def main():
         "children_with_member_counts(province) (1,000 children)",
         lambda: children_with_member_counts(province),
     )
-    for user in (board, ward1):
+    others = [User.objects.get(username=n) for n in ("admin", "secretary1")]
+    for user in (board, ward1, *others):
         client = Client()
         client.force_login(user)
         best_of(f"GET / as {user.username}", lambda c=client: c.get("/"))
