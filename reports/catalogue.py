@@ -1389,15 +1389,15 @@ class RatingsReport(Report):
         members = {line.unit.pk: line for line in member_results(unit, year)[1:]}
         orgs = {line.unit.pk: line for line in organization_results(unit, year, by_child=True)[1:]}
         columns = [
-            Column("rated", _("Đảng viên được xếp loại")),
+            Column("rated", _("Đảng viên xếp loại")),
             Column("excellent", "HTXSNV"),
             Column("good", "HTTNV"),
             Column("completed", "HTNV"),
             Column("not_completed", "KHTNV"),
             Column("good_pct", _("HTTNV trở lên (%)"), "pct"),
             Column("last_good_pct", _("HTTNV trở lên năm %(y)s (%%)") % {"y": year - 1}, "pct"),
-            Column("orgs", _("Tổ chức đảng được xếp loại")),
-            Column("orgs_good_pct", _("Tổ chức đảng HTTNV trở lên (%)"), "pct"),
+            Column("orgs", _("Tổ chức đảng xếp loại")),
+            Column("orgs_good_pct", _("Tổ chức HTTNV trở lên (%)"), "pct"),
         ]
         everything = {"this": defaultdict(int), "last": defaultdict(int), "orgs": defaultdict(int)}
 
