@@ -3,11 +3,25 @@
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Body, Category, CommunityPost, Level, Position, Unit
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+# No party unit, term or post is dated before the Party's founding (03/02/1930);
+# a year like 0001 or 9999 is a typing slip, and past 9999 the date arithmetic
+# (a term's end, the day before a change) would fail.
+EARLIEST_DAY = date(1930, 2, 3)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def validate_plausible_day(day: date) -> None:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationError(
+            _("Ngày %(day)s không hợp lệ: hãy ghi một ngày từ 03/02/1930 đến 31/12/2100.")
+            % {"day": f"{day.day:02d}/{day.month:02d}/{day.year:04d}"}
+        )
 
 
 class DateInput(forms.DateInput):
@@ -26,6 +40,7 @@ def date_field(label, required=True, **kwargs) -> forms.DateField:
         input_formats=DATE_FORMATS,
         widget=DateInput(),
         error_messages={"invalid": _("Ngày không đúng, hãy ghi theo dạng dd/mm/yyyy.")},
+        validators=[validate_plausible_day],
         **kwargs,
     )
 

@@ -552,6 +552,8 @@ def import_units_view(request):
     form = f.ImportForm()
     batch = result = None
     if request.method == "POST" and "batch" in request.POST:
+        if not request.POST["batch"].isdigit():
+            raise Http404
         batch = ImportBatch.objects.filter(
             pk=request.POST["batch"],
             kind=ImportBatch.Kind.UNITS,

@@ -302,3 +302,46 @@ def test_the_unit_page_shows_the_previous_secretary_in_the_seats_history(client,
     html = client.get(url("unit_detail", tree.cell1a.pk)).content.decode()
     assert f"Bí thư: {new.full_name}" in html
     assert f"Bí thư: {old.full_name} (01/01/2025 – 01/06/2025" in html
+
+
+@pytest.mark.parametrize("day", ["01/01/9999", "01/01/0001", "31/12/1929"])
+def test_an_implausible_congress_date_is_a_message_and_records_nothing(
+    client, tree, ward1_staff, day
+):
+    client.force_login(ward1_staff)
+    page = client.post(
+        url("committee", tree.cell1a.pk), {"action": "term", "term-congress_on": day}
+    )
+    assert page.status_code == 200
+    assert "từ 03/02/1930 đến 31/12/2100" in page.content.decode()
+    assert not Term.objects.exists()
+
+
+def test_an_implausible_effective_date_of_a_restructure_is_a_message(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    page = client.post(
+        url("restructure", tree.cell1a.pk, "doi-ten"),
+        {
+            "name": "Chi bộ X",
+            "decision_number": "1",
+            "decision_date": "01/01/0001",
+            "effective_on": "31/12/9999",
+            "preview": "1",
+        },
+    )
+    assert page.status_code == 200 and page.context["token"] is None
+    assert "từ 03/02/1930 đến 31/12/2100" in page.content.decode()
+    assert not Restructure.objects.exists()
+
+
+def test_the_tree_of_an_implausible_date_says_so_and_shows_today(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    page = client.get(url("tree"), {"ngay": "01/01/0001"})
+    assert page.status_code == 200 and page.context["day"] == date.today()
+    assert "từ 03/02/1930 đến 31/12/2100" in page.content.decode()
+
+
+def test_confirming_an_import_with_a_garbage_batch_answers_404(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    assert client.post(url("import"), {"batch": "abc"}).status_code == 404
+    assert client.post(url("import"), {"batch": "-1"}).status_code == 404
