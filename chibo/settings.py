@@ -117,7 +117,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# Vietnamese only until another language's catalogue exists: otherwise a
+# browser asking for English would get Django's own messages in English
+# beside ours in Vietnamese.
+LANGUAGES = [("vi", _("Tiếng Việt"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

@@ -87,3 +87,12 @@ def test_no_template_or_stylesheet_loads_anything_from_the_internet():
                 if "http://" in text or "https://" in text or "//cdn" in text:
                     offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_a_browser_asking_for_english_still_gets_vietnamese_messages(client, db):
+    response = client.post(
+        "/dang-nhap/", {"username": "", "password": ""}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    )
+    html = response.content.decode()
+    assert "Trường này là bắt buộc." in html
+    assert "This field is required" not in html
