@@ -14,12 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chibo.errors import ServiceError
 from chibo.spreadsheets import Column, SpreadsheetError, cell_text, parse_date, read_sheet
 from chibo.text import fold
+from organizations.forms import validate_plausible_day
 from organizations.models import AdministrativeUnit, Category, Level, Unit
 
 COLUMNS = [
@@ -45,6 +47,16 @@ _LEVEL_WORDS = [
     ("to dang", Level.PARTY_GROUP),
     ("dang bo khoi", Level.BLOC),
     ("khoi", Level.BLOC),
+    # Đảng bộ cơ quan đảng, đoàn thể / chính quyền group agencies (domain.md);
+    # before "quan", which would read them as a district.
+    ("dang bo co quan", Level.BLOC),
+    # A commune, ward, township, special zone or enterprise committee is a
+    # grassroots committee (đảng bộ cơ sở).
+    ("dang bo xa", Level.GRASSROOTS_COMMITTEE),
+    ("dang bo phuong", Level.GRASSROOTS_COMMITTEE),
+    ("dang bo thi tran", Level.GRASSROOTS_COMMITTEE),
+    ("dang bo dac khu", Level.GRASSROOTS_COMMITTEE),
+    ("dang bo doanh nghiep", Level.GRASSROOTS_COMMITTEE),
     ("huyen", Level.DISTRICT),
     ("quan", Level.DISTRICT),
     ("thi xa", Level.DISTRICT),
@@ -76,8 +88,9 @@ def parse_level(value) -> str:
     for label_value, label in Level.choices:
         if text == fold(str(label)):
             return label_value
+    padded = f" {text} "
     for words, level in _LEVEL_WORDS:
-        if words in text:
+        if f" {words} " in padded:  # whole words: "quan" is not in "co quan"
             return level
     raise ServiceError(_("Không hiểu cấp “%(value)s”.") % {"value": cell_text(value)})
 
@@ -279,6 +292,11 @@ def _found_rows(rows, *, actor, result: ImportResult) -> None:
         else:
             if founded_on is None:
                 fail("Ngày thành lập", _("Thiếu ngày thành lập."))
+            else:
+                try:
+                    validate_plausible_day(founded_on)
+                except ValidationError as exc:
+                    fail("Ngày thành lập", exc.messages[0])
         code = cell_text(v.get("code")) or None
         if not name:
             fail("Tên đơn vị", _("Thiếu tên đơn vị."))

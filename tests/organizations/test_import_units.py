@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from chibo.spreadsheets import build_xlsx
 from organizations.models import Category, Level, Unit
-from organizations.resources import import_units
+from organizations.resources import import_units, parse_level
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,28 @@ def test_the_command_prints_json_and_fails_on_errors(tree, tmp_path, capsys):
 def test_a_file_that_is_not_a_spreadsheet_is_refused(db):
     result = import_units(b"\x00\x01binary", actor=None)
     assert not result.ok and result.file_error
+
+
+@pytest.mark.parametrize(
+    "written,level",
+    [
+        ("Đảng bộ cơ quan", Level.BLOC),
+        ("Đảng bộ quận", Level.DISTRICT),
+        ("Đảng bộ xã", Level.GRASSROOTS_COMMITTEE),
+        ("Đảng bộ phường", Level.GRASSROOTS_COMMITTEE),
+        ("Đảng bộ thị trấn", Level.GRASSROOTS_COMMITTEE),
+        ("Đảng bộ doanh nghiệp", Level.GRASSROOTS_COMMITTEE),
+        ("Chi bộ cơ sở", Level.GRASSROOTS_CELL),
+        ("Chi bộ", Level.CELL),
+    ],
+)
+def test_the_level_column_reads_what_offices_write(written, level):
+    assert parse_level(written) == level
+
+
+def test_a_founding_date_of_year_0001_is_a_row_error(tree):
+    rows = [["Chi bộ khu phố 9", "KP9", "Chi bộ", "Khu phố", "Đảng bộ phường Một", "01/01/0001"]]
+    result = import_units(xlsx(rows), actor=None)
+    assert not result.applied and not Unit.objects.filter(code="KP9").exists()
+    assert result.errors[0]["column"] == "Ngày thành lập"
+    assert "03/02/1930" in result.errors[0]["message"]
