@@ -45,10 +45,13 @@ TEXT_FIELDS = (
 # A typing slip guard: far above any member's monthly dues (1% of income).
 MAX_MONTHLY_DUES = 10_000_000
 MEETING_FIELDS = ("kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS)
+# No party cell met before the Party was founded (1930): an earlier date is a typing slip.
+EARLIEST_MEETING = date(1930, 1, 1)
 
 
 def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    # not strftime: it prints year 1 as "1", not "0001"
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def _user(actor):
@@ -79,6 +82,10 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
         raise ServiceError(
             _("Giờ kết thúc (%(end)s) phải sau giờ bắt đầu (%(start)s).")
             % {"end": ends_at.strftime("%H:%M"), "start": starts_at.strftime("%H:%M")}
+        )
+    if held_on < EARLIEST_MEETING:
+        raise ServiceError(
+            _("Ngày họp %(day)s không hợp lệ; xin kiểm tra lại.") % {"day": _d(held_on)}
         )
     if held_on > timezone.localdate():
         raise ServiceError(

@@ -130,6 +130,9 @@ def test_a_meeting_for_a_unit_outside_the_users_reach_is_404_and_writes_nothing(
         ({"ends_at": "19:00"}, "Giờ kết thúc (19:00) phải sau giờ bắt đầu (19:30)."),
         ({"kind": "thematic"}, "Sinh hoạt chuyên đề cần ghi tên chuyên đề."),
         ({"held_on": "2026-02-27"}, "Ngày họp 27/02/2026 trước tháng 03/2026"),
+        # a year typed as 0001 once crashed the two-month make-up check
+        ({"held_on": "0001-01-01", "month": "0001-01"}, "Ngày họp 01/01/0001 không hợp lệ"),
+        ({"held_on": "0001-03-05", "month": "0001-03"}, "Ngày họp 05/03/0001 không hợp lệ"),
     ],
 )
 def test_bad_meeting_input_shows_a_vietnamese_message_and_writes_nothing(
