@@ -304,6 +304,15 @@ def _found_rows(rows, *, actor, result: ImportResult) -> None:
             continue
         existing = Unit.objects.filter(code=code).first() if code else None
         if existing is not None:
+            if not visible.filter(pk=existing.pk).exists():
+                # codes are unique everywhere, but a unit outside the user's
+                # reach is not named (nor taken as this row's unit)
+                fail(
+                    "Mã đơn vị",
+                    _("Mã “%(code)s” đã được dùng cho một đơn vị ngoài phạm vi của bạn.")
+                    % {"code": code},
+                )
+                continue
             if fold(existing.name) != fold(name):
                 fail(
                     "Mã đơn vị",

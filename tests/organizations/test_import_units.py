@@ -112,3 +112,13 @@ def test_a_founding_date_of_year_0001_is_a_row_error(tree):
     assert not result.applied and not Unit.objects.filter(code="KP9").exists()
     assert result.errors[0]["column"] == "Ngày thành lập"
     assert "03/02/1930" in result.errors[0]["message"]
+
+
+def test_a_code_used_outside_the_users_reach_is_refused_without_naming_that_unit(tree, ward1_staff):
+    Unit.objects.filter(pk=tree.cell2a.pk).update(code="AP-1")
+    for name in ("Chi bộ ấp 1", "Chi bộ khu phố 8"):
+        row = [[name, "AP-1", "Chi bộ", "Khu phố", "Đảng bộ phường Một", "01/07/2025"]]
+        result = import_units(xlsx(row), actor=ward1_staff)
+        assert not result.ok and not result.applied
+        message = result.errors[0]["message"]
+        assert "ngoài phạm vi của bạn" in message and tree.cell2a.name not in message
