@@ -390,6 +390,8 @@ def _pdf(request, pk: int, template: str, suffix: str, name: str):
     context = {
         "c": content,
         "version": version,
+        # a draft must not print "read back and adopted" before it was
+        "adopted": version is not None or meeting.is_adopted,
         "issuer_parent": content["parent"],
         "issuer": content["unit"],
         "doc_number": _doc_number(content["number"], suffix),

@@ -79,3 +79,19 @@ def test_an_earlier_version_of_corrected_minutes_still_prints_as_it_was(
     assert "Phạm Văn Đúng" in new
     assert "Phiên bản 1" in old
     assert client.get(f"/sinh-hoat/{meeting.pk}/bien-ban.pdf?version=9").status_code == 404
+
+
+def test_draft_minutes_say_they_are_a_draft_and_adopted_ones_say_they_were_adopted(
+    meeting, client, ward1_staff
+):
+    client.force_login(ward1_staff)
+    url = f"/sinh-hoat/{meeting.pk}/bien-ban.pdf"
+    draft = pdf_text(client.get(url))
+    assert "Dự thảo – biên bản chưa được thông qua" in draft
+    assert "đọc lại cho chi bộ nghe và thông qua" not in draft
+    assert "Dự thảo" in pdf_text(client.get(f"/sinh-hoat/{meeting.pk}/nghi-quyet.pdf"))
+    minutes_adopt(actor=ward1_staff, meeting=meeting)
+    adopted = pdf_text(client.get(url))
+    assert "Dự thảo" not in adopted
+    assert "Biên bản đã được đọc lại cho chi bộ nghe và thông qua." in adopted
+    assert "Dự thảo" not in pdf_text(client.get(f"/sinh-hoat/{meeting.pk}/nghi-quyet.pdf"))
