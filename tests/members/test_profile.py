@@ -37,6 +37,22 @@ def test_the_profile_shows_the_dossier_and_the_timeline(client, tree, ward1_staf
     assert "Kết quả đánh giá, xếp loại các năm" in body  # the reviews app's part
 
 
+def test_the_profile_shows_where_a_member_works_civil_servant_or_not(client, tree, ward1_staff):
+    from tests.factories import make_member
+
+    m = make_member(
+        tree.cell1a,
+        occupation="Kỹ sư",
+        position="Trưởng phòng kỹ thuật",
+        workplace="Công ty Điện lực Bình Phước",
+        is_civil_servant=False,
+    )
+    client.force_login(ward1_staff)
+    body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert "Nơi công tác" in body and "Công ty Điện lực Bình Phước" in body
+    assert "Trưởng phòng kỹ thuật" in body and "Kỹ sư" in body
+
+
 def test_a_dossier_change_shows_who_changed_what_and_the_previous_value(client, tree, ward1_staff):
     m = tree.members.m1a[0]
     old_phone = m.phone or "—"
