@@ -95,3 +95,9 @@ def test_draft_minutes_say_they_are_a_draft_and_adopted_ones_say_they_were_adopt
     assert "Dự thảo" not in adopted
     assert "Biên bản đã được đọc lại cho chi bộ nghe và thông qua." in adopted
     assert "Dự thảo" not in pdf_text(client.get(f"/sinh-hoat/{meeting.pk}/nghi-quyet.pdf"))
+
+
+def test_the_minutes_record_the_resolution(meeting, client, ward1_staff):
+    client.force_login(ward1_staff)
+    text = pdf_text(client.get(f"/sinh-hoat/{meeting.pk}/bien-ban.pdf"))
+    assert "Nghị quyết. 1. Hoàn thành việc thu đảng phí đúng hạn." in text
