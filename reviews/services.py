@@ -70,12 +70,28 @@ def may_decide(actor, unit: Unit) -> bool:
     return can_edit(actor, competent_committee(unit))
 
 
+def may_decide_in_cycle(actor, cycle: ReviewCycle) -> bool:
+    """Whether `actor` decides anything in the cycle. Each rating belongs to
+    the committee directly above the cell or organization rated, so in a
+    grassroots committee's cycle its own office staff decide (and publish)
+    its cells' members and cells, and the committee above decides the
+    grassroots organization itself."""
+    if may_decide(actor, cycle.unit):
+        return True
+    return not cycle.unit.is_cell and can_edit(actor, cycle.unit)
+
+
 def _require_committee(actor, unit: Unit) -> None:
     if not may_decide(actor, unit):
         raise ServiceError(
             _("Chỉ cấp ủy cấp trên của %(unit)s mới được quyết định, trả lại hoặc công bố.")
             % {"unit": unit.name}
         )
+
+
+def _require_cycle_committee(actor, cycle: ReviewCycle) -> None:
+    if not may_decide_in_cycle(actor, cycle):
+        _require_committee(actor, cycle.unit)  # raises: the message names the unit
 
 
 def _user(actor):
@@ -776,7 +792,7 @@ def review_decide_as_proposed(*, actor, cycle: ReviewCycle) -> tuple[int, int]:
     """The committee decides, at the level the cell proposed, every proposal of
     the cycle that breaks no rule; proposals that break one are left for a
     decision one by one with its reason. Returns (decided, left)."""
-    _require_committee(actor, cycle.unit)
+    _require_cycle_committee(actor, cycle)
     pending = list(
         MemberReview.objects.select_for_update(of=("self",))
         .select_related("cycle", "member", "cell")
@@ -820,19 +836,32 @@ def review_return(*, actor, review: MemberReview, reason: str) -> MemberReview:
 @transaction.atomic
 def review_publish(*, actor, cycle: ReviewCycle) -> int:
     """Publish every decided, unpublished review of the cycle (members and
-    organizations); returns how many."""
-    _require_committee(actor, cycle.unit)
+    organizations) that `actor`'s committee decided; returns how many."""
+    _require_cycle_committee(actor, cycle)
     now = timezone.now()
-    members = list(
-        MemberReview.objects.select_for_update()
+    allowed: dict[int, bool] = {}
+
+    def mine(unit: Unit) -> bool:
+        if unit.pk not in allowed:
+            allowed[unit.pk] = may_decide(actor, unit)
+        return allowed[unit.pk]
+
+    members = [
+        r
+        for r in MemberReview.objects.select_for_update(of=("self",))
+        .select_related("cell__parent")
         .filter(cycle=cycle, published_at__isnull=True)
         .exclude(decided_level="")
-    )
-    orgs = list(
-        OrganizationReview.objects.select_for_update()
+        if mine(r.cell)
+    ]
+    orgs = [
+        r
+        for r in OrganizationReview.objects.select_for_update(of=("self",))
+        .select_related("unit__parent")
         .filter(cycle=cycle, published_at__isnull=True)
         .exclude(decided_level="")
-    )
+        if mine(r.unit)
+    ]
     if not members and not orgs:
         raise ServiceError(_("Chưa có kết quả nào được cấp ủy quyết định để công bố."))
     MemberReview.objects.filter(pk__in=[r.pk for r in members]).update(published_at=now)

@@ -108,7 +108,7 @@ def cycle_detail(request, pk: int):
         "results": results,
         "org_results": org_results,
         "broken_count": sum(1 for r in rows if r.broken),
-        "can_decide": services.may_decide(request.user, cycle.unit),
+        "can_decide": services.may_decide_in_cycle(request.user, cycle),
         "levels": [SHORT[level] for level in ORDER],
     }
     return render(request, "reviews/cycle.html", context)

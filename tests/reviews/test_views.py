@@ -433,3 +433,32 @@ def test_a_secretary_works_on_their_own_cell_in_the_wards_cycle_and_sees_no_othe
     assert tree.members.m1a[0].full_name in votes and tree.members.m1b[0].full_name not in votes
     other = review_of(cycle, tree.members.m1b[0])
     assert client.get(reverse("reviews:review", args=[other.pk])).status_code == 404
+
+
+def test_the_ward_staff_decide_and_publish_their_members_in_the_wards_own_cycle(
+    client, tree, ward1_staff
+):
+    # The ward committee decides its cells' members; only the ward's own
+    # rating belongs to the province, so in the ward's cycle the ward staff
+    # get the bulk decision and the publication of what they decided.
+    cycle = open_cycle(tree.ward1, 2024)
+    for m in tree.members.m1a:
+        propose(review_of(cycle, m), G)
+    ward = cycle.organization_reviews.get(unit=tree.ward1)
+    services.organization_review_record_self(actor=None, review=ward, text="Báo cáo")
+    services.organization_review_propose(actor=None, review=ward, level=G)
+    services.organization_review_decide(actor=None, review=ward, level=G)
+    client.force_login(ward1_staff)
+    page = client.get(reverse("reviews:cycle", args=[cycle.pk])).content.decode()
+    assert "Quyết định theo đề xuất" in page and "Công bố kết quả" in page
+    decided = client.post(
+        reverse("reviews:cycle_decide_as_proposed", args=[cycle.pk]), follow=True
+    ).content.decode()
+    assert "Đã quyết định theo đề xuất cho 3 đảng viên" in decided
+    published = client.post(
+        reverse("reviews:cycle_publish", args=[cycle.pk]), follow=True
+    ).content.decode()
+    assert "Đã công bố 3 kết quả" in published
+    assert not cycle.member_reviews.filter(published_at__isnull=True).exclude(decided_level="")
+    ward.refresh_from_db()
+    assert ward.published_at is None  # the province publishes the ward's own rating
