@@ -144,16 +144,30 @@ class CandidateForm(forms.ModelForm):
         """Left to the service."""
 
 
+def votes_for_field():
+    return forms.IntegerField(label=_("Số đảng viên chính thức tán thành"), min_value=0)
+
+
+def officials_field():
+    return forms.IntegerField(
+        label=_("Tổng số đảng viên chính thức của chi bộ"),
+        min_value=1,
+        help_text=_("Đã điền sẵn số đảng viên chính thức hiện có của chi bộ; sửa nếu khác."),
+    )
+
+
 class AdmitForm(forms.Form):
     decided_on = date_field(_("Ngày quyết định kết nạp"))
     ceremony_on = date_field(_("Ngày lễ kết nạp"))
+    votes_for = votes_for_field()
+    officials = officials_field()
     decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
 
 
 class RecognizeForm(forms.Form):
     day = date_field(_("Ngày công nhận chính thức"))
-    votes_for = forms.IntegerField(label=_("Số đảng viên chính thức tán thành"), min_value=0)
-    officials = forms.IntegerField(label=_("Tổng số đảng viên chính thức của chi bộ"), min_value=1)
+    votes_for = votes_for_field()
+    officials = officials_field()
     decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
     card_number = forms.CharField(label=_("Số thẻ đảng viên"), required=False, max_length=20)
 

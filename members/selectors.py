@@ -27,6 +27,12 @@ def member_count(unit: Unit) -> int:
     return current_members(unit).count()
 
 
+def officials_in(unit: Unit) -> int:
+    """Official members of the cell now: the denominator an admission or a
+    recognition vote is usually taken against (the page lets the user correct it)."""
+    return Member.objects.filter(unit=unit, status=Status.OFFICIAL).count()
+
+
 def member_counts_by_child(unit: Unit) -> dict[str, int]:
     """{child path: members in that child's subtree}, in one query."""
     cut = len(unit.path) + PATH_STEP

@@ -420,9 +420,13 @@ def member_admit(
     decided_on: date,
     ceremony_on: date,
     decision_number: str = "",
+    votes_for: int | None = None,
+    officials: int | None = None,
 ) -> Member:
     """Admit a candidate as a probationary member. Party age counts from the
-    decision; the twelve months of probation from the ceremony (Điều lệ, Điều 5)."""
+    decision; the twelve months of probation from the ceremony (Điều lệ, Điều 5).
+    The cell's vote, when given (the page always asks for it), must reach two
+    thirds of its official members (Quy định thi hành Điều lệ)."""
     member = _lock(member)
     _check_reach(actor, member.unit)
     _require_status(
@@ -439,7 +443,18 @@ def member_admit(
         )
     if not old_enough_for_admission(member.birth_date, decided_on):
         raise ServiceError(_("Người được kết nạp phải đủ 18 tuổi vào ngày quyết định kết nạp."))
-    _change_status(member, Status.PROBATIONARY, decided_on, actor, decision_number=decision_number)
+    note = ""
+    if votes_for is not None or officials is not None:
+        _check_two_thirds(votes_for or 0, officials or 0)
+        note = _vote_note(votes_for, officials)
+    _change_status(
+        member,
+        Status.PROBATIONARY,
+        decided_on,
+        actor,
+        decision_number=decision_number,
+        note=note,
+    )
     Candidacy.objects.filter(member=member, outcome=Candidacy.Outcome.PENDING).update(
         outcome=Candidacy.Outcome.ADMITTED, decided_on=decided_on, decision_number=decision_number
     )
@@ -454,6 +469,22 @@ def member_admit(
         {"decided_on": decided_on, "ceremony_on": ceremony_on},
     )
     return member
+
+
+def _check_two_thirds(votes_for: int, officials: int) -> None:
+    """Admission and recognition need two thirds of the cell's official
+    members (Quy định thi hành Điều lệ)."""
+    if votes_for < 0 or officials <= 0 or votes_for > officials:
+        raise ServiceError(_("Số phiếu biểu quyết không hợp lệ."))
+    if not two_thirds_reached(votes_for, officials):
+        raise ServiceError(
+            _("Chỉ %(for)s/%(total)s đảng viên chính thức tán thành, chưa đủ hai phần ba.")
+            % {"for": votes_for, "total": officials}
+        )
+
+
+def _vote_note(votes_for, officials) -> str:
+    return _("Biểu quyết: %(for)s/%(total)s tán thành") % {"for": votes_for, "total": officials}
 
 
 @transaction.atomic
@@ -489,13 +520,7 @@ def member_recognize_official(
             _("Chưa đủ 12 tháng dự bị: chỉ công nhận chính thức từ ngày %(day)s.")
             % {"day": _d(probation_ends_on(start))}
         )
-    if votes_for < 0 or officials <= 0 or votes_for > officials:
-        raise ServiceError(_("Số phiếu biểu quyết không hợp lệ."))
-    if not two_thirds_reached(votes_for, officials):
-        raise ServiceError(
-            _("Chỉ %(for)s/%(total)s đảng viên chính thức tán thành, chưa đủ hai phần ba.")
-            % {"for": votes_for, "total": officials}
-        )
+    _check_two_thirds(votes_for, officials)
     fields = ["official_on"]
     member.official_on = day
     if card_number:
@@ -508,7 +533,7 @@ def member_recognize_official(
         day,
         actor,
         decision_number=decision_number,
-        note=_("Biểu quyết: %(for)s/%(total)s tán thành") % {"for": votes_for, "total": officials},
+        note=_vote_note(votes_for, officials),
     )
     _save(member, actor, fields, _("Công nhận đảng viên chính thức"))
     _audit(

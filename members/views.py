@@ -29,6 +29,7 @@ from members.selectors import (
     may_edit_member,
     member_for_user_or_404,
     member_timeline,
+    officials_in,
     probation_due,
     residence_contacts_of,
     with_badge_years,
@@ -329,6 +330,8 @@ def member_action(request, pk: int, action: str):
     member = _editable_member_or_403(request, pk)
     title, form_class, statuses = ACTIONS[action]
     kwargs = {"user": request.user, "member": member} if form_class in FORMS_WITH_CONTEXT else {}
+    if "officials" in form_class.base_fields and member.unit_id:
+        kwargs["initial"] = {"officials": officials_in(member.unit)}
     form = form_class(request.POST or None, **kwargs)
     refusal = ""
     if member.status not in statuses:

@@ -83,6 +83,32 @@ def test_admission_makes_a_probationary_member_and_keeps_the_candidate_period(tr
     assert Candidacy.objects.get(member=cand).outcome == Candidacy.Outcome.ADMITTED
 
 
+def test_admission_needs_two_thirds_of_the_official_members(tree, helpers):
+    cand = make_candidate(tree.cell1a, helpers, proposed_on=date(2023, 1, 10))
+    before = snapshot(cand)
+    with pytest.raises(ServiceError, match="chưa đủ hai phần ba"):
+        services.member_admit(
+            actor=None,
+            member=cand,
+            decided_on=date(2024, 3, 1),
+            ceremony_on=date(2024, 3, 15),
+            votes_for=5,
+            officials=9,
+        )
+    assert snapshot(cand) == before
+    services.member_admit(
+        actor=None,
+        member=cand,
+        decided_on=date(2024, 3, 1),
+        ceremony_on=date(2024, 3, 15),
+        votes_for=6,
+        officials=9,
+    )
+    cand.refresh_from_db()
+    assert cand.status == Status.PROBATIONARY
+    assert "6/9" in cand.status_periods.get(status=Status.PROBATIONARY).note
+
+
 @pytest.mark.parametrize(
     "decided, ceremony, message",
     [

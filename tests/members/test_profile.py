@@ -124,6 +124,40 @@ def test_recognising_a_probationary_member_through_the_page(client, tree, ward1_
     assert "Đảng viên chính thức" in body and "16/03/2025" in body
 
 
+def test_admission_on_the_page_asks_for_the_cells_vote_with_its_officials_filled_in(
+    client, tree, ward1_staff
+):
+    from members.services import member_propose_candidate
+
+    officials = Member.objects.filter(unit=tree.cell1a, status=Status.OFFICIAL).count()
+    cand = member_propose_candidate(
+        actor=None,
+        unit=tree.cell1a,
+        proposed_on=date(2023, 1, 10),
+        helpers=tuple(tree.members.m1a[:2]),
+        full_name="Trần Thị Ứng Viên",
+        gender="F",
+        birth_date=date(1995, 5, 5),
+    )
+    client.force_login(ward1_staff)
+    url = reverse("members:action", args=[cand.pk, "ket-nap"])
+    page = client.get(url).content.decode()
+    assert f'name="officials" value="{officials}"' in page
+    dates = {"decided_on": "01/03/2024", "ceremony_on": "15/03/2024"}
+    missing = client.post(url, dates)
+    assert missing.status_code == 200
+    cand.refresh_from_db()
+    assert cand.status == Status.CANDIDATE
+    too_few = client.post(url, {**dates, "votes_for": 1, "officials": 3})
+    assert "chưa đủ hai phần ba" in too_few.content.decode()
+    cand.refresh_from_db()
+    assert cand.status == Status.CANDIDATE
+    done = client.post(url, {**dates, "votes_for": 2, "officials": 3})
+    assert done.status_code == 302
+    cand.refresh_from_db()
+    assert cand.status == Status.PROBATIONARY
+
+
 def test_a_future_death_date_is_refused_on_the_page(client, tree, ward1_staff):
     m = tree.members.m1a[0]
     client.force_login(ward1_staff)
