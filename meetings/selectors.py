@@ -100,8 +100,23 @@ def recent_meetings(unit: Unit, limit: int = 6) -> list[Meeting]:
     return list(unit.meetings.order_by("-held_on", "-pk")[:limit])
 
 
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+def dmy(day: date) -> str:
+    # not strftime: it prints year 1 as "1", not "0001"
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def last_day(month: date) -> date:
+    return month.replace(day=monthrange(month.year, month.month)[1])
+
+
+def add_months(month: date, k: int) -> date:
+    """The first day of the month `k` months after `month`'s."""
+    n = month.year * 12 + month.month - 1 + k
+    return date(n // 12, n % 12 + 1, 1)
 
 
 # The date line names the place without its kind (Hướng dẫn 36-HD/VPTW:
@@ -156,7 +171,7 @@ def minutes_content(meeting: Meeting) -> dict:
         "kind": meeting.kind,
         "kind_label": str(meeting.get_kind_display()),
         "period": meeting.month.strftime("%m/%Y"),
-        "held_on": _d(meeting.held_on),
+        "held_on": dmy(meeting.held_on),
         "starts_at": meeting.starts_at.strftime("%H:%M"),
         "ends_at": meeting.ends_at.strftime("%H:%M"),
         "duration": meeting.duration_minutes,
@@ -493,14 +508,14 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
     """The dues of a cell for one month: each member's amount (this month and
     last), the total, and who has not paid for the last three months."""
     today = today or timezone.localdate()
-    end = month.replace(day=monthrange(month.year, month.month)[1])
+    end = last_day(month)
     rows = members_on(unit, min(end, today))
     ids = [r.member.pk for r in rows]
-    prev = _add_months(month, -1)
+    prev = add_months(month, -1)
     paid = {
         (p["member_id"], p["month"]): p["amount"]
         for p in DuesPayment.objects.filter(
-            member_id__in=ids, month__gte=_add_months(month, -2), month__lte=month
+            member_id__in=ids, month__gte=add_months(month, -2), month__lte=month
         ).values("member_id", "month", "amount")
     }
     lines = []
@@ -508,7 +523,7 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
         if r.away is not None:
             continue  # pays at the host cell
         pk = r.member.pk
-        recent = [paid.get((pk, _add_months(month, -k))) for k in (2, 1, 0)]
+        recent = [paid.get((pk, add_months(month, -k))) for k in (2, 1, 0)]
         lines.append(
             {
                 "row": r,
@@ -516,7 +531,7 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
                 "amount": paid.get((pk, month)),
                 "previous": paid.get((pk, prev)),
                 # in the cell for the whole three months and paid none of them
-                "unpaid_three": r.placement.valid_from <= _add_months(month, -2)
+                "unpaid_three": r.placement.valid_from <= add_months(month, -2)
                 and all(a is None for a in recent),
             }
         )
@@ -534,18 +549,13 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
     }
 
 
-def _add_months(month: date, k: int) -> date:
-    n = month.year * 12 + month.month - 1 + k
-    return date(n // 12, n % 12 + 1, 1)
-
-
 def absent_three_months(unit: Unit, month: date) -> list:
     """Members absent without reason from the regular meetings of the three
     months up to `month` (Điều lệ Đảng: missing meetings for three months
     without reason is a ground for removal). One query."""
     from members.models import Member
 
-    start = _add_months(month, -2)
+    start = add_months(month, -2)
     rows = (
         Attendance.objects.filter(
             meeting__unit=unit,

@@ -23,6 +23,7 @@ from meetings.models import (
     Restriction,
     Vote,
 )
+from meetings.selectors import add_months, dmy, first_of_month, last_day
 from members.choices import Status
 from members.selectors import members_on
 from organizations.models import Unit
@@ -49,22 +50,8 @@ MEETING_FIELDS = ("kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIEL
 EARLIEST_MEETING = date(1930, 1, 1)
 
 
-def _d(day: date) -> str:
-    # not strftime: it prints year 1 as "1", not "0001"
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-
-
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
-
-
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _add_months(month: date, k: int) -> date:
-    n = month.year * 12 + month.month - 1 + k
-    return date(n // 12, n % 12 + 1, 1)
 
 
 def _minutes_between(start: time, end: time) -> int:
@@ -85,29 +72,29 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
         )
     if held_on < EARLIEST_MEETING:
         raise ServiceError(
-            _("Ngày họp %(day)s không hợp lệ; xin kiểm tra lại.") % {"day": _d(held_on)}
+            _("Ngày họp %(day)s không hợp lệ; xin kiểm tra lại.") % {"day": dmy(held_on)}
         )
     if held_on > timezone.localdate():
         raise ServiceError(
-            _("Ngày họp %(day)s chưa tới; chỉ ghi cuộc họp đã diễn ra.") % {"day": _d(held_on)}
+            _("Ngày họp %(day)s chưa tới; chỉ ghi cuộc họp đã diễn ra.") % {"day": dmy(held_on)}
         )
     if held_on < month:
         raise ServiceError(
             _("Ngày họp %(day)s trước tháng %(month)s mà cuộc họp được tính.")
-            % {"day": _d(held_on), "month": month.strftime("%m/%Y")}
+            % {"day": dmy(held_on), "month": month.strftime("%m/%Y")}
         )
-    if month < _add_months(first_of_month(held_on), -2):
+    if month < add_months(first_of_month(held_on), -2):
         raise ServiceError(
             _(
                 "Cuộc họp ngày %(day)s không thể tính cho tháng %(month)s: "
                 "họp bù chỉ trong vòng hai tháng sau tháng đó."
             )
-            % {"day": _d(held_on), "month": month.strftime("%m/%Y")}
+            % {"day": dmy(held_on), "month": month.strftime("%m/%Y")}
         )
     if unit.founded_on > held_on or (unit.dissolved_on and unit.dissolved_on <= held_on):
         raise ServiceError(
             _("Ngày %(day)s “%(unit)s” chưa thành lập hoặc đã giải thể.")
-            % {"day": _d(held_on), "unit": unit.name}
+            % {"day": dmy(held_on), "unit": unit.name}
         )
     if kind in THEMATIC_KINDS and not values.get("thematic_subject"):
         raise ServiceError(_("Sinh hoạt chuyên đề cần ghi tên chuyên đề."))
@@ -129,7 +116,11 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
                     "“%(unit)s” đã có cuộc sinh hoạt thường kỳ tháng %(month)s (họp ngày %(day)s). "
                     "Mỗi tháng chỉ có một cuộc sinh hoạt thường kỳ; nếu cần, hãy ghi là sinh hoạt chuyên đề hoặc họp bất thường."
                 )
-                % {"unit": unit.name, "month": month.strftime("%m/%Y"), "day": _d(existing.held_on)}
+                % {
+                    "unit": unit.name,
+                    "month": month.strftime("%m/%Y"),
+                    "day": dmy(existing.held_on),
+                }
             )
 
 
@@ -149,7 +140,7 @@ def _refuse_if_adopted(meeting: Meeting) -> None:
                 "Biên bản đã được thông qua ngày %(day)s nên không sửa được. "
                 "Muốn sửa, hãy lập bản đính chính (phiên bản mới); bản cũ vẫn được lưu."
             )
-            % {"day": _d(timezone.localdate(meeting.adopted_at))}
+            % {"day": dmy(timezone.localdate(meeting.adopted_at))}
         )
 
 
@@ -183,7 +174,7 @@ def meeting_create(*, actor, unit: Unit, **values) -> Meeting:
         target=meeting,
         unit=unit,
         summary=_("Ghi %(kind)s ngày %(day)s của %(unit)s")
-        % {"kind": meeting.get_kind_display(), "day": _d(meeting.held_on), "unit": unit.name},
+        % {"kind": meeting.get_kind_display(), "day": dmy(meeting.held_on), "unit": unit.name},
     )
     return meeting
 
@@ -205,7 +196,7 @@ def meeting_update(*, actor, meeting: Meeting, **values) -> Meeting:
                 "Đã điểm danh theo ngày họp %(day)s; muốn đổi ngày họp hãy xóa điểm danh trước "
                 "(danh sách đảng viên phụ thuộc ngày họp)."
             )
-            % {"day": _d(meeting.held_on)}
+            % {"day": dmy(meeting.held_on)}
         )
     for k, v in merged.items():
         setattr(meeting, k, v)
@@ -216,7 +207,7 @@ def meeting_update(*, actor, meeting: Meeting, **values) -> Meeting:
         action="meeting_update",
         target=meeting,
         unit=meeting.unit,
-        summary=_("Sửa cuộc sinh hoạt ngày %(day)s") % {"day": _d(meeting.held_on)},
+        summary=_("Sửa cuộc sinh hoạt ngày %(day)s") % {"day": dmy(meeting.held_on)},
     )
     return meeting
 
@@ -255,7 +246,7 @@ def meeting_record_attendance(
         ) or ", ".join(str(s) for s in strangers)
         raise ServiceError(
             _("%(names)s không phải đảng viên của “%(unit)s” vào ngày %(day)s.")
-            % {"names": names, "unit": meeting.unit.name, "day": _d(meeting.held_on)}
+            % {"names": names, "unit": meeting.unit.name, "day": dmy(meeting.held_on)}
         )
     rows = []
     for pk, row in expected.items():
@@ -270,12 +261,12 @@ def meeting_record_attendance(
         if status == AttendanceStatus.EXEMPT and not row.exempt:
             raise ServiceError(
                 _("%(name)s không được miễn sinh hoạt vào ngày %(day)s.")
-                % {"name": row.member.full_name, "day": _d(meeting.held_on)}
+                % {"name": row.member.full_name, "day": dmy(meeting.held_on)}
             )
         if status == AttendanceStatus.AWAY and row.away is None:
             raise ServiceError(
                 _("%(name)s không sinh hoạt tạm thời nơi khác vào ngày %(day)s.")
-                % {"name": row.member.full_name, "day": _d(meeting.held_on)}
+                % {"name": row.member.full_name, "day": dmy(meeting.held_on)}
             )
         restriction = entry.get("restriction") or ""
         if restriction not in Restriction.values:
@@ -475,7 +466,7 @@ def minutes_adopt(*, actor, meeting: Meeting) -> MinutesVersion:
         action="minutes_adopt",
         target=meeting,
         unit=meeting.unit,
-        summary=_("Thông qua biên bản ngày %(day)s") % {"day": _d(meeting.held_on)},
+        summary=_("Thông qua biên bản ngày %(day)s") % {"day": dmy(meeting.held_on)},
     )
     return version
 
@@ -541,7 +532,7 @@ def dues_record(
     or 0 leaves a member unpaid). Only members of the cell that month may pay here."""
     _check_reach(actor, unit)
     month = first_of_month(month)
-    day = _last_day(month)
+    day = last_day(month)
     if meeting is not None and meeting.unit_id != unit.pk:
         raise ServiceError(_("Cuộc họp không thuộc chi bộ này."))
     members = {row.member.pk: row for row in members_on(unit, min(day, timezone.localdate()))}
@@ -595,9 +586,3 @@ def dues_record(
         data={"amounts": {str(k): v for k, v in amounts.items()}},
     )
     return written
-
-
-def _last_day(month: date) -> date:
-    from calendar import monthrange
-
-    return month.replace(day=monthrange(month.year, month.month)[1])

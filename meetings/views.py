@@ -88,7 +88,7 @@ def unit_meetings(request, unit_pk: int):
             "absent_three": sorted(
                 {
                     *selectors.absent_three_months(unit, last),
-                    *selectors.absent_three_months(unit, selectors._add_months(last, -1)),
+                    *selectors.absent_three_months(unit, selectors.add_months(last, -1)),
                 },
                 key=lambda m: m.sort_key,
             ),

@@ -299,12 +299,12 @@ def test_members_absent_without_reason_three_months_running_are_listed(
     # the same three months up to now are listed on the cell's meetings page
     from django.utils import timezone
 
-    from meetings.selectors import _add_months
+    from meetings.selectors import add_months
 
     this_month = timezone.localdate().replace(day=1)
     for k in (2, 1, 0):
         take_attendance(
-            make_meeting(tree.cell1a, held_on=_add_months(this_month, -k)),
+            make_meeting(tree.cell1a, held_on=add_months(this_month, -k)),
             {b: AttendanceStatus.UNEXCUSED},
         )
     page = client.get(url).content.decode()
