@@ -916,6 +916,16 @@ def _audit(actor, r: Restructure, unit: Unit) -> None:
 SINGLE_POSITIONS = (Position.SECRETARY, Position.STANDING_DEPUTY, Position.GROUP_LEADER)
 
 
+def _end_for_successor(held: Seat | CommunityPost, day: date, refusal: str) -> None:
+    """A one-holder seat or post passes to a successor on `day`: the holder's
+    row ends that day (valid_to is exclusive); refused with `refusal` unless
+    `day` comes after the holder's start."""
+    if day <= held.valid_from:
+        raise ServiceError(refusal)
+    held.valid_to = day
+    held.save(update_fields=["valid_to"])
+
+
 @transaction.atomic
 def term_open(
     *,
@@ -1035,13 +1045,12 @@ def seat_assign(
         raise ServiceError(_("%(name)s đang giữ chức vụ này.") % {"name": member.full_name})
     if position in SINGLE_POSITIONS:
         for old in open_seats.filter(position=position):
-            if valid_from <= old.valid_from:
-                raise ServiceError(
-                    _("%(name)s giữ chức vụ này từ %(day)s; ngày mới phải sau ngày đó.")
-                    % {"name": old.member.full_name, "day": _d(old.valid_from)}
-                )
-            old.valid_to = valid_from
-            old.save(update_fields=["valid_to"])
+            _end_for_successor(
+                old,
+                valid_from,
+                _("%(name)s giữ chức vụ này từ %(day)s; ngày mới phải sau ngày đó.")
+                % {"name": old.member.full_name, "day": _d(old.valid_from)},
+            )
     seat = Seat.objects.create(
         term=term,
         unit=unit,
@@ -1140,13 +1149,12 @@ def community_post_assign(
         .first()
     )
     if current is not None:
-        if valid_from <= current.valid_from:
-            raise ServiceError(
-                _("%(name)s giữ chức danh này từ %(day)s; ngày mới phải sau ngày đó.")
-                % {"name": current.person_name, "day": _d(current.valid_from)}
-            )
-        current.valid_to = valid_from
-        current.save(update_fields=["valid_to"])
+        _end_for_successor(
+            current,
+            valid_from,
+            _("%(name)s giữ chức danh này từ %(day)s; ngày mới phải sau ngày đó.")
+            % {"name": current.person_name, "day": _d(current.valid_from)},
+        )
     post = CommunityPost.objects.create(
         unit=unit,
         kind=kind,

@@ -177,3 +177,20 @@ def test_an_agency_cell_has_no_village_head(tree):
             person_name="X",
             valid_from=date(2020, 1, 1),
         )
+
+
+def test_a_successor_dated_on_or_before_the_holders_start_is_refused_and_nothing_changes(tree):
+    term = term_open(actor=None, unit=tree.cell1a, congress_on=date(2020, 3, 1))
+    a, b = tree.members.m1a[:2]
+    seat = dict(actor=None, term=term, position=Position.SECRETARY, body=Body.DIRECT)
+    seat_assign(member=a, valid_from=date(2020, 6, 1), **seat)
+    with pytest.raises(ServiceError, match="giữ chức vụ này từ 01/06/2020"):
+        seat_assign(member=b, valid_from=date(2020, 6, 1), **seat)
+    post = dict(actor=None, unit=tree.cell1a, kind=CommunityPost.Kind.FRONT_HEAD)
+    community_post_assign(person_name="Người cũ", valid_from=date(2021, 1, 1), **post)
+    with pytest.raises(ServiceError, match="giữ chức danh này từ 01/01/2021"):
+        community_post_assign(person_name="Người mới", valid_from=date(2020, 12, 31), **post)
+    assert [s.member for s in Seat.objects.filter(valid_to__isnull=True)] == [a]
+    assert [p.person_name for p in CommunityPost.objects.filter(valid_to__isnull=True)] == [
+        "Người cũ"
+    ]
