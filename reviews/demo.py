@@ -21,7 +21,13 @@ from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Unit
 from reviews import rules
 from reviews.models import MemberReview, OrganizationReview, ReviewCycle, ReviewStep
 from reviews.rules import Level
-from reviews.services import disciplines_in_year, review_open_cycle
+from reviews.services import (
+    disciplines_in_year,
+    eligible_voters,
+    officials_present,
+    review_open_cycle,
+    year_end_meeting,
+)
 
 E, G, C, N = Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED
 SCORES = {E: (90, 98), G: (70, 89), C: (50, 69), N: (35, 49)}
@@ -64,7 +70,9 @@ def _cap(levels: dict[int, str]) -> None:
 def build_late(ctx: DemoContext) -> None:
     users = {
         u.username: u
-        for u in get_user_model().objects.filter(username__in=["ward1", "ward2", "secretary1"])
+        for u in get_user_model().objects.filter(
+            username__in=["ward1", "ward2", "secretary1", "admin"]
+        )
     }
     last = ctx.today.year - 1
     years = [last - 2, last - 1, last]
@@ -81,7 +89,14 @@ def build_late(ctx: DemoContext) -> None:
                 cycle = review_open_cycle(actor=None, unit=ward, year=year)
             in_progress = secretary_cell.pk if (year == last and secretary_cell) else None
             total += _fill_cycle(
-                ctx, cycle, staff, users.get("secretary1"), in_progress, publish=year != last
+                ctx,
+                cycle,
+                staff,
+                users.get("secretary1"),
+                in_progress,
+                publish=year != last,
+                secretary_cell=secretary_cell.pk if secretary_cell else None,
+                above=users.get("admin"),
             )
     used = ", ".join(f"{y}: {rules.rule_set_for_year(y).regulation}" for y in years)
     ctx.say(f"  {total} phiếu đánh giá đảng viên ({used})\n")
@@ -117,9 +132,35 @@ def _carried_over_cycle(ward: Unit, year: int) -> ReviewCycle:
     return cycle
 
 
+def _voting_limits(cycle: ReviewCycle, cell_ids: set[int]) -> dict[int, int]:
+    """For each cell, how many may vote, as review_record_vote checks it: the
+    official members present at the year-end review meeting if the cell
+    recorded one, else its official members. Cells that did not exist yet
+    (ratings carried over from former units) have no limit here."""
+    limits = {}
+    for cell in Unit.objects.filter(pk__in=cell_ids):
+        meeting = year_end_meeting(cell, cycle.year)
+        limit = officials_present(meeting) if meeting else eligible_voters(cell, cycle.year)
+        if limit or meeting:
+            limits[cell.pk] = limit
+    return limits
+
+
 def _fill_cycle(
-    ctx, cycle: ReviewCycle, staff, secretary, in_progress_cell: int | None, *, publish: bool
+    ctx,
+    cycle: ReviewCycle,
+    staff,
+    secretary,
+    in_progress_cell: int | None,
+    *,
+    publish: bool,
+    secretary_cell: int | None = None,
+    above=None,
 ) -> int:
+    """Each step by whoever would record it: the secretary for their own
+    cell, the ward's office staff for the other cells, and dated on its day
+    (self-review early December, comments and vote at the mid-December
+    meeting, decision in January, publication a week later)."""
     rs = cycle.rules
     year = cycle.year
     reviews = list(cycle.member_reviews.select_related("member"))
@@ -133,6 +174,7 @@ def _fill_cycle(
             levels[r.pk] = G
     _cap(levels)
     by_cell = Counter(r.cell_id for r in reviews)
+    limits = _voting_limits(cycle, set(by_cell))
     self_at = _aware(date(year, 12, 5))
     commented_at = _aware(date(year, 12, 15), 19)
     decided_at = _aware(date(year + 1, 1, 12))
@@ -141,6 +183,7 @@ def _fill_cycle(
     broken_shown = False
     for i, r in enumerate(reviews):
         level = levels[r.pk]
+        cell_actor = secretary if r.cell_id == secretary_cell else staff
         stage = 5
         if r.cell_id == in_progress_cell:
             stage = i % 5  # 0 nothing, 1 self, 2 comment + vote, 3 proposal, 4 decided
@@ -157,7 +200,8 @@ def _fill_cycle(
                     member_review=r,
                     kind="self",
                     text=r.self_review,
-                    actor=secretary,
+                    actor=cell_actor,
+                    at=self_at,
                     data={"score_general": r.score_general, "score_results": r.score_results},
                 )
             )
@@ -166,6 +210,8 @@ def _fill_cycle(
             r.outstanding = level == E
             r.commented_at = commented_at
             present = max(by_cell[r.cell_id] - ctx.rng.randint(0, 2), 1)
+            if r.cell_id in limits:
+                present = max(min(present, limits[r.cell_id] - ctx.rng.randint(0, 1)), 1)
             r.vote_present = present
             votes = {E: 0, G: 0, C: 0, N: 0}
             votes[level] = present - min(present - 1, ctx.rng.randint(0, 1))
@@ -183,7 +229,8 @@ def _fill_cycle(
                     member_review=r,
                     kind="comment",
                     text=r.cell_comment,
-                    actor=secretary,
+                    actor=cell_actor,
+                    at=commented_at,
                     data={"outstanding": r.outstanding},
                 )
             )
@@ -191,7 +238,8 @@ def _fill_cycle(
                 ReviewStep(
                     member_review=r,
                     kind="vote",
-                    actor=secretary,
+                    actor=cell_actor,
+                    at=commented_at,
                     data={"present": present, **{k.value: v for k, v in votes.items()}},
                 )
             )
@@ -202,16 +250,28 @@ def _fill_cycle(
             r.proposed_level = proposed
             r.proposed_at = commented_at
             steps.append(
-                ReviewStep(member_review=r, kind="propose", level=proposed, actor=secretary)
+                ReviewStep(
+                    member_review=r,
+                    kind="propose",
+                    level=proposed,
+                    actor=cell_actor,
+                    at=commented_at,
+                )
             )
         if stage >= 4:
             r.decided_level = level
             r.decided_by = staff
             r.decided_at = decided_at
-            steps.append(ReviewStep(member_review=r, kind="decide", level=level, actor=staff))
+            steps.append(
+                ReviewStep(member_review=r, kind="decide", level=level, actor=staff, at=decided_at)
+            )
         if stage >= 5 and publish:
             r.published_at = published_at
-            steps.append(ReviewStep(member_review=r, kind="publish", level=level, actor=staff))
+            steps.append(
+                ReviewStep(
+                    member_review=r, kind="publish", level=level, actor=staff, at=published_at
+                )
+            )
     MemberReview.objects.bulk_update(
         reviews,
         [
@@ -247,10 +307,24 @@ def _fill_cycle(
         steps,
         decided_at,
         published_at if publish else None,
+        secretary_cell=secretary_cell,
+        above=above,
     )
-    ReviewStep.objects.bulk_create(steps, batch_size=2000)
-    # the steps carry their own dates, as the services would have written them
+    _create_dated_steps(steps)
     return len(reviews)
+
+
+def _create_dated_steps(steps: list[ReviewStep]) -> None:
+    """Bulk-create the steps, then give each the day it was taken
+    (`ReviewStep.at` is set to now on creation, as the services want)."""
+    days = [s.at for s in steps]
+    ReviewStep.objects.bulk_create(steps, batch_size=2000)
+    by_day: dict[datetime, list[int]] = {}
+    for step, day in zip(steps, days, strict=True):
+        by_day.setdefault(day, []).append(step.pk)
+    for day, pks in by_day.items():
+        for i in range(0, len(pks), 2000):
+            ReviewStep.objects.filter(pk__in=pks[i : i + 2000]).update(at=day)
 
 
 def _organization_level(rs, member_levels: list[str], disciplined: int, members: int) -> str:
@@ -266,8 +340,22 @@ def _organization_level(rs, member_levels: list[str], disciplined: int, members:
 
 
 def _fill_organizations(
-    cycle, reviews, disciplines, staff, secretary, in_progress_cell, steps, decided_at, published_at
+    cycle,
+    reviews,
+    disciplines,
+    staff,
+    secretary,
+    in_progress_cell,
+    steps,
+    decided_at,
+    published_at,
+    *,
+    secretary_cell=None,
+    above=None,
 ):
+    """A cell's own review is reported by the cell (its secretary, or the
+    ward's staff) and decided by the ward committee; the ward's own review
+    is reported by the ward's staff and decided by the committee above it."""
     rs = cycle.rules
     orgs = list(cycle.organization_reviews.select_related("unit"))
     for org in orgs:
@@ -286,20 +374,40 @@ def _fill_organizations(
         org.self_at = decided_at - timedelta(days=20)
         org.proposed_level = level
         org.proposed_at = decided_at - timedelta(days=15)
+        reporter = secretary if org.unit_id == secretary_cell else staff
+        decider = above if org.unit_id == cycle.unit_id else staff
         org.decided_level = level
-        org.decided_by = staff
+        org.decided_by = decider
         org.decided_at = decided_at
         org.published_at = published_at
-        steps.append(
-            ReviewStep(organization_review=org, kind="self", text=org.self_review, actor=secretary)
-        )
-        steps.append(
-            ReviewStep(organization_review=org, kind="propose", level=level, actor=secretary)
-        )
-        steps.append(ReviewStep(organization_review=org, kind="decide", level=level, actor=staff))
+        steps += [
+            ReviewStep(
+                organization_review=org,
+                kind="self",
+                text=org.self_review,
+                actor=reporter,
+                at=org.self_at,
+            ),
+            ReviewStep(
+                organization_review=org,
+                kind="propose",
+                level=level,
+                actor=reporter,
+                at=org.proposed_at,
+            ),
+            ReviewStep(
+                organization_review=org, kind="decide", level=level, actor=decider, at=decided_at
+            ),
+        ]
         if published_at:
             steps.append(
-                ReviewStep(organization_review=org, kind="publish", level=level, actor=staff)
+                ReviewStep(
+                    organization_review=org,
+                    kind="publish",
+                    level=level,
+                    actor=decider,
+                    at=published_at,
+                )
             )
     OrganizationReview.objects.bulk_update(
         orgs,

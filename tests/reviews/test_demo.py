@@ -35,6 +35,45 @@ def test_the_demo_has_three_years_of_reviews_over_the_rule_sets(db, client):
     cycle = ReviewCycle.objects.filter(year=last, unit__code="DEMO-W1").get()
     page = client.get(reverse("reviews:cycle", args=[cycle.pk])).content.decode()
     assert "Trái quy định" in page and "Chưa tự kiểm điểm" in page
+    _assert_the_demo_steps_are_plausible(last)
+
+
+def _assert_the_demo_steps_are_plausible(last: int) -> None:
+    """What a user reads on a review page: votes no larger than the meeting
+    that took them, each step on its own day, by someone who may take it."""
+    from django.contrib.auth import get_user_model
+
+    from reviews import services
+    from reviews.models import ReviewStep
+
+    voted = MemberReview.objects.filter(year=last, voted_at__isnull=False).select_related("cell")
+    limits = {}
+    for r in voted:
+        if r.cell_id not in limits:
+            meeting = services.year_end_meeting(r.cell, last)
+            limits[r.cell_id] = min(
+                services.eligible_voters(r.cell, last),
+                services.officials_present(meeting) if meeting else 10**6,
+            )
+        assert r.vote_present <= limits[r.cell_id], (r.cell.name, r.vote_present)
+    for step in ReviewStep.objects.filter(member_review__year=last, kind__in=["self", "vote"]):
+        assert step.at.year == last
+    for step in ReviewStep.objects.filter(kind="decide").select_related(
+        "member_review", "organization_review"
+    ):
+        review = step.member_review or step.organization_review
+        assert step.at.year == review.year + 1
+    secretary = get_user_model().objects.get(username="secretary1")
+    cells = set(
+        ReviewStep.objects.filter(actor=secretary, member_review__isnull=False).values_list(
+            "member_review__cell", flat=True
+        )
+    )
+    assert len(cells) == 1
+    for org in OrganizationReview.objects.exclude(decided_by=None).select_related(
+        "unit__parent", "decided_by"
+    ):
+        assert services.may_decide(org.decided_by, org.unit), org.unit.name
 
 
 def test_the_province_demo_writes_a_decided_level_per_member_and_year(tree):
