@@ -20,6 +20,8 @@ from organizations.models import COMMITTEE_LEVELS, Unit
 from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404
 
 TRACKER_PAGE = 100
+# What a new meeting form takes over from the cell's previous meeting.
+SAME_AS_LAST_TIME = ("starts_at", "ends_at", "place", "chair", "secretary", "agenda")
 
 
 def _require_edit(user, unit: Unit) -> None:
@@ -101,10 +103,14 @@ def meeting_create(request, unit_pk: int):
     unit = unit_for_user_or_404(request.user, unit_pk)
     _require_edit(request.user, unit)
     today = timezone.localdate()
-    form = MeetingForm(
-        request.POST or None,
-        initial={"month": today.replace(day=1), "held_on": today, "place": "", "chair": ""},
-    )
+    initial = {"month": today.replace(day=1), "held_on": today}
+    # A cell meets in the same place at the same hour with the same chair and
+    # secretary month after month: start from its last meeting rather than
+    # make an elderly secretary type them all again.
+    last = unit.meetings.order_by("-held_on", "-pk").first()
+    if last is not None:
+        initial.update({k: getattr(last, k) for k in SAME_AS_LAST_TIME})
+    form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(actor=request.user, unit=unit, **form.cleaned_data)

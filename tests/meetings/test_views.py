@@ -319,3 +319,17 @@ def test_the_attendance_page_of_adopted_minutes_sends_back_to_the_meeting(
     response = client.get(f"/sinh-hoat/{adopted.pk}/diem-danh/", follow=True)
     assert response.redirect_chain[-1][0] == f"/sinh-hoat/{adopted.pk}/"
     assert "không điểm danh lại được" in response.content.decode()
+
+
+def test_a_new_meeting_form_starts_from_the_cells_last_meeting(client, tree, cell_secretary):
+    make_meeting(tree.cell1a, held_on=date(2026, 2, 10), agenda="1. Thu đảng phí.")
+    make_meeting(tree.cell1b, held_on=date(2026, 3, 10), place="Hội trường cơ quan")
+    client.force_login(cell_secretary)
+    page = client.get(f"/sinh-hoat/don-vi/{tree.cell1a.pk}/them/").content.decode()
+    assert 'value="Nhà văn hóa khu phố"' in page
+    assert 'value="Trần Văn Chủ"' in page and 'value="Lê Thị Ký"' in page
+    assert 'value="19:30"' in page and 'value="21:15"' in page
+    assert "1. Thu đảng phí." in page
+    assert "Hội trường cơ quan" not in page  # another cell's place
+    # the month's own text is not carried over
+    assert "Thống nhất các nhiệm vụ." not in page
