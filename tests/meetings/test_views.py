@@ -213,6 +213,8 @@ def test_the_vote_page_shows_who_counts_and_why(client, tree, cell_secretary):
     page = client.get(f"/sinh-hoat/{m.pk}/bieu-quyet/").content.decode()
     assert "Số đảng viên chính thức được tính: 2" in page
     assert "vắng mặt có lý do được chấp thuận" in page
+    # the form comes before the list of a 40-member cell, not after it
+    assert page.index("Ghi kết quả") < page.index(a.full_name)
     response = client.post(
         f"/sinh-hoat/{m.pk}/bieu-quyet/",
         {"subject": "Kết nạp quần chúng X", "kind": "admission", "yes": 1, "no": 1, "abstain": 0},
