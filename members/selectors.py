@@ -6,6 +6,8 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _l
 
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
 from members.models import Exemption, Member, Placement, StatusPeriod
@@ -337,7 +339,7 @@ def dossier_changes(member: Member) -> list[DossierChange]:
                 DossierChange(
                     rec.history_date,
                     rec.history_user,
-                    rec.history_change_reason or "Nhập hồ sơ",
+                    rec.history_change_reason or _t("Nhập hồ sơ"),
                     [],
                 )
             )
@@ -366,7 +368,7 @@ def _display(field, value) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return _t("Có") if value else _t("Không")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if field.is_relation:
@@ -407,11 +409,11 @@ def residence_contacts_of(unit: Unit, day: date) -> list:
 
 # Age bands of the list filter: (code, label, youngest, oldest) in whole years.
 AGE_BANDS = [
-    ("u30", "Dưới 30 tuổi", 0, 29),
-    ("30_45", "30–45 tuổi", 30, 45),
-    ("46_60", "46–60 tuổi", 46, 60),
-    ("61_75", "61–75 tuổi", 61, 75),
-    ("o75", "Trên 75 tuổi", 76, 200),
+    ("u30", _l("Dưới 30 tuổi"), 0, 29),
+    ("30_45", _l("30–45 tuổi"), 30, 45),
+    ("46_60", _l("46–60 tuổi"), 46, 60),
+    ("61_75", _l("61–75 tuổi"), 61, 75),
+    ("o75", _l("Trên 75 tuổi"), 76, 200),
 ]
 # The status filter: the default is the party members on the roll now.
 STATUS_CURRENT = ""

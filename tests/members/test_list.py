@@ -216,3 +216,20 @@ def test_the_fast_export_writes_what_the_import_resource_writes(tree, people):
         [date.fromisoformat(v) if i in dates and v else v for i, v in enumerate(r)] for r in dataset
     ]
     assert list(rows) == expected
+
+
+def test_the_age_bands_and_the_dossier_history_go_through_translation(client, ward1_staff, people):
+    """Every label is translatable (style.md): with a catalogue that marks what
+    it translates, the filter's age bands and the history's first line are marked."""
+    from unittest import mock
+
+    from django.utils import translation
+
+    translation.gettext("")  # let the translation machinery load its real gettext
+    marked = mock.patch.object(translation._trans, "gettext", side_effect=lambda s: f"⟪{s}⟫")
+    client.force_login(ward1_staff)
+    with marked:
+        body = client.get(reverse("members:list")).content.decode()
+        profile = client.get(reverse("members:detail", args=[people["an"].pk])).content.decode()
+    assert "⟪Dưới 30 tuổi⟫" in body and "⟪Trên 75 tuổi⟫" in body
+    assert "⟪Nhập hồ sơ⟫" in profile
