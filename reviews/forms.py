@@ -10,6 +10,17 @@ COUNT_ERRORS = {
     "max_value": _("Số phiếu quá lớn."),
 }
 SCORE_ERRORS = {"invalid": _("Điểm phải là số nguyên.")}
+# Django's own message for a NUL character is not translated into Vietnamese.
+NULL_ERROR = {"null_characters_not_allowed": _("Nội dung có ký tự không hợp lệ, hãy gõ lại.")}
+
+
+def _text(label, rows: int, required_message=None, **kwargs):
+    errors = dict(NULL_ERROR)
+    if required_message:
+        errors["required"] = required_message
+    return forms.CharField(
+        label=label, widget=forms.Textarea(attrs={"rows": rows}), error_messages=errors, **kwargs
+    )
 
 
 class OpenCycleForm(forms.Form):
@@ -24,8 +35,8 @@ class OpenCycleForm(forms.Form):
     )
     year = forms.IntegerField(
         label=_("Năm đánh giá"),
+        # a year after this one is refused by review_open_cycle, naming the range
         min_value=2018,
-        max_value=2100,
         error_messages={
             "invalid": _("Năm phải là số, ví dụ 2025."),
             "min_value": _("Năm đánh giá phải từ 2018."),
@@ -38,11 +49,7 @@ class OpenCycleForm(forms.Form):
 
 
 class SelfReviewForm(forms.Form):
-    text = forms.CharField(
-        label=_("Nội dung tự kiểm điểm"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("Cần ghi nội dung tự kiểm điểm.")},
-    )
+    text = _text(_("Nội dung tự kiểm điểm"), 6, _("Cần ghi nội dung tự kiểm điểm."))
     score_general = forms.IntegerField(
         label=_("Điểm tiêu chí chung (tối đa 30)"), required=False, error_messages=SCORE_ERRORS
     )
@@ -54,11 +61,7 @@ class SelfReviewForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(
-        label=_("Nhận xét của chi bộ"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Cần ghi nội dung nhận xét.")},
-    )
+    text = _text(_("Nhận xét của chi bộ"), 4, _("Cần ghi nội dung nhận xét."))
     outstanding = forms.BooleanField(
         label=_("Có kết quả, sản phẩm nổi bật (điều kiện HTXSNV theo Quy định 366-QĐ/TW)"),
         required=False,
@@ -66,11 +69,7 @@ class CommentForm(forms.Form):
 
 
 class ResidenceCommentForm(forms.Form):
-    text = forms.CharField(
-        label=_("Nhận xét của chi bộ nơi cư trú"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Cần ghi nội dung nhận xét.")},
-    )
+    text = _text(_("Nhận xét của chi bộ nơi cư trú"), 3, _("Cần ghi nội dung nhận xét."))
 
 
 def _count(label):
@@ -99,24 +98,16 @@ class LevelForm(forms.Form):
 
 
 class DecideForm(LevelForm):
-    override_reason = forms.CharField(
-        label=_("Lý do vẫn quyết định (chỉ khi mức này trái quy định)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    override_reason = _text(
+        _("Lý do vẫn quyết định (chỉ khi mức này trái quy định)"), 2, required=False
     )
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Lý do trả lại"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Cần ghi lý do trả lại.")},
-    )
+    reason = _text(_("Lý do trả lại"), 2, _("Cần ghi lý do trả lại."))
 
 
 class OrganizationSelfForm(forms.Form):
-    text = forms.CharField(
-        label=_("Báo cáo kiểm điểm của tập thể"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("Cần ghi nội dung tự kiểm điểm của tập thể.")},
+    text = _text(
+        _("Báo cáo kiểm điểm của tập thể"), 6, _("Cần ghi nội dung tự kiểm điểm của tập thể.")
     )

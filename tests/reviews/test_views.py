@@ -462,3 +462,22 @@ def test_the_ward_staff_decide_and_publish_their_members_in_the_wards_own_cycle(
     assert not cycle.member_reviews.filter(published_at__isnull=True).exclude(decided_level="")
     ward.refresh_from_db()
     assert ward.published_at is None  # the province publishes the ward's own rating
+
+
+@pytest.mark.parametrize("year", ["3000", "99999999999"])
+def test_a_year_far_ahead_is_refused_in_vietnamese(client, tree, ward1_staff, year):
+    client.force_login(ward1_staff)
+    response = client.post(
+        reverse("reviews:cycle_open"), {"unit": tree.ward1.pk, "year": year}, follow=True
+    )
+    assert "Năm đánh giá phải từ 2018 đến" in response.content.decode()
+    assert not ReviewCycle.objects.exists()
+
+
+def test_text_with_a_null_character_is_refused_in_vietnamese(client, cell_secretary, review):
+    client.force_login(cell_secretary)
+    url = reverse("reviews:review_self", args=[review.pk])
+    response = client.post(url, {"text": "Tự kiểm điểm\x00"}, follow=True)
+    assert "ký tự không hợp lệ" in response.content.decode()
+    review.refresh_from_db()
+    assert review.self_at is None
