@@ -308,6 +308,7 @@ class TrackerRow:
     thematic_by_quarter: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
     quarters: list[tuple[int, str]] = field(default_factory=list)  # (thematic, flag)
     followed_by_quarter: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    followed_quarters: list[tuple[int, str]] = field(default_factory=list)  # (meetings, flag)
 
     @property
     def missing(self) -> int:
@@ -325,10 +326,11 @@ class TrackerRow:
     def low(self) -> int:
         return sum(m.low for m in self.months)
 
-    def quarter_flags(self, today: date, year: int) -> list[str]:
-        """Per quarter: ok, missing (ended without a thematic meeting), open, future."""
+    def quarter_flags(self, today: date, year: int, counts: list[int] | None = None) -> list[str]:
+        """Per quarter: ok, missing (ended with none of `counts`, by default
+        thematic meetings), open, future."""
         out = []
-        for q, n in enumerate(self.thematic_by_quarter):
+        for q, n in enumerate(self.thematic_by_quarter if counts is None else counts):
             start = date(year, 3 * q + 1, 1)
             end = date(year, 3 * q + 3, monthrange(year, 3 * q + 3)[1])
             if n:
@@ -399,6 +401,15 @@ def tracker_rows(cells: list[Unit], year: int, today: date | None = None) -> lis
             row.followed_by_quarter[(ms.month.month - 1) // 3] += ms.followed
         row.quarters = list(
             zip(row.thematic_by_quarter, row.quarter_flags(today, year), strict=True)
+        )
+        # seed 004: the superior committee member following the cell attends
+        # its meetings at least once a quarter
+        row.followed_quarters = list(
+            zip(
+                row.followed_by_quarter,
+                row.quarter_flags(today, year, row.followed_by_quarter),
+                strict=True,
+            )
         )
         rows.append(row)
     return rows

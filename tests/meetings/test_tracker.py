@@ -45,6 +45,8 @@ def test_the_grid_shows_held_missing_late_short_and_low_attendance_months(histor
     assert [ms.low for ms in row.months[:6]] == [0, 0, 0, 0, 1, 0]
     assert row.thematic_by_quarter == [1, 0, 0, 0]
     assert row.followed_by_quarter == [1, 0, 0, 0]  # the superior committee member came once
+    # ... and not at all in the second quarter, which is over (seed 004: at least quarterly)
+    assert [flag for _, flag in row.followed_quarters] == ["ok", "missing", "open", "future"]
     assert [flag for _, flag in row.quarters] == ["ok", "missing", "open", "future"]
     assert (row.missing, row.late, row.short, row.low) == (1, 1, 1, 1)
 
@@ -136,3 +138,13 @@ def test_months_due_follow_the_cells_life(founded, dissolved, due):
     from meetings.selectors import _months_due
 
     assert _months_due(founded, dissolved, 2026, TODAY) == due
+
+
+def test_the_grid_marks_a_quarter_the_superior_committee_member_did_not_come(
+    history, board, client
+):
+    client.force_login(board)
+    page = client.get("/sinh-hoat/", {"year": 2026, "unit": history.pk}).content.decode()
+    followed = page.split('<td class="followed">')[1].split("</td>")[0]
+    assert '<span class="q-ok">1</span>' in followed
+    assert "không dự cuộc họp nào trong quý" in followed
