@@ -217,6 +217,12 @@ def valid_on(day: date, prefix: str = "") -> Q:
     )
 
 
+def active_on(day: date, prefix: str = "") -> Q:
+    """Units not yet dissolved on `day`: a dissolution decided with a later
+    effective date leaves the unit (and its members) in place until then."""
+    return Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
+
+
 class Role(models.Model):
     """A user's role on a unit; it reaches the unit and everything below it."""
 

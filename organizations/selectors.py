@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from organizations.models import PATH_STEP, Role, Unit, UnitVersion, valid_on
+from organizations.models import PATH_STEP, Role, Unit, UnitVersion, active_on, valid_on
 
 
 def _active_roles(user) -> list[Role]:
@@ -105,14 +105,13 @@ def children_with_member_counts(unit: Unit, *, include_dissolved: bool = False) 
     whatever the size of the subtree."""
     from members.selectors import member_counts_by_child
 
+    today = date.today()
     children = list(
-        unit.children.all()
-        if include_dissolved
-        else unit.children.filter(dissolved_on__isnull=True)
+        unit.children.all() if include_dissolved else unit.children.filter(active_on(today))
     )
     counts = member_counts_by_child(unit)
     sub = dict(
-        Unit.objects.filter(parent__in=children, dissolved_on__isnull=True)
+        Unit.objects.filter(active_on(today), parent__in=children)
         .values_list("parent_id")
         .annotate(n=Count("id"))
     )
@@ -328,7 +327,7 @@ def warnings_for_user(user, *, root: Unit | None = None, today: date | None = No
     """Every rule warning of the active units the user may see (under `root`)."""
     from organizations.rules import warnings_for
 
-    qs = units_for(user).filter(dissolved_on__isnull=True)
+    qs = units_for(user).filter(active_on(today or date.today()))
     if root is not None:
         qs = qs.filter(path__startswith=root.path)
     return warnings_for(list(qs.order_by("path")), today)

@@ -345,3 +345,26 @@ def test_confirming_an_import_with_a_garbage_batch_answers_404(client, tree, war
     client.force_login(ward1_staff)
     assert client.post(url("import"), {"batch": "abc"}).status_code == 404
     assert client.post(url("import"), {"batch": "-1"}).status_code == 404
+
+
+def test_a_cell_dissolved_from_next_month_stays_on_its_committees_page_until_then(
+    client, tree, ward1_staff
+):
+    from datetime import timedelta
+
+    from organizations.services import unit_dissolve
+
+    effective = date.today() + timedelta(days=10)
+    unit_dissolve(
+        actor=ward1_staff, unit=tree.cell1b, destination=tree.cell1a, **decision(effective)
+    )
+    client.force_login(ward1_staff)
+    page = client.get(url("unit_detail", tree.ward1.pk))
+    # its two members are still in it until the effective date
+    assert {u.name: u.member_count for u in page.context["children"]} == {
+        "Chi bộ cơ quan phường": 2,
+        "Chi bộ khu phố 1": 3,
+    }
+    assert f"giải thể từ {effective:%d/%m/%Y}" in page.content.decode()
+    warned = {w.unit.pk for w in client.get(url("warnings")).context["warnings"]}
+    assert tree.cell1b.pk in warned  # 2 official members: fewer than 3
