@@ -28,6 +28,21 @@ from organizations.models import Unit
 national_id_validator = RegexValidator(r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."))
 
 
+def valid_range(name: str) -> models.CheckConstraint:
+    """A period (valid_from, valid_to exclusive) that ends after it starts, or is open."""
+    return models.CheckConstraint(
+        condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+        name=name,
+    )
+
+
+def one_open(name: str, *fields: str) -> models.UniqueConstraint:
+    """At most one open period (valid_to empty) for each value of `fields`."""
+    return models.UniqueConstraint(
+        fields=list(fields), condition=Q(valid_to__isnull=True), name=name
+    )
+
+
 class Member(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=150)
     gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices)
@@ -140,15 +155,8 @@ class Placement(models.Model):
             models.Index(fields=["member", "valid_from"], name="placement_member_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                name="placement_valid_range",
-            ),
-            models.UniqueConstraint(
-                fields=["member", "kind"],
-                condition=Q(valid_to__isnull=True),
-                name="placement_one_open_per_kind",
-            ),
+            valid_range("placement_valid_range"),
+            one_open("placement_one_open_per_kind", "member", "kind"),
         ]
 
     def __str__(self) -> str:
@@ -175,13 +183,8 @@ class StatusPeriod(models.Model):
         ordering = ["member_id", "valid_from"]
         indexes = [models.Index(fields=["member", "valid_from"], name="status_member_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                name="status_valid_range",
-            ),
-            models.UniqueConstraint(
-                fields=["member"], condition=Q(valid_to__isnull=True), name="status_one_open"
-            ),
+            valid_range("status_valid_range"),
+            one_open("status_one_open", "member"),
         ]
 
     def __str__(self) -> str:
@@ -214,10 +217,7 @@ class Exemption(models.Model):
         verbose_name_plural = _("miễn sinh hoạt")
         ordering = ["member_id", "valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                name="exemption_valid_range",
-            ),
+            valid_range("exemption_valid_range"),
         ]
 
     def __str__(self) -> str:
@@ -326,13 +326,8 @@ class ResidenceContact(models.Model):
         ordering = ["member_id", "valid_from"]
         indexes = [models.Index(fields=["unit", "valid_from"], name="residence_unit_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                name="residence_valid_range",
-            ),
-            models.UniqueConstraint(
-                fields=["member"], condition=Q(valid_to__isnull=True), name="residence_one_open"
-            ),
+            valid_range("residence_valid_range"),
+            one_open("residence_one_open", "member"),
         ]
 
     def __str__(self) -> str:
