@@ -114,6 +114,28 @@ class ReviewFields(models.Model):
     def rank(self) -> int:
         return RANK.get(self.decided_level, 0)
 
+    # The cell's steps between the self-review and the proposal, latest
+    # first: (field that records it, stage it reaches).
+    cell_stages: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def stage(self) -> str:
+        """The furthest step reached."""
+        for attr, stage in (
+            ("published_at", Stage.PUBLISHED),
+            ("decided_level", Stage.DECIDED),
+            ("proposed_level", Stage.PROPOSED),
+            *self.cell_stages,
+            ("self_at", Stage.SELF),
+        ):
+            if getattr(self, attr):
+                return stage
+        return Stage.OPEN
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
 
 class MemberReview(ReviewFields):
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="member_reviews")
@@ -138,6 +160,8 @@ class MemberReview(ReviewFields):
     votes_completed = models.PositiveSmallIntegerField(_("phiếu HTNV"), null=True)
     votes_not_completed = models.PositiveSmallIntegerField(_("phiếu KHTNV"), null=True)
     voted_at = models.DateTimeField(null=True, blank=True)
+
+    cell_stages = (("voted_at", Stage.VOTED), ("commented_at", Stage.COMMENTED))
 
     class Meta:
         verbose_name = _("đánh giá đảng viên")
@@ -181,26 +205,6 @@ class MemberReview(ReviewFields):
             "not_completed": self.votes_not_completed,
         }
 
-    @property
-    def stage(self) -> str:
-        if self.published_at:
-            return Stage.PUBLISHED
-        if self.decided_level:
-            return Stage.DECIDED
-        if self.proposed_level:
-            return Stage.PROPOSED
-        if self.voted_at:
-            return Stage.VOTED
-        if self.commented_at:
-            return Stage.COMMENTED
-        if self.self_at:
-            return Stage.SELF
-        return Stage.OPEN
-
-    @property
-    def stage_label(self) -> str:
-        return Stage(self.stage).label
-
 
 class OrganizationReview(ReviewFields):
     """A party organization's own review: a cell, or the grassroots
@@ -226,22 +230,6 @@ class OrganizationReview(ReviewFields):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.year}"
-
-    @property
-    def stage(self) -> str:
-        if self.published_at:
-            return Stage.PUBLISHED
-        if self.decided_level:
-            return Stage.DECIDED
-        if self.proposed_level:
-            return Stage.PROPOSED
-        if self.self_at:
-            return Stage.SELF
-        return Stage.OPEN
-
-    @property
-    def stage_label(self) -> str:
-        return Stage(self.stage).label
 
 
 class ReviewStep(models.Model):

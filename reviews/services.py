@@ -640,13 +640,19 @@ def review_propose(*, actor, review: MemberReview, level: str) -> MemberReview:
     _require_cell(actor, review.cell)
     _refuse_decided(review)
     _refuse_exempt(review)
-    rs = review.cycle.rules
-    _check_level(rs, level)
+    _propose(review, actor=actor, level=level, checks_of=member_review_checks)
+    return review
+
+
+def _propose(review, *, actor, level: str, checks_of) -> None:
+    """Record the cell's proposal with the rules checked against it (member
+    and organization reviews alike); a returned review is proposed anew."""
+    _check_level(review.cycle.rules, level)
     if not review.self_at:
         raise ServiceError(
-            _("%(name)s chưa tự kiểm điểm: chưa đề xuất được.") % {"name": review.member.full_name}
+            _("%(name)s chưa tự kiểm điểm: chưa đề xuất được.") % {"name": _name(review)}
         )
-    checks = member_review_checks(review, level)
+    checks = checks_of(review, level)
     review.proposed_level = level
     review.proposed_at = timezone.now()
     review.proposal_checks = [c.as_dict() for c in checks]
@@ -664,13 +670,13 @@ def review_propose(*, actor, review: MemberReview, level: str) -> MemberReview:
     _step(
         review, actor, ReviewStep.Kind.PROPOSE, level=level, data={"checks": review.proposal_checks}
     )
+    action = "review_propose" if isinstance(review, MemberReview) else "organization_review_propose"
     _audit(
         actor,
-        "review_propose",
+        action,
         review,
         _("Đề xuất xếp loại %(n)s: %(l)s") % {"n": _name(review), "l": rules.SHORT[level]},
     )
-    return review
 
 
 # --- Decisions, returns, publication (member and organization reviews) ----------------------
@@ -930,35 +936,7 @@ def organization_review_propose(
     review = _lock_org_review(review)
     _require_cell(actor, review.unit)
     _refuse_decided(review)
-    _check_level(review.cycle.rules, level)
-    if not review.self_at:
-        raise ServiceError(
-            _("%(name)s chưa tự kiểm điểm: chưa đề xuất được.") % {"name": _name(review)}
-        )
-    checks = organization_review_checks(review, level)
-    review.proposed_level = level
-    review.proposed_at = timezone.now()
-    review.proposal_checks = [c.as_dict() for c in checks]
-    review.returned_reason = ""
-    review.returned_at = None
-    review.save(
-        update_fields=[
-            "proposed_level",
-            "proposed_at",
-            "proposal_checks",
-            "returned_reason",
-            "returned_at",
-        ]
-    )
-    _step(
-        review, actor, ReviewStep.Kind.PROPOSE, level=level, data={"checks": review.proposal_checks}
-    )
-    _audit(
-        actor,
-        "organization_review_propose",
-        review,
-        _("Đề xuất xếp loại %(n)s: %(l)s") % {"n": _name(review), "l": rules.SHORT[level]},
-    )
+    _propose(review, actor=actor, level=level, checks_of=organization_review_checks)
     return review
 
 

@@ -212,19 +212,25 @@ def review_detail(request, pk: int):
     return render(request, "reviews/review.html", context)
 
 
-def _post(request, pk, form_class, call):
-    review = selectors.member_review_for_user_or_404(request.user, pk)
+def _act(request, review, form_class, call, page: str):
+    """Validate the form, call the service, show its refusal or its success
+    as a message, and go back to the review's page (`page`)."""
     form = form_class(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
-        return redirect("reviews:review", review.pk)
+        return redirect(page, review.pk)
     try:
         message = call(review, form.cleaned_data)
     except ServiceError as exc:
         _errors(request, exc)
     else:
         messages.success(request, message)
-    return redirect("reviews:review", review.pk)
+    return redirect(page, review.pk)
+
+
+def _post(request, pk, form_class, call):
+    review = selectors.member_review_for_user_or_404(request.user, pk)
+    return _act(request, review, form_class, call, "reviews:review")
 
 
 @login_required
@@ -342,17 +348,7 @@ def organization_review_detail(request, pk: int):
 
 def _org_post(request, pk, form_class, call):
     review = selectors.organization_review_for_user_or_404(request.user, pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("reviews:organization", review.pk)
-    try:
-        message = call(review, form.cleaned_data)
-    except ServiceError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, message)
-    return redirect("reviews:organization", review.pk)
+    return _act(request, review, form_class, call, "reviews:organization")
 
 
 @login_required
