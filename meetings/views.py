@@ -381,8 +381,10 @@ def _doc_number(number: str, suffix: str) -> str:
     return number if "-" in number else f"{number}-{suffix}"
 
 
-def _pdf(request, pk: int, template: str, suffix: str, name: str):
+def _pdf(request, pk: int, template: str, kind: str, name: str):
     meeting = selectors.meeting_for_user_or_404(request.user, pk)
+    # Hướng dẫn 36-HD/VPTW: a cell signs "BB/CB", a party committee "BB/ĐU"
+    suffix = f"{kind}/{'CB' if meeting.unit.is_cell else 'ĐU'}"
     version = None
     if request.GET.get("version"):
         version = _version(meeting, request.GET["version"])
@@ -412,12 +414,12 @@ def _pdf(request, pk: int, template: str, suffix: str, name: str):
 
 @login_required
 def minutes_pdf(request, pk: int):
-    return _pdf(request, pk, "meetings/pdf/minutes.html", "BB/CB", "bien-ban")
+    return _pdf(request, pk, "meetings/pdf/minutes.html", "BB", "bien-ban")
 
 
 @login_required
 def resolution_pdf(request, pk: int):
-    return _pdf(request, pk, "meetings/pdf/resolution.html", "NQ/CB", "nghi-quyet")
+    return _pdf(request, pk, "meetings/pdf/resolution.html", "NQ", "nghi-quyet")
 
 
 @login_required

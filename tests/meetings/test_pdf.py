@@ -101,3 +101,10 @@ def test_the_minutes_record_the_resolution(meeting, client, ward1_staff):
     client.force_login(ward1_staff)
     text = pdf_text(client.get(f"/sinh-hoat/{meeting.pk}/bien-ban.pdf"))
     assert "Nghị quyết. 1. Hoàn thành việc thu đảng phí đúng hạn." in text
+
+
+def test_a_party_committees_minutes_are_numbered_as_the_committees(tree, client, ward1_staff):
+    meeting = take_attendance(make_meeting(tree.ward1, number="07"))
+    client.force_login(ward1_staff)
+    assert "Số 07-BB/ĐU" in pdf_text(client.get(f"/sinh-hoat/{meeting.pk}/bien-ban.pdf"))
+    assert "Số 07-NQ/ĐU" in pdf_text(client.get(f"/sinh-hoat/{meeting.pk}/nghi-quyet.pdf"))
