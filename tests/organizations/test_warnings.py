@@ -81,6 +81,8 @@ def test_a_term_ending_within_3_months_warns(tree):
     assert "term_ending" not in codes(tree.cell1a)
     later = TODAY + timedelta(days=30 * 28)  # 2.5-year term seen 28 months on
     assert "term_ending" in codes(tree.cell1a, later)
+    term_open(actor=None, unit=tree.cell1a, congress_on=later - timedelta(days=1))
+    assert not {"term_overdue", "term_ending"} & codes(tree.cell1a, later)
 
 
 def test_a_unit_without_a_secretary_warns_until_one_is_seated(tree):
