@@ -368,3 +368,19 @@ def test_a_cell_dissolved_from_next_month_stays_on_its_committees_page_until_the
     assert f"giải thể từ {effective:%d/%m/%Y}" in page.content.decode()
     warned = {w.unit.pk for w in client.get(url("warnings")).context["warnings"]}
     assert tree.cell1b.pk in warned  # 2 official members: fewer than 3
+
+
+def test_a_dissolution_sending_a_member_to_another_wards_cell_is_refused(
+    client, tree, ward1_staff, ward2_staff
+):
+    client.force_login(ward1_staff)
+    data = dissolve_post(tree, preview="1")
+    data[f"m_{tree.members.m1b[0].pk}"] = str(tree.cell2a.pk)
+    page = client.post(url("restructure", tree.cell1b.pk, "giai-the"), data)
+    assert page.status_code == 200 and page.context["token"] is None
+    assert page.context["form"].errors
+    client.force_login(ward2_staff)
+    data = dissolve_post(tree, preview="1", destination=str(tree.cell2a.pk))
+    assert client.post(url("restructure", tree.cell1b.pk, "giai-the"), data).status_code == 404
+    assert not Restructure.objects.exists()
+    assert Member.objects.filter(unit=tree.cell1b).count() == 2
