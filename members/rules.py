@@ -79,6 +79,20 @@ def exemption_latest_birth(gender: str, day: date) -> date:
         return date(day.year - years, 2, 28)
 
 
+# Quy định thi hành Điều lệ Đảng (chuyển sinh hoạt đảng tạm thời): members away
+# from 3 months to under a year, or studying from 3 months to 2 years.
+TEMPORARY_MIN_MONTHS = 3
+TEMPORARY_MAX_MONTHS = 24
+
+
+def temporary_transfer_fits(start: date, until: date) -> bool:
+    """A planned temporary transfer lasts at least 3 months and at most 2 years
+    (the longest case, study); longer means a permanent transfer."""
+    return (
+        add_months(start, TEMPORARY_MIN_MONTHS) <= until <= add_months(start, TEMPORARY_MAX_MONTHS)
+    )
+
+
 def two_thirds_reached(votes_for: int, officials: int) -> bool:
     """Admission and recognition as official need at least two thirds of the
     cell's official members (Quy định thi hành Điều lệ)."""

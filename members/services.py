@@ -28,6 +28,7 @@ from members.rules import (
     old_enough_for_admission,
     probation_ends_on,
     qualifies_for_exemption_by_age,
+    temporary_transfer_fits,
     two_thirds_reached,
 )
 from organizations.models import CELL_LEVELS, Unit, valid_on
@@ -667,6 +668,13 @@ def member_transfer_temporary(
         )
     if until is not None and until <= day:
         raise ServiceError(_("Ngày kết thúc sinh hoạt tạm thời phải sau ngày bắt đầu."))
+    if until is not None and not temporary_transfer_fits(day, until):
+        raise ServiceError(
+            _(
+                "Sinh hoạt tạm thời từ 3 tháng đến dưới 1 năm (đi học: đến 2 năm). Vắng dưới "
+                "3 tháng không cần chuyển sinh hoạt; lâu hơn 2 năm thì chuyển sinh hoạt chính thức."
+            )
+        )
     if _open_or_later(member.placements.filter(kind=PlacementKind.TEMPORARY), day):
         raise ServiceError(
             _("%(name)s đang sinh hoạt tạm thời ở nơi khác; cần kết thúc trước.")

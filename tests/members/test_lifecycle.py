@@ -279,6 +279,28 @@ def test_a_temporary_member_counts_at_home_not_at_the_host_and_returns(tree):
     assert {r.member: r for r in members_on(tree.cell1a, date(2024, 8, 1))}[visitor].away is None
 
 
+@pytest.mark.parametrize(
+    "until", [date(2024, 3, 1), date(2024, 4, 30), date(2026, 2, 2), date(2030, 1, 1)]
+)
+def test_a_temporary_transfer_planned_under_three_months_or_over_two_years_is_refused(tree, until):
+    visitor = tree.members.m1a[0]
+    with pytest.raises(ServiceError, match="từ 3 tháng"):
+        services.member_transfer_temporary(
+            actor=None, member=visitor, host=tree.cell2a, day=date(2024, 2, 1), until=until
+        )
+    assert not visitor.placements.filter(kind=PlacementKind.TEMPORARY).exists()
+
+
+def test_a_temporary_transfer_of_three_months_to_two_years_is_accepted(tree):
+    for member, until in zip(
+        tree.members.m1a[:2], (date(2024, 5, 1), date(2026, 2, 1)), strict=True
+    ):
+        services.member_transfer_temporary(
+            actor=None, member=member, host=tree.cell2a, day=date(2024, 2, 1), until=until
+        )
+        assert member.placements.get(kind=PlacementKind.TEMPORARY).valid_to == until
+
+
 def test_exemption_for_age_follows_the_rule_and_the_cache(tree):
     young = tree.members.m1a[0]  # born 1970: not over 60
     with pytest.raises(ServiceError, match="chưa đủ tuổi"):
