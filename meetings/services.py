@@ -96,15 +96,7 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
             _("Ngày %(day)s “%(unit)s” chưa thành lập hoặc đã giải thể.")
             % {"day": dmy(held_on), "unit": unit.name}
         )
-    if kind in THEMATIC_KINDS and not values.get("thematic_subject"):
-        raise ServiceError(_("Sinh hoạt chuyên đề cần ghi tên chuyên đề."))
-    for field, label in (
-        ("place", _("địa điểm")),
-        ("chair", _("người chủ trì")),
-        ("secretary", _("thư ký")),
-    ):
-        if not (values.get(field) or "").strip():
-            raise ServiceError(_("Xin nhập %(field)s.") % {"field": label})
+    _require_text(values)
     if kind in REGULAR_KINDS:
         others = Meeting.objects.filter(unit=unit, month=month, kind__in=REGULAR_KINDS)
         if instance is not None:
@@ -122,6 +114,19 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
                     "day": dmy(existing.held_on),
                 }
             )
+
+
+def _require_text(values: dict) -> None:
+    """What the minutes cannot be without (a new meeting, an edit, a correction)."""
+    if values["kind"] in THEMATIC_KINDS and not values.get("thematic_subject"):
+        raise ServiceError(_("Sinh hoạt chuyên đề cần ghi tên chuyên đề."))
+    for field, label in (
+        ("place", _("địa điểm")),
+        ("chair", _("người chủ trì")),
+        ("secretary", _("thư ký")),
+    ):
+        if not (values.get(field) or "").strip():
+            raise ServiceError(_("Xin nhập %(field)s.") % {"field": label})
 
 
 def _check_reach(actor, unit: Unit) -> None:
@@ -493,10 +498,11 @@ def minutes_correct(*, actor, meeting: Meeting, reason: str, **changes) -> Minut
             changed[k] = v
     if not changed:
         raise ServiceError(_("Bản đính chính không thay đổi gì so với bản đã thông qua."))
+    _require_text(
+        {"kind": meeting.kind, **{k: getattr(meeting, k) for k in TEXT_FIELDS}, **changed}
+    )
     for k, v in changed.items():
         setattr(meeting, k, v)
-    if meeting.kind in THEMATIC_KINDS and not meeting.thematic_subject:
-        raise ServiceError(_("Sinh hoạt chuyên đề cần ghi tên chuyên đề."))
     meeting.save(update_fields=list(changed))
     last = meeting.versions.order_by("-number").first()
     version = MinutesVersion.objects.create(

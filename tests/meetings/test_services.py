@@ -212,7 +212,13 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(tree, ward1_staff
         minutes_correct(actor=ward1_staff, meeting=meeting, reason="", chair="X")
     with pytest.raises(ServiceError, match="không thay đổi gì"):
         minutes_correct(actor=ward1_staff, meeting=meeting, reason="r", chair="Phạm Văn Đúng")
+    # a correction cannot leave the minutes without a chair, a secretary or a place
+    for field in ("chair", "secretary", "place"):
+        with pytest.raises(ServiceError, match="Xin nhập"):
+            minutes_correct(actor=ward1_staff, meeting=meeting, reason="r", **{field: " "})
     assert meeting.versions.count() == 2
+    meeting.refresh_from_db()
+    assert (meeting.chair, meeting.secretary) == ("Phạm Văn Đúng", "Lê Thị Ký")
 
 
 def test_a_vote_uses_the_rule_denominator_and_records_who_was_left_out(tree):
