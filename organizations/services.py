@@ -2,7 +2,7 @@
 (UnitVersion) and the current cache (Unit) in one transaction, and records
 who did it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -966,7 +966,9 @@ def term_open(
         previous.save(update_fields=["valid_to"])
     term = Term.objects.create(
         unit=unit,
-        name=(name or "").strip() or f"{congress_on.year}–{due_on.year}",
+        # named after the term's last day: a cell's congress on 01/07/2025 is
+        # due 01/01/2028, and its term is "2025–2027"
+        name=(name or "").strip() or f"{congress_on.year}–{(due_on - timedelta(days=1)).year}",
         valid_from=congress_on,
         due_on=due_on,
         decision_number=decision_number,

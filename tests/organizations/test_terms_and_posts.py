@@ -23,6 +23,13 @@ def test_a_cells_term_lasts_two_and_a_half_years_by_default(tree):
     assert term.due_on == date(2022, 9, 15) and term.name == "2020–2022"
 
 
+def test_a_term_is_named_after_its_last_year(tree):
+    term = term_open(actor=None, unit=tree.cell1a, congress_on=date(2025, 7, 1))
+    assert term.due_on == date(2028, 1, 1) and term.name == "2025–2027"
+    ward = term_open(actor=None, unit=tree.ward1, congress_on=date(2025, 7, 1))
+    assert ward.name == "2025–2030"
+
+
 def test_term_length_is_a_setting_per_level(tree):
     TermLength.objects.create(level=Level.GRASSROOTS_COMMITTEE, months=48)
     term = term_open(actor=None, unit=tree.ward1, congress_on=date(2020, 10, 1))
