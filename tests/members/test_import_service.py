@@ -234,3 +234,14 @@ def test_the_template_has_every_header_and_an_example_that_imports(tree, ward1_s
     batch = import_file(actor=ward1_staff, file_name="mau.xlsx", data=data)
     assert batch.errors == []
     assert Member.objects.get(card_number="12345678").unit == tree.cell1a
+
+
+@pytest.mark.parametrize("bom", [True, False])
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_utf8_csv_with_or_without_bom_imports_the_same(tree, ward1_staff, bom, delimiter):
+    data = roster_csv([roster_row(1), roster_row(2)], bom=bom, delimiter=delimiter)
+    batch = run(ward1_staff, None, data=data)
+    assert batch.status == ImportBatch.Status.DONE, batch.message
+    assert (batch.new_count, batch.error_count) == (2, 0)
+    member = Member.objects.get(card_number="90000001")
+    assert (member.full_name, member.birth_date) == ("Lê Thị Nhập 1", date(1980, 3, 15))
