@@ -180,17 +180,22 @@ def review_detail(request, pk: int):
         "can_cell": can_cell and not review.decided_level and not review.published_at,
         "can_decide": services.may_decide(request.user, review.cell) and not review.published_at,
         "self_form": forms.SelfReviewForm(
+            auto_id="self_%s",
             initial={
                 "text": review.self_review,
                 "score_general": review.score_general,
                 "score_results": review.score_results,
-            }
+            },
         ),
         "comment_form": forms.CommentForm(
-            initial={"text": review.cell_comment, "outstanding": review.outstanding}
+            auto_id="comment_%s",
+            initial={"text": review.cell_comment, "outstanding": review.outstanding},
         ),
-        "residence_form": forms.ResidenceCommentForm(initial={"text": review.residence_comment}),
+        "residence_form": forms.ResidenceCommentForm(
+            auto_id="residence_%s", initial={"text": review.residence_comment}
+        ),
         "vote_form": forms.VoteForm(
+            auto_id="vote_%s",
             initial={
                 "present": review.vote_present
                 if review.vote_present is not None
@@ -199,11 +204,9 @@ def review_detail(request, pk: int):
                 "good": review.votes_good or 0,
                 "completed": review.votes_completed or 0,
                 "not_completed": review.votes_not_completed or 0,
-            }
+            },
         ),
-        "propose_form": forms.LevelForm(initial={"level": review.proposed_level}),
-        "decide_form": forms.DecideForm(initial={"level": review.proposed_level}),
-        "return_form": forms.ReturnForm(),
+        **_decision_forms(review),
         "eligible": eligible,
         "meeting": meeting,
         "at_meeting": at_meeting,
@@ -226,6 +229,20 @@ def _act(request, review, form_class, call, page: str):
     else:
         messages.success(request, message)
     return redirect(page, review.pk)
+
+
+def _decision_forms(review) -> dict:
+    """The proposal, decision and return forms of a review page. Each form on
+    a page gets its own id prefix, so that every label points at its field."""
+    return {
+        "propose_form": forms.LevelForm(
+            auto_id="propose_%s", initial={"level": review.proposed_level}
+        ),
+        "decide_form": forms.DecideForm(
+            auto_id="decide_%s", initial={"level": review.proposed_level}
+        ),
+        "return_form": forms.ReturnForm(auto_id="return_%s"),
+    }
 
 
 def _post(request, pk, form_class, call):
@@ -337,10 +354,10 @@ def organization_review_detail(request, pk: int):
         "steps": review.steps.select_related("actor"),
         "can_cell": can_edit(request.user, review.unit, routine=True) and open_,
         "can_decide": services.may_decide(request.user, review.unit) and not review.published_at,
-        "self_form": forms.OrganizationSelfForm(initial={"text": review.self_review}),
-        "propose_form": forms.LevelForm(initial={"level": review.proposed_level}),
-        "decide_form": forms.DecideForm(initial={"level": review.proposed_level}),
-        "return_form": forms.ReturnForm(),
+        "self_form": forms.OrganizationSelfForm(
+            auto_id="self_%s", initial={"text": review.self_review}
+        ),
+        **_decision_forms(review),
         "results": selectors.member_results(review.unit, review.year, by_child=False),
     }
     return render(request, "reviews/organization_review.html", context)

@@ -481,3 +481,34 @@ def test_text_with_a_null_character_is_refused_in_vietnamese(client, cell_secret
     assert "ký tự không hợp lệ" in response.content.decode()
     review.refresh_from_db()
     assert review.self_at is None
+
+
+def _ids(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'\sid="([^"]+)"', page)
+
+
+def test_each_field_of_the_review_pages_has_its_own_label_target(client, tree, ward1_staff):
+    # ward staff see the cell's forms and the committee's on one page: a label
+    # shared by two fields (id_text, id_level) sends a click to the wrong box
+    cycle = open_cycle(tree.ward1, 2024)
+    review = review_of(cycle, tree.members.m1a[0])
+    propose(review, G)
+    org = cycle.organization_reviews.get(unit=tree.cell1a)
+    services.organization_review_record_self(actor=None, review=org, text="Báo cáo")
+    services.organization_review_propose(actor=None, review=org, level=G)
+    client.force_login(ward1_staff)
+    for url in (
+        reverse("reviews:review", args=[review.pk]),
+        reverse("reviews:organization", args=[org.pk]),
+    ):
+        page = client.get(url).content.decode()
+        ids = _ids(page)
+        assert "Quyết định xếp loại" in page
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    page = client.get(reverse("reviews:review", args=[review.pk])).content.decode()
+    import re
+
+    target = re.search(r'<label for="([^"]+)">Nhận xét của chi bộ', page).group(1)
+    assert re.search(rf'action="[^"]*nhan-xet/"[\s\S]*?id="{target}"', page)
