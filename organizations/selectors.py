@@ -160,9 +160,36 @@ def unit_version_on(unit: Unit, day: date) -> UnitVersion | None:
     return UnitVersion.objects.filter(valid_on(day), unit=unit).first()
 
 
+def reach_on_q(user, day: date) -> Q:
+    """A Q on UnitVersion rows of `day`: the units the user may see now, and
+    those that were under one of the user's units on `day` (a cell moved to
+    another ward since still counts in this ward's past). One query."""
+    if sees_everything(user):
+        return Q()
+    role_units = [r.unit_id for r in _active_roles(user)] if user.is_authenticated else []
+    then = UnitVersion.objects.filter(valid_on(day), unit_id__in=role_units)
+    q = Q(unit__in=units_for(user))
+    for path in then.values_list("path", flat=True):
+        q |= Q(path__startswith=path)
+    return q
+
+
+def unit_on_for_user_or_404(user, pk, day: date) -> Unit:
+    """A unit the user may see now, or one that was within their reach on `day`."""
+    try:
+        return unit_for_user_or_404(user, pk)
+    except Http404:
+        if getattr(user, "is_authenticated", False) and (
+            UnitVersion.objects.filter(valid_on(day), reach_on_q(user, day), unit_id=pk).exists()
+        ):
+            return Unit.objects.get(pk=pk)
+        raise
+
+
 def versions_on(day: date, *, root: Unit | None = None, user=None):
     """The UnitVersion rows in force on `day`: the whole tree, or `root`'s
-    subtree as it was then; only units the user may see when `user` is given."""
+    subtree as it was then; with `user`, only units within their reach now
+    or on that day (reach_on_q)."""
 
     qs = UnitVersion.objects.filter(valid_on(day))
     if root is not None:
@@ -171,7 +198,7 @@ def versions_on(day: date, *, root: Unit | None = None, user=None):
             return UnitVersion.objects.none()
         qs = qs.filter(path__startswith=root_version.path)
     if user is not None:
-        qs = qs.filter(unit__in=units_for(user))
+        qs = qs.filter(reach_on_q(user, day))
     return qs
 
 
@@ -203,10 +230,11 @@ def tree_on(day: date, *, root: Unit | None = None, user=None) -> list[TreeNode]
     from chibo.text import sort_key
     from organizations.models import Position, Seat
 
-    versions = list(versions_on(day, root=root, user=user))
+    qs = versions_on(day, root=root, user=user)
+    versions = list(qs)
     if not versions:
         return []
-    ids_q = versions_on(day, root=root, user=user).values("unit_id")
+    ids_q = qs.values("unit_id")
     own = member_counts_on(ids_q, day)
     secretaries = dict(
         Seat.objects.filter(

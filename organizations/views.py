@@ -34,6 +34,7 @@ from organizations.selectors import (
     subtree_member_count_on,
     tree_on,
     unit_for_user_or_404,
+    unit_on_for_user_or_404,
     unit_version_on,
     units_for,
     warnings_for_user,
@@ -147,8 +148,8 @@ MAX_TREE_ROWS = 600
 
 @login_required
 def unit_as_of(request, pk: int):
-    unit = unit_for_user_or_404(request.user, pk)
     day, form = _as_of(request)
+    unit = unit_on_for_user_or_404(request.user, pk, day)
     version = unit_version_on(unit, day)
     parent = unit_version_on(version.parent, day) if version and version.parent_id else None
     return render(

@@ -384,3 +384,33 @@ def test_a_dissolution_sending_a_member_to_another_wards_cell_is_refused(
     assert client.post(url("restructure", tree.cell1b.pk, "giai-the"), data).status_code == 404
     assert not Restructure.objects.exists()
     assert Member.objects.filter(unit=tree.cell1b).count() == 2
+
+
+def test_a_wards_past_tree_keeps_a_cell_moved_to_another_ward_since(
+    client, tree, ward1_staff, ward2_staff
+):
+    from organizations.services import unit_move
+
+    unit_move(actor=None, unit=tree.cell1a, parent=tree.ward2, **decision(date(2020, 1, 1)))
+    client.force_login(ward1_staff)
+    then = client.get(url("tree"), {"ngay": "01/06/2019", "goc": tree.ward1.pk})
+    counts = {n.name: n.members for n in then.context["nodes"]}
+    assert counts == {
+        "Đảng bộ phường Một": 5,
+        "Chi bộ khu phố 1": 3,
+        "Chi bộ cơ quan phường": 2,
+    }
+    cell_then = client.get(url("unit_as_of", tree.cell1a.pk), {"ngay": "01/06/2019"})
+    assert cell_then.status_code == 200
+    assert all(m.full_name in cell_then.content.decode() for m in tree.members.m1a)
+    # since the move it is the other ward's: not this one's, now or later
+    assert client.get(url("unit_as_of", tree.cell1a.pk), {"ngay": "01/06/2020"}).status_code == 404
+    assert client.get(url("unit_detail", tree.cell1a.pk)).status_code == 404
+    later = client.get(url("tree"), {"ngay": "01/06/2020", "goc": tree.ward1.pk})
+    assert {n.name: n.members for n in later.context["nodes"]} == {
+        "Đảng bộ phường Một": 2,
+        "Chi bộ cơ quan phường": 2,
+    }
+    client.force_login(ward2_staff)
+    other = client.get(url("tree"), {"ngay": "01/06/2019", "goc": tree.ward2.pk})
+    assert "Chi bộ khu phố 1" not in {n.name for n in other.context["nodes"]}
