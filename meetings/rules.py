@@ -92,6 +92,14 @@ def attendance_below_target(category: str, present: int, summoned: int) -> bool:
     return Fraction(present, summoned) < attendance_target(category)
 
 
+# --- Grounds for removal -------------------------------------------------------------
+
+# Điều lệ Đảng, Điều 8: a member who misses the cell's meetings, or does not pay
+# the dues, for three months in a year without a good reason is removed from
+# the roll (xóa tên). Three months in the calendar year, not necessarily running.
+REMOVAL_MONTHS_IN_YEAR = 3
+
+
 # --- Votes ------------------------------------------------------------------------
 
 

@@ -515,9 +515,17 @@ def home_warnings(user, today: date | None = None, limit: int = 8) -> dict | Non
 # --- Dues -----------------------------------------------------------------------
 
 
+def _months_owed_from(placement_from: date, month: date) -> date:
+    """The first month of `month`'s year the member owes the cell: January, or
+    the first whole month after joining it."""
+    joined = placement_from if placement_from.day == 1 else add_months(placement_from, 1)
+    return max(joined, date(month.year, 1, 1))
+
+
 def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
     """The dues of a cell for one month: each member's amount (this month and
-    last), the total, and who has not paid for the last three months."""
+    last), the total, and who has gone three months of the year up to `month`
+    without paying (Điều lệ Đảng, Điều 8: a ground for removal)."""
     today = today or timezone.localdate()
     end = last_day(month)
     rows = members_on(unit, min(end, today))
@@ -526,7 +534,7 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
     paid = {
         (p["member_id"], p["month"]): p["amount"]
         for p in DuesPayment.objects.filter(
-            member_id__in=ids, month__gte=add_months(month, -2), month__lte=month
+            member_id__in=ids, month__gte=min(prev, date(month.year, 1, 1)), month__lte=month
         ).values("member_id", "month", "amount")
     }
     lines = []
@@ -534,16 +542,20 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
         if r.away is not None:
             continue  # pays at the host cell
         pk = r.member.pk
-        recent = [paid.get((pk, add_months(month, -k))) for k in (2, 1, 0)]
+        first = _months_owed_from(r.placement.valid_from, month)
+        unpaid = [
+            m
+            for k in range(_index(month) - _index(first) + 1)
+            if paid.get((pk, m := add_months(first, k))) is None
+        ]
         lines.append(
             {
                 "row": r,
                 "member": r.member,
                 "amount": paid.get((pk, month)),
                 "previous": paid.get((pk, prev)),
-                # in the cell for the whole three months and paid none of them
-                "unpaid_three": r.placement.valid_from <= add_months(month, -2)
-                and all(a is None for a in recent),
+                "unpaid_months": unpaid,
+                "unpaid_three": len(unpaid) >= rules.REMOVAL_MONTHS_IN_YEAR,
             }
         )
     total = sum(line["amount"] or 0 for line in lines)
@@ -552,7 +564,7 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
         "lines": lines,
         "total": total,
         "paid_count": sum(1 for line in lines if line["amount"]),
-        "unpaid_three": [line["member"] for line in lines if line["unpaid_three"]],
+        "unpaid_three": [line for line in lines if line["unpaid_three"]],
         "unit_total": DuesPayment.objects.filter(unit=unit, month=month).aggregate(s=Sum("amount"))[
             "s"
         ]
@@ -561,22 +573,21 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
 
 
 def absent_three_months(unit: Unit, month: date) -> list:
-    """Members absent without reason from the regular meetings of the three
-    months up to `month` (Điều lệ Đảng: missing meetings for three months
-    without reason is a ground for removal). One query."""
+    """Members absent without reason from the cell's regular meetings in at
+    least three months of `month`'s year up to `month` (Điều lệ Đảng, Điều 8:
+    three months in a year, running or not, is a ground for removal). One query."""
     from members.models import Member
 
-    start = add_months(month, -2)
     rows = (
         Attendance.objects.filter(
             meeting__unit=unit,
             meeting__kind__in=REGULAR_KINDS,
-            meeting__month__gte=start,
+            meeting__month__gte=date(month.year, 1, 1),
             meeting__month__lte=month,
             status=AttendanceStatus.UNEXCUSED,
         )
         .values("member_id")
         .annotate(months=Count("meeting__month", distinct=True))
-        .filter(months=3)
+        .filter(months__gte=rules.REMOVAL_MONTHS_IN_YEAR)
     )
     return list(Member.objects.filter(pk__in=rows.values("member_id")).order_by("sort_key"))

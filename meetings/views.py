@@ -85,8 +85,8 @@ def unit_meetings(request, unit_pk: int):
             "unit": unit,
             "page": page,
             "can_edit": can_edit(request.user, unit, routine=True),
-            # the three months up to this one, or up to the last if this
-            # month's meeting is still to come
+            # this year so far; in January, last year's too (its December
+            # meeting may still be recorded)
             "absent_three": sorted(
                 {
                     *selectors.absent_three_months(unit, last),

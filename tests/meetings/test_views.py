@@ -279,39 +279,37 @@ def test_a_guest_can_be_a_superior_committee_account_but_not_just_anyone(
     assert meeting.guests.count() == 2  # the fixture's guest and the board member
 
 
-def test_members_absent_without_reason_three_months_running_are_listed(
-    client, tree, cell_secretary
+def test_members_absent_without_reason_three_months_in_a_year_are_listed(
+    client, tree, cell_secretary, monkeypatch
 ):
+    """Điều lệ Đảng, Điều 8: three months in a year, running or not."""
+    from types import SimpleNamespace
+
+    from meetings import views
     from meetings.selectors import absent_three_months
 
-    a, b, _ = tree.members.m1a
-    for month in (1, 2, 3):
-        take_attendance(
-            make_meeting(tree.cell1a, held_on=date(2026, month, 10)),
-            {
-                a: AttendanceStatus.UNEXCUSED,
-                b: AttendanceStatus.UNEXCUSED if month != 2 else "excused",
-            },
-        )
+    a, b, c = tree.members.m1a
+    U, X, P = AttendanceStatus.UNEXCUSED, AttendanceStatus.EXCUSED, AttendanceStatus.PRESENT
+    # a: January to March running; b: January, March and May, excused in February
+    for month, absences in {
+        1: {a: U, b: U},
+        2: {a: U, b: X},
+        3: {a: U, b: U},
+        4: {a: P, b: P},
+        5: {b: U},
+    }.items():
+        take_attendance(make_meeting(tree.cell1a, held_on=date(2026, month, 10)), absences)
     assert absent_three_months(tree.cell1a, date(2026, 3, 1)) == [a]
-    assert absent_three_months(tree.cell1a, date(2026, 4, 1)) == []
+    assert absent_three_months(tree.cell1a, date(2026, 4, 1)) == [a]  # still three this year
+    assert set(absent_three_months(tree.cell1a, date(2026, 5, 1))) == {a, b}
+    assert absent_three_months(tree.cell1a, date(2027, 2, 1)) == []  # a new year starts afresh
+    # the cell's meetings page lists them, as of the day it is opened
+    monkeypatch.setattr(views, "timezone", SimpleNamespace(localdate=lambda: date(2026, 5, 20)))
     client.force_login(cell_secretary)
-    url = f"/sinh-hoat/don-vi/{tree.cell1a.pk}/"
-    assert "Vắng sinh hoạt không lý do 3 tháng liền" not in client.get(url).content.decode()
-    # the same three months up to now are listed on the cell's meetings page
-    from django.utils import timezone
-
-    from meetings.selectors import add_months
-
-    this_month = timezone.localdate().replace(day=1)
-    for k in (2, 1, 0):
-        take_attendance(
-            make_meeting(tree.cell1a, held_on=add_months(this_month, -k)),
-            {b: AttendanceStatus.UNEXCUSED},
-        )
-    page = client.get(url).content.decode()
+    page = client.get(f"/sinh-hoat/don-vi/{tree.cell1a.pk}/").content.decode()
     listed = page.split('class="msg warning absent-three"')[1].split("</div>")[0]
-    assert b.full_name in listed and a.full_name not in listed
+    assert "từ 3 tháng trở lên trong năm" in listed
+    assert a.full_name in listed and b.full_name in listed and c.full_name not in listed
 
 
 def test_the_attendance_page_of_adopted_minutes_sends_back_to_the_meeting(
@@ -335,3 +333,33 @@ def test_a_new_meeting_form_starts_from_the_cells_last_meeting(client, tree, cel
     assert "Hội trường cơ quan" not in page  # another cell's place
     # the month's own text is not carried over
     assert "Thống nhất các nhiệm vụ." not in page
+
+
+def test_dues_unpaid_three_months_of_the_year_even_not_running_are_flagged(
+    client, tree, cell_secretary
+):
+    """Điều lệ Đảng, Điều 8: three months in a year without paying, running or not."""
+    from meetings.selectors import dues_sheet
+    from members.services import member_place
+
+    a, b, c = tree.members.m1a
+    newcomer = tree.members.m1b[0]
+    member_place(actor=None, member=newcomer, unit=tree.cell1a, day=date(2026, 5, 1))
+    client.force_login(cell_secretary)
+    url = f"/sinh-hoat/don-vi/{tree.cell1a.pk}/dang-phi/"
+    for month in range(1, 7):
+        # a pays every other month; b and c every month
+        amounts = {f"amount_{m.pk}": "10000" for m in (b, c)}
+        if month % 2:
+            amounts[f"amount_{a.pk}"] = "10000"
+        client.post(f"{url}?month=2026-{month:02d}", amounts)
+    sheet = dues_sheet(tree.cell1a, date(2026, 6, 1), today=date(2026, 7, 20))
+    flagged = {line["member"]: line["unpaid_months"] for line in sheet["unpaid_three"]}
+    assert flagged == {a: [date(2026, 2, 1), date(2026, 4, 1), date(2026, 6, 1)]}
+    # two months are not yet a ground, and the newcomer owes nothing before May
+    assert dues_sheet(tree.cell1a, date(2026, 4, 1), today=date(2026, 7, 20))["unpaid_three"] == []
+    page = client.get(f"{url}?month=2026-06").content.decode()
+    unpaid = page.split('class="msg warning unpaid-three"')[1].split("</div>")[0]
+    assert "từ 3 tháng trở lên trong năm 2026" in unpaid
+    assert f"{a.full_name}: các tháng 02, 04, 06" in unpaid
+    assert newcomer.full_name not in unpaid
