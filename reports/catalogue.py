@@ -35,17 +35,19 @@ from reports.selectors import (
     months_of,
     organization_ratings_by_level,
     probationary_on,
+    rating_counts_by_branch,
     restructures_touching,
     roll_up,
     snapshot,
     status_changes,
 )
 from reports.tables import Column, Section, Table, pct
+from reviews.models import MemberReview, OrganizationReview
 from reviews.rules import ORDER as RATING_ORDER
 from reviews.rules import SHORT as RATING_SHORT
 from reviews.rules import Level as RatingLevel
 from reviews.rules import rule_set_for_year
-from reviews.selectors import member_results, organization_results
+from reviews.selectors import member_results
 
 
 class ReportError(Exception):
@@ -1385,9 +1387,8 @@ class RatingsReport(Report):
 
     def breakdown(self, snap, params):
         year = params.year
-        unit = self._unit(snap)
-        members = {line.unit.pk: line for line in member_results(unit, year)[1:]}
-        orgs = {line.unit.pk: line for line in organization_results(unit, year, by_child=True)[1:]}
+        members = rating_counts_by_branch(MemberReview, snap, year)
+        orgs = rating_counts_by_branch(OrganizationReview, snap, year)
         columns = [
             Column("rated", _("Đảng viên xếp loại")),
             Column("excellent", "HTXSNV"),
@@ -1400,14 +1401,7 @@ class RatingsReport(Report):
             Column("orgs_good_pct", _("Tổ chức HTTNV trở lên (%)"), "pct"),
         ]
         everything = {"this": defaultdict(int), "last": defaultdict(int), "orgs": defaultdict(int)}
-
-        def tally(line):
-            if line is None:
-                return {}, {}
-            return (
-                {f.level: f.count for f in line.figures},
-                {f.level: f.last_count for f in line.figures},
-            )
+        none = {year: {}, year - 1: {}}
 
         def figures_of(this, last, org):
             rated, last_rated, orgs_rated = (
@@ -1425,8 +1419,8 @@ class RatingsReport(Report):
             ]
 
         def figures(child):
-            this, last = tally(members.get(child.id))
-            org, _last_org = tally(orgs.get(child.id))
+            this, last = members.get(child.id, none)[year], members.get(child.id, none)[year - 1]
+            org = orgs.get(child.id, none)[year]
             for key, counts in (("this", this), ("last", last), ("orgs", org)):
                 for level, n in counts.items():
                     everything[key][level] += n

@@ -616,3 +616,33 @@ def members_awaiting_decision(path: str, year: int) -> int:
     from reviews.models import MemberReview
 
     return MemberReview.objects.filter(year=year, path__startswith=path, decided_level="").count()
+
+
+def rating_counts_by_branch(model, snap: Snapshot, year: int) -> dict[int, dict[int, dict]]:
+    """{direct sub-unit id: {year: {decided level: count}}} of the reviews of
+    `model` (MemberReview or OrganizationReview) rated under each direct
+    sub-unit of the snapshot's root, for `year` and the year before. One query.
+
+    The same grouping as reviews.selectors.member_results(by_child=True), read
+    as plain tuples: the selector builds a Unit per sub-unit and Fractions for
+    every share, ~100 ms of Python at 1,000 sub-units that the report (which
+    has the sub-units already and computes its own shares) does not need. The
+    sub-unit is the path segment after the root's, i.e. its id, so a review
+    stays with the unit it was rated in even if that unit moved since."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    depth = len(snap.root.path)
+    rows = (
+        model.objects.filter(year__in=(year, year - 1), path__startswith=snap.root.path)
+        .exclude(decided_level="")
+        .annotate(branch=Substr("path", depth + 1, PATH_STEP))
+        .values_list("branch", "year", "decided_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[int, dict[int, dict]] = defaultdict(lambda: {year: {}, year - 1: {}})
+    for branch, y, level, n in rows:
+        if branch:  # the root's own review belongs to no sub-unit
+            out[int(branch)][y][level] = n
+    return out
