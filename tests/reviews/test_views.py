@@ -512,3 +512,16 @@ def test_each_field_of_the_review_pages_has_its_own_label_target(client, tree, w
 
     target = re.search(r'<label for="([^"]+)">Nhận xét của chi bộ', page).group(1)
     assert re.search(rf'action="[^"]*nhan-xet/"[\s\S]*?id="{target}"', page)
+
+
+def test_the_level_lists_and_the_outstanding_box_take_a_whole_line(client, ward1_staff, review):
+    # in a narrow grid column the decision's list showed "HTNV – Hoàn th…" and
+    # the outstanding box's label wrapped over five lines
+    import re
+
+    propose(review, G)
+    client.force_login(ward1_staff)
+    page = client.get(reverse("reviews:review", args=[review.pk])).content.decode()
+    for field_id in ("decide_level", "comment_outstanding"):
+        field = re.search(rf'<div class="(field[^"]*)">(?:(?!</div>)[\s\S])*?id="{field_id}"', page)
+        assert field and "wide" in field.group(1).split(), field_id
