@@ -531,6 +531,8 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
     rows = members_on(unit, min(end, today))
     ids = [r.member.pk for r in rows]
     prev = add_months(month, -1)
+    # a month not over yet is not owed yet: this month's meeting may be to come
+    owed_until = month if end < today else prev
     paid = {
         (p["member_id"], p["month"]): p["amount"]
         for p in DuesPayment.objects.filter(
@@ -545,7 +547,7 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
         first = _months_owed_from(r.placement.valid_from, month)
         unpaid = [
             m
-            for k in range(_index(month) - _index(first) + 1)
+            for k in range(_index(owed_until) - _index(first) + 1)
             if paid.get((pk, m := add_months(first, k))) is None
         ]
         lines.append(

@@ -356,6 +356,8 @@ def test_dues_unpaid_three_months_of_the_year_even_not_running_are_flagged(
     sheet = dues_sheet(tree.cell1a, date(2026, 6, 1), today=date(2026, 7, 20))
     flagged = {line["member"]: line["unpaid_months"] for line in sheet["unpaid_three"]}
     assert flagged == {a: [date(2026, 2, 1), date(2026, 4, 1), date(2026, 6, 1)]}
+    # June is not owed before it is over: on 15/06 a has missed two months
+    assert dues_sheet(tree.cell1a, date(2026, 6, 1), today=date(2026, 6, 15))["unpaid_three"] == []
     # two months are not yet a ground, and the newcomer owes nothing before May
     assert dues_sheet(tree.cell1a, date(2026, 4, 1), today=date(2026, 7, 20))["unpaid_three"] == []
     page = client.get(f"{url}?month=2026-06").content.decode()
