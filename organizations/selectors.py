@@ -99,6 +99,18 @@ def is_administrator(user) -> bool:
     return sees_everything(user) or any(r.kind == Role.Kind.ADMIN for r in _active_roles(user))
 
 
+def unit_name_key(name: str) -> list[tuple]:
+    """Units in Vietnamese alphabetical order word by word, numbers by value:
+    "Chi bộ Công an", "Chi bộ khu phố 2", "Chi bộ khu phố 10". (chibo.text's
+    sort_key puts a person's given name, the last word, first: for units that
+    sorted by "phường", "1", "Lợi".)"""
+    from chibo.text import normalize, sort_key
+
+    return [
+        (0, int(w), "") if w.isdigit() else (1, 0, sort_key(w)) for w in normalize(name).split(" ")
+    ]
+
+
 def children_with_member_counts(unit: Unit, *, include_dissolved: bool = False) -> list[Unit]:
     """The unit's direct children, each with `.member_count` (members in its
     whole subtree, placed permanently) and `.child_count`: three queries
@@ -118,9 +130,7 @@ def children_with_member_counts(unit: Unit, *, include_dissolved: bool = False) 
     for child in children:
         child.member_count = counts.get(child.path, 0)
         child.child_count = sub.get(child.pk, 0)
-    from chibo.text import sort_key
-
-    children.sort(key=lambda u: (u.level != "cell", sort_key(u.name)))
+    children.sort(key=lambda u: (u.level != "cell", unit_name_key(u.name)))
     return children
 
 
@@ -227,7 +237,6 @@ def tree_on(day: date, *, root: Unit | None = None, user=None) -> list[TreeNode]
     """The tree as it was on `day`, depth first, siblings in Vietnamese name
     order, each node with its member counts and secretary then. Three queries
     whatever the size (the as-of page and the reports use it)."""
-    from chibo.text import sort_key
     from organizations.models import Position, Seat
 
     qs = versions_on(day, root=root, user=user)
@@ -258,7 +267,7 @@ def tree_on(day: date, *, root: Unit | None = None, user=None) -> list[TreeNode]
         (parent.children if parent else tops).append(node)
 
     def order(n: TreeNode):
-        return (n.version.level in ("cell", "party_group"), sort_key(n.version.name))
+        return (n.version.level in ("cell", "party_group"), unit_name_key(n.version.name))
 
     out: list[TreeNode] = []
 

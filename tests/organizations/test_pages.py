@@ -414,3 +414,22 @@ def test_a_wards_past_tree_keeps_a_cell_moved_to_another_ward_since(
     client.force_login(ward2_staff)
     other = client.get(url("tree"), {"ngay": "01/06/2019", "goc": tree.ward2.pk})
     assert "Chi bộ khu phố 1" not in {n.name for n in other.context["nodes"]}
+
+
+def test_cells_are_listed_alphabetically_with_numbers_in_order(client, tree, ward1_staff):
+    from tests.factories import make_unit
+
+    for name in ("Chi bộ khu phố 10", "Chi bộ khu phố 2", "Chi bộ Trạm Y tế phường"):
+        make_unit(name, parent=tree.ward1)
+    expected = [
+        "Chi bộ cơ quan phường",
+        "Chi bộ khu phố 1",
+        "Chi bộ khu phố 2",
+        "Chi bộ khu phố 10",
+        "Chi bộ Trạm Y tế phường",
+    ]
+    client.force_login(ward1_staff)
+    page = client.get(url("unit_detail", tree.ward1.pk))
+    assert [u.name for u in page.context["children"]] == expected
+    tree_page = client.get(url("tree"), {"goc": tree.ward1.pk})
+    assert [n.name for n in tree_page.context["nodes"]][1:] == expected
