@@ -340,6 +340,50 @@ def _audit(actor, action: str, member: Member, summary: str, data: dict | None =
     )
 
 
+PARTY_DATES = {
+    "admitted_on": gettext_lazy("Ngày vào Đảng"),
+    "probation_from": gettext_lazy("Ngày kết nạp (lễ)"),
+    "official_on": gettext_lazy("Ngày chính thức"),
+}
+
+
+def _check_party_dates(member: Member, changed: list[str]) -> None:
+    """A dossier correction may fix the party dates, not take the lifecycle
+    steps they record: admission and recognition have their own services
+    (and votes), as the import also insists."""
+    for field in changed:
+        if field in PARTY_DATES and getattr(member, field):
+            _not_future(getattr(member, field), PARTY_DATES[field])
+    if (
+        "official_on" in changed
+        and member.official_on
+        and member.status
+        in (
+            Status.CANDIDATE,
+            Status.PROBATIONARY,
+        )
+    ):
+        raise ServiceError(
+            _(
+                "%(name)s đang là “%(status)s”: công nhận chính thức phải làm theo thủ tục "
+                "công nhận, không qua sửa hồ sơ."
+            )
+            % {"name": member.full_name, "status": member.get_status_display()}
+        )
+    if (
+        {"admitted_on", "probation_from"} & set(changed)
+        and member.status == Status.CANDIDATE
+        and (member.admitted_on or member.probation_from)
+    ):
+        raise ServiceError(
+            _(
+                "%(name)s đang là quần chúng: kết nạp phải làm theo thủ tục kết nạp, "
+                "không qua sửa hồ sơ."
+            )
+            % {"name": member.full_name}
+        )
+
+
 @transaction.atomic
 def member_update(*, actor, member: Member, **changes) -> Member:
     """Correct or complete a member's dossier. Every change is kept, with who
@@ -355,6 +399,7 @@ def member_update(*, actor, member: Member, **changes) -> Member:
     changed = [f for f in changes if getattr(member, f) != before[f]]
     if not changed:
         return member
+    _check_party_dates(member, changed)
     _validate_profile(member)
     fields = changed + (["sort_key", "search_name"] if "full_name" in changed else [])
     _save(member, actor, fields, _("Sửa hồ sơ"))

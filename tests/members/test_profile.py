@@ -106,6 +106,47 @@ def test_bad_dossier_input_gets_a_message_and_changes_nothing(
     )
 
 
+def test_the_dossier_form_cannot_admit_or_recognise_nor_take_a_future_date(
+    client, tree, ward1_staff
+):
+    """Admission and recognition are lifecycle steps with a vote; the dossier
+    form only corrects, as the import insists too."""
+    from members.services import member_propose_candidate
+
+    client.force_login(ward1_staff)
+    probationary = make_probationary(tree.cell1a, tree.members.m1a[:2])
+    candidate = member_propose_candidate(
+        actor=None,
+        unit=tree.cell1a,
+        proposed_on=date(2023, 1, 10),
+        helpers=tuple(tree.members.m1a[:2]),
+        full_name="Trần Thị Ứng Viên",
+        gender="F",
+        birth_date=date(1995, 5, 5),
+    )
+    official = tree.members.m1a[0]
+    tomorrow = (date.today() + timedelta(days=1)).strftime("%d/%m/%Y")
+    cases = [
+        (probationary, {"official_on": "20/03/2025"}, "thủ tục công nhận"),
+        (candidate, {"admitted_on": "01/03/2024"}, "thủ tục kết nạp"),
+        (official, {"official_on": tomorrow}, "không được sau ngày hôm nay"),
+    ]
+    for member, changes, message in cases:
+        versions = member.history.count()
+        response = client.post(
+            reverse("members:edit", args=[member.pk]), profile_data(member, **changes)
+        )
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        fresh = Member.objects.get(pk=member.pk)
+        assert (fresh.status, fresh.admitted_on, fresh.official_on) == (
+            member.status,
+            member.admitted_on,
+            member.official_on,
+        )
+        assert member.history.count() == versions
+
+
 def test_recognising_a_probationary_member_through_the_page(client, tree, ward1_staff):
     m = make_probationary(tree.cell1a, tree.members.m1a[:2], ceremony_on=date(2024, 3, 15))
     client.force_login(ward1_staff)
