@@ -178,11 +178,14 @@ def import_confirm_view(request, pk: int):
         )
         return redirect("members:import_preview", pk=batch.pk)
     batch.options = {**batch.options, "skip_invalid": skip_invalid}
-    batch.save(update_fields=["options"])
+    # Claim the batch in one statement: of two confirmations sent together (a
+    # double click), only the first imports; the second just shows the batch.
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
+        status=ImportBatch.Status.RUNNING, processed_rows=0, options=batch.options
+    )
+    if not claimed:
+        return redirect("members:import_preview", pk=batch.pk)
     if runs_in_background(batch):
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.RUNNING, processed_rows=0
-        )
         apply_import.enqueue(batch.pk)
     else:
         import_apply(batch, actor=request.user)

@@ -101,6 +101,25 @@ def test_a_clash_with_a_change_made_meanwhile_fails_cleanly(client, tree, ward1_
     assert not Member.objects.filter(card_number="90000001").exists()
 
 
+def test_a_second_confirmation_sent_together_with_the_first_imports_nothing(
+    client, tree, ward1_staff, monkeypatch
+):
+    """A double click: the second request read the batch before the first
+    started it, and must not import the file a second time."""
+    from members import import_views
+
+    client.force_login(ward1_staff)
+    upload(client, roster_xlsx([roster_row(1)], title=False))
+    stale = ImportBatch.objects.get()
+    assert stale.status == ImportBatch.Status.PREVIEWED
+    ImportBatch.objects.filter(pk=stale.pk).update(status=ImportBatch.Status.RUNNING)
+    monkeypatch.setattr(import_views, "_batch_or_404", lambda *a, **k: stale)
+    response = client.post(reverse("members:import_confirm", args=[stale.pk]))
+    assert response.status_code == 302
+    assert not Member.objects.filter(card_number="90000001").exists()
+    assert ImportBatch.objects.get(pk=stale.pk).status == ImportBatch.Status.RUNNING
+
+
 def test_the_rejected_rows_download_with_an_error_column_and_import_again_once_fixed(
     client, tree, ward1_staff
 ):
