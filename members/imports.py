@@ -66,6 +66,7 @@ from chibo.text import fold, normalize, sort_key
 from members.choices import PlacementKind, Status
 from members.models import Member, Placement, StatusPeriod
 from members.resources import DATE_FIELDS, MEMBER_COLUMNS, parse_cell
+from members.rules import old_enough_for_admission
 from members.services import validate_cell
 from organizations.models import CELL_LEVELS, Role, Unit
 from organizations.selectors import role_paths, sees_everything
@@ -373,6 +374,13 @@ def _check_dates(r: RowOutcome, header, birth, admitted, official) -> None:
         )
     if birth and admitted and admitted < birth:
         r.error(header("admitted_on"), _("Ngày vào Đảng trước ngày sinh."))
+    elif birth and admitted and not old_enough_for_admission(birth, admitted):
+        # most often a mistyped year of birth or of admission
+        r.error(
+            header("admitted_on"),
+            _("Ngày vào Đảng (%(admitted)s) khi chưa đủ 18 tuổi (sinh ngày %(birth)s).")
+            % {"admitted": _d(admitted), "birth": _d(birth)},
+        )
 
 
 def _check_new(r: RowOutcome, header) -> None:

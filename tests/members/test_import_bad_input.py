@@ -212,6 +212,17 @@ def test_official_before_admission_is_refused(tree, ward1_staff):
     ]
 
 
+def test_an_admission_before_eighteen_is_refused_as_a_likely_typo(tree, ward1_staff):
+    rows = [roster_row(1, **{"Ngày sinh": "15/03/1995", "Ngày vào Đảng": "03/02/2010"})]
+    assert _errors(ward1_staff, rows) == [
+        (
+            5,
+            "Ngày vào Đảng",
+            "Ngày vào Đảng (03/02/2010) khi chưa đủ 18 tuổi (sinh ngày 15/03/1995).",
+        )
+    ]
+
+
 def test_a_duplicate_card_within_the_file(tree, ward1_staff):
     rows = [roster_row(1), roster_row(2, **{"Số thẻ đảng viên": "90000001"})]
     assert _errors(ward1_staff, rows) == [
