@@ -634,8 +634,8 @@ def review_record_vote(
 
 @transaction.atomic
 def review_propose(*, actor, review: MemberReview, level: str) -> MemberReview:
-    """The cell proposes a level. A proposal that breaks a rule is kept and
-    shown as such (the committee then needs an override to decide it)."""
+    """The cell proposes a level, after the self-review and the cell's vote.
+    A proposal that breaks a rule is kept and shown as such (the committee then needs an override to decide it)."""
     review = _lock_member_review(review)
     _require_cell(actor, review.cell)
     _refuse_decided(review)
@@ -651,6 +651,13 @@ def _propose(review, *, actor, level: str, checks_of) -> None:
     if not review.self_at:
         raise ServiceError(
             _("%(name)s chưa tự kiểm điểm: chưa đề xuất được.") % {"name": _name(review)}
+        )
+    if isinstance(review, MemberReview) and not review.voted_at:
+        # the cell proposes what its members voted (self-review, comments,
+        # vote, proposal: 132, 124 and 366-QĐ/TW)
+        raise ServiceError(
+            _("Chi bộ chưa biểu quyết xếp loại %(name)s: ghi kết quả biểu quyết trước khi đề xuất.")
+            % {"name": _name(review)}
         )
     checks = checks_of(review, level)
     review.proposed_level = level

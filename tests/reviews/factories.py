@@ -16,7 +16,8 @@ def review_of(cycle: ReviewCycle, member) -> MemberReview:
 
 
 def propose(review: MemberReview, level: str, *, score: tuple[int, int] | None = None, actor=None):
-    """Self-review (with the score parts under 366-QĐ/TW), then the proposal."""
+    """Self-review (with the score parts under 366-QĐ/TW), the cell's vote
+    (every voter for `level`), then the proposal."""
     if score is None and review.cycle.rules.has_score:
         score = (25, 55)
     general, results = score if score else (None, None)
@@ -27,4 +28,6 @@ def propose(review: MemberReview, level: str, *, score: tuple[int, int] | None =
         score_general=general,
         score_results=results,
     )
+    present = services.eligible_voters(review.cell, review.year)
+    services.review_record_vote(actor=actor, review=review, present=present, **{level: present})
     return services.review_propose(actor=actor, review=review, level=level)

@@ -161,6 +161,19 @@ def test_a_proposal_needs_the_self_review_first(tree):
         services.review_propose(actor=None, review=review, level=G)
 
 
+def test_a_proposal_needs_the_cells_vote_first(tree):
+    # self-review → comments → vote → proposal (132/124/366-QĐ/TW): the
+    # committee decides on what the cell voted, never on a bare proposal
+    review = review_of(open_cycle(tree.cell1a, 2024), tree.members.m1a[0])
+    services.review_record_self(actor=None, review=review, text="x")
+    before = snapshot(review)
+    with pytest.raises(ServiceError, match="chưa biểu quyết"):
+        services.review_propose(actor=None, review=review, level=G)
+    assert snapshot(review) == before
+    services.review_record_vote(actor=None, review=review, present=3, good=3)
+    assert services.review_propose(actor=None, review=review, level=G).proposed_level == G
+
+
 def test_rating_an_exempt_member_is_refused(tree, ward1_staff):
     cycle = open_cycle(tree.cell1a, 2025)
     member = tree.members.m1a[0]
@@ -326,7 +339,7 @@ def test_a_return_keeps_the_undone_decision_and_its_reason(tree, ward1_staff):
     assert review.decided_level == "" and review.proposed_level == ""
     assert review.returned_reason == "Chưa đủ nhận xét nơi cư trú"
     kinds = list(review.steps.values_list("kind", flat=True))
-    assert kinds == ["self", "propose", "decide", "return"]
+    assert kinds == ["self", "vote", "propose", "decide", "return"]
     assert review.steps.get(kind="return").data == {"proposed": G, "decided": G}
 
 
