@@ -277,6 +277,12 @@ def meeting_record_attendance(
         if restriction not in Restriction.values:
             raise ServiceError(_("Tình trạng hạn chế không hợp lệ."))
         reason = (entry.get("reason") or "").strip()[:255]
+        if status == AttendanceStatus.EXCUSED and not reason:
+            # the minutes record each absentee and the reason (Hướng dẫn 12-HD/BTCTW)
+            raise ServiceError(
+                _("Xin ghi lý do vắng của %(name)s (hoặc chọn “Vắng không lý do”).")
+                % {"name": row.member.full_name}
+            )
         if status == AttendanceStatus.AWAY:
             reason = reason or _("Sinh hoạt tạm thời tại %(unit)s") % {"unit": row.away.unit.name}
         rows.append(

@@ -185,8 +185,8 @@ def attendance(request, pk: int):
     if meeting.is_adopted and request.method != "POST":
         messages.error(request, _("Biên bản đã được thông qua nên không điểm danh lại được."))
         return redirect("meetings:detail", meeting.pk)
+    entries: dict[int, dict] = {}
     if request.method == "POST":
-        entries = {}
         for key, value in request.POST.items():
             match = _STATUS_KEY.match(key)
             if not match:
@@ -213,7 +213,10 @@ def attendance(request, pk: int):
     rows = []
     for row in services.expected_attendance(meeting):
         a = saved.get(row.member.pk)
-        if a is not None:
+        posted = entries.get(row.member.pk)
+        if posted is not None:  # refused: show what was ticked, not lose it
+            status, reason, restriction = posted["status"], posted["reason"], posted["restriction"]
+        elif a is not None:
             status, reason, restriction = a.status, a.reason, a.restriction
         elif row.away is not None:
             status, reason, restriction = AttendanceStatus.AWAY, "", ""

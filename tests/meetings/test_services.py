@@ -169,6 +169,10 @@ def test_absences_with_reasons_are_counted(tree):
     )
     assert (meeting.present_count, meeting.summoned_count) == (1, 3)
     assert Attendance.objects.get(meeting=meeting, member=a).reason == "Ốm"
+    # absent "with a reason" needs the reason: the minutes record it
+    with pytest.raises(ServiceError, match=f"Xin ghi lý do vắng của {a.full_name}"):
+        take_attendance(meeting, {a: (AttendanceStatus.EXCUSED, "  ")})
+    assert Attendance.objects.get(meeting=meeting, member=a).reason == "Ốm"
 
 
 def test_adopted_minutes_are_locked_and_editing_them_is_refused(tree, ward1_staff):
@@ -228,7 +232,7 @@ def test_a_vote_uses_the_rule_denominator_and_records_who_was_left_out(tree):
     a, b, c = tree.members.m1a
     meeting = take_attendance(
         make_meeting(cell),
-        {a: AttendanceStatus.EXCUSED, b: AttendanceStatus.UNEXCUSED},
+        {a: (AttendanceStatus.EXCUSED, "Ốm"), b: AttendanceStatus.UNEXCUSED},
     )
     Attendance.objects.filter(meeting=meeting, member=extra[0]).update(
         restriction=Restriction.SUSPENDED
@@ -300,7 +304,9 @@ def test_a_committee_meeting_expects_the_members_holding_a_seat_in_it(tree):
         body=Body.EXECUTIVE,
         valid_from=date(2025, 10, 1),
     )
-    meeting = take_attendance(make_meeting(tree.ward1), {member: AttendanceStatus.EXCUSED})
+    meeting = take_attendance(
+        make_meeting(tree.ward1), {member: (AttendanceStatus.EXCUSED, "Đi công tác")}
+    )
     assert set(meeting.attendance.values_list("member", flat=True)) == {secretary.pk, member.pk}
     assert (meeting.present_count, meeting.summoned_count) == (1, 2)
     with pytest.raises(ServiceError, match="không phải đảng viên"):

@@ -208,7 +208,7 @@ def test_editing_adopted_minutes_is_refused_with_a_message(client, tree, adopted
 
 def test_the_vote_page_shows_who_counts_and_why(client, tree, cell_secretary):
     a, b, c = tree.members.m1a
-    m = take_attendance(make_meeting(tree.cell1a), {a: AttendanceStatus.EXCUSED})
+    m = take_attendance(make_meeting(tree.cell1a), {a: (AttendanceStatus.EXCUSED, "Ốm")})
     client.force_login(cell_secretary)
     page = client.get(f"/sinh-hoat/{m.pk}/bieu-quyet/").content.decode()
     assert "Số đảng viên chính thức được tính: 2" in page
@@ -293,7 +293,7 @@ def test_members_absent_without_reason_three_months_in_a_year_are_listed(
     # a: January to March running; b: January, March and May, excused in February
     for month, absences in {
         1: {a: U, b: U},
-        2: {a: U, b: X},
+        2: {a: U, b: (X, "Ốm")},
         3: {a: U, b: U},
         4: {a: P, b: P},
         5: {b: U},
@@ -365,3 +365,18 @@ def test_dues_unpaid_three_months_of_the_year_even_not_running_are_flagged(
     assert "từ 3 tháng trở lên trong năm 2026" in unpaid
     assert f"{a.full_name}: các tháng 02, 04, 06" in unpaid
     assert newcomer.full_name not in unpaid
+
+
+def test_refused_attendance_keeps_what_was_ticked(client, tree, meeting, cell_secretary):
+    client.force_login(cell_secretary)
+    a, b, _ = tree.members.m1a
+    response = client.post(
+        f"/sinh-hoat/{meeting.pk}/diem-danh/",
+        {f"status_{a.pk}": "excused", f"reason_{a.pk}": "", f"status_{b.pk}": "unexcused"},
+    )
+    page = response.content.decode()
+    assert f"Xin ghi lý do vắng của {a.full_name}" in page
+    # the two taps are still there to correct, not reset to "present"
+    assert f'id="s{a.pk}-excused" name="status_{a.pk}" value="excused" checked' in page
+    assert f'id="s{b.pk}-unexcused" name="status_{b.pk}" value="unexcused" checked' in page
+    assert meeting.attendance.filter(status="present").count() == 3  # nothing saved
