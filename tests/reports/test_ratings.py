@@ -315,3 +315,21 @@ def test_the_command_explains_a_wrong_period(rated, args, message):
 def test_year_is_refused_for_a_report_on_a_date(tree):
     with pytest.raises(CommandError, match="không tính theo năm"):
         call_command("report", "structure", "--unit", str(tree.ward1.pk), "--year", "2025")
+
+
+def test_a_yearly_submission_freezes_that_years_ratings(client, rated, ward1_staff, board):
+    from reports.services import submission_submit
+
+    version = submission_submit(
+        actor=ward1_staff,
+        unit=rated.ward1,
+        report="ratings",
+        period="year",
+        period_start=date(2025, 1, 1),
+        today=date(2026, 1, 20),
+    )
+    assert version.table["scope"] == "Năm 2025"
+    assert version.table["sections"][0]["totals"][1] == 10
+    client.force_login(board)
+    page = client.get(reverse("reports:submission", args=[version.submission.pk]))
+    assert "Năm 2025" in page.content.decode()
