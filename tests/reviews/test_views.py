@@ -525,3 +525,33 @@ def test_the_level_lists_and_the_outstanding_box_take_a_whole_line(client, ward1
     for field_id in ("decide_level", "comment_outstanding"):
         field = re.search(rf'<div class="(field[^"]*)">(?:(?!</div>)[\s\S])*?id="{field_id}"', page)
         assert field and "wide" in field.group(1).split(), field_id
+
+
+def test_the_member_profile_shows_the_ratings_of_every_year(client, tree, ward1_staff):
+    member = tree.members.m1a[0]
+    for year, level in ((2023, G), (2024, C)):
+        r = review_of(open_cycle(tree.cell1a, year), member)
+        propose(r, level)
+        services.review_decide(actor=ward1_staff, review=r, level=level)
+    client.force_login(ward1_staff)
+    page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert "Kết quả đánh giá, xếp loại các năm" in page
+    assert "Hoàn thành tốt nhiệm vụ" in page and "Hoàn thành nhiệm vụ" in page
+    assert reverse("reviews:review", args=[r.pk]) in page
+
+
+def test_the_vote_summary_gives_the_names_room(client, tree, ward1_staff):
+    # the name column was so narrow that "Nguyễn Văn Thử 3" took three lines;
+    # a full name (family, middle and given name) now stays on one line
+    cycle = open_cycle(tree.cell1a, 2025)
+    for m in tree.members.m1a:
+        propose(review_of(cycle, m), G, score=(25, 55))
+    client.force_login(ward1_staff)
+    import io
+
+    response = client.get(reverse("reviews:cycle_vote_pdf", args=[cycle.pk]))
+    pdf = PdfReader(io.BytesIO(response.content))
+    lines = [" ".join(line.split()) for p in pdf.pages for line in p.extract_text().splitlines()]
+    for m in tree.members.m1a:
+        name = " ".join(m.full_name.split()[:3])
+        assert any(name in line for line in lines), (name, "|".join(lines))
