@@ -365,7 +365,7 @@ def _match_chunk(rows, header, actor, paths, seen_card, seen_nid) -> None:
             r.values = {}  # nothing to write: let the member and the values go
 
 
-def _check_dates(r: RowOutcome, header, birth, admitted, official) -> None:
+def _check_dates(r: RowOutcome, header, birth, admitted, official, *, check_age=True) -> None:
     if admitted and official and official < admitted:
         r.error(
             header("official_on"),
@@ -374,7 +374,7 @@ def _check_dates(r: RowOutcome, header, birth, admitted, official) -> None:
         )
     if birth and admitted and admitted < birth:
         r.error(header("admitted_on"), _("Ngày vào Đảng trước ngày sinh."))
-    elif birth and admitted and not old_enough_for_admission(birth, admitted):
+    elif check_age and birth and admitted and not old_enough_for_admission(birth, admitted):
         # most often a mistyped year of birth or of admission
         r.error(
             header("admitted_on"),
@@ -433,7 +433,16 @@ def _check_update(r: RowOutcome, member: Member, header) -> None:
             % {"name": member.full_name},
         )
     merged = {k: r.values.get(k, getattr(member, k)) for k in DATE_FIELDS | {"birth_date"}}
-    _check_dates(r, header, merged["birth_date"], merged["admitted_on"], merged["official_on"])
+    # the age at admission only when the file changes it: a member already
+    # kept with it must still re-import unchanged
+    _check_dates(
+        r,
+        header,
+        merged["birth_date"],
+        merged["admitted_on"],
+        merged["official_on"],
+        check_age=bool({"birth_date", "admitted_on"} & set(r.changes)),
+    )
 
 
 # --- writing -------------------------------------------------------------------

@@ -4,6 +4,7 @@ message and writes nothing; no upload of any kind is a 500."""
 import io
 import random
 import zipfile
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -221,6 +222,19 @@ def test_an_admission_before_eighteen_is_refused_as_a_likely_typo(tree, ward1_st
             "Ngày vào Đảng (03/02/2010) khi chưa đủ 18 tuổi (sinh ngày 15/03/1995).",
         )
     ]
+
+
+def test_an_update_that_makes_the_admission_age_under_eighteen_is_refused(tree, ward1_staff):
+    make_member(
+        tree.cell1a,
+        card_number="55550009",
+        admitted_on=date(2010, 2, 3),
+        official_on=date(2011, 2, 3),
+    )
+    row = roster_row(9, **{"Số thẻ đảng viên": "55550009", "Ngày sinh": "15/03/1995"})
+    row.pop("Số CCCD")
+    [(_row, column, message)] = _errors(ward1_staff, [row])
+    assert column == "Ngày vào Đảng" and "chưa đủ 18 tuổi" in message
 
 
 def test_a_duplicate_card_within_the_file(tree, ward1_staff):
