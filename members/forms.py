@@ -33,6 +33,17 @@ def date_field(label, required=True):
     )
 
 
+def pick(label, choices):
+    """A required choice that starts empty: a record as grave as a removal
+    ground, a disciplinary form or a rating must never be saved by leaving
+    the first option as it was."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("— Chọn —")), *choices],
+        error_messages={"required": _("Hãy chọn một mục.")},
+    )
+
+
 def cells_for(user, *, exclude: Unit | None = None):
     qs = units_for(user).filter(level__in=CELL_LEVELS, dissolved_on__isnull=True).order_by("path")
     if exclude is not None:
@@ -214,20 +225,20 @@ class DayForm(forms.Form):
 
 class ExemptForm(forms.Form):
     day = date_field(_("Miễn từ ngày"))
-    reason = forms.ChoiceField(label=_("Lý do"), choices=Exemption.Reason.choices)
+    reason = pick(_("Lý do"), Exemption.Reason.choices)
     decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)
 
 
 class RemoveForm(forms.Form):
     day = date_field(_("Ngày xóa tên"))
-    ground = forms.ChoiceField(label=_("Lý do xóa tên"), choices=RemovalGround.choices)
+    ground = pick(_("Lý do xóa tên"), RemovalGround.choices)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)
     decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
 
 
 class DisciplineForm(forms.Form):
-    form = forms.ChoiceField(label=_("Hình thức kỷ luật"), choices=Discipline.Form.choices)
+    form = pick(_("Hình thức kỷ luật"), Discipline.Form.choices)
     day = date_field(_("Ngày quyết định"))
     fault = forms.CharField(label=_("Nội dung vi phạm"), widget=forms.Textarea(attrs={"rows": 3}))
     self_reported = forms.BooleanField(label=_("Tự giác nhận khuyết điểm"), required=False)
@@ -257,7 +268,7 @@ class EvaluationForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "mm/yyyy"}),
         error_messages={"invalid": _("Tháng không hợp lệ; xin ghi theo dạng mm/yyyy.")},
     )
-    result = forms.ChoiceField(label=_("Kết quả"), choices=Rating.choices)
+    result = pick(_("Kết quả"), Rating.choices)
     agency = forms.CharField(label=_("Cơ quan đánh giá"), required=False, max_length=200)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)
 

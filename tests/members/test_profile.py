@@ -147,6 +147,27 @@ def test_the_dossier_form_cannot_admit_or_recognise_nor_take_a_future_date(
         assert member.history.count() == versions
 
 
+@pytest.mark.parametrize(
+    "slug, field",
+    [("xoa-ten", "ground"), ("ky-luat", "form"), ("mien", "reason"), ("danh-gia", "result")],
+)
+def test_a_grave_choice_starts_empty_and_must_be_made(client, tree, ward1_staff, slug, field):
+    m = tree.members.m1a[0]
+    Member.objects.filter(pk=m.pk).update(is_civil_servant=True)
+    client.force_login(ward1_staff)
+    url = reverse("members:action", args=[m.pk, slug])
+    page = client.get(url).content.decode()
+    select = page[page.index(f'name="{field}"') :]
+    assert select[: select.index("</option>")].endswith('<option value="" selected>— Chọn —')
+    data = {"day": "01/03/2024", "month": "02/2024", "fault": "Vi phạm", field: ""}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Hãy chọn một mục." in response.content.decode()
+    fresh = Member.objects.get(pk=m.pk)
+    assert (fresh.status, fresh.is_exempt) == (m.status, m.is_exempt)
+    assert not fresh.disciplines.exists() and not fresh.evaluations.exists()
+
+
 def test_recognising_a_probationary_member_through_the_page(client, tree, ward1_staff):
     m = make_probationary(tree.cell1a, tree.members.m1a[:2], ceremony_on=date(2024, 3, 15))
     client.force_login(ward1_staff)
