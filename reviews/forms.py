@@ -87,9 +87,10 @@ class VoteForm(forms.Form):
 
 
 class LevelForm(forms.Form):
+    # an empty first choice: pressing the button by mistake proposes nothing
     level = forms.ChoiceField(
         label=_("Mức xếp loại"),
-        choices=LEVEL_CHOICES,
+        choices=[("", _("– Chọn mức xếp loại –")), *LEVEL_CHOICES],
         error_messages={
             "invalid_choice": _("Mức xếp loại không hợp lệ."),
             "required": _("Cần chọn mức xếp loại."),

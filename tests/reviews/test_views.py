@@ -555,3 +555,21 @@ def test_the_vote_summary_gives_the_names_room(client, tree, ward1_staff):
     for m in tree.members.m1a:
         name = " ".join(m.full_name.split()[:3])
         assert any(name in line for line in lines), (name, "|".join(lines))
+
+
+def test_the_proposal_list_starts_empty_and_waits_for_the_vote(client, cell_secretary, review):
+    # a secretary pressing "Ghi đề xuất" by mistake must not propose HTXSNV,
+    # the first level of the list; and before the vote the page says what to do
+    client.force_login(cell_secretary)
+    url = reverse("reviews:review", args=[review.pk])
+    services.review_record_self(actor=None, review=review, text="x")
+    page = client.get(url).content.decode()
+    assert "Ghi kết quả biểu quyết trước, rồi chi bộ mới đề xuất" in page
+    assert 'action="' + reverse("reviews:review_propose", args=[review.pk]) not in page
+    services.review_record_vote(actor=None, review=review, present=3, good=3)
+    page = client.get(url).content.decode()
+    assert '<option value="" selected>' in page
+    response = client.post(reverse("reviews:review_propose", args=[review.pk]), {"level": ""})
+    assert "Cần chọn mức xếp loại" in client.get(url).content.decode()
+    review.refresh_from_db()
+    assert review.proposed_level == "" and response.status_code == 302
