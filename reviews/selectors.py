@@ -156,6 +156,15 @@ class LevelFigure:
     def change(self) -> int:
         return self.count - self.last_count
 
+    @property
+    def trend(self) -> str:
+        """How the change reads: more members excellent or good is 'better',
+        more not completed is 'worse'; a change in completed says neither."""
+        if not self.change or self.level == rules.Level.COMPLETED:
+            return "same"
+        up = self.change > 0
+        return "better" if up != (self.level == rules.Level.NOT_COMPLETED) else "worse"
+
 
 def _percent(share: Fraction | None) -> str:
     if share is None:

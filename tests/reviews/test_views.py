@@ -573,3 +573,24 @@ def test_the_proposal_list_starts_empty_and_waits_for_the_vote(client, cell_secr
     assert "Cần chọn mức xếp loại" in client.get(url).content.decode()
     review.refresh_from_db()
     assert review.proposed_level == "" and response.status_code == 302
+
+
+def test_a_change_on_the_results_is_coloured_by_whether_it_is_an_improvement(
+    client, tree, ward1_staff
+):
+    # fewer members not completed is good news: it must not be shown in red
+    members = tree.members.m1a
+    for year, levels in ((2023, [G, C, Level.NOT_COMPLETED]), (2024, [G, G, C])):
+        cycle = open_cycle(tree.cell1a, year)
+        for m, level in zip(members, levels, strict=True):
+            r = review_of(cycle, m)
+            propose(r, level)
+            services.review_decide(actor=ward1_staff, review=r, level=level, override_reason="x")
+    client.force_login(ward1_staff)
+    page = client.get(reverse("reviews:cycle", args=[cycle.pk])).content.decode()
+    import re
+
+    spans = dict(
+        re.findall(r'data-label="(\w+)">[^<]*<br><small[^>]*>[^<]*<span class="([^"]+)"', page)
+    )
+    assert spans["HTTNV"] == "rv-better" and spans["KHTNV"] == "rv-better", spans
