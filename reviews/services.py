@@ -90,8 +90,17 @@ def _require_committee(actor, unit: Unit) -> None:
 
 
 def _require_cycle_committee(actor, cycle: ReviewCycle) -> None:
-    if not may_decide_in_cycle(actor, cycle):
-        _require_committee(actor, cycle.unit)  # raises: the message names the unit
+    if may_decide_in_cycle(actor, cycle):
+        return
+    if cycle.unit.is_cell:
+        _require_committee(actor, cycle.unit)  # raises, naming the committee above the cell
+    raise ServiceError(
+        _(
+            "Chỉ %(unit)s hoặc cấp ủy cấp trên mới được quyết định theo đề xuất hoặc "
+            "công bố kết quả của đợt đánh giá này."
+        )
+        % {"unit": cycle.unit.name}
+    )
 
 
 def _user(actor):

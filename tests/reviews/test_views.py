@@ -594,3 +594,13 @@ def test_a_change_on_the_results_is_coloured_by_whether_it_is_an_improvement(
         re.findall(r'data-label="(\w+)">[^<]*<br><small[^>]*>[^<]*<span class="([^"]+)"', page)
     )
     assert spans["HTTNV"] == "rv-better" and spans["KHTNV"] == "rv-better", spans
+
+
+def test_a_secretary_refused_in_the_wards_cycle_is_told_who_decides(client, tree, cell_secretary):
+    cycle = open_cycle(tree.ward1, 2024)
+    propose(review_of(cycle, tree.members.m1a[0]), G)
+    client.force_login(cell_secretary)
+    for name in ("reviews:cycle_decide_as_proposed", "reviews:cycle_publish"):
+        page = client.post(reverse(name, args=[cycle.pk]), follow=True).content.decode()
+        assert "Chỉ Đảng bộ phường Một hoặc cấp ủy cấp trên" in page
+    assert not cycle.member_reviews.exclude(decided_level="").exists()
