@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting, MeetingKind, Restriction, Vote
+from meetings.models import Meeting, MeetingBody, MeetingKind, Restriction, Vote
 from meetings.services import TEXT_FIELDS
 
 
@@ -30,7 +30,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS]
+        fields = ["body", "kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS]
         widgets = {
             "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -42,8 +42,23 @@ class MeetingForm(forms.ModelForm):
             "resolution_text": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offer_cell_committee: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        body = self.fields["body"]
+        body.label = _("Cuộc họp của")
+        body.required = False
+        body.choices = [
+            (MeetingBody.UNIT, _("Chi bộ / cấp ủy (sinh hoạt chung)")),
+            (MeetingBody.CELL_COMMITTEE, _("Họp chi ủy")),
+        ]
+        body.initial = MeetingBody.UNIT
+        if self.instance.pk:
+            # who is expected depends on it: fixed once recorded
+            body.disabled = True
+        elif not offer_cell_committee:
+            # only a cell with a chi ủy is offered “Họp chi ủy”; a forged post is
+            # still refused by meeting_create with a clear message
+            body.widget = forms.HiddenInput()
         self.fields["kind"].initial = MeetingKind.REGULAR
         self.fields["number"].help_text = _("Ví dụ: 05 (in thành “Số 05-BB/CB”)")
 

@@ -27,6 +27,19 @@ class MeetingKind(models.TextChoices):
     CONGRESS = "congress", _("Đại hội chi bộ")
 
 
+class MeetingBody(models.TextChoices):
+    """Who meets: the unit itself (a cell's members, a party committee's seat
+    holders) or, for a cell of 9 or more official members, its cell committee
+    (chi ủy; Điều lệ, Điều 24), which also meets every month."""
+
+    UNIT = "unit", _("Chi bộ / cấp ủy")
+    CELL_COMMITTEE = "cell_committee", _("Chi ủy")
+
+
+# Kinds a cell committee meeting may be: it has its own monthly meeting and may
+# meet extraordinarily; thematic meetings, reviews and congresses are the cell's.
+CELL_COMMITTEE_KINDS = ("regular", "extraordinary")
+
 # Kinds that are the month's regular meeting (one per cell and month).
 REGULAR_KINDS = (MeetingKind.REGULAR, MeetingKind.COMBINED)
 # Kinds that count as the quarter's thematic meeting.
@@ -36,6 +49,9 @@ THEMATIC_KINDS = (MeetingKind.THEMATIC, MeetingKind.COMBINED)
 class Meeting(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    body = models.CharField(
+        _("cơ quan họp"), max_length=16, choices=MeetingBody.choices, default=MeetingBody.UNIT
     )
     kind = models.CharField(_("loại sinh hoạt"), max_length=16, choices=MeetingKind.choices)
     month = models.DateField(_("sinh hoạt của tháng"), help_text=_("Ngày đầu tháng"))
@@ -80,14 +96,27 @@ class Meeting(models.Model):
                 condition=Q(ends_at__gt=F("starts_at")), name="meeting_end_after_start"
             ),
             models.UniqueConstraint(
-                fields=["unit", "month"],
+                fields=["unit", "body", "month"],
                 condition=Q(kind__in=["regular", "combined"]),
-                name="meeting_one_regular_per_month",
+                name="meeting_one_regular_per_body_month",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.month:%m/%Y} – {self.unit}"
+
+    @property
+    def is_cell_committee(self) -> bool:
+        return self.body == MeetingBody.CELL_COMMITTEE
+
+    @property
+    def title_label(self) -> str:
+        """What the meeting is called on screen and in the minutes' subtitle."""
+        if self.is_cell_committee:
+            if self.kind == MeetingKind.EXTRAORDINARY:
+                return str(_("Họp chi ủy bất thường"))
+            return str(_("Họp chi ủy"))
+        return str(self.get_kind_display())
 
     @property
     def is_adopted(self) -> bool:

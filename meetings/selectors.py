@@ -37,6 +37,7 @@ from meetings.models import (
     DuesPayment,
     Guest,
     Meeting,
+    MeetingBody,
     MeetingKind,
 )
 from members.selectors import CellMemberOn, members_on
@@ -58,14 +59,17 @@ def meeting_for_user_or_404(user, pk) -> Meeting:
         raise Http404("Không tìm thấy cuộc sinh hoạt.") from exc
 
 
-def committee_members_on(unit: Unit, day: date) -> list[CellMemberOn]:
-    """Members holding a seat in `unit`'s committee on `day` (any body), with
-    their status, exemption and temporary transfer then; four queries."""
+def committee_members_on(unit: Unit, day: date, body: str | None = None) -> list[CellMemberOn]:
+    """Members holding a seat in `unit`'s committee on `day` (any body, or
+    only `body`, e.g. a cell's chi ủy), with their status, exemption and
+    temporary transfer then; four queries."""
     from members.choices import MEMBER_STATUSES, PlacementKind
     from members.models import Exemption, Placement, StatusPeriod
     from organizations.models import Seat, valid_on
 
     seats = Seat.objects.filter(valid_on(day), unit=unit).select_related("member")
+    if body is not None:
+        seats = seats.filter(body=body)
     members = {s.member_id: s.member for s in seats}
     statuses = dict(
         StatusPeriod.objects.filter(
@@ -94,6 +98,26 @@ def committee_members_on(unit: Unit, day: date) -> list[CellMemberOn]:
     ]
     rows.sort(key=lambda r: r.member.sort_key)
     return rows
+
+
+def has_cell_committee_on(unit: Unit, day: date) -> bool:
+    """Whether the cell has a cell committee (chi ủy) on `day`: someone holds a
+    seat in it then (Điều lệ, Điều 24: a cell of 9 or more official members
+    elects one)."""
+    from organizations.models import Body, Seat, valid_on
+
+    return (
+        unit.is_cell
+        and Seat.objects.filter(valid_on(day), unit=unit, body=Body.CELL_COMMITTEE).exists()
+    )
+
+
+def ever_had_cell_committee(unit: Unit) -> bool:
+    """Whether the meeting form offers “Họp chi ủy”: the exact date is checked
+    by meeting_create, since the form does not know it before it is posted."""
+    from organizations.models import Body, Seat
+
+    return unit.is_cell and Seat.objects.filter(unit=unit, body=Body.CELL_COMMITTEE).exists()
 
 
 def recent_meetings(unit: Unit, limit: int = 6) -> list[Meeting]:
@@ -169,7 +193,8 @@ def minutes_content(meeting: Meeting) -> dict:
         "month_no": meeting.held_on.month,
         "year": meeting.held_on.year,
         "kind": meeting.kind,
-        "kind_label": str(meeting.get_kind_display()),
+        "kind_label": meeting.title_label,
+        "body": meeting.body,
         "period": meeting.month.strftime("%m/%Y"),
         "held_on": dmy(meeting.held_on),
         "starts_at": meeting.starts_at.strftime("%H:%M"),
@@ -386,7 +411,10 @@ def tracker_rows(cells: list[Unit], year: int, today: date | None = None) -> lis
     today = today or timezone.localdate()
     aggs: dict[tuple[int, date], dict] = {}
     if cells:
-        meetings = Meeting.objects.filter(unit_id__in=[c.pk for c in cells], **_in_year(year))
+        # the cell's own meetings: its committee's monthly meeting is not the cell's
+        meetings = Meeting.objects.filter(
+            unit_id__in=[c.pk for c in cells], body=MeetingBody.UNIT, **_in_year(year)
+        )
         for a in _month_aggregates(meetings):
             aggs[(a["unit_id"], a["month"])] = a
     rows = []
@@ -434,7 +462,9 @@ def tracker_summary(cells: QuerySet[Unit], year: int, today: date | None = None)
     today = today or timezone.localdate()
     spans = list(cells.values_list("founded_on", "dissolved_on"))
     due = sum(_months_due(founded, dissolved, year, today) for founded, dissolved in spans)
-    meetings = Meeting.objects.filter(unit__in=cells.values("pk"), **_in_year(year))
+    meetings = Meeting.objects.filter(
+        unit__in=cells.values("pk"), body=MeetingBody.UNIT, **_in_year(year)
+    )
     totals = meetings.aggregate(
         meetings=Count("pk"),
         thematic=Count("pk", filter=Q(kind__in=THEMATIC_KINDS)),
@@ -477,7 +507,9 @@ def home_warnings(user, today: date | None = None, limit: int = 8) -> dict | Non
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     cells_then = cells.filter(founded_on__lte=last_month)
     missing_qs = cells_then.exclude(
-        pk__in=Meeting.objects.filter(month=last_month, kind__in=REGULAR_KINDS).values("unit_id")
+        pk__in=Meeting.objects.filter(
+            month=last_month, kind__in=REGULAR_KINDS, body=MeetingBody.UNIT
+        ).values("unit_id")
     ).order_by("path")
     missing = list(missing_qs[:limit])
     if not missing and not cells.exists():
@@ -492,13 +524,13 @@ def home_warnings(user, today: date | None = None, limit: int = 8) -> dict | Non
         cells.filter(founded_on__lte=q_start)
         .exclude(
             pk__in=Meeting.objects.filter(
-                month__gte=q_start, month__lte=q_end, kind__in=THEMATIC_KINDS
+                month__gte=q_start, month__lte=q_end, kind__in=THEMATIC_KINDS, body=MeetingBody.UNIT
             ).values("unit_id")
         )
         .count()
     )
     year_totals = Meeting.objects.filter(
-        unit__in=cells.values("pk"), **_in_year(last_month.year)
+        unit__in=cells.values("pk"), body=MeetingBody.UNIT, **_in_year(last_month.year)
     ).aggregate(short=Count("pk", filter=_short_q()), low=Count("pk", filter=_low_attendance_q()))
     return {
         "last_month": last_month,
@@ -583,6 +615,7 @@ def absent_three_months(unit: Unit, month: date) -> list:
     rows = (
         Attendance.objects.filter(
             meeting__unit=unit,
+            meeting__body=MeetingBody.UNIT,
             meeting__kind__in=REGULAR_KINDS,
             meeting__month__gte=date(month.year, 1, 1),
             meeting__month__lte=month,

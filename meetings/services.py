@@ -11,6 +11,7 @@ from chibo.audit import audit_record
 from chibo.errors import ServiceError
 from meetings import rules
 from meetings.models import (
+    CELL_COMMITTEE_KINDS,
     REGULAR_KINDS,
     THEMATIC_KINDS,
     Attendance,
@@ -18,6 +19,7 @@ from meetings.models import (
     DuesPayment,
     Guest,
     Meeting,
+    MeetingBody,
     MeetingKind,
     MinutesVersion,
     Restriction,
@@ -45,7 +47,7 @@ TEXT_FIELDS = (
 )
 # A typing slip guard: far above any member's monthly dues (1% of income).
 MAX_MONTHLY_DUES = 10_000_000
-MEETING_FIELDS = ("kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS)
+MEETING_FIELDS = ("body", "kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS)
 # No party cell met before the Party was founded (1930): an earlier date is a typing slip.
 EARLIEST_MEETING = date(1930, 1, 1)
 
@@ -96,12 +98,27 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
             _("Ngày %(day)s “%(unit)s” chưa thành lập hoặc đã giải thể.")
             % {"day": dmy(held_on), "unit": unit.name}
         )
+    _validate_body(unit, values)
     _require_text(values)
     if kind in REGULAR_KINDS:
-        others = Meeting.objects.filter(unit=unit, month=month, kind__in=REGULAR_KINDS)
+        others = Meeting.objects.filter(
+            unit=unit, body=values["body"], month=month, kind__in=REGULAR_KINDS
+        )
         if instance is not None:
             others = others.exclude(pk=instance.pk)
         existing = others.first()
+        if existing is not None and values["body"] == MeetingBody.CELL_COMMITTEE:
+            raise ServiceError(
+                _(
+                    "Chi ủy “%(unit)s” đã có cuộc họp thường kỳ tháng %(month)s (họp ngày %(day)s). "
+                    "Mỗi tháng chi ủy chỉ họp thường kỳ một lần; nếu cần, hãy ghi là họp bất thường."
+                )
+                % {
+                    "unit": unit.name,
+                    "month": month.strftime("%m/%Y"),
+                    "day": dmy(existing.held_on),
+                }
+            )
         if existing is not None:
             raise ServiceError(
                 _(
@@ -114,6 +131,36 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
                     "day": dmy(existing.held_on),
                 }
             )
+
+
+def _validate_body(unit: Unit, values: dict) -> None:
+    """A cell committee (chi ủy) meeting needs a cell that has one on the
+    meeting date (Điều lệ, Điều 24: cells of 9 or more official members)."""
+    from meetings.selectors import has_cell_committee_on
+
+    body = values["body"]
+    if body not in MeetingBody.values:
+        raise ServiceError(_("Cơ quan họp không hợp lệ."))
+    if body != MeetingBody.CELL_COMMITTEE:
+        return
+    if not unit.is_cell:
+        raise ServiceError(
+            _("Chỉ chi bộ có chi ủy mới ghi được cuộc họp chi ủy; “%(unit)s” không phải chi bộ.")
+            % {"unit": unit.name}
+        )
+    if not has_cell_committee_on(unit, values["held_on"]):
+        raise ServiceError(
+            _(
+                "Ngày %(day)s “%(unit)s” không có chi ủy (không ai giữ chức vụ trong chi ủy) "
+                "nên không ghi được cuộc họp chi ủy. Hãy ghi là sinh hoạt chi bộ."
+            )
+            % {"day": dmy(values["held_on"]), "unit": unit.name}
+        )
+    if values["kind"] not in CELL_COMMITTEE_KINDS:
+        raise ServiceError(
+            _("Chi ủy chỉ họp thường kỳ hoặc họp bất thường; %(kind)s là sinh hoạt của cả chi bộ.")
+            % {"kind": MeetingKind(values["kind"]).label.lower()}
+        )
 
 
 def _require_text(values: dict) -> None:
@@ -155,6 +202,7 @@ def meeting_create(*, actor, unit: Unit, **values) -> Meeting:
     (Điều lệ Đảng, Hướng dẫn 12-HD/BTCTW)."""
     _check_reach(actor, unit)
     values = {k: values.get(k) for k in MEETING_FIELDS}
+    values["body"] = values["body"] or MeetingBody.UNIT
     for k in TEXT_FIELDS:
         values[k] = (values[k] or "").strip()
     values["month"] = first_of_month(values["month"] or values["held_on"])
@@ -169,9 +217,13 @@ def meeting_create(*, actor, unit: Unit, **values) -> Meeting:
         with transaction.atomic():
             meeting.save()
     except IntegrityError as exc:  # a concurrent second regular meeting
+        message = (
+            _("Chi ủy “%(unit)s” đã có cuộc họp thường kỳ tháng %(month)s.")
+            if meeting.is_cell_committee
+            else _("“%(unit)s” đã có cuộc sinh hoạt thường kỳ tháng %(month)s.")
+        )
         raise ServiceError(
-            _("“%(unit)s” đã có cuộc sinh hoạt thường kỳ tháng %(month)s.")
-            % {"unit": unit.name, "month": values["month"].strftime("%m/%Y")}
+            message % {"unit": unit.name, "month": values["month"].strftime("%m/%Y")}
         ) from exc
     audit_record(
         actor=actor,
@@ -179,7 +231,7 @@ def meeting_create(*, actor, unit: Unit, **values) -> Meeting:
         target=meeting,
         unit=unit,
         summary=_("Ghi %(kind)s ngày %(day)s của %(unit)s")
-        % {"kind": meeting.get_kind_display(), "day": dmy(meeting.held_on), "unit": unit.name},
+        % {"kind": meeting.title_label, "day": dmy(meeting.held_on), "unit": unit.name},
     )
     return meeting
 
@@ -191,10 +243,18 @@ def meeting_update(*, actor, meeting: Meeting, **values) -> Meeting:
     _refuse_if_adopted(meeting)
     merged = {k: getattr(meeting, k) for k in MEETING_FIELDS}
     merged.update({k: v for k, v in values.items() if k in MEETING_FIELDS})
+    merged["body"] = merged["body"] or MeetingBody.UNIT
     for k in TEXT_FIELDS:
         merged[k] = (merged[k] or "").strip()
     merged["month"] = first_of_month(merged["month"])
     _validate(meeting.unit, merged, instance=meeting)
+    if meeting.attendance_taken and merged["body"] != meeting.body:
+        raise ServiceError(
+            _(
+                "Đã điểm danh cuộc họp này; muốn đổi giữa họp chi bộ và họp chi ủy hãy xóa "
+                "điểm danh trước (người phải dự khác nhau)."
+            )
+        )
     if meeting.attendance_taken and merged["held_on"] != meeting.held_on:
         raise ServiceError(
             _(
@@ -219,11 +279,17 @@ def meeting_update(*, actor, meeting: Meeting, **values) -> Meeting:
 
 def expected_attendance(meeting: Meeting):
     """The members expected at the meeting on its date: a cell's members from
-    the placement history; for a committee, the members holding a seat in it."""
-    if meeting.unit.is_cell:
-        return members_on(meeting.unit, meeting.held_on)
+    the placement history; for a committee, the members holding a seat in it;
+    for a cell committee (chi ủy) meeting, the members holding a seat in the
+    cell's committee that day."""
     from meetings.selectors import committee_members_on
 
+    if meeting.is_cell_committee:
+        from organizations.models import Body
+
+        return committee_members_on(meeting.unit, meeting.held_on, body=Body.CELL_COMMITTEE)
+    if meeting.unit.is_cell:
+        return members_on(meeting.unit, meeting.held_on)
     return committee_members_on(meeting.unit, meeting.held_on)
 
 
@@ -249,9 +315,13 @@ def meeting_record_attendance(
         names = ", ".join(
             Member.objects.filter(pk__in=strangers).values_list("full_name", flat=True)
         ) or ", ".join(str(s) for s in strangers)
+        message = (
+            _("%(names)s không giữ chức vụ trong chi ủy “%(unit)s” vào ngày %(day)s.")
+            if meeting.is_cell_committee
+            else _("%(names)s không phải đảng viên của “%(unit)s” vào ngày %(day)s.")
+        )
         raise ServiceError(
-            _("%(names)s không phải đảng viên của “%(unit)s” vào ngày %(day)s.")
-            % {"names": names, "unit": meeting.unit.name, "day": dmy(meeting.held_on)}
+            message % {"names": names, "unit": meeting.unit.name, "day": dmy(meeting.held_on)}
         )
     rows = []
     for pk, row in expected.items():

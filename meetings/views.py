@@ -15,7 +15,7 @@ from chibo.errors import ServiceError
 from chibo.pdf import pdf_response
 from meetings import rules, selectors, services
 from meetings.forms import CorrectionForm, GuestForm, MeetingForm, MonthField, VoteForm
-from meetings.models import AttendanceStatus, Guest, Meeting, Restriction
+from meetings.models import AttendanceStatus, Guest, Meeting, MeetingBody, Restriction
 from organizations.models import COMMITTEE_LEVELS, Unit
 from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404
 
@@ -85,6 +85,7 @@ def unit_meetings(request, unit_pk: int):
             "unit": unit,
             "page": page,
             "can_edit": can_edit(request.user, unit, routine=True),
+            "offers_cell_committee": selectors.ever_had_cell_committee(unit),
             # this year so far; in January, last year's too (its December
             # meeting may still be recorded)
             "absent_three": sorted(
@@ -110,7 +111,14 @@ def meeting_create(request, unit_pk: int):
     last = unit.meetings.order_by("-held_on", "-pk").first()
     if last is not None:
         initial.update({k: getattr(last, k) for k in SAME_AS_LAST_TIME})
-    form = MeetingForm(request.POST or None, initial=initial)
+    body = request.GET.get("body")
+    if body in MeetingBody.values:
+        initial["body"] = body
+    form = MeetingForm(
+        request.POST or None,
+        initial=initial,
+        offer_cell_committee=selectors.ever_had_cell_committee(unit),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(actor=request.user, unit=unit, **form.cleaned_data)
