@@ -51,10 +51,12 @@ class Snapshot:
 
     @property
     def children(self) -> list[UnitOn]:
-        from chibo.text import sort_key
+        from organizations.selectors import unit_name_key
 
         kids = [u for u in self.units if u.parent_id == self.root.id]
-        return sorted(kids, key=lambda u: (u.level in ("cell", "party_group"), sort_key(u.name)))
+        return sorted(
+            kids, key=lambda u: (u.level in ("cell", "party_group"), unit_name_key(u.name))
+        )
 
     def branch_of(self, unit_id: int) -> int | None:
         """The direct sub-unit of the root that `unit_id` lies under (or is)."""
@@ -244,7 +246,7 @@ def submissions_under(unit: Unit, *, report: str, period: str, start: date, toda
     """Each active direct sub-unit of `unit` (those that report to it) with its
     submission of `report` for the period, and whether it is late: two
     queries whatever the number of sub-units."""
-    from chibo.text import sort_key
+    from organizations.selectors import unit_name_key
     from reports.models import Submission, period_bounds
     from reports.services import due_on
 
@@ -262,7 +264,7 @@ def submissions_under(unit: Unit, *, report: str, period: str, start: date, toda
         )
     }
     rows = []
-    for child in sorted(children, key=lambda u: sort_key(u.name)):
+    for child in sorted(children, key=lambda u: unit_name_key(u.name)):
         sub = subs.get(child.pk)
         if sub is not None:
             state = sub.status

@@ -124,3 +124,21 @@ def test_composition_breakdown_shows_the_share_of_elderly_members_per_sub_unit(e
     assert rows[tree.cell1b.pk][1:2] == [2]
     assert rows[tree.cell1b.pk][5] == 0.0
     assert section.totals[1] == 14
+
+
+def test_sub_units_are_listed_in_alphabetical_order_with_numbers_by_value(tree):
+    from datetime import date
+
+    from organizations.models import Category
+    from reports.selectors import snapshot
+    from tests.factories import make_unit
+
+    for n in (10, 2):
+        make_unit(f"Chi bộ khu phố {n}", parent=tree.ward1, category=Category.RESIDENTIAL)
+    names = [u.name for u in snapshot(tree.ward1, date.today()).children]
+    assert names == [
+        "Chi bộ cơ quan phường",
+        "Chi bộ khu phố 1",
+        "Chi bộ khu phố 2",
+        "Chi bộ khu phố 10",
+    ]
