@@ -536,7 +536,7 @@ def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False
                 WHERE a.status IN (%s, %s)
                 GROUP BY a.meeting_id
             ) ab ON ab.meeting_id = mt.id
-            WHERE mt.month >= %s AND mt.month <= %s
+            WHERE mt.month >= %s AND mt.month <= %s AND mt.body = 'unit'  -- not chi ủy meetings
             GROUP BY {group}
             """,
             [
