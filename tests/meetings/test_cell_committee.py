@@ -229,3 +229,26 @@ def test_the_committee_minutes_pdf_is_titled_as_the_committees(
         )
     )
     assert "HỌP CHI ỦY" not in cell_text
+
+
+def test_the_committee_meeting_keeps_its_body_when_edited(client, committee, ward1_staff):
+    meeting = make_meeting(committee, held_on=date(2026, 3, 5), body=COMMITTEE)
+    client.force_login(ward1_staff)
+    assert "Họp chi ủy tháng 03/2026" in client.get(f"/sinh-hoat/{meeting.pk}/").content.decode()
+    response = client.post(
+        f"/sinh-hoat/{meeting.pk}/sua/",
+        {
+            "body": "unit",  # the field is disabled: a forged change is ignored
+            "kind": "regular",
+            "month": "2026-03",
+            "held_on": "2026-03-06",
+            "starts_at": "19:30",
+            "ends_at": "21:00",
+            "place": "Văn phòng chi bộ",
+            "chair": "Trần Văn Chủ",
+            "secretary": "Lê Thị Ký",
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.body, meeting.place) == (COMMITTEE, "Văn phòng chi bộ")
