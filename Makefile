@@ -21,7 +21,11 @@ browser:
 	      chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # Install, migrate, load the demo, and serve it on http://localhost:$(PORT)/
+# It also writes a git-ignored .env with DEBUG=1 (if there is none), so that
+# `python manage.py …` works in this development checkout afterwards; without
+# it the settings refuse to start with no SECRET_KEY, as production should.
 run: install
+	@test -f .env || printf 'DEBUG=1\n' > .env
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
