@@ -10,7 +10,6 @@ only by members/services.py in the same transaction as the history.
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,24 +22,9 @@ from members.choices import (
     Status,
     TheoryLevel,
 )
-from organizations.models import Unit
+from organizations.models import Period, Unit, one_open, valid_range
 
 national_id_validator = RegexValidator(r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."))
-
-
-def valid_range(name: str) -> models.CheckConstraint:
-    """A period (valid_from, valid_to exclusive) that ends after it starts, or is open."""
-    return models.CheckConstraint(
-        condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-        name=name,
-    )
-
-
-def one_open(name: str, *fields: str) -> models.UniqueConstraint:
-    """At most one open period (valid_to empty) for each value of `fields`."""
-    return models.UniqueConstraint(
-        fields=list(fields), condition=Q(valid_to__isnull=True), name=name
-    )
 
 
 class Member(models.Model):
@@ -125,7 +109,7 @@ class Member(models.Model):
         super().save(*args, **kwargs)
 
 
-class Placement(models.Model):
+class Placement(Period):
     """Where a member belongs from `valid_from` until the day before `valid_to`.
 
     One permanent placement at a time; a temporary one (sinh hoạt tạm thời) may
@@ -137,14 +121,8 @@ class Placement(models.Model):
     kind = models.CharField(
         max_length=16, choices=PlacementKind.choices, default=PlacementKind.PERMANENT
     )
-    valid_from = models.DateField(_("từ ngày"))
-    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
     reason = models.CharField(_("lý do"), max_length=255, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("quá trình sinh hoạt")
@@ -163,19 +141,13 @@ class Placement(models.Model):
         return f"{self.member} @ {self.unit} ({self.valid_from:%d/%m/%Y})"
 
 
-class StatusPeriod(models.Model):
+class StatusPeriod(Period):
     """What a member was (candidate, probationary, official, ...) over a period."""
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_periods")
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices)
-    valid_from = models.DateField(_("từ ngày"))
-    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("quá trình đảng tịch")
@@ -191,7 +163,7 @@ class StatusPeriod(models.Model):
         return f"{self.member}: {self.get_status_display()} ({self.valid_from:%d/%m/%Y})"
 
 
-class Exemption(models.Model):
+class Exemption(Period):
     """Miễn công tác và sinh hoạt đảng (for age or health) over a period.
     Exempt members are not rated and their absence does not count against
     a vote's quorum (Quy định thi hành Điều lệ)."""
@@ -203,14 +175,8 @@ class Exemption(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="exemptions")
     reason = models.CharField(_("lý do"), max_length=16, choices=Reason.choices)
-    valid_from = models.DateField(_("từ ngày"))
-    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("miễn sinh hoạt")
@@ -304,7 +270,7 @@ class Discipline(models.Model):
         )
 
 
-class ResidenceContact(models.Model):
+class ResidenceContact(Period):
     """A working member's link with the cell where they live (Quy định
     213-QĐ/TW, 2020), over a period."""
 
@@ -313,12 +279,6 @@ class ResidenceContact(models.Model):
         Unit, verbose_name=_("chi bộ nơi cư trú"), on_delete=models.PROTECT, related_name="+"
     )
     address = models.CharField(_("địa chỉ cư trú"), max_length=255, blank=True)
-    valid_from = models.DateField(_("từ ngày"))
-    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("sinh hoạt nơi cư trú")

@@ -99,6 +99,21 @@ class AdministrativeUnit(models.Model):
         )
 
 
+def valid_range(name: str) -> models.CheckConstraint:
+    """A period (valid_from, valid_to exclusive) that ends after it starts, or is open."""
+    return models.CheckConstraint(
+        condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+        name=name,
+    )
+
+
+def one_open(name: str, *fields: str) -> models.UniqueConstraint:
+    """At most one open period (valid_to empty) for each value of `fields`."""
+    return models.UniqueConstraint(
+        fields=list(fields), condition=Q(valid_to__isnull=True), name=name
+    )
+
+
 class UnitFields(models.Model):
     """What a unit is at one moment; shared by Unit (now) and UnitVersion (then)."""
 
@@ -200,10 +215,7 @@ class UnitVersion(UnitFields):
             models.Index(fields=["unit", "valid_from"], name="unitver_unit_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                name="unitver_valid_range",
-            )
+            valid_range("unitver_valid_range"),
         ]
 
     def __str__(self) -> str:
@@ -221,6 +233,23 @@ def active_on(day: date, prefix: str = "") -> Q:
     """Units not yet dissolved on `day`: a dissolution decided with a later
     effective date leaves the unit (and its members) in place until then."""
     return Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
+
+
+class Period(models.Model):
+    """A row of an append-only history: in force from `valid_from` until the
+    day before `valid_to` (open while empty), and who recorded it. Placements,
+    statuses, exemptions, residence contacts, seats and community posts are
+    all periods; `valid_on(day)` reads any of them as of a date."""
+
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
 
 class Role(models.Model):
@@ -289,13 +318,8 @@ class Term(models.Model):
         verbose_name_plural = _("nhiệm kỳ")
         ordering = ["unit_id", "valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                name="term_valid_range",
-            ),
-            models.UniqueConstraint(
-                fields=["unit"], condition=Q(valid_to__isnull=True), name="term_one_open"
-            ),
+            valid_range("term_valid_range"),
+            one_open("term_one_open", "unit"),
         ]
 
     def __str__(self) -> str:
@@ -320,7 +344,7 @@ class Position(models.TextChoices):
     GROUP_LEADER = "group_leader", _("Tổ trưởng tổ đảng")
 
 
-class Seat(models.Model):
+class Seat(Period):
     """A member holding a position in a body of a unit's term, over a period."""
 
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="seats")
@@ -333,13 +357,7 @@ class Seat(models.Model):
         on_delete=models.PROTECT,
         related_name="seats",
     )
-    valid_from = models.DateField(_("từ ngày"))
-    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("chức vụ cấp ủy")
@@ -347,17 +365,14 @@ class Seat(models.Model):
         ordering = ["unit_id", "valid_from"]
         indexes = [models.Index(fields=["unit", "valid_from"], name="seat_unit_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                name="seat_valid_range",
-            ),
+            valid_range("seat_valid_range"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_position_display()} {self.unit}: {self.member}"
 
 
-class CommunityPost(models.Model):
+class CommunityPost(Period):
     """A community post of a residential area (trưởng thôn / tổ trưởng tổ dân
     phố, trưởng ban công tác Mặt trận), held by a party member or not."""
 
@@ -376,25 +391,14 @@ class CommunityPost(models.Model):
         on_delete=models.PROTECT,
         related_name="community_posts",
     )
-    valid_from = models.DateField(_("từ ngày"))
-    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("chức danh ở khu dân cư")
         verbose_name_plural = _("chức danh ở khu dân cư")
         ordering = ["unit_id", "kind", "valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                name="post_valid_range",
-            ),
-            models.UniqueConstraint(
-                fields=["unit", "kind"], condition=Q(valid_to__isnull=True), name="post_one_open"
-            ),
+            valid_range("post_valid_range"),
+            one_open("post_one_open", "unit", "kind"),
         ]
 
     def __str__(self) -> str:
