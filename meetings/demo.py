@@ -22,6 +22,7 @@ from meetings.models import (
     MeetingKind,
     MinutesVersion,
 )
+from meetings.selectors import minutes_content
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
 from members.models import Exemption, Placement, StatusPeriod
 from organizations.models import Category
@@ -196,8 +197,6 @@ def _plan(ctx: DemoContext, cell, months: list[date], history: History):
 
 
 def build(ctx: DemoContext) -> None:
-    from meetings.selectors import minutes_content
-
     cells = ctx.data["cells"]
     months = _months(ctx.today)
     history = History([c.pk for c in cells])

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, MeetingBody, MeetingKind, Restriction, Vote
 from meetings.services import TEXT_FIELDS
+from organizations.models import Role, valid_on
 
 
 class MonthInput(forms.DateInput):
@@ -100,8 +101,6 @@ class GuestForm(forms.Form):
 
     def __init__(self, *args, unit, **kwargs):
         from django.contrib.auth import get_user_model
-
-        from organizations.models import Role, valid_on
 
         super().__init__(*args, **kwargs)
         today = timezone.localdate()

@@ -14,17 +14,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from meetings.rules import VoteKind
+from meetings.choices import AttendanceStatus, MeetingKind, VoteKind
+from meetings.rules import minimum_minutes
 from organizations.models import Unit
-
-
-class MeetingKind(models.TextChoices):
-    REGULAR = "regular", _("Sinh hoạt thường kỳ")
-    THEMATIC = "thematic", _("Sinh hoạt chuyên đề")
-    COMBINED = "combined", _("Sinh hoạt thường kỳ kết hợp chuyên đề")
-    EXTRAORDINARY = "extraordinary", _("Họp bất thường")
-    YEAR_END = "year_end", _("Họp kiểm điểm, đánh giá cuối năm")
-    CONGRESS = "congress", _("Đại hội chi bộ")
 
 
 class MeetingBody(models.TextChoices):
@@ -128,8 +120,6 @@ class Meeting(models.Model):
 
     @property
     def minimum_minutes(self) -> int | None:
-        from meetings.rules import minimum_minutes
-
         return minimum_minutes(self.kind, self.held_on)
 
     @property
@@ -140,14 +130,6 @@ class Meeting(models.Model):
     @property
     def held_late(self) -> bool:
         return (self.held_on.year, self.held_on.month) > (self.month.year, self.month.month)
-
-
-class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", _("Có mặt")
-    EXCUSED = "excused", _("Vắng có lý do")
-    UNEXCUSED = "unexcused", _("Vắng không lý do")
-    EXEMPT = "exempt", _("Miễn sinh hoạt (vắng)")
-    AWAY = "away", _("Sinh hoạt tạm thời nơi khác")
 
 
 class Restriction(models.TextChoices):

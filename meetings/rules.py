@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
+from meetings.choices import AttendanceStatus, MeetingKind, VoteKind
 from organizations.models import Category
 
 # --- Meeting rule sets ----------------------------------------------------------
@@ -58,8 +59,6 @@ def rules_on(day: date) -> MeetingRules:
 
 def minimum_minutes(kind: str, day: date) -> int | None:
     """The minimum length of a meeting of `kind` held on `day` (Hướng dẫn 42-HD/BTCTW)."""
-    from meetings.models import MeetingKind
-
     rules = rules_on(day)
     if kind == MeetingKind.COMBINED:
         return rules.min_minutes_combined
@@ -92,6 +91,26 @@ def attendance_below_target(category: str, present: int, summoned: int) -> bool:
     return Fraction(present, summoned) < attendance_target(category)
 
 
+def attendance_figures(rows) -> dict:
+    """Present / summoned and the absences. Members away on a temporary
+    transfer and absent exempt members are not summoned (they are not
+    counted in the cell's figures; Điều lệ, Quy định thi hành)."""
+    counts = {s: 0 for s in AttendanceStatus.values}
+    for r in rows:
+        counts[r.status] += 1
+    expected = len(rows)
+    summoned = expected - counts[AttendanceStatus.AWAY] - counts[AttendanceStatus.EXEMPT]
+    return {
+        "expected": expected,
+        "summoned": summoned,
+        "present": counts[AttendanceStatus.PRESENT],
+        "excused": counts[AttendanceStatus.EXCUSED],
+        "unexcused": counts[AttendanceStatus.UNEXCUSED],
+        "exempt": counts[AttendanceStatus.EXEMPT],
+        "away": counts[AttendanceStatus.AWAY],
+    }
+
+
 # --- Grounds for removal -------------------------------------------------------------
 
 # Điều lệ Đảng, Điều 8: a member who misses the cell's meetings, or does not pay
@@ -101,12 +120,6 @@ REMOVAL_MONTHS_IN_YEAR = 3
 
 
 # --- Votes ------------------------------------------------------------------------
-
-
-class VoteKind:
-    ORDINARY = "ordinary"
-    ADMISSION = "admission"
-    RECOGNITION = "recognition"
 
 
 # Quy định thi hành Điều lệ Đảng: a decision needs more than half of the

@@ -28,6 +28,7 @@ from django.db.models.lookups import LessThan
 from django.http import Http404
 from django.utils import timezone
 
+from chibo.dates import dmy, last_day, month_shift
 from meetings import rules
 from meetings.models import (
     REGULAR_KINDS,
@@ -40,8 +41,10 @@ from meetings.models import (
     MeetingBody,
     MeetingKind,
 )
+from members.choices import MEMBER_STATUSES, PlacementKind
+from members.models import Exemption, Member, Placement, StatusPeriod
 from members.selectors import CellMemberOn, members_on
-from organizations.models import CELL_LEVELS, Unit
+from organizations.models import CELL_LEVELS, Body, Seat, Unit, valid_on
 from organizations.selectors import scope_q, units_for
 
 
@@ -63,10 +66,6 @@ def committee_members_on(unit: Unit, day: date, body: str | None = None) -> list
     """Members holding a seat in `unit`'s committee on `day` (any body, or
     only `body`, e.g. a cell's chi ủy), with their status, exemption and
     temporary transfer then; four queries."""
-    from members.choices import MEMBER_STATUSES, PlacementKind
-    from members.models import Exemption, Placement, StatusPeriod
-    from organizations.models import Seat, valid_on
-
     seats = Seat.objects.filter(valid_on(day), unit=unit).select_related("member")
     if body is not None:
         seats = seats.filter(body=body)
@@ -104,8 +103,6 @@ def has_cell_committee_on(unit: Unit, day: date) -> bool:
     """Whether the cell has a cell committee (chi ủy) on `day`: someone holds a
     seat in it then (Điều lệ, Điều 24: a cell of 9 or more official members
     elects one)."""
-    from organizations.models import Body, Seat, valid_on
-
     return (
         unit.is_cell
         and Seat.objects.filter(valid_on(day), unit=unit, body=Body.CELL_COMMITTEE).exists()
@@ -115,32 +112,11 @@ def has_cell_committee_on(unit: Unit, day: date) -> bool:
 def ever_had_cell_committee(unit: Unit) -> bool:
     """Whether the meeting form offers “Họp chi ủy”: the exact date is checked
     by meeting_create, since the form does not know it before it is posted."""
-    from organizations.models import Body, Seat
-
     return unit.is_cell and Seat.objects.filter(unit=unit, body=Body.CELL_COMMITTEE).exists()
 
 
 def recent_meetings(unit: Unit, limit: int = 6) -> list[Meeting]:
     return list(unit.meetings.order_by("-held_on", "-pk")[:limit])
-
-
-def dmy(day: date) -> str:
-    # not strftime: it prints year 1 as "1", not "0001"
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-
-
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def last_day(month: date) -> date:
-    return month.replace(day=monthrange(month.year, month.month)[1])
-
-
-def add_months(month: date, k: int) -> date:
-    """The first day of the month `k` months after `month`'s."""
-    n = month.year * 12 + month.month - 1 + k
-    return date(n // 12, n % 12 + 1, 1)
 
 
 # The date line names the place without its kind (Hướng dẫn 36-HD/VPTW:
@@ -169,9 +145,7 @@ def minutes_content(meeting: Meeting) -> dict:
     page, the PDF and the frozen snapshot of each adopted version."""
     parent, place_name = locality_of(meeting.unit)
     rows = list(meeting.attendance.select_related("member").order_by("member__sort_key"))
-    from meetings.services import attendance_figures
-
-    figures = attendance_figures(rows)
+    figures = rules.attendance_figures(rows)
     labels = dict(AttendanceStatus.choices)
     attendance = [
         {
@@ -550,7 +524,7 @@ def home_warnings(user, today: date | None = None, limit: int = 8) -> dict | Non
 def _months_owed_from(placement_from: date, month: date) -> date:
     """The first month of `month`'s year the member owes the cell: January, or
     the first whole month after joining it."""
-    joined = placement_from if placement_from.day == 1 else add_months(placement_from, 1)
+    joined = placement_from if placement_from.day == 1 else month_shift(placement_from, 1)
     return max(joined, date(month.year, 1, 1))
 
 
@@ -562,7 +536,7 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
     end = last_day(month)
     rows = members_on(unit, min(end, today))
     ids = [r.member.pk for r in rows]
-    prev = add_months(month, -1)
+    prev = month_shift(month, -1)
     # a month not over yet is not owed yet: this month's meeting may be to come
     owed_until = month if end < today else prev
     paid = {
@@ -580,7 +554,7 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
         unpaid = [
             m
             for k in range(_index(owed_until) - _index(first) + 1)
-            if paid.get((pk, m := add_months(first, k))) is None
+            if paid.get((pk, m := month_shift(first, k))) is None
         ]
         lines.append(
             {
@@ -610,8 +584,6 @@ def absent_three_months(unit: Unit, month: date) -> list:
     """Members absent without reason from the cell's regular meetings in at
     least three months of `month`'s year up to `month` (Điều lệ Đảng, Điều 8:
     three months in a year, running or not, is a ground for removal). One query."""
-    from members.models import Member
-
     rows = (
         Attendance.objects.filter(
             meeting__unit=unit,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.audit import audit_record
+from chibo.dates import dmy, first_of_month, last_day, month_shift
 from chibo.errors import ServiceError
 from meetings import rules
 from meetings.models import (
@@ -25,10 +26,11 @@ from meetings.models import (
     Restriction,
     Vote,
 )
-from meetings.selectors import add_months, dmy, first_of_month, last_day
+from meetings.selectors import committee_members_on, has_cell_committee_on, minutes_content
 from members.choices import Status
+from members.models import Member
 from members.selectors import members_on
-from organizations.models import Unit
+from organizations.models import Body, Unit
 from organizations.selectors import can_edit
 
 # Fields of the minutes a user writes; the rest is derived.
@@ -85,7 +87,7 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
             _("Ngày họp %(day)s trước tháng %(month)s mà cuộc họp được tính.")
             % {"day": dmy(held_on), "month": month.strftime("%m/%Y")}
         )
-    if month < add_months(first_of_month(held_on), -2):
+    if month < month_shift(first_of_month(held_on), -2):
         raise ServiceError(
             _(
                 "Cuộc họp ngày %(day)s không thể tính cho tháng %(month)s: "
@@ -136,8 +138,6 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
 def _validate_body(unit: Unit, values: dict) -> None:
     """A cell committee (chi ủy) meeting needs a cell that has one on the
     meeting date (Điều lệ, Điều 24: cells of 9 or more official members)."""
-    from meetings.selectors import has_cell_committee_on
-
     body = values["body"]
     if body not in MeetingBody.values:
         raise ServiceError(_("Cơ quan họp không hợp lệ."))
@@ -282,11 +282,7 @@ def expected_attendance(meeting: Meeting):
     the placement history; for a committee, the members holding a seat in it;
     for a cell committee (chi ủy) meeting, the members holding a seat in the
     cell's committee that day."""
-    from meetings.selectors import committee_members_on
-
     if meeting.is_cell_committee:
-        from organizations.models import Body
-
         return committee_members_on(meeting.unit, meeting.held_on, body=Body.CELL_COMMITTEE)
     if meeting.unit.is_cell:
         return members_on(meeting.unit, meeting.held_on)
@@ -310,8 +306,6 @@ def meeting_record_attendance(
     expected = {row.member.pk: row for row in expected_attendance(meeting)}
     strangers = [pk for pk in entries if pk not in expected]
     if strangers:
-        from members.models import Member
-
         names = ", ".join(
             Member.objects.filter(pk__in=strangers).values_list("full_name", flat=True)
         ) or ", ".join(str(s) for s in strangers)
@@ -368,7 +362,7 @@ def meeting_record_attendance(
         )
     meeting.attendance.all().delete()  # a draft until the minutes are adopted
     Attendance.objects.bulk_create(rows)
-    figures = attendance_figures(rows)
+    figures = rules.attendance_figures(rows)
     meeting.expected_count = figures["expected"]
     meeting.summoned_count = figures["summoned"]
     meeting.present_count = figures["present"]
@@ -386,26 +380,6 @@ def meeting_record_attendance(
         data={"absent": {r.member_id: r.status for r in rows if not r.is_present}},
     )
     return rows
-
-
-def attendance_figures(rows) -> dict:
-    """Present / summoned and the absences. Members away on a temporary
-    transfer and absent exempt members are not summoned (they are not
-    counted in the cell's figures; Điều lệ, Quy định thi hành)."""
-    counts = {s: 0 for s in AttendanceStatus.values}
-    for r in rows:
-        counts[r.status] += 1
-    expected = len(rows)
-    summoned = expected - counts[AttendanceStatus.AWAY] - counts[AttendanceStatus.EXEMPT]
-    return {
-        "expected": expected,
-        "summoned": summoned,
-        "present": counts[AttendanceStatus.PRESENT],
-        "excused": counts[AttendanceStatus.EXCUSED],
-        "unexcused": counts[AttendanceStatus.UNEXCUSED],
-        "exempt": counts[AttendanceStatus.EXEMPT],
-        "away": counts[AttendanceStatus.AWAY],
-    }
 
 
 @transaction.atomic
@@ -525,8 +499,6 @@ def vote_record(
 def minutes_adopt(*, actor, meeting: Meeting) -> MinutesVersion:
     """The minutes are read back and adopted at the close of the meeting;
     from then on they are locked (version 1)."""
-    from meetings.selectors import minutes_content
-
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
     _check_reach(actor, meeting.unit)
     _refuse_if_adopted(meeting)
@@ -556,8 +528,6 @@ def minutes_adopt(*, actor, meeting: Meeting) -> MinutesVersion:
 def minutes_correct(*, actor, meeting: Meeting, reason: str, **changes) -> MinutesVersion:
     """Correct adopted minutes: a new version with the changed text; every
     earlier version stays as it was."""
-    from meetings.selectors import minutes_content
-
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
     _check_reach(actor, meeting.unit)
     if not meeting.is_adopted:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.dates import month_shift
 from chibo.errors import ServiceError
 from chibo.pdf import pdf_response
 from meetings import rules, selectors, services
@@ -91,7 +92,7 @@ def unit_meetings(request, unit_pk: int):
             "absent_three": sorted(
                 {
                     *selectors.absent_three_months(unit, last),
-                    *selectors.absent_three_months(unit, selectors.add_months(last, -1)),
+                    *selectors.absent_three_months(unit, month_shift(last, -1)),
                 },
                 key=lambda m: m.sort_key,
             ),

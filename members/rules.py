@@ -2,11 +2,12 @@
 checks, with the regulation it comes from. Services, selectors and pages ask
 these; nothing else hard-codes the numbers."""
 
-import calendar
 from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from chibo.dates import add_months, age_on
 
 # Điều lệ Đảng, Điều 5: probation lasts twelve months from the admission ceremony.
 PROBATION_MONTHS = 12
@@ -19,17 +20,6 @@ BADGE_YEARS = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
 EXEMPTION_AGE = {"M": 60, "F": 55}
 # Điều lệ Đảng, Điều 1: a person is admitted from 18 years of age.
 MINIMUM_ADMISSION_AGE = 18
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole months, the 29-31st clamped to the month's last day."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def old_enough_for_admission(birth: date, day: date) -> bool:

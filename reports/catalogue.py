@@ -14,13 +14,18 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from chibo.spreadsheets import CellError, parse_date
+from meetings.rules import attendance_target
+from chibo.dates import years_before
 from members.choices import Education, Gender
+from members.rules import probation_ends_on
 from organizations.models import (
     CELL_LEVELS,
     GRASSROOTS_LEVELS,
     AdministrativeUnit,
     Category,
     Level,
+    Restructure,
     Unit,
 )
 from reports.selectors import (
@@ -400,13 +405,6 @@ class AgencyCellCoverageReport(Report):
 # --- composition (seed 000) -----------------------------------------------------
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return date(day.year - years, 2, 28)
-
-
 AGE_BANDS = [  # (label, lowest age, highest age) inclusive
     (_("Đến 30 tuổi"), 0, 30),
     (_("Từ 31 đến 40 tuổi"), 31, 40),
@@ -432,7 +430,7 @@ def _band_case(column: str, day: date, bands) -> tuple[str, list]:
     for i, (_label, _low, high) in enumerate(bands[:-1]):
         # age <= high  <=>  born after `day` minus (high + 1) years
         sql.append(f"WHEN {column} > %s THEN {i}")
-        params.append(_years_before(day, high + 1))
+        params.append(years_before(day, high + 1))
     sql.append(f"ELSE {len(bands) - 1} END")
     return " ".join(sql), params
 
@@ -538,8 +536,8 @@ class CompositionReport(Report):
         ]
 
     def breakdown(self, snap, params):
-        old = _years_before(snap.day, 61)  # over 60: born on or before this day
-        young = _years_before(snap.day, 31)  # 30 or under: born after this day
+        old = years_before(snap.day, 61)  # over 60: born on or before this day
+        young = years_before(snap.day, 31)  # 30 or under: born after this day
         per_unit = member_rows(
             snap,
             ["p.unit_id"],
@@ -619,8 +617,6 @@ def parse_params(
     down. A report on a date defaults to today; a period to this year so far;
     a yearly report to last year (this year's review is not done before its
     end), as the review results page does."""
-    from chibo.spreadsheets import CellError, parse_date
-
     today = today or date.today()
     if report.yearly:
         return _yearly_params(year, start, end, by_children, today)
@@ -708,8 +704,6 @@ class AdmissionsReport(Report):
     periodic = True
 
     def _overdue(self, snap: Snapshot, end: date):
-        from members.rules import probation_ends_on
-
         out = []
         for member_id, name, unit_id, start in probationary_on(snap):
             if start is None:
@@ -955,8 +949,6 @@ class MeetingAttendanceReport(Report):
     periodic = True
 
     def sections(self, snap, params):
-        from meetings.rules import attendance_target
-
         months = months_of(params.start, params.end, date.today())
         due = cell_months(snap, months)
         regular_due, thematic_due, cells = _required(due, lambda u, c: c or Category.OTHER)
@@ -1117,8 +1109,6 @@ class RestructuringReport(Report):
     periodic = True
 
     def _events(self, snap, params):
-        from organizations.models import Restructure
-
         pairs = restructures_touching(snap, params.start, params.end)
         ids = {rid for rid, _path in pairs}
         events = list(Restructure.objects.filter(pk__in=ids).order_by("effective_on", "pk"))
@@ -1131,8 +1121,6 @@ class RestructuringReport(Report):
 
     def sections(self, snap, params):
         from datetime import timedelta
-
-        from organizations.models import Restructure, Unit
 
         events, _pairs = self._events(snap, params)
         before_day = params.start - timedelta(days=1)
@@ -1205,8 +1193,6 @@ class RestructuringReport(Report):
 
     def breakdown(self, snap, params):
         from datetime import timedelta
-
-        from organizations.models import Unit
 
         events, pairs = self._events(snap, params)
         moved = {e.pk: self._moved(e) for e in events}

@@ -6,6 +6,7 @@ import json
 
 from django.utils.text import slugify
 
+from reports.pdf import to_pdf
 from reports.tables import Table
 
 CONTENT_TYPES = {
@@ -101,7 +102,5 @@ def render(table: Table, fmt: str) -> bytes:
     if fmt == "xlsx":
         return to_xlsx(table)
     if fmt == "pdf":
-        from reports.pdf import to_pdf
-
         return to_pdf(table)
     raise ValueError(fmt)

@@ -7,7 +7,7 @@ freezes the table as it was then. The board's decisions and comments are
 comment stays.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -116,6 +116,16 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} – {self.submission}"
+
+
+# Days after the end of a period by which its report is due (practice of the
+# offices; a setting, not a regulation).
+DEFAULT_DUE_DAYS = {PeriodKind.MONTH: 5, PeriodKind.HALF: 15, PeriodKind.YEAR: 20}
+
+
+def due_on(kind: str, period_end: date) -> date:
+    days = getattr(settings, "CHIBO_REPORT_DUE_DAYS", DEFAULT_DUE_DAYS)
+    return period_end + timedelta(days=days.get(kind, 10))
 
 
 def period_bounds(kind: str, start: date) -> tuple[date, date]:

@@ -6,6 +6,7 @@ from datetime import date
 from chibo.panels import Panel
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Role
 from organizations.selectors import can_edit, role_paths, root_units_for, sees_everything
+from reports.catalogue import catalogue
 from reports.models import Submission, SubmissionStatus
 from reports.selectors import MemberCounts, member_counts_by_unit, snapshot
 
@@ -71,8 +72,6 @@ def home_panels(request) -> list[Panel]:
 
 
 def unit_panels(request, unit) -> list[Panel]:
-    from reports.catalogue import catalogue
-
     return [
         Panel(
             "reports/panels/unit_reports.html",

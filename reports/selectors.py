@@ -14,9 +14,24 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from meetings.models import REGULAR_KINDS, THEMATIC_KINDS, Attendance, AttendanceStatus, Meeting
 from members.choices import PlacementKind, Status
-from members.models import Exemption, Placement
-from organizations.models import PATH_STEP, Unit, UnitVersion, path_ids, valid_on
+from members.models import Exemption, Member, Placement, StatusPeriod
+from organizations.models import (
+    CELL_LEVELS,
+    PATH_STEP,
+    CommunityPost,
+    Position,
+    Restructure,
+    Seat,
+    Unit,
+    UnitVersion,
+    path_ids,
+    valid_on,
+)
+from organizations.selectors import unit_name_key
+from reports.models import PeriodKind, Submission, due_on, period_bounds, period_label
+from reviews.models import MemberReview, OrganizationReview
 
 
 @dataclass
@@ -51,8 +66,6 @@ class Snapshot:
 
     @property
     def children(self) -> list[UnitOn]:
-        from organizations.selectors import unit_name_key
-
         kids = [u for u in self.units if u.parent_id == self.root.id]
         return sorted(
             kids, key=lambda u: (u.level in ("cell", "party_group"), unit_name_key(u.name))
@@ -133,8 +146,6 @@ def member_rows(
     member table to reach the status history; at province scale (100,000
     members) that join alone doubles the time."""
     from django.db import connection
-
-    from members.models import Member, StatusPeriod
 
     day = snap.day
     p, s, m, e = (
@@ -246,10 +257,6 @@ def submissions_under(unit: Unit, *, report: str, period: str, start: date, toda
     """Each active direct sub-unit of `unit` (those that report to it) with its
     submission of `report` for the period, and whether it is late: two
     queries whatever the number of sub-units."""
-    from organizations.selectors import unit_name_key
-    from reports.models import Submission, period_bounds
-    from reports.services import due_on
-
     start, end = period_bounds(period, start)
     due = due_on(period, end)
     children = [
@@ -281,8 +288,6 @@ def submissions_under(unit: Unit, *, report: str, period: str, start: date, toda
 def recent_periods(today: date) -> list[tuple[str, str]]:
     """(value, label) of the periods a report may be submitted for: the last
     12 months, 4 half-years and 3 years, the most recent first."""
-    from reports.models import PeriodKind, period_label
-
     out = []
     y, m = today.year, today.month
     for _i in range(12):
@@ -301,8 +306,6 @@ def recent_periods(today: date) -> list[tuple[str, str]]:
 
 def parse_period(value: str) -> tuple[str, date] | None:
     """'month:2026-10-01' -> ('month', date); None if it is not one."""
-    from reports.models import PeriodKind
-
     kind, _sep, day = (value or "").partition(":")
     if kind not in PeriodKind.values:
         return None
@@ -324,8 +327,6 @@ def status_changes(
     admission decision) or "recognized" (an official period that follows a
     probationary one). One query."""
     from django.db import connection
-
-    from members.models import Member, StatusPeriod
 
     s, m, p, v = (
         StatusPeriod._meta.db_table,
@@ -396,8 +397,6 @@ def community_roles(snap: Snapshot, categories: tuple[str, ...]) -> dict[int, di
     """For each cell of `categories` in the subtree on the day: whether its
     village head and front-work head were party members, and whether the
     secretary or a deputy secretary held either post then. Two queries."""
-    from organizations.models import CELL_LEVELS, CommunityPost, Position, Seat
-
     cells = (
         versions_in(snap.root.path, snap.day)
         .filter(level__in=CELL_LEVELS, category__in=categories)
@@ -459,8 +458,6 @@ def cell_months(snap: Snapshot, months: list[date]) -> dict[int, tuple[str, list
     exists on the last day of (from its versions). One query."""
     import calendar
 
-    from organizations.models import CELL_LEVELS
-
     if not months:
         return {}
     ends = [date(m.year, m.month, calendar.monthrange(m.year, m.month)[1]) for m in months]
@@ -500,14 +497,6 @@ def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False
     and joined to the meetings, so the meetings are matched to the subtree
     once rather than once for the meetings and again for the absences."""
     from django.db import connection
-
-    from meetings.models import (
-        REGULAR_KINDS,
-        THEMATIC_KINDS,
-        Attendance,
-        AttendanceStatus,
-        Meeting,
-    )
 
     if not months:
         return []
@@ -564,8 +553,6 @@ def restructures_touching(snap: Snapshot, start: date, end: date) -> list[tuple]
     are read with `Restructure.objects.filter(pk__in=...)`."""
     from django.db import connection
 
-    from organizations.models import Restructure
-
     r = Restructure._meta.db_table
     ru = Restructure.units.through._meta.db_table
     v = UnitVersion._meta.db_table
@@ -597,8 +584,6 @@ def organization_ratings_by_level(path: str, year: int) -> list[tuple]:
     need; the review's `path` is the unit's path when it was rated."""
     from django.db.models import Count
 
-    from reviews.models import OrganizationReview
-
     return list(
         OrganizationReview.objects.filter(year__in=(year, year - 1), path__startswith=path)
         .values_list("year", "unit__level", "decided_level")
@@ -610,8 +595,6 @@ def organization_ratings_by_level(path: str, year: int) -> list[tuple]:
 def members_awaiting_decision(path: str, year: int) -> int:
     """Members of the subtree reviewed for `year` whose level the committee
     has not decided yet. One query."""
-    from reviews.models import MemberReview
-
     return MemberReview.objects.filter(year=year, path__startswith=path, decided_level="").count()
 
 

@@ -2,9 +2,8 @@
 report to the committee above; the board approves it or returns it with a
 comment; the unit submits again. Each step is kept."""
 
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,17 +19,9 @@ from reports.models import (
     Submission,
     SubmissionStatus,
     SubmissionVersion,
+    due_on,
     period_bounds,
 )
-
-# Days after the end of a period by which its report is due (practice of the
-# offices; a setting, not a regulation).
-DEFAULT_DUE_DAYS = {PeriodKind.MONTH: 5, PeriodKind.HALF: 15, PeriodKind.YEAR: 20}
-
-
-def due_on(kind: str, period_end: date) -> date:
-    days = getattr(settings, "CHIBO_REPORT_DUE_DAYS", DEFAULT_DUE_DAYS)
-    return period_end + timedelta(days=days.get(kind, 10))
 
 
 def params_for(report, start: date, end: date, today: date | None = None) -> Params:

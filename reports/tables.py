@@ -11,6 +11,8 @@ from datetime import date
 
 from django.utils.functional import Promise
 
+from chibo.spreadsheets import parse_date
+
 
 @dataclass
 class Column:
@@ -62,8 +64,6 @@ class Table:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Table":
-        from chibo.spreadsheets import parse_date
-
         sections = [
             Section(
                 **{

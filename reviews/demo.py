@@ -17,6 +17,7 @@ from django.utils import timezone
 from chibo.demo import DemoContext
 from members.choices import MEMBER_STATUSES, PlacementKind
 from members.models import Placement, StatusPeriod
+from members.selectors import members_on
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Unit
 from reviews import rules
 from reviews.models import MemberReview, OrganizationReview, ReviewCycle, ReviewStep
@@ -106,8 +107,6 @@ def _carried_over_cycle(ward: Unit, year: int) -> ReviewCycle:
     """The demo wards were founded in the 2025 reorganisation; their members'
     ratings of the years before come from the dossiers of the former units,
     carried over onto the cells they belong to now."""
-    from members.selectors import members_on
-
     end = date(year, 12, 31)
     cycle = ReviewCycle.objects.create(
         unit=ward, year=year, rule_set_code=rules.rule_set_for_year(year).code

@@ -14,7 +14,7 @@ from organizations.selectors import role_paths, scope_q, sees_everything, units_
 from reviews import rules
 from reviews.models import MemberReview, OrganizationReview, ReviewCycle
 from reviews.rules import ORDER, SHORT, Check
-from reviews.services import disciplines_in_year, grassroots_of
+from reviews.services import disciplines_in_year, grassroots_of, organization_review_checks
 
 
 def cycles_for(user) -> QuerySet[ReviewCycle]:
@@ -121,8 +121,6 @@ def member_rows(cycle: ReviewCycle, user=None) -> list[ReviewRow]:
 
 
 def organization_rows(cycle: ReviewCycle, user=None) -> list[ReviewRow]:
-    from reviews.services import organization_review_checks
-
     qs = cycle.organization_reviews.all()
     if user is not None:
         qs = qs.filter(scope_q(user, "unit__path"))

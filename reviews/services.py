@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from chibo.audit import audit_record
 from chibo.errors import ServiceError
+from meetings.models import AttendanceStatus, Meeting, MeetingKind
 from meetings.rules import Voter, vote_denominator
 from members.choices import PlacementKind, Status
 from members.models import (
@@ -32,7 +33,7 @@ from members.models import (
     ResidenceContact,
 )
 from members.selectors import members_on
-from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Unit, valid_on
+from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, PATH_STEP, Unit, valid_on
 from organizations.selectors import can_edit
 from reviews import rules
 from reviews.models import MemberReview, OrganizationReview, ReviewCycle, ReviewStep
@@ -331,8 +332,6 @@ def review_open_cycle(*, actor, unit: Unit, year: int) -> ReviewCycle:
 
 
 def _prefixes(path: str) -> list[str]:
-    from organizations.models import PATH_STEP
-
     return [path[:i] for i in range(PATH_STEP, len(path), PATH_STEP)]
 
 
@@ -534,8 +533,6 @@ def year_end_meeting(cell: Unit, year: int):
     """The cell's year-end review meeting (họp kiểm điểm, đánh giá cuối năm)
     with its attendance taken, held from November of the year to March of the
     next; None if the cell has not recorded one."""
-    from meetings.models import Meeting, MeetingKind
-
     return (
         Meeting.objects.filter(
             unit=cell,
@@ -552,8 +549,6 @@ def year_end_meeting(cell: Unit, year: int):
 def officials_present(meeting) -> int:
     """Official members present at the meeting, not suspended, prosecuted or
     detained: those who may vote (Quy định thi hành Điều lệ)."""
-    from meetings.models import AttendanceStatus
-
     return meeting.attendance.filter(
         status=AttendanceStatus.PRESENT, official=True, restriction=""
     ).count()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from chibo.errors import ServiceError
 from chibo.pdf import pdf_response
+from meetings.selectors import locality_of
 from members.models import ResidenceComment
 from members.selectors import member_for_user_or_404
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS
@@ -456,8 +457,6 @@ def member_history(request, member_pk: int):
 
 
 def _pdf_context(unit, **extra) -> dict:
-    from meetings.selectors import locality_of
-
     parent, place_name = locality_of(unit)
     today = timezone.localdate()
     return {

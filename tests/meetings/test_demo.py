@@ -4,8 +4,9 @@ have, and attendance that agrees with the placement history."""
 from django.core.management import call_command
 from django.utils import timezone
 
+from chibo.dates import add_months
 from meetings.models import REGULAR_KINDS, THEMATIC_KINDS, Meeting
-from meetings.selectors import add_months, tracker_rows
+from meetings.selectors import tracker_rows
 from members.selectors import members_on
 from organizations.models import CELL_LEVELS, Unit
 
