@@ -5,6 +5,7 @@ admin shows the rows and the dossier's change history to administrators."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from chibo.text import fold
 from members.models import (
     Candidacy,
     CivilServantEvaluation,
@@ -52,8 +53,6 @@ class MemberAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
-        from chibo.text import fold
-
         return super().get_search_results(request, queryset, fold(search_term))
 
 

@@ -3,8 +3,10 @@ has its history); at province scale ~100,000 more in bulk."""
 
 from datetime import date, timedelta
 
+from chibo.dates import add_months
 from chibo.demo import DemoContext
 from chibo.text import fold, sort_key
+from members import services
 from members.choices import (
     ETHNIC_GROUPS,
     Education,
@@ -13,7 +15,8 @@ from members.choices import (
     Status,
     TheoryLevel,
 )
-from members.models import Member, Placement, StatusPeriod
+from members.models import Exemption, Member, Placement, Rating, StatusPeriod
+from members.rules import exemption_latest_birth
 from members.services import member_create
 from organizations.models import Category
 
@@ -96,10 +99,6 @@ def _lifecycle(ctx: DemoContext) -> None:
     candidates with their helpers, probationary members near or past their
     deadline, an exemption, a temporary transfer, a discipline, residence
     contacts with monthly evaluations and a yearly comment."""
-    from members import services
-    from members.models import Exemption, Rating
-    from members.rules import add_months, exemption_latest_birth
-
     rng, today = ctx.rng, ctx.today
     ward1, ward2 = ctx.data["ward1"], ctx.data["ward2"]
     cells1 = [c for c in ctx.data["cells"] if c.parent_id == ward1.pk]

@@ -62,6 +62,7 @@ from chibo.spreadsheets import (
     header_key,
     read_sheet,
 )
+from chibo.tasks import import_progress
 from chibo.text import fold, normalize, sort_key
 from members.choices import PlacementKind, Status
 from members.models import Member, Placement, StatusPeriod
@@ -677,8 +678,6 @@ def _default_cell(batch: ImportBatch, actor) -> Unit | None:
 
 
 def _progress_of(batch: ImportBatch, progress: Progress | None) -> Progress:
-    from chibo.tasks import import_progress
-
     def report(done: int, total: int, phase: str) -> None:
         import_progress(batch.pk, done, total, phase)
         if progress:

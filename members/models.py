@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chibo.text import fold, normalize, sort_key
 from members.choices import (
     ETHNICITY_CHOICES,
     Education,
@@ -22,6 +23,7 @@ from members.choices import (
     Status,
     TheoryLevel,
 )
+from members.rules import discipline_counts_against_rating
 from organizations.models import Period, Unit, one_open, valid_range
 
 national_id_validator = RegexValidator(r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."))
@@ -101,8 +103,6 @@ class Member(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        from chibo.text import fold, normalize, sort_key
-
         self.full_name = normalize(self.full_name)
         self.sort_key = sort_key(self.full_name)
         self.search_name = fold(self.full_name)
@@ -263,8 +263,6 @@ class Discipline(models.Model):
 
     @property
     def counts_against_rating(self) -> bool:
-        from members.rules import discipline_counts_against_rating
-
         return discipline_counts_against_rating(
             self_reported=self.self_reported, corrected=self.corrected
         )

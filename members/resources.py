@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
-from chibo.spreadsheets import CellError, Column, build_xlsx, cell_digits, cell_text, parse_date
+from chibo.spreadsheets import (
+    CellError,
+    Column,
+    build_xlsx,
+    cell_digits,
+    cell_text,
+    header_key,
+    parse_date,
+)
 from members.choices import ETHNIC_GROUPS, Education, Gender, Qualification, TheoryLevel
 from members.models import Member
 
@@ -149,8 +157,6 @@ _TEXT_LIMITS = {
 
 
 def _choices_by_key(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
-    from chibo.spreadsheets import header_key
-
     table = {}
     for value, label in choices:
         table[header_key(label)] = value
@@ -202,8 +208,6 @@ _FALSE = {"khong", "0", "false", "-"}
 @functools.lru_cache(maxsize=4096)
 def _key(text: str) -> str:
     """header_key, remembered: a roster repeats the same few genders, groups and levels."""
-    from chibo.spreadsheets import header_key
-
     return header_key(text)
 
 

@@ -18,6 +18,7 @@ from members.models import (
     Exemption,
     Member,
     Placement,
+    Rating,
     ResidenceComment,
     ResidenceContact,
     StatusPeriod,
@@ -1024,7 +1025,6 @@ def evaluation_record(
         raise ServiceError(
             _("%(name)s không phải là cán bộ, công chức.") % {"name": member.full_name}
         )
-    from members.models import Rating
 
     if result not in Rating.values:
         raise ServiceError(_("Kết quả đánh giá không hợp lệ."))

@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from chibo.errors import ServiceError
+from chibo.spreadsheets import build_xlsx
 from members import forms, services
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
 from members.models import Member, ResidenceContact
+from members.resources import DATE_FIELDS, MEMBER_COLUMNS
 from members.selectors import (
     badges_due,
     dossier_changes,
@@ -67,8 +69,6 @@ def _roster(qs) -> tuple[list[str], list[int], Iterator[list]]:
     MemberResource writes it (a test holds the two equal), read with one
     values_list query: a province's 100,000 rows through the Resource's
     per-row dehydration take several times longer."""
-    from members.resources import DATE_FIELDS, MEMBER_COLUMNS
-
     keys = [c.key for c in MEMBER_COLUMNS]
     labels = {
         f.name: dict(f.flatchoices)
@@ -102,8 +102,6 @@ def _export(qs, fmt: str, *, title: str):
     (members/resources.py), so an exported list can be corrected and imported
     back. The rows come from the list's own queryset: screen and spreadsheet
     cannot disagree."""
-    from chibo.spreadsheets import build_xlsx
-
     stamp = date.today().strftime("%Y%m%d")
     headers, dates, rows = _roster(qs)
     if fmt == "xlsx":

@@ -14,9 +14,9 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from chibo.dates import years_before
 from chibo.spreadsheets import CellError, parse_date
 from meetings.rules import attendance_target
-from chibo.dates import years_before
 from members.choices import Education, Gender
 from members.rules import probation_ends_on
 from organizations.models import (
