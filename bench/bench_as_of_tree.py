@@ -19,8 +19,9 @@ from django.test import Client
 
 from members.models import Member
 from organizations.models import Level, Unit, UnitVersion
-from organizations.selectors import tree_on, warnings_for_user
-from organizations.services import unit_merge
+from members.selectors import tree_on
+from structure.selectors import warnings_for_user
+from structure.services import unit_merge
 
 
 class Rollback(Exception):

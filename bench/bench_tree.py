@@ -14,7 +14,8 @@ from django.test import Client
 from members.models import Member
 from members.selectors import count_members_on, member_count
 from organizations.models import Unit
-from organizations.selectors import children_with_member_counts, units_for
+from members.selectors import children_with_member_counts
+from organizations.selectors import units_for
 
 
 def main():

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "chibo",
     "organizations",
     "members",
+    # The tree's pages and the writes that change units and members together
+    # (restructures that move members, committee seats): above both.
+    "structure",
     "meetings",
     # Annual review and rating: its own app (rule sets per regulation year,
     # cycles, votes, decisions) rather than more of members/.

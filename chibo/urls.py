@@ -5,10 +5,10 @@ from django.urls import include, path
 from chibo import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # the home page and the unit tree's pages (/to-chuc/…): they show members
+    path("", include("structure.urls")),
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("to-chuc/", include("organizations.urls")),
     path("dang-vien/", include("members.urls")),
     path("sinh-hoat/", include("meetings.urls")),
     path("danh-gia/", include("reviews.urls")),

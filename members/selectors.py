@@ -3,16 +3,43 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _l
 
+from chibo.dates import add_months, years_before
+from chibo.text import fold
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
-from members.models import Exemption, Member, Placement, StatusPeriod
-from organizations.models import PATH_STEP, Unit, valid_on
-from organizations.selectors import can_edit, scope_q
+from members.models import (
+    Candidacy,
+    CivilServantEvaluation,
+    Discipline,
+    Exemption,
+    Member,
+    Placement,
+    ResidenceComment,
+    ResidenceContact,
+    StatusPeriod,
+)
+from members.rules import (
+    BADGE_YEARS,
+    PROBATION_WARNING_DAYS,
+    exemption_latest_birth,
+    probation_ends_on,
+)
+from organizations.models import PATH_STEP, Role, Unit, UnitVersion, active_on, valid_on
+from organizations.selectors import (
+    TreeNode,
+    can_edit,
+    role_paths,
+    scope_q,
+    sees_everything,
+    unit_name_key,
+    unit_tree_on,
+    unit_version_on,
+)
 
 
 def members_for(user) -> QuerySet[Member]:
@@ -53,9 +80,72 @@ def member_counts_for(units: list[Unit]) -> dict[int, int]:
     return {u.pk: member_count(u) for u in units}
 
 
-def age_on(member: Member, day: date) -> int:
-    b = member.birth_date
-    return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+def member_counts_in(unit_ids, statuses=MEMBER_STATUSES) -> dict[int, int]:
+    """{unit id: members of `statuses` whose cell is that unit now (not its
+    sub-units)}, in one query."""
+    return dict(
+        Member.objects.filter(unit_id__in=unit_ids, status__in=statuses)
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def children_with_member_counts(unit: Unit, *, include_dissolved: bool = False) -> list[Unit]:
+    """The unit's direct children, each with `.member_count` (members in its
+    whole subtree, placed permanently) and `.child_count`: three queries
+    whatever the size of the subtree."""
+    today = date.today()
+    children = list(
+        unit.children.all() if include_dissolved else unit.children.filter(active_on(today))
+    )
+    counts = member_counts_by_child(unit)
+    sub = dict(
+        Unit.objects.filter(active_on(today), parent__in=children)
+        .values_list("parent_id")
+        .annotate(n=Count("id"))
+    )
+    for child in children:
+        child.member_count = counts.get(child.path, 0)
+        child.child_count = sub.get(child.pk, 0)
+    children.sort(key=lambda u: (u.level != "cell", unit_name_key(u.name)))
+    return children
+
+
+# --- Members per unit as of a date, from the histories ------------------------------
+
+
+def member_counts_on(unit_ids, day: date) -> dict[int, int]:
+    """{unit id: members (probationary + official) placed permanently in it on
+    `day`}, from the placement and status histories, in one query. `unit_ids`
+    may be a list or a subquery."""
+    member_then = StatusPeriod.objects.filter(
+        valid_on(day), member_id=OuterRef("member_id"), status__in=MEMBER_STATUSES
+    )
+    return dict(
+        Placement.objects.filter(valid_on(day), kind=PlacementKind.PERMANENT, unit_id__in=unit_ids)
+        .filter(Exists(member_then))
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def subtree_member_count_on(unit: Unit, day: date) -> int | None:
+    """Members in `unit`'s subtree on `day`, as the history says (None if the
+    unit did not exist then). Two queries."""
+    version = unit_version_on(unit, day)
+    if version is None:
+        return None
+    ids = UnitVersion.objects.filter(valid_on(day), path__startswith=version.path).values("unit_id")
+    return sum(member_counts_on(ids, day).values())
+
+
+def tree_on(day: date, *, root: Unit | None = None, user=None) -> list[TreeNode]:
+    """The tree as it was on `day` (organizations.selectors.unit_tree_on), each
+    node with its members then, its own and its whole subtree's, counted by
+    member_counts_on. Three queries whatever the size (the as-of page uses it)."""
+    return unit_tree_on(day, root=root, user=user, own_members=member_counts_on)
 
 
 @dataclass
@@ -133,9 +223,6 @@ def member_for_user_or_404(user, pk) -> Member:
 
 def keeps_members(user) -> bool:
     """Office staff and administrators keep the members (due lists, imports)."""
-    from organizations.models import Role
-    from organizations.selectors import role_paths, sees_everything
-
     return sees_everything(user) or bool(role_paths(user, (Role.Kind.ADMIN, Role.Kind.STAFF)))
 
 
@@ -158,8 +245,6 @@ def probation_due(user, day: date) -> list[Member]:
     `.probation_ends_on` and `.overdue`."""
     from datetime import timedelta
 
-    from members.rules import PROBATION_WARNING_DAYS, add_months, probation_ends_on
-
     cutoff = add_months(day + timedelta(days=PROBATION_WARNING_DAYS), -12)
     rows = list(
         members_for(user)
@@ -178,8 +263,6 @@ def probation_due(user, day: date) -> list[Member]:
 def badges_due(user, year: int) -> QuerySet[Member]:
     """Members reaching 30, 40, 45, ... 90 years of party age during `year`
     (see with_badge_years for the badge each reaches)."""
-    from members.rules import BADGE_YEARS
-
     return (
         _live(user)
         .filter(admitted_on__year__in=[year - y for y in BADGE_YEARS])
@@ -197,8 +280,6 @@ def with_badge_years(members, year: int):
 def exemption_due(user, day: date) -> QuerySet[Member]:
     """Members old enough to be exempted (men over 60, women over 55) who are
     not exempt yet."""
-    from members.rules import exemption_latest_birth
-
     return (
         _live(user)
         .filter(is_exempt=False)
@@ -214,13 +295,6 @@ def exemption_due(user, day: date) -> QuerySet[Member]:
 def due_counts(user, day: date) -> dict[str, int]:
     """How many are in each due list, for the home page: one scan."""
     from datetime import timedelta
-
-    from members.rules import (
-        BADGE_YEARS,
-        PROBATION_WARNING_DAYS,
-        add_months,
-        exemption_latest_birth,
-    )
 
     cutoff = add_months(day + timedelta(days=PROBATION_WARNING_DAYS), -12)
     old_enough = Q(gender="M", birth_date__lte=exemption_latest_birth("M", day)) | Q(
@@ -254,8 +328,6 @@ def member_timeline(member: Member) -> list[TimelineEvent]:
     histories (status, placements, exemptions, discipline, candidacy,
     residence contact): six queries."""
     from django.utils.translation import gettext as _
-
-    from members.models import Candidacy, Discipline, ResidenceContact
 
     events: list[TimelineEvent] = []
     for c in Candidacy.objects.filter(member=member).select_related(
@@ -372,9 +444,7 @@ def _display(field, value) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if field.is_relation:
-        from organizations.models import Unit as U
-
-        unit = U.objects.filter(pk=value).first()
+        unit = Unit.objects.filter(pk=value).first()
         return unit.name if unit else str(value)
     return str(value)
 
@@ -385,8 +455,6 @@ def _display(field, value) -> str:
 def residence_contacts_of(unit: Unit, day: date) -> list:
     """Members keeping contact with `unit` (their residence cell) on `day`, each
     with `.comments` and their last twelve monthly evaluations: three queries."""
-    from members.models import CivilServantEvaluation, ResidenceComment, ResidenceContact
-
     contacts = list(
         ResidenceContact.objects.filter(valid_on(day), unit=unit)
         .select_related("member", "member__unit")
@@ -420,13 +488,6 @@ STATUS_CURRENT = ""
 STATUS_ANY = "all"
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return date(day.year - years, 2, 28)
-
-
 def member_list(
     user,
     *,
@@ -447,8 +508,6 @@ def member_list(
     also match the card number and national ID. On PostgreSQL a trigram index
     serves the substring search (members migration 0004).
     """
-    from chibo.text import fold
-
     day = day or date.today()
     qs = members_for(user).select_related("unit")
     if unit is not None:
@@ -462,8 +521,8 @@ def member_list(
     for code, _label, youngest, oldest in AGE_BANDS:
         if code == age_band:
             qs = qs.filter(
-                birth_date__lte=_years_before(day, youngest),
-                birth_date__gt=_years_before(day, oldest + 1),
+                birth_date__lte=years_before(day, youngest),
+                birth_date__gt=years_before(day, oldest + 1),
             )
     if category:
         qs = qs.filter(unit__category=category)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Body, Category, CommunityPost, Level, Position, Unit
+from organizations.services import ALLOWED_CHILD_LEVELS
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 # No party unit, term or post is dated before the Party's founding (03/02/1930);
@@ -295,7 +296,6 @@ class FoundForm(DecisionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from organizations.services import ALLOWED_CHILD_LEVELS
 
         allowed = ALLOWED_CHILD_LEVELS.get(self.unit.level, ())
         self.fields["level"].choices = [(v, label) for v, label in Level.choices if v in allowed]

@@ -23,6 +23,8 @@ from chibo.spreadsheets import Column, SpreadsheetError, cell_text, parse_date, 
 from chibo.text import fold
 from organizations.forms import validate_plausible_day
 from organizations.models import AdministrativeUnit, Category, Level, Unit
+from organizations.selectors import units_for
+from organizations.services import unit_found
 
 COLUMNS = [
     Column("name", "Tên đơn vị", aliases=("Tên", "Tên tổ chức đảng", "Tên chi bộ"), required=True),
@@ -188,9 +190,6 @@ def import_units(data: bytes, *, actor, filename: str = "", dry_run: bool = Fals
 
 
 def _found_rows(rows, *, actor, result: ImportResult) -> None:
-    from organizations.selectors import units_for
-    from organizations.services import unit_found
-
     by_code: dict[str, Unit] = {}
     by_name: dict[str, list[Unit]] = {}
     visible = Unit.objects.all() if actor is None else units_for(actor)

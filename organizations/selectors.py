@@ -5,14 +5,27 @@ every list, detail, export, report and PDF starts from it (or from
 `unit_for_user_or_404`). A unit outside the user's reach answers 404.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from organizations.models import PATH_STEP, Role, Unit, UnitVersion, active_on, valid_on
+from chibo.text import normalize, sort_key
+from organizations.models import (
+    PATH_STEP,
+    Category,
+    CommunityPost,
+    Position,
+    Role,
+    Seat,
+    Term,
+    Unit,
+    UnitVersion,
+    valid_on,
+)
 
 
 def _active_roles(user) -> list[Role]:
@@ -104,34 +117,9 @@ def unit_name_key(name: str) -> list[tuple]:
     "Chi bộ Công an", "Chi bộ khu phố 2", "Chi bộ khu phố 10". (chibo.text's
     sort_key puts a person's given name, the last word, first: for units that
     sorted by "phường", "1", "Lợi".)"""
-    from chibo.text import normalize, sort_key
-
     return [
         (0, int(w), "") if w.isdigit() else (1, 0, sort_key(w)) for w in normalize(name).split(" ")
     ]
-
-
-def children_with_member_counts(unit: Unit, *, include_dissolved: bool = False) -> list[Unit]:
-    """The unit's direct children, each with `.member_count` (members in its
-    whole subtree, placed permanently) and `.child_count`: three queries
-    whatever the size of the subtree."""
-    from members.selectors import member_counts_by_child
-
-    today = date.today()
-    children = list(
-        unit.children.all() if include_dissolved else unit.children.filter(active_on(today))
-    )
-    counts = member_counts_by_child(unit)
-    sub = dict(
-        Unit.objects.filter(active_on(today), parent__in=children)
-        .values_list("parent_id")
-        .annotate(n=Count("id"))
-    )
-    for child in children:
-        child.member_count = counts.get(child.path, 0)
-        child.child_count = sub.get(child.pk, 0)
-    children.sort(key=lambda u: (u.level != "cell", unit_name_key(u.name)))
-    return children
 
 
 def subtree_prefix(unit: Unit, depth_below: int = 1):
@@ -212,39 +200,25 @@ def versions_on(day: date, *, root: Unit | None = None, user=None):
     return qs
 
 
-def member_counts_on(unit_ids, day: date) -> dict[int, int]:
-    """{unit id: members (probationary + official) placed permanently in it on
-    `day`}, from the placement and status histories, in one query. `unit_ids`
-    may be a list or a subquery."""
-    from django.db.models import Exists, OuterRef
-
-    from members.choices import MEMBER_STATUSES, PlacementKind
-    from members.models import Placement, StatusPeriod
-
-    member_then = StatusPeriod.objects.filter(
-        valid_on(day), member_id=OuterRef("member_id"), status__in=MEMBER_STATUSES
-    )
-    return dict(
-        Placement.objects.filter(valid_on(day), kind=PlacementKind.PERMANENT, unit_id__in=unit_ids)
-        .filter(Exists(member_then))
-        .values_list("unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-
-
-def tree_on(day: date, *, root: Unit | None = None, user=None) -> list[TreeNode]:
+def unit_tree_on(
+    day: date,
+    *,
+    root: Unit | None = None,
+    user=None,
+    own_members: Callable[[QuerySet, date], dict[int, int]] | None = None,
+) -> list[TreeNode]:
     """The tree as it was on `day`, depth first, siblings in Vietnamese name
-    order, each node with its member counts and secretary then. Three queries
-    whatever the size (the as-of page and the reports use it)."""
-    from organizations.models import Position, Seat
-
+    order, each node with its secretary then. `own_members(unit ids, day)`
+    gives the members placed in each unit then; the nodes add them up over
+    their subtrees. The tree does not know members: the layer that does
+    passes its count (members.selectors.tree_on). Three queries whatever the
+    size, with the count."""
     qs = versions_on(day, root=root, user=user)
     versions = list(qs)
     if not versions:
         return []
     ids_q = qs.values("unit_id")
-    own = member_counts_on(ids_q, day)
+    own = own_members(ids_q, day) if own_members is not None else {}
     secretaries = dict(
         Seat.objects.filter(
             valid_on(day),
@@ -287,8 +261,6 @@ def tree_on(day: date, *, root: Unit | None = None, user=None) -> list[TreeNode]
 
 def committee_on(unit: Unit, day: date):
     """The seats of `unit`'s committee held on `day`, secretary first."""
-    from organizations.models import Position, Seat
-
     rank = {p: i for i, p in enumerate(Position.values)}
     seats = list(Seat.objects.filter(valid_on(day), unit=unit).select_related("member", "term"))
     seats.sort(key=lambda s: (rank.get(s.position, 99), s.member.sort_key))
@@ -296,15 +268,11 @@ def committee_on(unit: Unit, day: date):
 
 
 def current_term(unit: Unit):
-    from organizations.models import Term
-
     return Term.objects.filter(unit=unit, valid_to__isnull=True).first()
 
 
 def community_posts_on(units, day: date):
     """{(unit id, kind): CommunityPost} of the posts held on `day` in `units`."""
-    from organizations.models import CommunityPost
-
     return {
         (p.unit_id, p.kind): p
         for p in CommunityPost.objects.filter(valid_on(day), unit__in=units).select_related(
@@ -317,8 +285,6 @@ def community_post_figures(units, day: date) -> dict[str, int]:
     """The seed 004 figures for residential and village cells among `units` on
     `day`: how many village heads and front-work heads are party members, and
     how many secretaries / deputies also hold those posts (kiêm nhiệm)."""
-    from organizations.models import Category, CommunityPost, Position, Seat
-
     cells = [
         u
         for u in units
@@ -360,16 +326,6 @@ def community_post_figures(units, day: date) -> dict[str, int]:
     }
 
 
-def warnings_for_user(user, *, root: Unit | None = None, today: date | None = None):
-    """Every rule warning of the active units the user may see (under `root`)."""
-    from organizations.rules import warnings_for
-
-    qs = units_for(user).filter(active_on(today or date.today()))
-    if root is not None:
-        qs = qs.filter(path__startswith=root.path)
-    return warnings_for(list(qs.order_by("path")), today)
-
-
 def editable_units(user) -> QuerySet[Unit]:
     """The active units whose structure the user may change (office staff and
     administrators, on their unit and below)."""
@@ -378,13 +334,3 @@ def editable_units(user) -> QuerySet[Unit]:
     return Unit.objects.filter(
         scope_q(user, kinds=(Role.Kind.ADMIN, Role.Kind.STAFF)), dissolved_on__isnull=True
     )
-
-
-def subtree_member_count_on(unit: Unit, day: date) -> int | None:
-    """Members in `unit`'s subtree on `day`, as the history says (None if the
-    unit did not exist then). Two queries."""
-    version = unit_version_on(unit, day)
-    if version is None:
-        return None
-    ids = UnitVersion.objects.filter(valid_on(day), path__startswith=version.path).values("unit_id")
-    return sum(member_counts_on(ids, day).values())

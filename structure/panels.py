@@ -1,12 +1,12 @@
-"""The organizations part of the home page: the tree as of a date, the rule
+"""The tree's part of the home page: the tree as of a date, the rule
 warnings in the user's scope, the import of units."""
 
 from chibo.panels import Panel
+from organizations.selectors import editable_units, units_for
+from structure.selectors import warnings_for_user
 
 
 def home_panels(request) -> list[Panel]:
-    from organizations.selectors import editable_units, units_for, warnings_for_user
-
     if not request.user.is_authenticated:
         return []
     # Counting a province's warnings takes about a second: the count is shown
@@ -19,7 +19,9 @@ def home_panels(request) -> list[Panel]:
                 "warning_count": len(warnings_for_user(request.user)) if small else None,
                 "can_import": editable_units(request.user).exists(),
             },
-            order=20,
+            # ahead of members' and meetings' panels (20), where it stood
+            # when organizations (listed before them) showed it
+            order=15,
         )
     ]
 

@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
-from organizations import views
+from structure import views
 
-app_name = "organizations"
-urlpatterns = [
+# The unit tree's pages keep organizations' addresses and names
+# (/to-chuc/…, "organizations:unit_detail").
+unit_patterns = [
     path("<int:pk>/", views.unit_detail, name="unit_detail"),
     path("<int:pk>/cap-uy/", views.unit_committee, name="committee"),
     path("<int:pk>/chuc-danh/", views.unit_posts, name="posts"),
@@ -13,4 +14,9 @@ urlpatterns = [
     path("cay/", views.tree_as_of, name="tree"),
     path("canh-bao/", views.warnings_list, name="warnings"),
     path("nhap/", views.import_units_view, name="import"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("to-chuc/", include((unit_patterns, "organizations"))),
 ]

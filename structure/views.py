@@ -1,8 +1,15 @@
-"""Pages of the unit tree: the unit, its committee and community posts, the
-guided restructures (preview, then confirm), the tree as of any date, the
-rule warnings and the import of units."""
+"""Pages of the unit tree: the home page's part of the tree, the unit, its
+committee and community posts, the guided restructures (preview, then
+confirm), the tree as of any date, the rule warnings and the import of units.
 
+They live here rather than in organizations/ because every one of them shows
+or chooses members (counts, the members of a unit then, who holds a seat);
+the addresses and names stay organizations' (/to-chuc/…, "organizations:…"),
+and so do the templates."""
+
+import hashlib
 import json
+from collections import Counter
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -17,28 +24,75 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.errors import ServiceError
-from chibo.panels import unit_panels
-from members.choices import MEMBER_STATUSES
+from chibo.models import ImportBatch
+from chibo.panels import home_panels, unit_panels
 from members.models import Member
-from members.selectors import member_count, members_on
+from members.selectors import (
+    children_with_member_counts,
+    current_members,
+    member_count,
+    member_counts_for,
+    members_on,
+    subtree_member_count_on,
+    tree_on,
+)
 from organizations import forms as f
-from organizations import services
 from organizations.models import Level, Restructure, Seat, Unit
+from organizations.resources import COLUMNS, import_units
 from organizations.selectors import (
     can_edit,
-    children_with_member_counts,
     committee_on,
     current_term,
     editable_units,
     root_units_for,
-    subtree_member_count_on,
-    tree_on,
     unit_for_user_or_404,
     unit_on_for_user_or_404,
     unit_version_on,
     units_for,
-    warnings_for_user,
 )
+from organizations.services import (
+    COMMUNITY_CATEGORIES,
+    _bodies_for,
+    community_post_assign,
+    seat_end,
+    term_open,
+    unit_found,
+    unit_move,
+    unit_rename,
+)
+from structure.rules import warnings_for
+from structure.selectors import warnings_for_user
+from structure.services import (
+    _members_in,
+    seat_assign,
+    unit_dissolve,
+    unit_merge,
+    unit_split,
+    unit_upgrade,
+)
+
+# A board reaching a thousand units sees the first ones here and the rest on
+# the unit page, which pages through them.
+HOME_CHILDREN = 30
+
+
+@login_required
+def home(request):
+    """The user's part of the tree: their top units, each with its sub-units and member counts."""
+    roots = root_units_for(request.user)
+    counts = member_counts_for(roots)
+    blocks = []
+    for unit in roots:
+        children = children_with_member_counts(unit)
+        blocks.append(
+            {
+                "unit": unit,
+                "member_count": counts[unit.pk],
+                "children": children[:HOME_CHILDREN],
+                "more": len(children) - HOME_CHILDREN,
+            }
+        )
+    return render(request, "home.html", {"blocks": blocks, "panels": home_panels(request)})
 
 
 def breadcrumbs(user, unit: Unit) -> list[Unit]:
@@ -50,9 +104,6 @@ def breadcrumbs(user, unit: Unit) -> list[Unit]:
 
 @login_required
 def unit_detail(request, pk: int):
-    from organizations.rules import warnings_for
-    from organizations.services import COMMUNITY_CATEGORIES
-
     unit = unit_for_user_or_404(request.user, pk)
     today = date.today()
     has_posts = unit.is_cell and unit.category in COMMUNITY_CATEGORIES
@@ -174,8 +225,6 @@ def unit_as_of(request, pk: int):
 
 @login_required
 def warnings_list(request):
-    from collections import Counter
-
     warnings = warnings_for_user(request.user)
     counts = Counter(w.code for w in warnings)
     code = request.GET.get("loai", "")
@@ -208,11 +257,7 @@ WARNING_LABELS = {
 
 
 def _unit_members(unit: Unit):
-    return list(
-        Member.objects.filter(
-            unit__path__startswith=unit.path, status__in=MEMBER_STATUSES
-        ).order_by("sort_key")[:3000]
-    )
+    return list(current_members(unit).order_by("sort_key")[:3000])
 
 
 @login_required
@@ -221,7 +266,7 @@ def unit_committee(request, pk: int):
     editable = can_edit(request.user, unit)
     term = current_term(unit)
     members = _unit_members(unit) if editable else []
-    bodies = services._bodies_for(unit)
+    bodies = _bodies_for(unit)
     term_form = f.TermForm(prefix="term")
     seat_form = f.SeatForm(prefix="seat", members=members, bodies=bodies)
     if request.method == "POST":
@@ -233,7 +278,7 @@ def unit_committee(request, pk: int):
                 term_form = f.TermForm(request.POST, prefix="term")
                 if term_form.is_valid():
                     d = term_form.cleaned_data
-                    services.term_open(
+                    term_open(
                         actor=request.user,
                         unit=unit,
                         congress_on=d["congress_on"],
@@ -249,7 +294,7 @@ def unit_committee(request, pk: int):
                     if term is None:
                         raise ServiceError(_("Hãy ghi đại hội (nhiệm kỳ) trước khi giao chức vụ."))
                     d = seat_form.cleaned_data
-                    services.seat_assign(
+                    seat_assign(
                         actor=request.user,
                         term=term,
                         member=Member.objects.get(pk=d["member"]),
@@ -267,7 +312,7 @@ def unit_committee(request, pk: int):
                 seat = Seat.objects.filter(unit=unit, pk=end_form.cleaned_data["seat"]).first()
                 if seat is None:
                     raise Http404
-                services.seat_end(actor=request.user, seat=seat, day=end_form.cleaned_data["day"])
+                seat_end(actor=request.user, seat=seat, day=end_form.cleaned_data["day"])
                 messages.success(request, _("Đã ghi thôi giữ chức vụ."))
                 return redirect("organizations:committee", pk=unit.pk)
         except ServiceError as exc:
@@ -304,7 +349,7 @@ def unit_posts(request, pk: int):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.community_post_assign(
+                community_post_assign(
                     actor=request.user,
                     unit=unit,
                     kind=d["kind"],
@@ -377,29 +422,29 @@ def _run(kind: str, form, unit: Unit, actor) -> Restructure:
     d = form.cleaned_data
     decision = form.decision()
     if kind == Restructure.Kind.RENAME:
-        return services.unit_rename(actor=actor, unit=unit, name=d["name"], **decision)
+        return unit_rename(actor=actor, unit=unit, name=d["name"], **decision)
     if kind == Restructure.Kind.MOVE:
-        return services.unit_move(actor=actor, unit=unit, parent=d["parent"], **decision)
+        return unit_move(actor=actor, unit=unit, parent=d["parent"], **decision)
     if kind == Restructure.Kind.UPGRADE:
         names = [n.strip() for n in (d.get("cell_names") or "").splitlines() if n.strip()]
-        return services.unit_upgrade(
+        return unit_upgrade(
             actor=actor,
             unit=unit,
             parent=d.get("parent"),
             cell_names=names,
-            assignments={m.pk: 0 for m in services._members_in(unit)},
+            assignments={m.pk: 0 for m in _members_in(unit)},
             **decision,
         )
     if kind == Restructure.Kind.MERGE:
         units = [unit, *d["others"]]
         if d["mode"] == "new":
-            return services.unit_merge(
+            return unit_merge(
                 actor=actor, units=units, name=d["name"], code=d["code"] or None, **decision
             )
-        return services.unit_merge(actor=actor, units=units, into=unit, **decision)
+        return unit_merge(actor=actor, units=units, into=unit, **decision)
     if kind == Restructure.Kind.SPLIT:
-        return services.unit_split(actor=actor, unit=unit, **form.service_kwargs(), **decision)
-    return services.unit_dissolve(actor=actor, unit=unit, **form.service_kwargs(), **decision)
+        return unit_split(actor=actor, unit=unit, **form.service_kwargs(), **decision)
+    return unit_dissolve(actor=actor, unit=unit, **form.service_kwargs(), **decision)
 
 
 def _impact(r: Restructure) -> dict:
@@ -461,7 +506,7 @@ def restructure(request, pk: int, slug: str):
     form_class = FORMS[kind]
     kwargs = {"unit": unit, "units": editable_units(request.user)}
     if kind in (Restructure.Kind.DISSOLVE, Restructure.Kind.SPLIT):
-        kwargs["members"] = services._members_in(unit)
+        kwargs["members"] = _members_in(unit)
     form = form_class(request.POST or None, **kwargs)
     impact = error = token = None
     if request.method == "POST" and form.is_valid():
@@ -518,7 +563,7 @@ def found_child(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            child = services.unit_found(
+            child = unit_found(
                 actor=request.user,
                 name=d["name"],
                 level=d["level"],
@@ -545,9 +590,6 @@ def found_child(request, pk: int):
 
 @login_required
 def import_units_view(request):
-    from chibo.models import ImportBatch
-    from organizations.resources import import_units
-
     if not editable_units(request.user).exists():
         raise PermissionDenied
     form = f.ImportForm()
@@ -581,8 +623,6 @@ def import_units_view(request):
     elif request.method == "POST":
         form = f.ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            import hashlib
-
             upload = form.cleaned_data["file"]
             data = upload.read()
             result = import_units(data, actor=request.user, filename=upload.name, dry_run=True)
@@ -605,14 +645,8 @@ def import_units_view(request):
     return render(
         request,
         "organizations/import.html",
-        {"form": form, "batch": batch, "result": result, "columns": _import_columns()},
+        {"form": form, "batch": batch, "result": result, "columns": COLUMNS},
     )
-
-
-def _import_columns():
-    from organizations.resources import COLUMNS
-
-    return COLUMNS
 
 
 def tree_url(unit: Unit, day: date) -> str:

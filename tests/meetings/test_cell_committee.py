@@ -18,8 +18,9 @@ from meetings.selectors import (
     tracker_summary,
 )
 from organizations.models import Body, Position
-from organizations.services import seat_assign, seat_end, term_open
+from organizations.services import seat_end, term_open
 from reports.catalogue import Params, get_report
+from structure.services import seat_assign
 from tests.meetings.factories import make_meeting, take_attendance
 from tests.meetings.test_pdf import pdf_text
 

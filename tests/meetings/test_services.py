@@ -284,7 +284,8 @@ def test_dues_are_recorded_for_members_of_the_cell_only(tree, cell_secretary):
 
 def test_a_committee_meeting_expects_the_members_holding_a_seat_in_it(tree):
     from organizations.models import Body, Position
-    from organizations.services import seat_assign, term_open
+    from organizations.services import term_open
+    from structure.services import seat_assign
 
     term = term_open(actor=None, unit=tree.ward1, congress_on=date(2025, 10, 1))
     secretary, member = tree.members.m1a[0], tree.members.m1b[0]

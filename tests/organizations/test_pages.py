@@ -285,7 +285,8 @@ def test_splitting_a_cell_through_the_page(client, tree, ward2_staff):
 
 def test_the_unit_page_shows_the_previous_secretary_in_the_seats_history(client, tree, ward1_staff):
     from organizations.models import Body, Position
-    from organizations.services import seat_assign, term_open
+    from organizations.services import term_open
+    from structure.services import seat_assign
 
     term = term_open(actor=None, unit=tree.cell1a, congress_on=date(2025, 1, 1))
     old, new = tree.members.m1a[:2]
@@ -352,7 +353,7 @@ def test_a_cell_dissolved_from_next_month_stays_on_its_committees_page_until_the
 ):
     from datetime import timedelta
 
-    from organizations.services import unit_dissolve
+    from structure.services import unit_dissolve
 
     effective = date.today() + timedelta(days=10)
     unit_dissolve(

@@ -8,17 +8,11 @@ import pytest
 from chibo.errors import ServiceError
 from chibo.models import AuditEvent
 from members.models import Member, Placement
+from members.selectors import member_counts_on, tree_on
 from organizations.models import Category, Level, Restructure, Unit, UnitVersion
-from organizations.selectors import member_counts_on, tree_on, unit_version_on
-from organizations.services import (
-    unit_dissolve,
-    unit_found,
-    unit_merge,
-    unit_move,
-    unit_rename,
-    unit_split,
-    unit_upgrade,
-)
+from organizations.selectors import unit_version_on
+from organizations.services import unit_found, unit_move, unit_rename
+from structure.services import unit_dissolve, unit_merge, unit_split, unit_upgrade
 from tests.factories import make_member, make_unit
 from tests.organizations.factories import decision, seed003_ward
 

@@ -7,12 +7,8 @@ import pytest
 from chibo.errors import ServiceError
 from organizations.models import Body, CommunityPost, Level, Position, Seat, TermLength
 from organizations.selectors import committee_on, community_post_figures, current_term
-from organizations.services import (
-    community_post_assign,
-    seat_assign,
-    seat_end,
-    term_open,
-)
+from organizations.services import community_post_assign, seat_end, term_open
+from structure.services import seat_assign
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import pytest
 
 from members.choices import Status
 from organizations.models import Body, Level, Position
-from organizations.rules import warnings_for
-from organizations.selectors import warnings_for_user
-from organizations.services import seat_assign, term_open, unit_upgrade
+from organizations.services import term_open
+from structure.rules import warnings_for
+from structure.selectors import warnings_for_user
+from structure.services import seat_assign, unit_upgrade
 from tests.factories import make_member, make_unit
 from tests.organizations.factories import decision
 

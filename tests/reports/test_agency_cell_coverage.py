@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from organizations.models import AdministrativeUnit, Category, Level
-from organizations.services import unit_dissolve
 from reports.catalogue import Params, get_report
+from structure.services import unit_dissolve
 from tests.factories import make_unit
 from tests.reports.factories import bulk_members, bulk_members_in, bulk_units, locality
 

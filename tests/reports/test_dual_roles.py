@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from organizations.models import Body, Category, CommunityPost, Level, Position, Seat, Term
-from organizations.services import community_post_assign, seat_assign, term_open
+from organizations.services import community_post_assign, term_open
 from reports.catalogue import Params, get_report
+from structure.services import seat_assign
 from tests.factories import make_unit
 from tests.reports.factories import bulk_members, bulk_units
 

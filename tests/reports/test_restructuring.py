@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from organizations.models import Category, Level
-from organizations.services import unit_dissolve, unit_merge
 from reports.catalogue import Params, get_report
+from structure.services import unit_dissolve, unit_merge
 from tests.factories import make_unit
 from tests.reports.factories import bulk_members
 

@@ -20,17 +20,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, **options):
-        from organizations.models import Unit
-
-        if Unit.objects.filter(code="DEMO-TINH").exists():
-            if scale == "province" and not Unit.objects.filter(code="DEMO-P-0001").exists():
-                raise CommandError(
-                    "Đã có dữ liệu mẫu nhỏ; muốn tạo quy mô tỉnh hãy dùng một cơ sở dữ liệu mới."
-                )
-            self.stdout.write("Dữ liệu mẫu đã có; không tạo lại.")
-            return
-        ctx = DemoContext(scale=scale, out=self.stdout)
-        started = time.monotonic()
         modules = []
         for config in apps.get_app_configs():
             try:
@@ -38,6 +27,20 @@ class Command(BaseCommand):
             except ModuleNotFoundError as exc:
                 if exc.name != f"{config.name}.demo":
                     raise
+        # An app may tell which demo is already loaded (`built()`: "small",
+        # "province" or None); the demo is built once per database.
+        built = next(
+            (found for _name, m in modules if hasattr(m, "built") and (found := m.built())), None
+        )
+        if built is not None:
+            if scale == "province" and built != "province":
+                raise CommandError(
+                    "Đã có dữ liệu mẫu nhỏ; muốn tạo quy mô tỉnh hãy dùng một cơ sở dữ liệu mới."
+                )
+            self.stdout.write("Dữ liệu mẫu đã có; không tạo lại.")
+            return
+        ctx = DemoContext(scale=scale, out=self.stdout)
+        started = time.monotonic()
         # Every app's build(), then every app's build_late() (for data that needs
         # later apps' rows, e.g. committee seats need members); at province
         # scale, then build_province() and build_province_late() likewise.
