@@ -30,11 +30,13 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
-# Install what the tests need and run lint and the whole suite (SQLite unless
-# DATABASE_URL says otherwise), browser tests included.
+# Install what the tests need and run lint, the layer contracts (pyproject's
+# [tool.importlinter]) and the whole suite (SQLite unless DATABASE_URL says
+# otherwise), browser tests included.
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DEBUG=0 $(BIN)/python manage.py makemigrations --check --dry-run --settings=chibo.settings_test
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
