@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,8 +101,6 @@ class GuestForm(forms.Form):
     )
 
     def __init__(self, *args, unit, **kwargs):
-        from django.contrib.auth import get_user_model
-
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["user"].queryset = (

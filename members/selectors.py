@@ -1,11 +1,12 @@
 """Reads of members, scoped to the user through organizations.selectors."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _l
 
@@ -243,8 +244,6 @@ def probation_due(user, day: date) -> list[Member]:
     """Probationary members whose twelve months end within 30 days of `day` or
     have passed without a decision, the most overdue first; each with
     `.probation_ends_on` and `.overdue`."""
-    from datetime import timedelta
-
     cutoff = add_months(day + timedelta(days=PROBATION_WARNING_DAYS), -12)
     rows = list(
         members_for(user)
@@ -294,8 +293,6 @@ def exemption_due(user, day: date) -> QuerySet[Member]:
 
 def due_counts(user, day: date) -> dict[str, int]:
     """How many are in each due list, for the home page: one scan."""
-    from datetime import timedelta
-
     cutoff = add_months(day + timedelta(days=PROBATION_WARNING_DAYS), -12)
     old_enough = Q(gender="M", birth_date__lte=exemption_latest_birth("M", day)) | Q(
         gender="F", birth_date__lte=exemption_latest_birth("F", day)
@@ -327,8 +324,6 @@ def member_timeline(member: Member) -> list[TimelineEvent]:
     """Everything that happened to the member, in date order, from the
     histories (status, placements, exemptions, discipline, candidacy,
     residence contact): six queries."""
-    from django.utils.translation import gettext as _
-
     events: list[TimelineEvent] = []
     for c in Candidacy.objects.filter(member=member).select_related(
         "helper_1", "helper_2", "created_by"

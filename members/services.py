@@ -4,7 +4,9 @@ transaction, and records who did it."""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -104,8 +106,6 @@ def _user(actor):
 
 
 def _validate_profile(member: Member) -> None:
-    from django.core.exceptions import ValidationError
-
     if member.admitted_on and member.official_on and member.official_on < member.admitted_on:
         raise ServiceError(
             _("Ngày chính thức (%(official)s) trước ngày vào Đảng (%(admitted)s).")
@@ -314,8 +314,6 @@ def _close(rows, day: date, what: str) -> None:
 
 
 def _open_or_later(qs, day: date):
-    from django.db.models import Q
-
     return list(qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day)))
 
 
@@ -1059,8 +1057,6 @@ def members_refresh_current(*, actor=None, day: date | None = None) -> dict[str,
     (`manage.py apply_scheduled_changes`). Idempotent; a handful of UPDATEs
     whatever the number of members.
     """
-    from django.db.models import Exists, OuterRef, Q, Subquery
-
     day = day or date.today()
     placement = Placement.objects.filter(
         valid_on(day), member=OuterRef("pk"), kind=PlacementKind.PERMANENT

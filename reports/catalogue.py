@@ -10,7 +10,7 @@ so a past date gives the past answer.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -1120,8 +1120,6 @@ class RestructuringReport(Report):
         return len(members) if isinstance(members, dict) else 0
 
     def sections(self, snap, params):
-        from datetime import timedelta
-
         events, _pairs = self._events(snap, params)
         before_day = params.start - timedelta(days=1)
         unit = Unit(pk=snap.root.id)
@@ -1192,8 +1190,6 @@ class RestructuringReport(Report):
         ]
 
     def breakdown(self, snap, params):
-        from datetime import timedelta
-
         events, pairs = self._events(snap, params)
         moved = {e.pk: self._moved(e) for e in events}
         depth = len(snap.root.path)

@@ -7,6 +7,7 @@ freezes the table as it was then. The board's decisions and comments are
 comment stays.
 """
 
+import calendar
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -130,8 +131,6 @@ def due_on(kind: str, period_end: date) -> date:
 
 def period_bounds(kind: str, start: date) -> tuple[date, date]:
     """The first and last day of the period of `kind` that contains `start`."""
-    import calendar
-
     if kind == PeriodKind.MONTH:
         first = date(start.year, start.month, 1)
         return first, date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])

@@ -3,6 +3,8 @@ reports waiting for the user) and of the unit page (links to its reports)."""
 
 from datetime import date
 
+from django.db.models import Q
+
 from chibo.panels import Panel
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Role
 from organizations.selectors import can_edit, role_paths, root_units_for, sees_everything
@@ -35,8 +37,6 @@ def key_figures(unit, day: date) -> dict | None:
 
 def _waiting_for(user) -> dict:
     """Reports awaiting the user's review, and the user's own returned ones."""
-    from django.db.models import Q
-
     reviewing = Submission.objects.filter(status=SubmissionStatus.SUBMITTED)
     returned = Submission.objects.filter(status=SubmissionStatus.RETURNED)
     if not sees_everything(user):

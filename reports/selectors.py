@@ -8,11 +8,15 @@ per-unit figures up to the lines of a report or to the direct sub-units is
 plain arithmetic over the list of units, never a query per unit.
 """
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from meetings.models import REGULAR_KINDS, THEMATIC_KINDS, Attendance, AttendanceStatus, Meeting
 from members.choices import PlacementKind, Status
@@ -145,8 +149,6 @@ def member_rows(
     Written in SQL rather than through the ORM because the ORM joins the
     member table to reach the status history; at province scale (100,000
     members) that join alone doubles the time."""
-    from django.db import connection
-
     day = snap.day
     p, s, m, e = (
         Placement._meta.db_table,
@@ -241,8 +243,6 @@ class ExpectedReport:
 
     @property
     def label(self) -> str:
-        from django.utils.translation import gettext as _
-
         return {
             "approved": _("Đã duyệt"),
             "submitted": _("Đã nộp, chờ duyệt"),
@@ -326,8 +326,6 @@ def status_changes(
     (or by unit): `kind` "admitted" (a probationary period opened on the
     admission decision) or "recognized" (an official period that follows a
     probationary one). One query."""
-    from django.db import connection
-
     s, m, p, v = (
         StatusPeriod._meta.db_table,
         Member._meta.db_table,
@@ -439,8 +437,6 @@ def community_roles(snap: Snapshot, categories: tuple[str, ...]) -> dict[int, di
 def months_of(start: date, end: date, today: date) -> list[date]:
     """The first days of the months of [start, end] that are over by `today`
     (a month still running is not yet due)."""
-    import calendar
-
     out = []
     y, m = start.year, start.month
     while date(y, m, 1) <= end:
@@ -456,8 +452,6 @@ def cell_months(snap: Snapshot, months: list[date]) -> dict[int, tuple[str, list
     """{cell id: (category, the months of `months` during which the cell
     existed in the subtree)}: a cell owes a regular meeting for each month it
     exists on the last day of (from its versions). One query."""
-    import calendar
-
     if not months:
         return {}
     ends = [date(m.year, m.month, calendar.monthrange(m.year, m.month)[1]) for m in months]
@@ -496,8 +490,6 @@ def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False
     partial index meetings 0002 keeps them apart from the ~95% present rows)
     and joined to the meetings, so the meetings are matched to the subtree
     once rather than once for the meetings and again for the absences."""
-    from django.db import connection
-
     if not months:
         return []
     mt, v, a = Meeting._meta.db_table, UnitVersion._meta.db_table, Attendance._meta.db_table
@@ -551,8 +543,6 @@ def restructures_touching(snap: Snapshot, start: date, end: date) -> list[tuple]
     [start, end] and each of its units that lay in the subtree just before or
     from the change (its version then). One query; the restructures themselves
     are read with `Restructure.objects.filter(pk__in=...)`."""
-    from django.db import connection
-
     r = Restructure._meta.db_table
     ru = Restructure.units.through._meta.db_table
     v = UnitVersion._meta.db_table
@@ -582,8 +572,6 @@ def organization_ratings_by_level(path: str, year: int) -> list[tuple]:
     reviews.selectors.organization_results gives the same counts without the
     kind of organization (cell or grassroots organization) the report lines
     need; the review's `path` is the unit's path when it was rated."""
-    from django.db.models import Count
-
     return list(
         OrganizationReview.objects.filter(year__in=(year, year - 1), path__startswith=path)
         .values_list("year", "unit__level", "decided_level")
@@ -609,9 +597,6 @@ def rating_counts_by_branch(model, snap: Snapshot, year: int) -> dict[int, dict[
     has the sub-units already and computes its own shares) does not need. The
     sub-unit is the path segment after the root's, i.e. its id, so a review
     stays with the unit it was rated in even if that unit moved since."""
-    from django.db.models import Count
-    from django.db.models.functions import Substr
-
     depth = len(snap.root.path)
     rows = (
         model.objects.filter(year__in=(year, year - 1), path__startswith=snap.root.path)

@@ -10,6 +10,7 @@ levels are written, for the reports."""
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -327,8 +328,6 @@ def _create_dated_steps(steps: list[ReviewStep]) -> None:
 
 
 def _organization_level(rs, member_levels: list[str], disciplined: int, members: int) -> str:
-    from fractions import Fraction
-
     if members and Fraction(disciplined, members) > rs.org_disciplined_limit:
         return N
     counts = Counter(member_levels)
