@@ -1,5 +1,11 @@
+from datetime import date, datetime
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from chibo import dates
 
 
 class LoginForm(AuthenticationForm):
@@ -15,3 +21,84 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Tên đăng nhập")
         self.fields["password"].label = _("Mật khẩu")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+
+
+# --- One date input everywhere ---------------------------------------------------
+#
+# A text box, never the browser's date/month/time picker: those follow the
+# browser's language ("12/01/2026", "07:30 PM", "December 2026" in an English
+# browser). What is typed goes through chibo.dates, the one parser.
+
+
+class _TypedInput(forms.TextInput):
+    hint = ""
+    shown = staticmethod(str)
+
+    def __init__(self, attrs=None):
+        base = {"placeholder": self.hint, "inputmode": "numeric", "autocomplete": "off"}
+        base["size"] = len(self.hint) + 2
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value):
+        if hasattr(value, "year") or hasattr(value, "hour"):
+            return self.shown(value)
+        return super().format_value(value)
+
+
+class DayInput(_TypedInput):
+    hint = dates.DAY_HINT
+    shown = staticmethod(dates.dmy)
+
+
+class MonthInput(_TypedInput):
+    hint = dates.MONTH_HINT
+    shown = staticmethod(dates.mmyyyy)
+
+
+class TimeInput(_TypedInput):
+    hint = dates.TIME_HINT
+    shown = staticmethod(dates.hhmm)
+
+
+class _TypedField(forms.Field):
+    parse = None
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str):
+            return value
+        try:
+            return type(self).parse(value)
+        except dates.DateError as exc:
+            raise ValidationError(exc.message, code="invalid") from exc
+
+
+class DayField(_TypedField):
+    """dd/mm/yyyy; also 1/12/26, 01.12.2026, 01-12-2026."""
+
+    widget = DayInput
+    parse = staticmethod(dates.parse_day)
+
+    def to_python(self, value):
+        if isinstance(value, datetime):
+            return value.date()
+        return super().to_python(value)
+
+
+class MonthField(_TypedField):
+    """mm/yyyy (12/2026, 12/26, 2026-12): the first day of that month."""
+
+    widget = MonthInput
+    parse = staticmethod(dates.parse_month)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace(day=1) if isinstance(value, date) else value
+
+
+class TimeField(_TypedField):
+    """HH:MM (also 7h30, 19.30)."""
+
+    widget = TimeInput
+    parse = staticmethod(dates.parse_time)

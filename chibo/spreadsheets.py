@@ -58,6 +58,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from chibo.dates import DateError, dmy, parse_day
 from chibo.text import fold, normalize
 
 HEADER_SCAN_ROWS = 20
@@ -69,8 +70,6 @@ _OTHER_FORMATS = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"{\\rtf", b"<!
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -412,13 +411,14 @@ def estimate_rows(source: bytes) -> int:
 
 
 def format_date(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    return dmy(day) if day else ""
 
 
 def parse_date(value: Any) -> date | None:
-    """A real spreadsheet date, an Excel serial number, or dd/mm/yyyy text
-    (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, and yyyy-mm-dd). None if empty;
-    CellError with a Vietnamese message otherwise."""
+    """A real spreadsheet date, an Excel serial number, or a date as text, read
+    by chibo.dates.parse_day, the parser of every form (dd/mm/yyyy, 1/12/26,
+    01.12.2026, 01-12-2026, yyyy-mm-dd). None if empty; CellError with the same
+    Vietnamese message as the forms otherwise."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -429,21 +429,10 @@ def parse_date(value: Any) -> date | None:
         if 1 <= value < 100000:
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise CellError(_("“%(value)s” không phải là ngày (dd/mm/yyyy).") % {"value": value})
-    text = str(value).strip()
-    m = _DATE_TEXT.match(text)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-    else:
-        m = _ISO_DATE.match(text)
-        if not m:
-            raise CellError(_("“%(value)s” không phải là ngày (dd/mm/yyyy).") % {"value": text})
-        year, month, day = (int(g) for g in m.groups())
     try:
-        return date(year, month, day)
-    except ValueError as exc:
-        raise CellError(
-            _("Ngày %(value)s không có thật.") % {"value": f"{day:02d}/{month:02d}/{year}"}
-        ) from exc
+        return parse_day(str(value))
+    except DateError as exc:
+        raise CellError(exc.message) from exc
 
 
 def cell_text(value: Any) -> str:

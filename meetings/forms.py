@@ -3,39 +3,21 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chibo.forms import DayField, MonthField, TimeField
 from meetings.models import Meeting, MeetingBody, MeetingKind, Restriction, Vote
 from meetings.services import TEXT_FIELDS
 from organizations.models import Role, valid_on
 
 
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def format_value(self, value):
-        if hasattr(value, "strftime"):
-            return value.strftime("%Y-%m")
-        return value
-
-
-class MonthField(forms.DateField):
-    widget = MonthInput
-    input_formats = ["%Y-%m", "%m/%Y", "%Y-%m-%d", "%d/%m/%Y"]
-
-
 class MeetingForm(forms.ModelForm):
     month = MonthField(label=_("Sinh hoạt của tháng"))
-    held_on = forms.DateField(
-        label=_("Ngày họp"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    held_on = DayField(label=_("Ngày họp"))
 
     class Meta:
         model = Meeting
         fields = ["body", "kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS]
+        field_classes = {"starts_at": TimeField, "ends_at": TimeField}
         widgets = {
-            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "agenda": forms.Textarea(attrs={"rows": 3}),
             "opening": forms.Textarea(attrs={"rows": 3}),
             "last_month_review": forms.Textarea(attrs={"rows": 4}),

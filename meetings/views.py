@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.dates import month_shift
+from chibo.dates import DateError, month_shift, parse_month
 from chibo.errors import ServiceError
 from chibo.pdf import pdf_response
 from meetings import rules, selectors, services
-from meetings.forms import CorrectionForm, GuestForm, MeetingForm, MonthField, VoteForm
+from meetings.forms import CorrectionForm, GuestForm, MeetingForm, VoteForm
 from meetings.models import AttendanceStatus, Guest, Meeting, MeetingBody, Restriction
 from organizations.models import COMMITTEE_LEVELS, Unit
 from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404
@@ -440,8 +440,9 @@ def dues(request, unit_pk: int):
     unit = unit_for_user_or_404(request.user, unit_pk)
     today = timezone.localdate()
     try:
-        month = MonthField().clean(request.GET.get("month") or today.strftime("%Y-%m"))
-    except Exception:  # noqa: BLE001 — a malformed month in the address
+        month = parse_month(request.GET.get("month", "")) or today
+    except DateError as exc:  # a mistyped month in the box or the address
+        messages.error(request, exc.message)
         month = today
     if not 2000 <= month.year <= today.year + 1:
         month = today

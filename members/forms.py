@@ -4,6 +4,7 @@ checked by the service the view calls (members/services.py)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.forms import DayField, MonthField
 from members.choices import Gender, Status
 from members.models import Discipline, Exemption, Member, Rating
 from members.rules import RemovalGround
@@ -12,25 +13,11 @@ from members.services import PROFILE_FIELDS
 from organizations.models import CELL_LEVELS, Category, Unit
 from organizations.selectors import units_for
 
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 YES_NO = [("", _("Tất cả")), ("yes", _("Có")), ("no", _("Không"))]
 
 
-class DateInput(forms.DateInput):
-    def __init__(self, **kwargs):
-        super().__init__(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
-        )
-
-
 def date_field(label, required=True):
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        error_messages={"invalid": _("Ngày không hợp lệ; xin ghi theo dạng dd/mm/yyyy.")},
-    )
+    return DayField(label=label, required=required)
 
 
 def pick(label, choices):
@@ -97,20 +84,12 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = PROFILE_FIELDS
-        widgets = {
-            "birth_date": DateInput(),
-            "admitted_on": DateInput(),
-            "probation_from": DateInput(),
-            "official_on": DateInput(),
+        field_classes = {
+            "birth_date": DayField,
+            "admitted_on": DayField,
+            "probation_from": DayField,
+            "official_on": DayField,
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("birth_date", "admitted_on", "probation_from", "official_on"):
-            self.fields[name].input_formats = DATE_FORMATS
-            self.fields[name].error_messages["invalid"] = _(
-                "Ngày không hợp lệ; xin ghi theo dạng dd/mm/yyyy."
-            )
 
     def validate_unique(self):
         """Left to the service, which says which number is taken, in Vietnamese."""
@@ -142,14 +121,13 @@ class CandidateForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = CANDIDATE_FIELDS
-        widgets = {"birth_date": DateInput()}
+        field_classes = {"birth_date": DayField}
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
         officials = Member.objects.filter(unit=unit, status=Status.OFFICIAL).order_by("sort_key")
         self.fields["helper_1"].queryset = officials
         self.fields["helper_2"].queryset = officials
-        self.fields["birth_date"].input_formats = DATE_FORMATS
 
     def validate_unique(self):
         """Left to the service."""
@@ -262,12 +240,7 @@ class ResidenceForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    month = forms.DateField(
-        label=_("Tháng (mm/yyyy)"),
-        input_formats=["%m/%Y", *DATE_FORMATS],
-        widget=forms.TextInput(attrs={"placeholder": "mm/yyyy"}),
-        error_messages={"invalid": _("Tháng không hợp lệ; xin ghi theo dạng mm/yyyy.")},
-    )
+    month = MonthField(label=_("Tháng (mm/yyyy)"))
     result = pick(_("Kết quả"), Rating.choices)
     agency = forms.CharField(label=_("Cơ quan đánh giá"), required=False, max_length=200)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)

@@ -6,10 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from chibo.forms import DayField
 from organizations.models import Body, Category, CommunityPost, Level, Position, Unit
 from organizations.services import ALLOWED_CHILD_LEVELS
 
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 # No party unit, term or post is dated before the Party's founding (03/02/1930);
 # a year like 0001 or 9999 is a typing slip, and past 9999 the date arithmetic
 # (a term's end, the day before a change) would fail.
@@ -25,25 +25,8 @@ def validate_plausible_day(day: date) -> None:
         )
 
 
-class DateInput(forms.DateInput):
-    def __init__(self, **kwargs):
-        super().__init__(
-            format="%d/%m/%Y",
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-            **kwargs,
-        )
-
-
-def date_field(label, required=True, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        error_messages={"invalid": _("Ngày không đúng, hãy ghi theo dạng dd/mm/yyyy.")},
-        validators=[validate_plausible_day],
-        **kwargs,
-    )
+def date_field(label, required=True, **kwargs) -> DayField:
+    return DayField(label=label, required=required, validators=[validate_plausible_day], **kwargs)
 
 
 class UnitChoiceField(forms.ModelChoiceField):

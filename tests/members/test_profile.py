@@ -77,7 +77,7 @@ def test_a_dossier_change_shows_who_changed_what_and_the_previous_value(client, 
     "changes, message",
     [
         ({"national_id": "12345"}, "Số CCCD phải gồm đúng 12 chữ số"),
-        ({"birth_date": "31/02/1970"}, "Ngày không hợp lệ"),
+        ({"birth_date": "31/02/1970"}, "Ngày 31/02/1970 không có thật."),
         ({"official_on": "01/01/1999"}, "Ngày chính thức (01/01/1999) trước ngày vào Đảng"),
         ({"card_number": "TAKEN"}, "đã được dùng cho một đảng viên khác"),
         ({"national_id": "TAKEN"}, "đã được dùng cho một người khác"),
