@@ -1,9 +1,10 @@
 """PDFs in the official Party document layout, rendered with WeasyPrint.
 
-Templates extend templates/pdf/official_base.html. Assets resolve against
-the static folder (no network: offices run on closed networks) and the text
-is set in the DejaVu fonts installed on the server, which cover every
-Vietnamese glyph.
+Templates extend templates/pdf/official_base.html, whose stylesheet is
+static/pdf/official.css. Assets resolve against the static folder (no
+network: offices run on closed networks) and the text is set in Liberation
+Serif (Debian's fonts-liberation, installed by the make targets), which has
+Times New Roman's metrics and every Vietnamese glyph.
 """
 
 from django.conf import settings

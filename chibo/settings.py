@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "chibo",
     "organizations",
     "members",
+    # Documents in PDF and .docx, and each committee's own .docx templates.
+    "documents",
     # The tree's pages and the writes that change units and members together
     # (restructures that move members, committee seats): above both.
     "structure",

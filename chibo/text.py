@@ -108,3 +108,14 @@ def sort_key(full_name: str) -> str:
 def given_name(full_name: str) -> str:
     words = normalize(full_name).split(" ")
     return words[-1] if words else ""
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(*parts: str | None) -> str:
+    """A download name from Vietnamese words, keeping every letter without its
+    marks (Đ -> d): slug("Báo cáo", "Đảng bộ phường Bình Phước", "2026") ->
+    "bao-cao-dang-bo-phuong-binh-phuoc-2026"."""
+    words = " ".join(p for p in parts if p)
+    return _NOT_SLUG.sub("-", fold(words)).strip("-")

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Sinh hoạt chi bộ")
+
+    def ready(self):
+        # the minutes and the resolution as documents (PDF and .docx)
+        from meetings import documents  # noqa: F401

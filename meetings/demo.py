@@ -24,8 +24,8 @@ from meetings.models import (
 )
 from meetings.selectors import minutes_content
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
-from members.models import Exemption, Placement, StatusPeriod
-from organizations.models import Category
+from members.models import Exemption, Member, Placement, StatusPeriod
+from organizations.models import Category, Position, Seat
 
 SUBJECTS = [
     "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về nêu gương",
@@ -78,6 +78,18 @@ class History:
         ).values_list("member_id", "unit_id", "valid_from", "valid_to"):
             self.by_cell[uid].append((mid, start, end))
         ids = [mid for rows in self.by_cell.values() for mid, _, _ in rows]
+        # the secretary and deputy of each cell, who chair the meetings
+        self.seats: dict[int, list] = defaultdict(list)
+        for uid, position, start, end, name in Seat.objects.filter(
+            unit_id__in=cell_ids,
+            position__in=(Position.SECRETARY, Position.DEPUTY_SECRETARY),
+        ).values_list("unit_id", "position", "valid_from", "valid_to", "member__full_name"):
+            self.seats[uid].append((position, start, end, name))
+        self.names: dict[int, str] = {}
+        for i in range(0, len(ids), 20000):
+            self.names.update(
+                Member.objects.filter(pk__in=ids[i : i + 20000]).values_list("pk", "full_name")
+            )
         self.status: dict[int, list] = defaultdict(list)
         self.exempt: dict[int, list] = defaultdict(list)
         self.away: dict[int, list] = defaultdict(list)
@@ -95,6 +107,22 @@ class History:
                 member_id__in=chunk, kind=PlacementKind.TEMPORARY
             ).values_list("member_id", "valid_from", "valid_to"):
                 self.away[mid].append((True, start, end))
+
+    def chair_and_secretary(self, cell_id: int, day: date, present: list[int]) -> tuple[str, str]:
+        """The secretary (else the deputy) chairs; the deputy, else a member
+        present, takes the minutes: names, as the minutes are signed."""
+        held = {
+            position: name
+            for position, start, end, name in self.seats.get(cell_id, ())
+            if start <= day and (end is None or day < end)
+        }
+        others = [self.names[m] for m in present if m in self.names]
+        chair = held.get(Position.SECRETARY) or held.get(Position.DEPUTY_SECRETARY)
+        chair = chair or (others[0] if others else "Đảng viên chủ trì")
+        writer = held.get(Position.DEPUTY_SECRETARY)
+        if not writer or writer == chair:
+            writer = next((n for n in others if n != chair), chair)
+        return chair, writer
 
     def members_on(self, cell_id: int, day: date):
         """[(member id, official, exempt, away)] of the cell on `day`."""
@@ -168,6 +196,9 @@ def _plan(ctx: DemoContext, cell, months: list[date], history: History):
                     summoned += 1
                 present += status == AttendanceStatus.PRESENT
                 rows.append((mid, status, reason, official, exempt))
+            chair, writer = history.chair_and_secretary(
+                cell.pk, day, [r[0] for r in rows if r[1] == AttendanceStatus.PRESENT]
+            )
             meeting = Meeting(
                 unit_id=cell.pk,
                 kind=kind,
@@ -178,10 +209,16 @@ def _plan(ctx: DemoContext, cell, months: list[date], history: History):
                 duration_minutes=minutes,
                 number=f"{month.month:02d}",
                 place="Nhà văn hóa khu phố" if evening else "Hội trường cơ quan",
-                chair="Bí thư chi bộ",
-                secretary="Chi ủy viên",
+                chair=chair,
+                secretary=writer,
                 thematic_subject=rng.choice(SUBJECTS) if thematic else "",
                 agenda="1. Đánh giá tình hình tháng trước. 2. Nhiệm vụ tháng tới. 3. Thu đảng phí.",
+                # sent a few days before; one meeting in twenty on the day itself
+                # (no draw from rng: the rest of the demo stays as it was)
+                documents="Dự thảo nghị quyết tháng; báo cáo tình hình tháng trước.",
+                documents_sent_on=day - timedelta(days=(cell.pk + day.toordinal()) % 4)
+                if (cell.pk + day.toordinal()) % 20
+                else day,
                 opening="Đồng chí bí thư tuyên bố lý do, giới thiệu đại biểu, thông qua chương trình.",
                 last_month_review=rng.choice(REVIEWS),
                 next_month_tasks=rng.choice(TASKS),

@@ -15,9 +15,24 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["body", "kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS]
-        field_classes = {"starts_at": TimeField, "ends_at": TimeField}
+        fields = [
+            "body",
+            "kind",
+            "month",
+            "held_on",
+            "starts_at",
+            "ends_at",
+            *TEXT_FIELDS[:7],
+            "documents_sent_on",
+            *TEXT_FIELDS[7:],
+        ]
+        field_classes = {
+            "starts_at": TimeField,
+            "ends_at": TimeField,
+            "documents_sent_on": DayField,
+        }
         widgets = {
+            "documents": forms.Textarea(attrs={"rows": 2}),
             "agenda": forms.Textarea(attrs={"rows": 3}),
             "opening": forms.Textarea(attrs={"rows": 3}),
             "last_month_review": forms.Textarea(attrs={"rows": 4}),
@@ -26,8 +41,18 @@ class MeetingForm(forms.ModelForm):
             "resolution_text": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, offer_cell_committee: bool = False, **kwargs):
+    def __init__(self, *args, offer_cell_committee: bool = False, names: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        # the cell's members to pick the chair and the minutes' secretary from
+        # (a <datalist>: typing any other name is still possible, e.g. a guest)
+        self.names = list(names)
+        for name in ("chair", "secretary"):
+            self.fields[name].widget.attrs.update({"list": "member-names", "autocomplete": "off"})
+        self.fields["chair"].help_text = _("Họ và tên người chủ trì (thường là bí thư).")
+        self.fields["secretary"].help_text = _("Họ và tên người ghi biên bản.")
+        self.fields["documents"].help_text = _(
+            "Tài liệu gửi đảng viên trước cuộc họp (Hướng dẫn 42-HD/BTCTW: ít nhất 1 ngày trước)."
+        )
         body = self.fields["body"]
         body.label = _("Cuộc họp của")
         body.required = False

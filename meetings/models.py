@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from meetings.choices import AttendanceStatus, MeetingKind, VoteKind
-from meetings.rules import minimum_minutes
+from meetings.rules import documents_sent_late, minimum_minutes
 from organizations.models import Unit
 
 
@@ -62,6 +62,12 @@ class Meeting(models.Model):
     next_month_tasks = models.TextField(_("nhiệm vụ tháng tới"), blank=True)
     conclusions = models.TextField(_("kết luận"), blank=True)
     resolution_text = models.TextField(_("nghị quyết"), blank=True)
+    # The preparation (Hướng dẫn 42-HD/BTCTW): what was sent to the members
+    # beforehand, and when.
+    documents = models.TextField(_("tài liệu gửi kèm"), blank=True)
+    documents_sent_on = models.DateField(
+        _("ngày gửi tài liệu cho đảng viên"), null=True, blank=True
+    )
 
     # Cache of the attendance, kept by meeting_record_attendance.
     expected_count = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -126,6 +132,10 @@ class Meeting(models.Model):
     def too_short(self) -> bool:
         minimum = self.minimum_minutes
         return minimum is not None and self.duration_minutes < minimum
+
+    @property
+    def documents_sent_late(self) -> bool:
+        return documents_sent_late(self.held_on, self.documents_sent_on)
 
     @property
     def held_late(self) -> bool:

@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
+from chibo.text import fold
 from meetings.choices import AttendanceStatus, MeetingKind, VoteKind
 from organizations.models import Category
 
@@ -65,6 +66,37 @@ def minimum_minutes(kind: str, day: date) -> int | None:
     if kind in (MeetingKind.REGULAR, MeetingKind.THEMATIC):
         return rules.min_minutes_regular
     return None  # extraordinary, year-end review and congress have their own agendas
+
+
+# --- Preparation -------------------------------------------------------------------
+
+# Hướng dẫn 42-HD/BTCTW (28/10/2025): the cell committee prepares the content
+# beforehand, and the documents reach the members (on Sổ tay đảng viên điện tử)
+# at least 1 day before the meeting.
+DOCUMENTS_RULE_FROM = date(2025, 10, 28)
+DOCUMENTS_DAYS_BEFORE = 1
+
+
+def documents_sent_late(held_on: date, sent_on: date | None) -> bool:
+    """Whether a meeting held on `held_on` broke the one-day rule: its documents
+    were sent less than a day before (a meeting that recorded no sending is
+    counted apart, as not recorded)."""
+    if held_on < DOCUMENTS_RULE_FROM or sent_on is None:
+        return False
+    return (held_on - sent_on).days < DOCUMENTS_DAYS_BEFORE
+
+
+# Words that name a position, not a person: the minutes are signed by people,
+# so "Bí thư chi bộ" alone in the chair's box is a slip the form refuses.
+TITLE_WORDS = frozenset(
+    {"bi", "thu", "pho", "chi", "bo", "uy", "vien", "ky", "dong", "dang", "dong chi", "truong"}
+)
+
+
+def is_title_only(text: str) -> bool:
+    """ "Bí thư chi bộ", "Chi ủy viên", "Thư ký": a position, no name in it."""
+    words = fold(text).replace(".", " ").split()
+    return bool(words) and all(w in TITLE_WORDS for w in words)
 
 
 # --- Attendance targets ------------------------------------------------------------

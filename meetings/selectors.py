@@ -27,8 +27,10 @@ from django.db.models import (
 from django.db.models.lookups import LessThan
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from chibo.dates import dmy, last_day, month_shift
+from chibo.dates import dmy, in_words, last_day, month_shift
+from chibo.text import fold
 from meetings import rules
 from meetings.models import (
     REGULAR_KINDS,
@@ -44,7 +46,7 @@ from meetings.models import (
 from members.choices import MEMBER_STATUSES, PlacementKind
 from members.models import Exemption, Member, Placement, StatusPeriod
 from members.selectors import CellMemberOn, members_on
-from organizations.models import CELL_LEVELS, Body, Seat, Unit, valid_on
+from organizations.models import CELL_LEVELS, Body, Position, Seat, Unit, valid_on
 from organizations.selectors import scope_q, units_for
 
 
@@ -115,6 +117,13 @@ def ever_had_cell_committee(unit: Unit) -> bool:
     return unit.is_cell and Seat.objects.filter(unit=unit, body=Body.CELL_COMMITTEE).exists()
 
 
+def member_names(unit: Unit, day: date) -> list[str]:
+    """The names the meeting form offers for its chair and secretary: the
+    cell's members on `day` (a committee's seat holders), in name order."""
+    rows = members_on(unit, day) if unit.is_cell else committee_members_on(unit, day)
+    return [r.member.full_name for r in rows]
+
+
 def recent_meetings(unit: Unit, limit: int = 6) -> list[Meeting]:
     return list(unit.meetings.order_by("-held_on", "-pk")[:limit])
 
@@ -140,6 +149,82 @@ def locality_of(unit: Unit) -> tuple[Unit | None, str]:
     return ancestors.get(unit.parent_id), place
 
 
+# The signature of a unit's documents (Hướng dẫn 36-HD/VPTW, signing on behalf
+# of a collective: "T/M" + the body, then the signer's position and name).
+_ON_BEHALF = {"cell": "T/M CHI BỘ", "cell_committee": "T/M CHI ỦY", "committee": "T/M ĐẢNG ỦY"}
+_SIGNING = (Position.SECRETARY, Position.STANDING_DEPUTY, Position.DEPUTY_SECRETARY)
+
+
+def signer_on(unit: Unit, day: date, *, body: str = MeetingBody.UNIT) -> dict:
+    """Who signs for `unit` on `day`: the secretary (bí thư) then, else a deputy;
+    {"on_behalf", "title", "name"}, name "" when nobody held either seat."""
+    if body == MeetingBody.CELL_COMMITTEE:
+        on_behalf = _ON_BEHALF["cell_committee"]
+    else:
+        on_behalf = _ON_BEHALF["cell" if unit.is_cell else "committee"]
+    rank = {p: i for i, p in enumerate(_SIGNING)}
+    seats = sorted(
+        Seat.objects.filter(valid_on(day), unit=unit, position__in=_SIGNING).select_related(
+            "member"
+        ),
+        key=lambda s: (rank[s.position], s.member.sort_key),
+    )
+    if not seats:
+        return {"on_behalf": on_behalf, "title": "BÍ THƯ", "name": ""}
+    seat = seats[0]
+    title = "BÍ THƯ" if seat.position == Position.SECRETARY else "PHÓ BÍ THƯ"
+    return {"on_behalf": on_behalf, "title": title, "name": seat.member.full_name}
+
+
+def _named(text: str, signer: dict, deputy: str) -> str:
+    """A chair recorded by position only ("Bí thư chi bộ", from before the form
+    asked for a name) is the holder of that seat on the meeting date."""
+    if not rules.is_title_only(text):
+        return text
+    if "pho" in fold(text).split() and deputy:
+        return deputy
+    if fold(text).startswith("bi thu") and signer["title"] == "BÍ THƯ" and signer["name"]:
+        return signer["name"]
+    return text
+
+
+def _deputy_on(unit: Unit, day: date) -> str:
+    seat = (
+        Seat.objects.filter(
+            valid_on(day),
+            unit=unit,
+            position__in=(Position.STANDING_DEPUTY, Position.DEPUTY_SECRETARY),
+        )
+        .select_related("member")
+        .order_by("position", "member__sort_key")
+        .first()
+    )
+    return seat.member.full_name if seat else ""
+
+
+def _vote_line(v) -> dict:
+    counted = v.denominator
+    return {
+        "subject": v.subject,
+        "kind_label": str(v.get_kind_display()),
+        "yes": v.yes,
+        "no": v.no,
+        "abstain": v.abstain,
+        "denominator": counted,
+        "needed": v.needed,
+        "passed": v.passed,
+        "yes_percent": percent_text(v.yes, counted),
+        "result": str(_("Thông qua") if v.passed else _("Không thông qua")),
+    }
+
+
+def percent_text(part: int, whole: int) -> str:
+    """ "93,3%": one decimal, Vietnamese comma; "" for an empty whole."""
+    if not whole:
+        return ""
+    return f"{100 * part / whole:.1f}".replace(".", ",").replace(",0", "") + "%"
+
+
 def minutes_content(meeting: Meeting) -> dict:
     """What the minutes say, as display-ready text: the same dict renders the
     page, the PDF and the frozen snapshot of each adopted version."""
@@ -158,14 +243,16 @@ def minutes_content(meeting: Meeting) -> dict:
         for a in rows
     ]
     summoned = figures["summoned"]
+    signer = signer_on(meeting.unit, meeting.held_on, body=meeting.body)
+    deputy = _deputy_on(meeting.unit, meeting.held_on)
+    chair = _named(meeting.chair, signer, deputy)
+    secretary = _named(meeting.secretary, signer, deputy)
     return {
         "unit": meeting.unit.name,
         "parent": parent.name if parent else "",
         "number": meeting.number,
         "place_name": place_name,
-        "day": meeting.held_on.day,
-        "month_no": meeting.held_on.month,
-        "year": meeting.held_on.year,
+        "date_words": in_words(meeting.held_on),
         "kind": meeting.kind,
         "kind_label": meeting.title_label,
         "body": meeting.body,
@@ -175,10 +262,24 @@ def minutes_content(meeting: Meeting) -> dict:
         "ends_at": meeting.ends_at.strftime("%H:%M"),
         "duration": meeting.duration_minutes,
         "place": meeting.place,
-        "chair": meeting.chair,
-        "secretary": meeting.secretary,
+        "chair": chair,
+        "secretary": secretary,
+        "signer": signer,
+        # names the documents print but the records do not give (no bí thư on
+        # the date, a chair recorded by position only): the page asks for them
+        "missing_names": [
+            label
+            for label, name in (
+                (str(_("người chủ trì")), None if rules.is_title_only(chair) else chair),
+                (str(_("thư ký")), None if rules.is_title_only(secretary) else secretary),
+                (str(_("bí thư ký thay mặt")), signer["name"]),
+            )
+            if not name
+        ],
         "thematic_subject": meeting.thematic_subject,
         "agenda": meeting.agenda,
+        "documents": meeting.documents,
+        "documents_sent_on": dmy(meeting.documents_sent_on) if meeting.documents_sent_on else "",
         "opening": meeting.opening,
         "last_month_review": meeting.last_month_review,
         "next_month_tasks": meeting.next_month_tasks,
@@ -192,19 +293,7 @@ def minutes_content(meeting: Meeting) -> dict:
             {"name": g.name, "title": g.title, "follows_cell": g.follows_cell}
             for g in meeting.guests.all()
         ],
-        "votes": [
-            {
-                "subject": v.subject,
-                "kind_label": str(v.get_kind_display()),
-                "yes": v.yes,
-                "no": v.no,
-                "abstain": v.abstain,
-                "denominator": v.denominator,
-                "needed": v.needed,
-                "passed": v.passed,
-            }
-            for v in meeting.votes.all()
-        ],
+        "votes": [_vote_line(v) for v in meeting.votes.all()],
     }
 
 
@@ -250,6 +339,17 @@ def _low_attendance_q() -> Q:
     )
 
 
+def _documents_late_q() -> Q:
+    """Meetings whose documents reached the members less than a day before
+    (Hướng dẫn 42-HD/BTCTW; rules.documents_sent_late)."""
+    return Q(
+        held_on__gte=rules.DOCUMENTS_RULE_FROM,
+        documents_sent_on__isnull=False,
+        # less than DOCUMENTS_DAYS_BEFORE (1) day before: sent on the day or later
+        documents_sent_on__gte=F("held_on"),
+    )
+
+
 def _in_year(year: int) -> dict:
     """A range on `month` (an index can serve it; month__year cannot)."""
     return {"month__gte": date(year, 1, 1), "month__lte": date(year, 12, 1)}
@@ -271,6 +371,7 @@ def _month_aggregates(meetings: QuerySet[Meeting]):
             thematic=Count("pk", filter=Q(kind__in=THEMATIC_KINDS)),
             short=Count("pk", filter=_short_q()),
             low=Count("pk", filter=_low_attendance_q()),
+            docs_late=Count("pk", filter=_documents_late_q()),
             followed=Count("pk", filter=_followed_q()),
         )
     )
@@ -284,6 +385,7 @@ class MonthState:
     thematic: int = 0
     short: int = 0
     low: int = 0
+    docs_late: int = 0
     followed: int = 0
 
     LABELS = {
@@ -364,6 +466,7 @@ def _month_state(unit: Unit, month: date, agg: dict | None, today: date) -> Mont
     if agg:
         ms.held_on = agg["first_regular"]
         ms.thematic, ms.short, ms.low = agg["thematic"], agg["short"], agg["low"]
+        ms.docs_late = agg["docs_late"]
         ms.followed = agg["followed"]
     return ms
 
@@ -444,6 +547,7 @@ def tracker_summary(cells: QuerySet[Unit], year: int, today: date | None = None)
         thematic=Count("pk", filter=Q(kind__in=THEMATIC_KINDS)),
         short=Count("pk", filter=_short_q()),
         low=Count("pk", filter=_low_attendance_q()),
+        docs_late=Count("pk", filter=_documents_late_q()),
         late=Count(
             "pk",
             filter=Q(kind__in=REGULAR_KINDS)

@@ -1,7 +1,7 @@
 """Every write to meetings: one function per business action. Each validates
 before writing, runs in one transaction and records who did it."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -41,6 +41,7 @@ TEXT_FIELDS = (
     "secretary",
     "thematic_subject",
     "agenda",
+    "documents",
     "opening",
     "last_month_review",
     "next_month_tasks",
@@ -49,7 +50,16 @@ TEXT_FIELDS = (
 )
 # A typing slip guard: far above any member's monthly dues (1% of income).
 MAX_MONTHLY_DUES = 10_000_000
-MEETING_FIELDS = ("body", "kind", "month", "held_on", "starts_at", "ends_at", *TEXT_FIELDS)
+MEETING_FIELDS = (
+    "body",
+    "kind",
+    "month",
+    "held_on",
+    "starts_at",
+    "ends_at",
+    "documents_sent_on",
+    *TEXT_FIELDS,
+)
 # No party cell met before the Party was founded (1930): an earlier date is a typing slip.
 EARLIEST_MEETING = date(1930, 1, 1)
 
@@ -81,6 +91,15 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
     if held_on > timezone.localdate():
         raise ServiceError(
             _("Ngày họp %(day)s chưa tới; chỉ ghi cuộc họp đã diễn ra.") % {"day": dmy(held_on)}
+        )
+    sent_on = values.get("documents_sent_on")
+    if sent_on is not None and not held_on - timedelta(days=366) <= sent_on <= held_on:
+        raise ServiceError(
+            _("Ngày gửi tài liệu (%(sent)s) phải trước ngày họp %(day)s.")
+            % {"sent": dmy(sent_on), "day": dmy(held_on)}
+            if sent_on > held_on
+            else _("Ngày gửi tài liệu (%(sent)s) cách ngày họp %(day)s quá một năm.")
+            % {"sent": dmy(sent_on), "day": dmy(held_on)}
         )
     if held_on < month:
         raise ServiceError(
@@ -174,6 +193,14 @@ def _require_text(values: dict) -> None:
     ):
         if not (values.get(field) or "").strip():
             raise ServiceError(_("Xin nhập %(field)s.") % {"field": label})
+        if rules.is_title_only(values[field]):
+            raise ServiceError(
+                _(
+                    "Xin ghi họ và tên %(field)s (“%(text)s” là chức vụ): biên bản được ký "
+                    "bằng tên người."
+                )
+                % {"field": label, "text": values[field].strip()}
+            )
 
 
 def _check_reach(actor, unit: Unit) -> None:

@@ -17,6 +17,15 @@ urlpatterns = [
     path("<int:pk>/thong-qua/", views.minutes_adopt, name="adopt"),
     path("<int:pk>/dinh-chinh/", views.minutes_correct, name="correct"),
     path("<int:pk>/phien-ban/<int:number>/", views.minutes_version, name="version"),
-    path("<int:pk>/bien-ban.pdf", views.minutes_pdf, name="minutes_pdf"),
-    path("<int:pk>/nghi-quyet.pdf", views.resolution_pdf, name="resolution_pdf"),
+    path("<int:pk>/bien-ban.pdf", views.minutes_document, {"fmt": "pdf"}, name="minutes_pdf"),
+    path("<int:pk>/bien-ban.docx", views.minutes_document, {"fmt": "docx"}, name="minutes_docx"),
+    path(
+        "<int:pk>/nghi-quyet.pdf", views.resolution_document, {"fmt": "pdf"}, name="resolution_pdf"
+    ),
+    path(
+        "<int:pk>/nghi-quyet.docx",
+        views.resolution_document,
+        {"fmt": "docx"},
+        name="resolution_docx",
+    ),
 ]

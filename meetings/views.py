@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from chibo.dates import DateError, month_shift, parse_month
 from chibo.errors import ServiceError
-from chibo.pdf import pdf_response
-from meetings import rules, selectors, services
+from documents.render import response as render_document
+from meetings import documents, rules, selectors, services
 from meetings.forms import CorrectionForm, GuestForm, MeetingForm, VoteForm
 from meetings.models import AttendanceStatus, Guest, Meeting, MeetingBody, Restriction
 from organizations.models import COMMITTEE_LEVELS, Unit
@@ -112,6 +112,12 @@ def meeting_create(request, unit_pk: int):
     last = unit.meetings.order_by("-held_on", "-pk").first()
     if last is not None:
         initial.update({k: getattr(last, k) for k in SAME_AS_LAST_TIME})
+    # the minutes are signed by names: the secretary (bí thư) in office chairs
+    signer = selectors.signer_on(unit, today)
+    if signer["name"] and (not initial.get("chair") or rules.is_title_only(initial["chair"])):
+        initial["chair"] = signer["name"]
+    if rules.is_title_only(initial.get("secretary", "")):
+        initial["secretary"] = ""
     body = request.GET.get("body")
     if body in MeetingBody.values:
         initial["body"] = body
@@ -119,6 +125,7 @@ def meeting_create(request, unit_pk: int):
         request.POST or None,
         initial=initial,
         offer_cell_committee=selectors.ever_had_cell_committee(unit),
+        names=selectors.member_names(unit, today),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,7 +150,11 @@ def meeting_edit(request, pk: int):
             _("Biên bản đã được thông qua nên không sửa được; hãy lập bản đính chính."),
         )
         return redirect("meetings:detail", meeting.pk)
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(
+        request.POST or None,
+        instance=meeting,
+        names=selectors.member_names(meeting.unit, meeting.held_on),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update(actor=request.user, meeting=meeting, **form.cleaned_data)
@@ -327,17 +338,26 @@ def vote(request, pk: int):
 
 
 @login_required
-@require_POST
 def minutes_adopt(request, pk: int):
+    """Adopting locks the minutes for good: a page asks to confirm it (a form,
+    so it works without JavaScript); only the confirmed post adopts."""
     meeting = selectors.meeting_for_user_or_404(request.user, pk)
     _require_edit(request.user, meeting.unit)
-    try:
-        services.minutes_adopt(actor=request.user, meeting=meeting)
-    except ServiceError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Biên bản đã được thông qua và khóa lại."))
-    return redirect("meetings:detail", meeting.pk)
+    if meeting.is_adopted:
+        return redirect("meetings:detail", meeting.pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.minutes_adopt(actor=request.user, meeting=meeting)
+        except ServiceError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Biên bản đã được thông qua và khóa lại."))
+        return redirect("meetings:detail", meeting.pk)
+    return render(
+        request,
+        "meetings/adopt_confirm.html",
+        {"meeting": meeting, "unit": meeting.unit, "c": selectors.minutes_content(meeting)},
+    )
 
 
 @login_required
@@ -386,52 +406,26 @@ def minutes_version(request, pk: int, number: int):
     )
 
 
-def _doc_number(number: str, suffix: str) -> str:
-    number = (number or "").strip()
-    if not number:
-        return f"\u00a0\u00a0\u00a0\u00a0-{suffix}"
-    return number if "-" in number else f"{number}-{suffix}"
-
-
-def _pdf(request, pk: int, template: str, kind: str, name: str):
+def _document(request, pk: int, kind: str, fmt: str):
     meeting = selectors.meeting_for_user_or_404(request.user, pk)
-    # Hướng dẫn 36-HD/VPTW: a cell signs "BB/CB", a party committee "BB/ĐU"
-    suffix = f"{kind}/{'CB' if meeting.unit.is_cell else 'ĐU'}"
-    version = None
-    if request.GET.get("version"):
-        version = _version(meeting, request.GET["version"])
-        content = version.content
-        version = {
-            "number": version.number,
-            "adopted_on": timezone.localdate(version.adopted_at).strftime("%d/%m/%Y"),
-        }
-    else:
-        content = selectors.minutes_content(meeting)
-    context = {
-        "c": content,
-        "version": version,
-        # a draft must not print "read back and adopted" before it was
-        "adopted": version is not None or meeting.is_adopted,
-        "issuer_parent": content["parent"],
-        "issuer": content["unit"],
-        "doc_number": _doc_number(content["number"], suffix),
-        "place_name": content["place_name"],
-        "day": content["day"],
-        "month_no": content["month_no"],
-        "year": content["year"],
-    }
-    filename = f"{name}-{meeting.unit_id}-{meeting.held_on:%Y%m%d}.pdf"
-    return pdf_response(template, context, filename, inline=False)
+    version = _version(meeting, request.GET["version"]) if request.GET.get("version") else None
+    context = documents.document_context(
+        meeting, "BB" if kind == "minutes" else "NQ", version=version
+    )
+    name = documents.filename(meeting, kind)
+    if version is not None:
+        name += f"-phien-ban-{version.number}"
+    return render_document(kind, context, fmt, name, unit=meeting.unit)
 
 
 @login_required
-def minutes_pdf(request, pk: int):
-    return _pdf(request, pk, "meetings/pdf/minutes.html", "BB", "bien-ban")
+def minutes_document(request, pk: int, fmt: str):
+    return _document(request, pk, "minutes", fmt)
 
 
 @login_required
-def resolution_pdf(request, pk: int):
-    return _pdf(request, pk, "meetings/pdf/resolution.html", "NQ", "nghi-quyet")
+def resolution_document(request, pk: int, fmt: str):
+    return _document(request, pk, "resolution", fmt)
 
 
 @login_required

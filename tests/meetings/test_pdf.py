@@ -37,7 +37,7 @@ def test_the_minutes_pdf_has_the_party_header_and_the_attendance_figures(
     assert "ĐẢNG BỘ PHƯỜNG MỘT" in text
     assert "CHI BỘ KHU PHỐ 1" in text
     assert "Số 05-BB/CB" in text
-    assert "ngày 12 tháng 3 năm 2026" in text
+    assert "Ngày 12 tháng 03 năm 2026" in text
     assert "BIÊN BẢN" in text
     assert "có mặt: 1/3" in text
     assert "Vắng có lý do: 1; vắng không lý do: 1" in text
@@ -55,7 +55,7 @@ def test_the_date_line_names_the_locality_of_the_ward(meeting, tree, client, war
     client.force_login(ward1_staff)
     text = pdf_text(client.get(f"/sinh-hoat/{meeting.pk}/bien-ban.pdf"))
     short = place.name.removeprefix("Phường ")
-    assert f"{short}, ngày 12 tháng 3 năm 2026" in text
+    assert f"{short}, ngày 12 tháng 03 năm 2026" in text
 
 
 def test_the_resolution_pdf_carries_the_resolution_text(meeting, client, ward1_staff):
