@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test install install-test browser lint format check-deploy worker
+.PHONY: run test install install-test browser fonts lint format check-deploy worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,18 +13,24 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet ".[test]"
 
-# The system packages: Debian's chromium for browser tests, DejaVu fonts and
-# Pango for WeasyPrint's PDFs, poppler for reading PDFs back in tests.
-browser:
-	@command -v chromium >/dev/null && fc-list | grep -qi dejavu || \
+# The system packages: Debian's chromium for browser tests; Liberation Serif
+# (Times New Roman's metrics, every Vietnamese glyph) for the documents, DejaVu
+# for the pages' fallback, and Pango for WeasyPrint's PDFs.
+browser: fonts
+	@command -v chromium >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+	      chromium >/dev/null; }
+
+fonts:
+	@fc-list | grep -q "Liberation Serif" && fc-list | grep -qi dejavu || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      fonts-liberation fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # Install, migrate, load the demo, and serve it on http://localhost:$(PORT)/
 # It also writes a git-ignored .env with DEBUG=1 (if there is none), so that
 # `python manage.py …` works in this development checkout afterwards; without
 # it the settings refuse to start with no SECRET_KEY, as production should.
-run: install
+run: install fonts
 	@test -f .env || printf 'DEBUG=1\n' > .env
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
