@@ -149,6 +149,13 @@ def _children_section(
     )
 
 
+def _category_keys(labels) -> list[str]:
+    """The colour key of each kind-of-cell row (its Category value), so a kind
+    of cell has one colour on every chart."""
+    by_label = {str(c.label): c.value for c in Category}
+    return [by_label.get(str(label), "value") for label in labels]
+
+
 def _sum_rows(rows: list[list], columns: list[Column]) -> list:
     """A totals line: the sum of each integer column (shares are recomputed by
     the caller where they make sense)."""
@@ -231,6 +238,7 @@ class StructureReport(Report):
                     "title": _("Đảng viên theo loại chi bộ"),
                     "labels": [r[0] for r in by_category],
                     "values": [r[2] for r in by_category],
+                    "keys": _category_keys(r[0] for r in by_category),
                 },
             ),
             Section(
@@ -245,6 +253,7 @@ class StructureReport(Report):
                     "title": _("Đảng viên chính thức và dự bị"),
                     "labels": [_("Chính thức"), _("Dự bị")],
                     "values": [everyone.official, everyone.probationary],
+                    "keys": ["official", "probationary"],
                 },
             ),
         ]
@@ -282,6 +291,7 @@ class StructureReport(Report):
         section.totals = _sum_rows(section.rows, section.columns)
         section.chart = {
             "type": "bar",
+            "sort": True,
             "title": _("Đảng viên theo đơn vị trực thuộc"),
             "labels": [r[0] for r in section.rows],
             "values": [r[3] for r in section.rows],
@@ -594,6 +604,7 @@ class CompositionReport(Report):
         )
         section.chart = {
             "type": "bar",
+            "sort": True,
             "title": _("Tỷ lệ đảng viên trên 60 tuổi (%)"),
             "labels": [r[0] for r in section.rows],
             "values": [r[5] or 0 for r in section.rows],
@@ -751,6 +762,7 @@ class AdmissionsReport(Report):
                     "title": _("Đảng viên mới kết nạp theo loại chi bộ"),
                     "labels": [r[0] for r in rows],
                     "values": [r[1] for r in rows],
+                    "keys": _category_keys(r[0] for r in rows),
                 },
             ),
             Section(
@@ -1026,10 +1038,13 @@ class MeetingAttendanceReport(Report):
                 totals=attendance_totals,
                 chart={
                     "type": "bar",
-                    "title": _("Tỷ lệ dự sinh hoạt (%)"),
+                    "title": _("Tỷ lệ dự sinh hoạt (%) so với chỉ tiêu"),
                     "labels": [r[0] for r in attendance_rows],
                     "values": [r[3] or 0 for r in attendance_rows],
                     "max": 100,
+                    # per kind of cell: 85% residential and village, 95% others
+                    "target": [r[4] for r in attendance_rows],
+                    "target_label": _("Chỉ tiêu theo loại chi bộ"),
                 },
             ),
         ]
@@ -1074,6 +1089,20 @@ class MeetingAttendanceReport(Report):
         totals[3] = pct(totals[2], totals[1])
         totals[5] = pct(everything[2], everything[3])
         section.totals = totals
+        section.chart = {
+            "type": "bar",
+            "sort": True,
+            "title": _("Tỷ lệ dự sinh hoạt (%) so với chỉ tiêu"),
+            "labels": [r[0] for r in section.rows],
+            "values": [r[5] or 0 for r in section.rows],
+            "max": 100,
+            # a cell against its kind's target; a committee's cells have several
+            "target": [
+                float(attendance_target(c.category) * 100) if c.level in CELL_LEVELS else None
+                for c in snap.children
+            ],
+            "target_label": _("Chỉ tiêu (85% chi bộ khu dân cư, 95% chi bộ khác)"),
+        }
         return section
 
 
@@ -1283,6 +1312,7 @@ def _rating_section(title: str, counts: dict, last: dict, year: int, chart_title
             "title": chart_title,
             "labels": [RATING_SHORT[level] for level in RATING_ORDER],
             "values": [r[1] for r in rows],
+            "keys": [str(level) for level in RATING_ORDER],
         }
     return section
 
@@ -1413,13 +1443,33 @@ class RatingsReport(Report):
             _("Tổng cộng"),
             *figures_of(everything["this"], everything["last"], everything["orgs"]),
         ]
-        section.chart = {
-            "type": "bar",
-            "title": _("Tỷ lệ đảng viên HTTNV trở lên năm %(y)s (%%)") % {"y": year},
-            "labels": [r[0] for r in section.rows],
-            "values": [r[6] or 0 for r in section.rows],
-            "max": 100,
-        }
+        rs = rule_set_for_year(year)
+        if rs.excellent_cap is not None:
+            # the cap of the rule set: excellent at most 20% of those rated good or better
+            def excellent_share(row):
+                excellent, good = row[2], row[3]
+                return pct(excellent, excellent + good) or 0
+
+            section.chart = {
+                "type": "bar",
+                "sort": True,
+                "title": _("HTXSNV trên số đảng viên HTTNV trở lên năm %(y)s (%%)") % {"y": year},
+                "labels": [r[0] for r in section.rows],
+                "values": [excellent_share(r) for r in section.rows],
+                "max": 100,
+                "target": float(rs.excellent_cap * 100),
+                "cap": True,
+                "target_label": _("Tối đa theo %(r)s") % {"r": rs.regulation},
+            }
+        else:
+            section.chart = {
+                "type": "bar",
+                "sort": True,
+                "title": _("Tỷ lệ đảng viên HTTNV trở lên năm %(y)s (%%)") % {"y": year},
+                "labels": [r[0] for r in section.rows],
+                "values": [r[6] or 0 for r in section.rows],
+                "max": 100,
+            }
         section.note = _(
             "Tính các mức cấp ủy có thẩm quyền đã quyết định (kể cả đã công bố), "
             "ở đơn vị nơi được đánh giá."

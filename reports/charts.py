@@ -1,14 +1,59 @@
 """Charts drawn on the server as SVG: no JavaScript library, nothing from the
 internet, and the same picture in the page and in the PDF (WeasyPrint draws
-inline SVG)."""
+inline SVG).
+
+Charts compare: a colour always means the same thing on every page and in
+every PDF (a rating level, a kind of cell, official or probationary members,
+met or missed a target); a target is drawn as a line; bars on a breakdown are
+sorted, largest first. Each SVG scales to its box (viewBox, no fixed width),
+so it fits a 390 px phone as well as an A4 page.
+
+A chart spec (a section's `chart`) is plain data, frozen with submissions:
+    {"type": "bar" | "pie", "title", "labels", "values",
+     "keys": [colour key per label] (optional), "max": 100 (optional),
+     "target": 85 or [85, 95, …] (per bar), "target_label": "Chỉ tiêu",
+     "cap": True (the target is a ceiling), "sort": True}
+"""
 
 from math import cos, pi, sin
 from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-PALETTE = ["#b3261e", "#1f5f99", "#c58b00", "#2e7d32", "#6a1b9a", "#00838f", "#8d6e63", "#546e7a"]
-FONT = "DejaVu Sans, Arial, sans-serif"
+FONT = "Liberation Sans, DejaVu Sans, Arial, sans-serif"
+
+# One meaning per colour, everywhere (contrast >= 4.5:1 on white for the ones
+# text is written beside).
+COLOURS = {
+    # rating levels: from dark green (excellent) to red (not completed)
+    "excellent": "#1b5e20",
+    "good": "#43a047",
+    "completed": "#c58b00",
+    "not_completed": "#b3261e",
+    # members
+    "official": "#1f4e8c",
+    "probationary": "#7fa7d9",
+    # kinds of cell
+    "residential": "#6d4c41",
+    "village": "#8d6e63",
+    "agency": "#1f4e8c",
+    "police": "#37474f",
+    "military": "#33691e",
+    "school": "#6a1b9a",
+    "health": "#00838f",
+    "enterprise": "#e65100",
+    "other": "#757575",
+    # a figure against its target
+    "met": "#2e7d32",
+    "missed": "#b3261e",
+    # any other figure
+    "value": "#1f4e8c",
+}
+TARGET_COLOUR = "#000000"
+
+
+def colour_of(key: str | None) -> str:
+    return COLOURS.get(key or "value", COLOURS["value"])
 
 
 def _number(value: float) -> str:
@@ -18,59 +63,119 @@ def _number(value: float) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def bar_chart(
-    labels: list[str], values: list[float], *, title: str = "", max_value: float | None = None
-) -> str:
-    """Horizontal bars, one per label, the value written at the end of each."""
-    row_h, gap, label_w, bar_w, top = 22, 6, 230, 300, 28 if title else 6
-    height = top + len(labels) * (row_h + gap) + 6
-    width = label_w + bar_w + 70
-    top_value = max_value or max([v or 0 for v in values] + [1])
+def _open(width: int, height: int, title: str) -> list[str]:
+    label = escape(title, {'"': "&quot;"})
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'font-family="{FONT}" font-size="12">'
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'aria-label="{label}" font-family="{FONT}" font-size="13">'
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
-        parts.append(f'<text x="0" y="16" font-weight="bold" font-size="13">{escape(title)}</text>')
+        parts.append(f'<text x="0" y="16" font-weight="bold" font-size="14">{escape(title)}</text>')
+    return parts
+
+
+def _targets(target, n: int) -> list[float | None]:
+    if target is None:
+        return [None] * n
+    if isinstance(target, list | tuple):
+        return [None if t in (None, "") else float(t) for t in target]
+    return [float(target)] * n
+
+
+def bar_chart(
+    labels: list[str],
+    values: list[float],
+    *,
+    title: str = "",
+    max_value: float | None = None,
+    keys: list[str] | None = None,
+    target=None,
+    target_label: str = "",
+    cap: bool = False,
+) -> str:
+    """Horizontal bars, one per label, the value written at the end of each;
+    a target as a dashed line (one for all bars, or one per bar), and then each
+    bar coloured as meeting it or not unless its colour says its category
+    (`cap`: the target is a ceiling, met by staying at or under it)."""
+    row_h, gap, label_w, bar_w = 24, 8, 210, 330
+    top = 28 if title else 6
+    legend = 22 if target is not None else 0
+    height = top + len(labels) * (row_h + gap) + legend + 6
+    width = label_w + bar_w + 90
+    targets = _targets(target, len(labels))
+    top_value = max_value or max([v or 0 for v in values] + [t or 0 for t in targets] + [1])
+    parts = _open(width, height, title)
+
+    def x_of(value: float) -> float:
+        return label_w + bar_w * min(value, top_value) / top_value
+
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * (row_h + gap)
-        length = 0 if not value else max(1, round(bar_w * value / top_value))
-        text = label if len(label) <= 34 else label[:33] + "…"
+        length = 0 if not value else max(1, round(bar_w * min(value, top_value) / top_value))
+        goal = targets[i]
+        if keys:
+            fill = colour_of(keys[i])
+        elif goal is not None:
+            met = (value or 0) <= goal if cap else (value or 0) >= goal
+            fill = COLOURS["met" if met else "missed"]
+        else:
+            fill = COLOURS["value"]
+        text = label if len(label) <= 30 else label[:29] + "…"
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{escape(text)}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{length}" height="{row_h}" '
-            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
-            f'<text x="{label_w + length + 4}" y="{y + 15}">{_number(value or 0)}</text>'
+            f"<g><title>{escape(label)}: {_number(value or 0)}</title>"
+            f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end">{escape(text)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{length}" height="{row_h}" fill="{fill}"/>'
+            f'<text x="{label_w + length + 4}" y="{y + 16}">{_number(value or 0)}</text>'
+        )
+        if goal is not None and not isinstance(target, int | float):
+            gx = x_of(goal)
+            parts.append(
+                f'<line class="target" x1="{gx:.1f}" y1="{y - 3}" x2="{gx:.1f}" '
+                f'y2="{y + row_h + 3}" stroke="{TARGET_COLOUR}" stroke-width="2" '
+                f'stroke-dasharray="4 2"/>'
+            )
+        parts.append("</g>")
+    if isinstance(target, int | float):
+        gx = x_of(float(target))
+        bottom = top + len(labels) * (row_h + gap)
+        parts.append(
+            f'<line class="target" x1="{gx:.1f}" y1="{top - 4}" x2="{gx:.1f}" y2="{bottom}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="5 3"/>'
+        )
+    if target is not None:
+        y = top + len(labels) * (row_h + gap) + 14
+        text = target_label or "Chỉ tiêu"
+        if isinstance(target, int | float):
+            text = f"{text}: {_number(float(target))}"
+        parts.append(
+            f'<line x1="0" y1="{y - 4}" x2="24" y2="{y - 4}" stroke="{TARGET_COLOUR}" '
+            f'stroke-width="2" stroke-dasharray="5 3"/>'
+            f'<text x="30" y="{y}">{escape(text)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def pie_chart(labels: list[str], values: list[float], *, title: str = "") -> str:
+def pie_chart(
+    labels: list[str], values: list[float], *, title: str = "", keys: list[str] | None = None
+) -> str:
     """A pie with a legend giving each part's value and share."""
     r, cx, top = 70, 80, 28 if title else 6
     cy = top + r + 4
     total = sum(v or 0 for v in values)
-    height = max(cy + r + 8, top + len(labels) * 20 + 10)
-    width = 2 * cx + 280
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'font-family="{FONT}" font-size="12">'
-    ]
-    if title:
-        parts.append(f"<title>{escape(title)}</title>")
-        parts.append(f'<text x="0" y="16" font-weight="bold" font-size="13">{escape(title)}</text>')
+    height = max(cy + r + 8, top + len(labels) * 22 + 10)
+    width = 2 * cx + 300
+    colours = [colour_of(k) for k in keys] if keys else [COLOURS["value"]] * len(labels)
+    parts = _open(width, height, title)
     angle = -pi / 2
     for i, value in enumerate(values):
-        colour = PALETTE[i % len(PALETTE)]
         if not total or not value:
             continue
         share = value / total
         if share >= 0.9999:
-            parts.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="{colour}"/>')
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="{colours[i]}"/>')
             continue
         end = angle + 2 * pi * share
         x1, y1 = cx + r * cos(angle), cy + r * sin(angle)
@@ -78,16 +183,15 @@ def pie_chart(labels: list[str], values: list[float], *, title: str = "") -> str
         large = 1 if share > 0.5 else 0
         parts.append(
             f'<path d="M{cx},{cy} L{x1:.2f},{y1:.2f} A{r},{r} 0 {large} 1 {x2:.2f},{y2:.2f} Z" '
-            f'fill="{colour}"/>'
+            f'fill="{colours[i]}" stroke="#fff" stroke-width="1"/>'
         )
         angle = end
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = top + 4 + i * 20
+        y = top + 4 + i * 22
         share = f" ({_number(round(100 * value / total, 1))}%)" if total else ""
         parts.append(
-            f'<rect x="{2 * cx + 10}" y="{y}" width="12" height="12" '
-            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
-            f'<text x="{2 * cx + 28}" y="{y + 11}">{escape(label)}: {_number(value or 0)}'
+            f'<rect x="{2 * cx + 10}" y="{y}" width="14" height="14" fill="{colours[i]}"/>'
+            f'<text x="{2 * cx + 30}" y="{y + 12}">{escape(label)}: {_number(value or 0)}'
             f"{share}</text>"
         )
     parts.append("</svg>")
@@ -99,6 +203,17 @@ def pie_chart(labels: list[str], values: list[float], *, title: str = "") -> str
 MAX_BARS = 40
 
 
+def _sorted(spec: dict, labels, values):
+    """Largest first, carrying each bar's colour key and target along."""
+    order = sorted(range(len(values)), key=lambda i: -(values[i] or 0))
+    out = {"labels": [labels[i] for i in order], "values": [values[i] for i in order]}
+    if spec.get("keys"):
+        out["keys"] = [spec["keys"][i] for i in order]
+    if isinstance(spec.get("target"), list | tuple):
+        out["target"] = [spec["target"][i] for i in order]
+    return out
+
+
 def render(spec: dict | None) -> SafeString:
     """The SVG of a section's chart spec (empty when there is none, no data, or
     too many bars to read)."""
@@ -106,8 +221,26 @@ def render(spec: dict | None) -> SafeString:
         return mark_safe("")
     labels = [str(label) for label in spec["labels"]]
     values = list(spec["values"])
+    title = str(spec.get("title", ""))
     if spec.get("type") == "pie":
-        return mark_safe(pie_chart(labels, values, title=str(spec.get("title", ""))))
+        return mark_safe(pie_chart(labels, values, title=title, keys=spec.get("keys")))
+    drawn = {
+        "labels": labels,
+        "values": values,
+        "keys": spec.get("keys"),
+        "target": spec.get("target"),
+    }
+    if spec.get("sort"):
+        drawn.update(_sorted(spec, labels, values))
     return mark_safe(
-        bar_chart(labels, values, title=str(spec.get("title", "")), max_value=spec.get("max"))
+        bar_chart(
+            drawn["labels"],
+            drawn["values"],
+            title=title,
+            max_value=spec.get("max"),
+            keys=drawn["keys"],
+            target=drawn["target"],
+            target_label=str(spec.get("target_label", "")),
+            cap=bool(spec.get("cap")),
+        )
     )

@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from reports.charts import MAX_BARS, render
+from reports.charts import COLOURS, MAX_BARS, render
 
 
 def test_a_bar_chart_draws_one_bar_per_line_with_vietnamese_numbers():
@@ -18,8 +18,8 @@ def test_a_bar_chart_draws_one_bar_per_line_with_vietnamese_numbers():
     )
     root = ET.fromstring(svg)  # well-formed, names escaped
     ns = "{http://www.w3.org/2000/svg}"
-    assert len(root.findall(f"{ns}rect")) == 2
-    texts = [t.text for t in root.findall(f"{ns}text")]
+    assert len(list(root.iter(f"{ns}rect"))) == 2
+    texts = [t.text for t in root.iter(f"{ns}text")]
     assert "1.091" in texts
     assert "51,8" in texts
     assert "B <&> C" in texts
@@ -34,3 +34,73 @@ def test_a_pie_chart_gives_each_share_in_its_legend():
 def test_no_chart_when_there_are_too_many_bars_to_read():
     labels = [f"Đơn vị {i}" for i in range(MAX_BARS + 1)]
     assert str(render({"type": "bar", "labels": labels, "values": [1] * len(labels)})) == ""
+
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def _bars(svg: str) -> list[tuple[str, str]]:
+    """(label, fill) of each bar, top to bottom."""
+    root = ET.fromstring(svg)
+    out = []
+    for g in root.findall(f"{NS}g"):
+        label = g.find(f"{NS}text").text
+        out.append((label, g.find(f"{NS}rect").get("fill")))
+    return out
+
+
+def test_a_chart_scales_to_its_box_instead_of_a_fixed_width():
+    root = ET.fromstring(str(render({"type": "bar", "labels": ["A"], "values": [3]})))
+    assert root.get("width") == "100%" and root.get("height") is None
+    assert root.get("viewBox").startswith("0 0 ")
+
+
+def test_a_breakdown_is_sorted_largest_first_and_coloured_against_its_target():
+    svg = str(
+        render(
+            {
+                "type": "bar",
+                "sort": True,
+                "labels": ["Chi bộ A", "Chi bộ B", "Chi bộ C"],
+                "values": [90.0, 99.0, 80.0],
+                "max": 100,
+                "target": [85, 95, 95],
+                "target_label": "Chỉ tiêu",
+            }
+        )
+    )
+    assert _bars(svg) == [
+        ("Chi bộ B", COLOURS["met"]),  # 99 >= 95
+        ("Chi bộ A", COLOURS["met"]),  # 90 >= 85: its own target, carried by the sort
+        ("Chi bộ C", COLOURS["missed"]),  # 80 < 95
+    ]
+    # one dashed target mark per bar, at its own target
+    root = ET.fromstring(svg)
+    marks = [float(line.get("x1")) for line in root.iter(f"{NS}line") if line.get("class")]
+    assert len(marks) == 3 and marks[0] == marks[2] > marks[1]
+
+
+def test_a_cap_is_met_by_staying_under_it():
+    svg = str(
+        render(
+            {"type": "bar", "labels": ["X", "Y"], "values": [28.6, 10.0], "target": 20, "cap": True}
+        )
+    )
+    assert _bars(svg) == [("X", COLOURS["missed"]), ("Y", COLOURS["met"])]
+    assert "Chỉ tiêu: 20" in svg
+
+
+def test_a_colour_means_the_same_thing_on_every_chart():
+    rating_pie = str(
+        render(
+            {
+                "type": "pie",
+                "labels": ["HTXSNV", "KHTNV"],
+                "values": [1, 1],
+                "keys": ["excellent", "not_completed"],
+            }
+        )
+    )
+    bars = str(render({"type": "bar", "labels": ["a"], "values": [1], "keys": ["excellent"]}))
+    assert COLOURS["excellent"] in rating_pie and COLOURS["not_completed"] in rating_pie
+    assert _bars(bars) == [("a", COLOURS["excellent"])]

@@ -185,7 +185,9 @@ def test_breakdown_by_sub_unit_adds_up_to_the_whole(rated):
         rated.ward1.pk: "Đảng bộ phường Một",
         rated.ward2.pk: "Đảng bộ xã Hai",
     }
-    assert sorted(section.chart["values"]) == [70.0, 100.0]
+    # the chart: excellent out of good-or-better against the 20% cap of 124/132
+    assert sorted(section.chart["values"]) == [0, 28.6]
+    assert section.chart["target"] == 20.0 and section.chart["cap"]
 
 
 def test_a_unit_without_any_review_gives_zeros_not_an_error(tree):
