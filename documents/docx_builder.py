@@ -90,7 +90,7 @@ def para(
     return p
 
 
-def _cell_paragraph(cell, text, **kwargs):
+def cell_text(cell, text, **kwargs):
     """The first paragraph of a new cell, then new ones."""
     first = cell.paragraphs[0]
     if not first.text and not first.runs:
@@ -117,7 +117,7 @@ def _no_borders(table) -> None:
     table._tbl.tblPr.append(borders)
 
 
-def _cant_split(row) -> None:
+def cant_split(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:cantSplit")
     tr_pr.append(el)
@@ -131,12 +131,12 @@ def header(doc: DocxDocument) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
     left.width, right.width = Mm(75), Mm(90)
-    _cell_paragraph(left, "{{ issuer_parent|upper }}", size=13)
-    _cell_paragraph(left, "{{ issuer|upper }}", bold=True, size=13)
-    _cell_paragraph(left, "*", size=13)
-    _cell_paragraph(left, "{% if doc_number %}Số {{ doc_number }}{% endif %}", size=13)
-    _cell_paragraph(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
-    _cell_paragraph(right, "{{ date_line }}", italic=True, size=14)
+    cell_text(left, "{{ issuer_parent|upper }}", size=13)
+    cell_text(left, "{{ issuer|upper }}", bold=True, size=13)
+    cell_text(left, "*", size=13)
+    cell_text(left, "{% if doc_number %}Số {{ doc_number }}{% endif %}", size=13)
+    cell_text(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
+    cell_text(right, "{{ date_line }}", italic=True, size=14)
     para(doc, "")
 
 
@@ -156,13 +156,13 @@ def grid(doc: DocxDocument, headers: list[str], cells: list[str], loop: str) -> 
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        _cell_paragraph(cell, text, bold=True, size=12)
+        cell_text(cell, text, bold=True, size=12)
     table.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for {loop} %}}")
     for cell, text in zip(table.rows[2].cells, cells, strict=True):
-        _cell_paragraph(cell, text, size=12, align="left")
+        cell_text(cell, text, size=12, align="left")
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     for row in table.rows:
-        _cant_split(row)
+        cant_split(row)
     para(doc, "")
 
 
@@ -173,10 +173,10 @@ def signatures(
     the paragraph before them (which the caller writes with keep_with_next)."""
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
-    _cant_split(table.rows[0])
+    cant_split(table.rows[0])
     for cell, lines in zip(table.rows[0].cells, (left, right), strict=True):
         for text, style in lines:
-            p = _cell_paragraph(cell, text, **style)
+            p = cell_text(cell, text, **style)
             p.paragraph_format.keep_with_next = True
 
 

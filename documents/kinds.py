@@ -20,6 +20,9 @@ class DocumentKind:
     label: str  # what the admin page lists
     pdf_template: str  # a Django template extending pdf/official_base.html
     build_docx: Callable[[], DocxDocument]  # the default .docx template
+    # Parts a template cannot spell with tags (a report's tables, whose columns
+    # vary): (DocxTemplate, context) -> extra context, e.g. {"body": Subdoc}.
+    docx_parts: Callable | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}

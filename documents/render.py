@@ -67,9 +67,12 @@ def docx_template_bytes(key: str, unit: Unit | None) -> bytes:
         return f.read()
 
 
-def render_docx_from(template: bytes, context: dict) -> bytes:
+def render_docx_from(template: bytes, context: dict, parts=None) -> bytes:
     doc = DocxTemplate(io.BytesIO(template))
-    doc.render(_plain(context), _jinja(), autoescape=True)
+    context = _plain(context)
+    if parts is not None:
+        context.update(parts(doc, context))
+    doc.render(context, _jinja(), autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -82,7 +85,7 @@ def render(key: str, context: dict, fmt: str, *, unit: Unit | None = None) -> by
     if fmt == "pdf":
         return render_pdf(kind.pdf_template, context)
     if fmt == "docx":
-        return render_docx_from(docx_template_bytes(key, unit), context)
+        return render_docx_from(docx_template_bytes(key, unit), context, kind.docx_parts)
     raise ValueError(fmt)
 
 

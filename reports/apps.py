@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Báo cáo thống kê")
+
+    def ready(self):
+        # a report as a document (PDF and .docx)
+        from reports import documents  # noqa: F401

@@ -95,6 +95,7 @@ def catalogue() -> list["Report"]:
 class Report:
     name = ""
     title = ""
+    short_title = ""  # in download names and sheet names; the title if empty
     description = ""
     periodic = False  # False: on a date; True: over a period
     # A periodic report about one calendar year (the annual review): asked for
@@ -118,6 +119,7 @@ class Report:
             end=params.end if self.periodic else None,
             by_children=params.by_children,
             year=params.year if self.yearly else None,
+            short_title=str(self.short_title or self.title),
         )
         if params.by_children:
             table.sections = [self.breakdown(snap, params)]
@@ -369,6 +371,7 @@ COVERAGE_COLUMNS = [
 class AgencyCellCoverageReport(Report):
     name = "agency_cell_coverage"
     title = _("Chi bộ cơ quan xã, phường, thị trấn")
+    short_title = _("Chi bộ cơ quan")
     description = _(
         "Số xã, phường, thị trấn có chi bộ cơ quan trên tổng số, tỷ lệ theo loại địa phương; "
         "đảng viên trong chi bộ cơ quan và tỷ lệ trên tổng số đảng viên của các địa phương."
@@ -460,6 +463,7 @@ SHARE_COLUMNS = [
 class CompositionReport(Report):
     name = "composition"
     title = _("Cơ cấu đội ngũ đảng viên")
+    short_title = _("Cơ cấu đảng viên")
     description = _(
         "Đảng viên theo độ tuổi, giới tính, dân tộc, trình độ học vấn, tuổi đảng; "
         "cán bộ, công chức; đã nghỉ hưu."
@@ -708,6 +712,7 @@ def _by_category(rows) -> dict[str, int]:
 class AdmissionsReport(Report):
     name = "admissions"
     title = _("Kết nạp đảng viên và công nhận đảng viên chính thức")
+    short_title = _("Kết nạp đảng viên")
     description = _(
         "Đảng viên được kết nạp trong kỳ theo loại chi bộ, đảng viên dự bị được công nhận "
         "chính thức, đảng viên dự bị quá 12 tháng chưa được xét."
@@ -865,6 +870,7 @@ def _dual_role_counts(cells: list[dict]) -> dict[str, int]:
 class DualRolesReport(Report):
     name = "dual_roles"
     title = _("Đảng viên giữ chức danh ở thôn, tổ dân phố")
+    short_title = _("Đảng viên kiêm chức danh thôn, tổ dân phố")
     description = _(
         "Ở các chi bộ thôn, tổ dân phố: trưởng thôn, tổ trưởng và trưởng ban công tác Mặt trận "
         "là đảng viên; bí thư, phó bí thư kiêm các chức danh đó."
@@ -954,6 +960,7 @@ def _required(due: dict[int, tuple[str, list[date]]], key) -> tuple[dict, dict, 
 class MeetingAttendanceReport(Report):
     name = "meeting_attendance"
     title = _("Sinh hoạt chi bộ và tỷ lệ đảng viên dự sinh hoạt")
+    short_title = _("Tỷ lệ sinh hoạt")
     description = _(
         "Sinh hoạt thường kỳ đã họp so với phải họp, sinh hoạt chuyên đề, tỷ lệ dự sinh hoạt "
         "theo loại chi bộ so với chỉ tiêu, vắng có lý do và không lý do."
@@ -1131,6 +1138,7 @@ def _shape(snap: Snapshot | None) -> dict:
 class RestructuringReport(Report):
     name = "restructuring"
     title = _("Sắp xếp, kiện toàn tổ chức")
+    short_title = _("Sắp xếp tổ chức")
     description = _(
         "Đơn vị thành lập, giải thể, hợp nhất, chuyển trực thuộc trong kỳ; số đơn vị trực thuộc "
         "trước và sau; đảng viên chuyển sinh hoạt theo các quyết định đó."
@@ -1333,6 +1341,7 @@ class RatingsReport(Report):
 
     name = "ratings"
     title = _("Kết quả đánh giá, xếp loại chất lượng")
+    short_title = _("Xếp loại chất lượng")
     description = _(
         "Đảng viên và tổ chức đảng theo mức xếp loại trong năm, tỷ lệ từng mức, so với năm trước."
     )

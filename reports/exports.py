@@ -1,12 +1,12 @@
-"""XLSX, CSV and JSON from a report's Table: the same rows the page shows."""
+"""XLSX, CSV, JSON, PDF and .docx from a report's Table: the same rows the page shows."""
 
 import csv
 import io
 import json
+import re
 
-from django.utils.text import slugify
-
-from reports.pdf import to_pdf
+from chibo.text import slug
+from reports.pdf import to_docx, to_pdf
 from reports.tables import Table
 
 CONTENT_TYPES = {
@@ -14,14 +14,29 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 FORMATS = tuple(CONTENT_TYPES)
 
 
 def filename(table: Table, fmt: str) -> str:
-    when = table.day or table.end
-    stem = slugify(f"{table.report} {table.unit_name}", allow_unicode=False) or table.report
-    return f"{stem}-{when:%Y%m%d}.{fmt}"
+    """ "bao-cao-ty-le-sinh-hoat-dang-bo-phuong-binh-phuoc-2026-theo-don-vi.pdf":
+    the report, the unit, the period, and "theo-don-vi" for a breakdown, so the
+    summary and the breakdown never share a name."""
+    stem = slug(
+        "Báo cáo",
+        table.short_title or table.title,
+        table.unit_name,
+        table.period_words,
+        "theo đơn vị" if table.by_children else "",
+    )
+    return f"{stem}.{fmt}"
+
+
+def sheet_name(table: Table) -> str:
+    r"""A Vietnamese sheet name Excel accepts (31 characters, none of []:*?/\)."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", str(table.short_title or table.title or "Báo cáo"))
+    return " ".join(name.split())[:31] or "Báo cáo"
 
 
 def _lines(table: Table):
@@ -57,7 +72,7 @@ def to_xlsx(table: Table) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = (table.report or "Báo cáo")[:31]
+    sheet.title = sheet_name(table)
     bold = Font(bold=True)
     sheet.append([table.title])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=13)
@@ -103,4 +118,6 @@ def render(table: Table, fmt: str) -> bytes:
         return to_xlsx(table)
     if fmt == "pdf":
         return to_pdf(table)
+    if fmt == "docx":
+        return to_docx(table)
     raise ValueError(fmt)

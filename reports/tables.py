@@ -11,6 +11,7 @@ from datetime import date
 
 from django.utils.functional import Promise
 
+from chibo.dates import dmy, last_day, mmyyyy
 from chibo.spreadsheets import parse_date
 
 
@@ -45,6 +46,28 @@ class Table:
     by_children: bool = False
     sections: list[Section] = field(default_factory=list)
     year: int | None = None  # a report on a year (the annual review)
+    # the report's name in download names ("Tỷ lệ sinh hoạt"); the title if empty
+    short_title: str = ""
+
+    @property
+    def period_words(self) -> str:
+        """The period as download names carry it: "2026", "12/2026",
+        "ngày 01/12/2026", "từ 01/01/2026 đến 15/06/2026"."""
+        if self.year:
+            return str(self.year)
+        if self.day:
+            return f"ngày {dmy(self.day)}"
+        start, end = self.start, self.end
+        if (start.month, start.day, end.month, end.day) == (
+            1,
+            1,
+            12,
+            31,
+        ) and start.year == end.year:
+            return str(start.year)
+        if start.day == 1 and end == last_day(start):
+            return mmyyyy(start)
+        return f"từ {dmy(start)} đến {dmy(end)}"
 
     @property
     def scope_text(self) -> str:
@@ -84,6 +107,7 @@ class Table:
             by_children=data.get("by_children", False),
             sections=sections,
             year=data.get("year"),
+            short_title=data.get("short_title", ""),
         )
 
 

@@ -16,7 +16,13 @@ from reports.selectors import parse_period, recent_periods, submissions_under
 from reports.services import may_review, params_for, submission_review, submission_submit
 from reports.tables import Table
 
-FORMAT_LINKS = [("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"), ("json", "JSON")]
+FORMAT_LINKS = [
+    ("pdf", "PDF"),
+    ("docx", "Word"),
+    ("xlsx", "Excel"),
+    ("csv", "CSV"),
+    ("json", "JSON"),
+]
 
 
 def _form_values(query, table) -> dict:

@@ -58,7 +58,7 @@ def test_logged_out_visitors_are_sent_to_log_in(client, tree):
 def test_unknown_report_or_format_or_unit_answers_404(client, tree, board):
     client.force_login(board)
     assert client.get(url("no_such_report", tree.ward1)).status_code == 404
-    assert client.get(url("structure", tree.ward1, format="docx")).status_code == 404
+    assert client.get(url("structure", tree.ward1, format="odt")).status_code == 404
     assert client.get("/bao-cao/structure/99999999/").status_code == 404
 
 

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "Lập một báo cáo thống kê cho một đơn vị: "
         "report NAME --unit ID [--date dd/mm/yyyy | --from dd/mm/yyyy --to dd/mm/yyyy | --year yyyy] "
-        "--format json|csv|xlsx|pdf [-o FILE]"
+        "--format json|csv|xlsx|pdf|docx [-o FILE]"
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,125 @@
+"""A report as a document, PDF and .docx, in the official layout: the issuing
+committee and the one above it top left, "ĐẢNG CỘNG SẢN VIỆT NAM" and the
+place and date top right, the same tables as the page (and in the PDF the
+same SVG charts), signed for the committee by its secretary."""
+
+from datetime import date
+
+from django.utils.translation import gettext_lazy
+
+from documents import docx_builder as b
+from documents.kinds import DocumentKind, register
+from documents.render import date_line
+from meetings.selectors import signer_on
+from organizations.models import Unit
+from reports import charts
+from reports.tables import Table
+
+
+def document_context(table: Table, *, today: date | None = None) -> dict:
+    today = today or date.today()
+    unit = (
+        Unit.objects.select_related("parent", "administrative_unit")
+        .filter(pk=table.unit_id)
+        .first()
+    )
+    place = ""
+    if unit is not None and unit.administrative_unit_id:
+        place = unit.administrative_unit.name
+    signer = (
+        signer_on(unit, today)
+        if unit is not None
+        else {"on_behalf": "T/M ĐẢNG ỦY", "title": "BÍ THƯ", "name": ""}
+    )
+    return {
+        "table": table,
+        "issuer": table.unit_name,
+        "issuer_parent": unit.parent.name if unit is not None and unit.parent_id else "",
+        "doc_number": "……/BC",
+        "date_line": date_line(place, today),
+        "signer": signer,
+        "unit": unit,
+    }
+
+
+def _figure(value, kind: str) -> str:
+    if value is None or value == "":
+        return "–" if kind != "text" else ""
+    if kind == "text" or isinstance(value, str):
+        return str(value)
+    return charts._number(value)
+
+
+def _report_body(tpl, context: dict) -> dict:
+    """The sections as a sub-document: their tables have the report's own
+    columns, which template tags cannot spell."""
+    table: Table = context["table"]
+    doc = tpl.new_subdoc()
+    b.para(doc, table.scope_text, italic=True, align="center")
+    for n, section in enumerate(table.sections, start=1):
+        b.heading(doc, f"{n}. {section.title}")
+        grid = doc.add_table(rows=1, cols=len(section.columns))
+        grid.style = "Table Grid"
+        size = 10 if len(section.columns) > 8 else 12
+        for cell, column in zip(grid.rows[0].cells, section.columns, strict=True):
+            b.cell_text(cell, str(column.label), bold=True, size=size)
+        lines = [(row, False) for row in section.rows]
+        if section.totals:
+            lines.append((section.totals, True))
+        if not lines:
+            row = grid.add_row()
+            b.cell_text(row.cells[0], "Không có số liệu.", size=size, align="left")
+        for values, total in lines:
+            row = grid.add_row()
+            b.cant_split(row)
+            for cell, value, column in zip(row.cells, values, section.columns, strict=False):
+                b.cell_text(
+                    cell,
+                    _figure(value, column.kind),
+                    bold=total,
+                    size=size,
+                    align="left" if column.kind == "text" else "right",
+                )
+        if section.note:
+            b.para(doc, str(section.note), italic=True)
+    return {"body": doc}
+
+
+def build_report():
+    doc = b.new_document()
+    b.header(doc)
+    b.title(
+        doc,
+        "BÁO CÁO",
+        "{{ table.title }}{% if table.by_children %} – theo đơn vị trực thuộc{% endif %}",
+    )
+    b.para(doc, "{{p body }}")
+    b.para(doc, "", keep_with_next=True)
+    b.signatures(
+        doc,
+        [
+            ("Nơi nhận:", {"italic": True, "align": "left", "size": 12}),
+            ("- Cấp ủy cấp trên,", {"align": "left", "size": 12}),
+            ("- Lưu văn phòng.", {"align": "left", "size": 12}),
+        ],
+        [
+            ("{{ signer.on_behalf }}", {"bold": True}),
+            ("{{ signer.title }}", {"bold": True}),
+            b.SPACE,
+            b.SPACE,
+            b.SPACE,
+            ("{{ signer.name }}", {"bold": True}),
+        ],
+    )
+    return doc
+
+
+REPORT = register(
+    DocumentKind(
+        key="report",
+        label=gettext_lazy("Báo cáo thống kê"),
+        pdf_template="reports/pdf/report.html",
+        build_docx=build_report,
+        docx_parts=_report_body,
+    )
+)
