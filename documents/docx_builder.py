@@ -150,16 +150,18 @@ def heading(doc: DocxDocument, text: str) -> None:
     para(doc, text, bold=True, align="left", keep_with_next=True)
 
 
-def grid(doc: DocxDocument, headers: list[str], cells: list[str], loop: str) -> None:
+def grid(
+    doc: DocxDocument, headers: list[str], cells: list[str], loop: str, *, size: float = 12
+) -> None:
     """A bordered table: a header row, then one row per item of `loop`
     ("a in c.absentees"), the cells written with its tags."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell_text(cell, text, bold=True, size=12)
+        cell_text(cell, text, bold=True, size=size)
     table.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for {loop} %}}")
     for cell, text in zip(table.rows[2].cells, cells, strict=True):
-        cell_text(cell, text, size=12, align="left")
+        cell_text(cell, text, size=size, align="left")
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     for row in table.rows:
         cant_split(row)

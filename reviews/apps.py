@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Đánh giá, xếp loại")
+
+    def ready(self):
+        # the review's sheets and lists as documents (PDF and .docx)
+        from reviews import documents  # noqa: F401

@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo.errors import ServiceError
-from chibo.pdf import pdf_response
-from meetings.selectors import locality_of
+from documents.render import response as render_document
 from members.models import ResidenceComment
 from members.selectors import member_for_user_or_404
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS
 from organizations.selectors import can_edit, scope_q, unit_for_user_or_404, units_for
-from reviews import forms, selectors, services
+from reviews import documents, forms, selectors, services
 from reviews.models import MemberReview
 from reviews.rules import FIRST_YEAR, ORDER, SHORT, check_excellent_cap, rule_set_for_year
 
@@ -456,35 +455,22 @@ def member_history(request, member_pk: int):
 # --- PDFs in the official layout -----------------------------------------------------------------
 
 
-def _pdf_context(unit, **extra) -> dict:
-    parent, place_name = locality_of(unit)
-    today = timezone.localdate()
-    return {
-        "issuer_parent": parent.name if parent else "",
-        "issuer": unit.name,
-        "place_name": place_name,
-        "day": today.day,
-        "month_no": today.month,
-        "year": today.year,
-        **extra,
-    }
-
-
 @login_required
-def review_pdf(request, pk: int):
+def review_document(request, pk: int, fmt: str):
     """Bản tự kiểm điểm của đảng viên."""
     review = selectors.member_review_for_user_or_404(request.user, pk)
-    context = _pdf_context(review.cell, review=review, rules=review.cycle.rules)
-    return pdf_response(
-        "reviews/pdf/self_review.html",
-        context,
-        f"tu-kiem-diem-{review.member_id}-{review.year}.pdf",
-        inline=False,
+    context = documents.document_context(
+        review.cell,
+        review=review,
+        rules=review.cycle.rules,
+        birth_date=review.member.birth_date.strftime("%d/%m/%Y"),
     )
+    name = documents.filename("Bản kiểm điểm", review.member.full_name, review.year)
+    return render_document("self_review", context, fmt, name, unit=review.cell)
 
 
 @login_required
-def cycle_vote_pdf(request, pk: int):
+def cycle_vote_document(request, pk: int, fmt: str):
     """Tổng hợp kết quả biểu quyết của chi bộ (one cell, or each cell of the cycle)."""
     cycle = selectors.cycle_for_user_or_404(request.user, pk)
     reviews = (
@@ -499,14 +485,15 @@ def cycle_vote_pdf(request, pk: int):
         first = reviews.first()
         if first is not None:
             unit = first.cell
-    context = _pdf_context(unit, cycle=cycle, reviews=list(reviews), rules=cycle.rules)
-    return pdf_response(
-        "reviews/pdf/vote_summary.html", context, f"bieu-quyet-{cycle.pk}.pdf", inline=False
+    context = documents.document_context(
+        unit, cycle=cycle, reviews=list(reviews), rules=cycle.rules
     )
+    name = documents.filename("Tổng hợp biểu quyết xếp loại", unit.name, cycle.year)
+    return render_document("vote_summary", context, fmt, name, unit=unit)
 
 
 @login_required
-def cycle_decision_pdf(request, pk: int):
+def cycle_decision_document(request, pk: int, fmt: str):
     """Danh sách xếp loại kèm quyết định của cấp ủy."""
     cycle = selectors.cycle_for_user_or_404(request.user, pk)
     committee = services.competent_committee(cycle.unit)
@@ -518,7 +505,7 @@ def cycle_decision_pdf(request, pk: int):
         .order_by("cell__path", "member__sort_key")
     )
     orgs = list(cycle.organization_reviews.exclude(decided_level="").select_related("unit"))
-    context = _pdf_context(
+    context = documents.document_context(
         committee,
         cycle=cycle,
         reviews=reviews,
@@ -527,9 +514,5 @@ def cycle_decision_pdf(request, pk: int):
         results=selectors.member_results(cycle.unit, cycle.year, by_child=False)[0],
         committee=committee,
     )
-    return pdf_response(
-        "reviews/pdf/decision_list.html",
-        context,
-        f"quyet-dinh-xep-loai-{cycle.pk}.pdf",
-        inline=False,
-    )
+    name = documents.filename("Danh sách xếp loại", cycle.unit.name, cycle.year)
+    return render_document("decision_list", context, fmt, name, unit=committee)

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from reviews import services
 from reviews.models import MemberReview, ReviewCycle
 from reviews.rules import Level
+from tests.document_text import docx_text
 from tests.reviews.factories import open_cycle, propose, review_of
 
 G, E, C = Level.GOOD, Level.EXCELLENT, Level.COMPLETED
@@ -31,8 +32,11 @@ def urls(cycle, review):
         reverse("reviews:cycle", args=[cycle.pk]),
         reverse("reviews:cycle_vote_pdf", args=[cycle.pk]),
         reverse("reviews:cycle_decision_pdf", args=[cycle.pk]),
+        reverse("reviews:cycle_vote_docx", args=[cycle.pk]),
+        reverse("reviews:cycle_decision_docx", args=[cycle.pk]),
         reverse("reviews:review", args=[review.pk]),
         reverse("reviews:review_pdf", args=[review.pk]),
+        reverse("reviews:review_docx", args=[review.pk]),
         reverse("reviews:organization", args=[org.pk]),
         reverse("reviews:member_history", args=[review.member_id]),
     ]
@@ -266,6 +270,29 @@ def test_the_pdfs_carry_the_official_header_and_the_figures(client, tree, ward1_
     decision = pdf_text(client.get(reverse("reviews:cycle_decision_pdf", args=[cycle.pk])))
     assert "DANH SÁCH XẾP LOẠI" in decision and "Hoàn thành tốt nhiệm vụ" in decision
     assert "T/M" in decision and tree.ward1.name.upper() in decision.upper()
+
+
+def test_the_review_documents_come_as_docx_with_the_same_text(client, tree, ward1_staff):
+    cycle = open_cycle(tree.cell1a, 2025)
+    review = review_of(cycle, tree.members.m1a[0])
+    propose(review, G, score=(25, 55))
+    services.review_record_vote(actor=None, review=review, present=3, good=3)
+    services.review_decide(actor=ward1_staff, review=review, level=G)
+    client.force_login(ward1_staff)
+    decision = client.get(reverse("reviews:cycle_decision_docx", args=[cycle.pk]))
+    assert decision["Content-Disposition"] == (
+        'attachment; filename="danh-sach-xep-loai-chi-bo-khu-pho-1-2025.docx"'
+    )
+    text = docx_text(decision.content)
+    assert "DANH SÁCH XẾP LOẠI CHẤT LƯỢNG" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+    assert f"1 {review.member.full_name} Chi bộ khu phố 1 Hoàn thành tốt nhiệm vụ" in text
+    assert "T/M ĐẢNG ỦY" in text and "{{" not in text
+    votes = docx_text(client.get(reverse("reviews:cycle_vote_docx", args=[cycle.pk])).content)
+    assert (
+        "TỔNG HỢP KẾT QUẢ BIỂU QUYẾT" in votes and f"{review.member.full_name} (80 điểm)" in votes
+    )
+    sheet = docx_text(client.get(reverse("reviews:review_docx", args=[review.pk])).content)
+    assert "BẢN KIỂM ĐIỂM CÁ NHÂN" in sheet and "tổng 80/100" in sheet
 
 
 def test_the_unit_page_links_to_its_cycles(client, ward1_staff, tree, cycle):
