@@ -10,7 +10,7 @@ from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Role
 from organizations.selectors import can_edit, role_paths, root_units_for, sees_everything
 from reports.catalogue import catalogue
 from reports.models import Submission, SubmissionStatus
-from reports.selectors import MemberCounts, member_counts_by_unit, snapshot
+from reports.selectors import MemberCounts, inbox_for, member_counts_by_unit, snapshot
 
 MAX_UNITS = 3
 
@@ -37,20 +37,14 @@ def key_figures(unit, day: date) -> dict | None:
 
 def _waiting_for(user) -> dict:
     """Reports awaiting the user's review, and the user's own returned ones."""
-    reviewing = Submission.objects.filter(status=SubmissionStatus.SUBMITTED)
     returned = Submission.objects.filter(status=SubmissionStatus.RETURNED)
     if not sees_everything(user):
-        board = role_paths(user, (Role.Kind.ADMIN, Role.Kind.STAFF, Role.Kind.REVIEWER))
-        q = Q(pk__in=[])
-        for path in board:
-            q |= Q(to_unit__path__startswith=path)
-        reviewing = reviewing.filter(q)
         own = Q(pk__in=[])
         for path in role_paths(user, (Role.Kind.ADMIN, Role.Kind.STAFF)):
             own |= Q(unit__path__startswith=path)
         returned = returned.filter(own)
     return {
-        "to_review": reviewing.count(),
+        "to_review": inbox_for(user).count(),
         "returned": list(returned.select_related("unit")[:5]),
     }
 

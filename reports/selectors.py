@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
@@ -27,14 +27,22 @@ from organizations.models import (
     CommunityPost,
     Position,
     Restructure,
+    Role,
     Seat,
     Unit,
     UnitVersion,
     path_ids,
     valid_on,
 )
-from organizations.selectors import unit_name_key
-from reports.models import PeriodKind, Submission, due_on, period_bounds, period_label
+from organizations.selectors import role_paths, sees_everything, unit_name_key
+from reports.models import (
+    PeriodKind,
+    Submission,
+    SubmissionStatus,
+    due_on,
+    period_bounds,
+    period_label,
+)
 from reviews.models import MemberReview, OrganizationReview
 
 
@@ -611,3 +619,21 @@ def rating_counts_by_branch(model, snap: Snapshot, year: int) -> dict[int, dict[
         if branch:  # the root's own review belongs to no sub-unit
             out[int(branch)][y][level] = n
     return out
+
+
+def inbox_for(user) -> QuerySet[Submission]:
+    """Every submission awaiting the user's review, whatever its report and
+    period: submitted to a committee the user sits on the board of (or one
+    below it), oldest waiting first, with `waiting_since` (its last version's
+    time)."""
+    qs = Submission.objects.filter(status=SubmissionStatus.SUBMITTED)
+    if not sees_everything(user):
+        q = Q(pk__in=[])
+        for path in role_paths(user, (Role.Kind.ADMIN, Role.Kind.STAFF, Role.Kind.REVIEWER)):
+            q |= Q(to_unit__path__startswith=path)
+        qs = qs.filter(q)
+    return (
+        qs.select_related("unit", "to_unit")
+        .annotate(waiting_since=Max("versions__submitted_at"))
+        .order_by("waiting_since", "pk")
+    )

@@ -2,8 +2,10 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +14,7 @@ from organizations.selectors import can_edit, root_units_for, unit_for_user_or_4
 from reports import exports
 from reports.catalogue import ReportError, catalogue, get_report, parse_params
 from reports.models import Review, Submission, SubmissionStatus
-from reports.selectors import parse_period, recent_periods, submissions_under
+from reports.selectors import inbox_for, parse_period, recent_periods, submissions_under
 from reports.services import may_review, params_for, submission_review, submission_submit
 from reports.tables import Table
 
@@ -107,6 +109,30 @@ def report_view(request, name: str, unit_id: int):
 
 
 # --- submit and review ----------------------------------------------------------
+
+
+INBOX_PAGE = 100
+
+
+@login_required
+def inbox(request):
+    """The board's inbox: every submission awaiting the user's review, across
+    reports and periods, oldest waiting first, with how long it has waited."""
+    page = Paginator(inbox_for(request.user), INBOX_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    today = timezone.localdate()
+    titles = {r.name: r.title for r in catalogue()}
+    rows = [
+        {
+            "submission": s,
+            "title": titles.get(s.report, s.report),
+            "days": (now - s.waiting_since).days if s.waiting_since else None,
+            "overdue_review": s.waiting_since is not None and (now - s.waiting_since).days >= 7,
+            "late": s.was_late,
+        }
+        for s in page.object_list
+    ]
+    return render(request, "reports/inbox.html", {"page": page, "rows": rows, "today": today})
 
 
 @login_required

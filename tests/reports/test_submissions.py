@@ -1,10 +1,11 @@
 """Submit and review: a committee sends a periodic report up, frozen; the
 board approves or returns it; every version and comment stays."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from chibo.errors import ServiceError
 from chibo.models import AuditEvent
@@ -197,3 +198,35 @@ def test_other_wards_cannot_see_a_submission(client, tree, ward1_staff, ward2_st
     )
     assert Submission.objects.count() == 1
     assert client.get(reverse("reports:submissions", args=[tree.ward1.pk])).status_code == 404
+
+
+def test_the_inbox_lists_every_submission_awaiting_the_user_across_reports_and_periods(
+    client, tree, ward1_staff, ward2_staff, board
+):
+    structure = submit(ward1_staff, tree.ward1)
+    older = submit(
+        ward2_staff, tree.ward2, report="ratings", period=PeriodKind.YEAR, start=date(2025, 1, 1)
+    )
+    approved = submit(ward1_staff, tree.ward1, report="admissions")
+    submission_review(actor=board, submission=approved.submission, action="approve")
+    # waiting ages: the ratings report came in 10 days ago
+    older.__class__.objects.filter(pk=older.pk).update(
+        submitted_at=timezone.now() - timedelta(days=10)
+    )
+    client.force_login(board)
+    home = client.get("/").content.decode()
+    assert "2 báo cáo định kỳ của đơn vị trực thuộc đang chờ duyệt." in home
+    assert 'href="/bao-cao/cho-duyet/"' in home
+    page = client.get("/bao-cao/cho-duyet/").content.decode()
+    rows = page.split('data-submission="')[1:]
+    assert [int(r.split('"')[0]) for r in rows] == [older.submission.pk, structure.submission.pk]
+    assert "Đảng bộ xã Hai" in rows[0] and "10 ngày" in rows[0]
+    assert "Kết quả đánh giá, xếp loại chất lượng" in rows[0]
+    assert "hôm nay" in rows[1]
+    assert f'data-submission="{approved.submission.pk}"' not in page
+    # a ward's own staff have nothing to review from the province's inbox
+    client.force_login(ward1_staff)
+    assert (
+        "Không có báo cáo nào đang chờ bạn duyệt."
+        in client.get("/bao-cao/cho-duyet/").content.decode()
+    )
