@@ -1,15 +1,20 @@
 """The meetings part of the home page and the unit page."""
 
 from chibo.panels import Panel
-from meetings.selectors import home_warnings, recent_meetings
+from meetings.selectors import home_warnings, recent_meetings, secretary_cells_this_month
 from organizations.selectors import can_edit
 
 
 def home_panels(request) -> list[Panel]:
+    panels = []
+    cells = secretary_cells_this_month(request.user)
+    if cells:
+        # a cell secretary's first step of the month, before anything else
+        panels.append(Panel("meetings/panels/home_secretary.html", {"cells": cells}, order=1))
     warnings = home_warnings(request.user)
-    if not warnings:
-        return []
-    return [Panel("meetings/panels/home_warnings.html", {"w": warnings}, order=20)]
+    if warnings:
+        panels.append(Panel("meetings/panels/home_warnings.html", {"w": warnings}, order=20))
+    return panels
 
 
 def unit_panels(request, unit) -> list[Panel]:

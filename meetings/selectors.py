@@ -46,8 +46,8 @@ from meetings.models import (
 from members.choices import MEMBER_STATUSES, PlacementKind
 from members.models import Exemption, Member, Placement, StatusPeriod
 from members.selectors import CellMemberOn, members_on
-from organizations.models import CELL_LEVELS, Body, Position, Seat, Unit, valid_on
-from organizations.selectors import scope_q, units_for
+from organizations.models import CELL_LEVELS, Body, Position, Role, Seat, Unit, valid_on
+from organizations.selectors import role_paths, scope_q, units_for
 
 
 def meetings_for(user) -> QuerySet[Meeting]:
@@ -573,6 +573,42 @@ def tracker_summary(cells: QuerySet[Unit], year: int, today: date | None = None)
         "percent": round(100 * (totals["present"] or 0) / summoned, 1) if summoned else None,
         **totals,
     }
+
+
+def secretary_cells_this_month(user, today: date | None = None, limit: int = 5) -> list[dict]:
+    """The cells the user is the secretary of (a cell-secretary role), each with
+    this month's regular meeting (None if not recorded yet) and last month's
+    when it is still missing: what the home page offers to record first."""
+    today = today or timezone.localdate()
+    paths = role_paths(user, (Role.Kind.SECRETARY,))
+    if not paths:
+        return []
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path=path)
+    cells = list(
+        Unit.objects.filter(q, level__in=CELL_LEVELS, dissolved_on__isnull=True).order_by("path")[
+            :limit
+        ]
+    )
+    month = today.replace(day=1)
+    last = month_shift(month, -1)
+    held = {
+        (m.unit_id, m.month): m
+        for m in Meeting.objects.filter(
+            unit__in=cells, month__in=[month, last], kind__in=REGULAR_KINDS, body=MeetingBody.UNIT
+        )
+    }
+    return [
+        {
+            "unit": c,
+            "month": month,
+            "meeting": held.get((c.pk, month)),
+            "last_month": last,
+            "last_missing": c.founded_on <= last and (c.pk, last) not in held,
+        }
+        for c in cells
+    ]
 
 
 def home_warnings(user, today: date | None = None, limit: int = 8) -> dict | None:

@@ -106,6 +106,12 @@ def meeting_create(request, unit_pk: int):
     _require_edit(request.user, unit)
     today = timezone.localdate()
     initial = {"month": today.replace(day=1), "held_on": today}
+    try:  # "record last month's meeting" from the home page
+        asked = parse_month(request.GET.get("month", ""))
+    except DateError:
+        asked = None
+    if asked is not None and asked <= today:
+        initial["month"] = asked
     # A cell meets in the same place at the same hour with the same chair and
     # secretary month after month: start from its last meeting rather than
     # make an elderly secretary type them all again.

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from chibo.errors import ServiceError
 from chibo.spreadsheets import build_xlsx
 from members import forms, services
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
-from members.models import Member, ResidenceContact
+from members.models import Discipline, Member, ResidenceContact
 from members.resources import DATE_FIELDS, MEMBER_COLUMNS
 from members.selectors import (
     badges_due,
@@ -198,6 +199,7 @@ ACTIONS = {
     "thoi-mien": (_l("Thôi miễn sinh hoạt"), forms.DayForm, MEMBER_STATUSES),
     "xoa-ten": (_l("Xóa tên"), forms.RemoveForm, MEMBER_STATUSES),
     "ky-luat": (_l("Kỷ luật"), forms.DisciplineForm, MEMBER_STATUSES),
+    "khai-tru": (_l("Khai trừ"), forms.DisciplineForm, MEMBER_STATUSES),
     "tu-tran": (_l("Từ trần"), forms.DeathForm, services.LIVE_STATUSES),
     "cu-tru": (_l("Sinh hoạt nơi cư trú (Quy định 213)"), forms.ResidenceForm, MEMBER_STATUSES),
     "thoi-cu-tru": (_l("Kết thúc liên hệ nơi cư trú"), forms.DayForm, MEMBER_STATUSES),
@@ -208,6 +210,9 @@ ACTIONS = {
     ),
 }
 FORMS_WITH_CONTEXT = (forms.TransferForm, forms.TemporaryForm, forms.ResidenceForm)
+# Steps that end a membership or punish: shown apart on the profile, in the
+# colour of danger, and recorded only after a second, explicit confirmation.
+GRAVE_ACTIONS = ("xoa-ten", "ky-luat", "khai-tru", "tu-tran")
 
 
 def _run(slug: str, actor, member, d: dict):
@@ -232,7 +237,7 @@ def _run(slug: str, actor, member, d: dict):
         return s.member_end_exemption(actor=actor, member=member, **d)
     if slug == "xoa-ten":
         return s.member_remove(actor=actor, member=member, **d)
-    if slug == "ky-luat":
+    if slug in ("ky-luat", "khai-tru"):
         return s.member_discipline(actor=actor, member=member, **d)
     if slug == "tu-tran":
         return s.member_record_death(actor=actor, member=member, **d)
@@ -283,7 +288,12 @@ def member_detail(request, pk: int):
         "timeline": member_timeline(member),
         "changes": dossier_changes(member),
         "can_edit": editable,
-        "actions": _actions_for(member) if editable else [],
+        "actions": [a for a in _actions_for(member) if a[0] not in GRAVE_ACTIONS]
+        if editable
+        else [],
+        "grave_actions": [a for a in _actions_for(member) if a[0] in GRAVE_ACTIONS]
+        if editable
+        else [],
         "disciplines": member.disciplines.all(),
         "evaluations": member.evaluations.all()[:12],
         "contacts": contacts,
@@ -330,7 +340,10 @@ def member_action(request, pk: int, action: str):
     kwargs = {"user": request.user, "member": member} if form_class in FORMS_WITH_CONTEXT else {}
     if "officials" in form_class.base_fields and member.unit_id:
         kwargs["initial"] = {"officials": officials_in(member.unit)}
+    if action == "khai-tru":
+        kwargs["initial"] = {"form": Discipline.Form.EXPULSION}
     form = form_class(request.POST or None, **kwargs)
+    grave = action in GRAVE_ACTIONS
     refusal = ""
     if member.status not in statuses:
         refusal = _("Không thể “%(action)s” cho người đang là “%(status)s”.") % {
@@ -338,18 +351,52 @@ def member_action(request, pk: int, action: str):
             "status": member.get_status_display(),
         }
     elif request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = not grave or request.POST.get("confirm") == "yes"
         try:
-            _run(action, request.user, member, dict(form.cleaned_data))
+            if confirmed:
+                _run(action, request.user, member, data)
+            else:
+                # a grave step runs once in a rolled-back transaction, so a
+                # refusal (a future date, a wrong status) comes before the
+                # confirmation page, not after it
+                with transaction.atomic():
+                    _run(action, request.user, member, data)
+                    transaction.set_rollback(True)
         except ServiceError as exc:
             form.add_error(None, exc)
         else:
+            if not confirmed:
+                member.refresh_from_db()
+                return render(
+                    request,
+                    "members/confirm_grave.html",
+                    {"member": member, "form": form, "title": title, "summary": _summary(form)},
+                )
             messages.success(request, _("Đã ghi: %(action)s.") % {"action": title})
             return redirect("members:detail", pk=member.pk)
     return render(
         request,
         "members/form.html",
-        {"member": member, "form": form, "title": title, "refusal": refusal},
+        {"member": member, "form": form, "title": title, "refusal": refusal, "grave": grave},
     )
+
+
+def _summary(form) -> list[tuple[str, str]]:
+    """What a grave step will record, as the confirmation page repeats it."""
+    out = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], False):
+            continue
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            value = dict(field.choices).get(value, value)
+        elif hasattr(value, "year") and hasattr(value, "day"):
+            value = value.strftime("%d/%m/%Y")
+        elif value is True:
+            value = _("Có")
+        out.append((str(field.label), str(value)))
+    return out
 
 
 @login_required

@@ -95,24 +95,27 @@ def bar_chart(
     target_label: str = "",
     cap: bool = False,
 ) -> str:
-    """Horizontal bars, one per label, the value written at the end of each;
-    a target as a dashed line (one for all bars, or one per bar), and then each
+    """Horizontal bars, each under its label, the value written at its end; a
+    target as a dashed line (one for all bars, or one per bar), and then each
     bar coloured as meeting it or not unless its colour says its category
-    (`cap`: the target is a ceiling, met by staying at or under it)."""
-    row_h, gap, label_w, bar_w = 24, 8, 210, 330
-    top = 28 if title else 6
-    legend = 22 if target is not None else 0
-    height = top + len(labels) * (row_h + gap) + legend + 6
-    width = label_w + bar_w + 90
+    (`cap`: the target is a ceiling, met by staying at or under it). Narrow
+    (400 units), so that on a phone the text keeps its size."""
+    label_h, bar_h, gap, left, bar_w = 17, 16, 9, 2, 320
+    row = label_h + bar_h + gap
+    top = 28 if title else 4
+    legend = 24 if target is not None else 0
+    height = top + len(labels) * row + legend
+    width = 400
     targets = _targets(target, len(labels))
     top_value = max_value or max([v or 0 for v in values] + [t or 0 for t in targets] + [1])
     parts = _open(width, height, title)
 
     def x_of(value: float) -> float:
-        return label_w + bar_w * min(value, top_value) / top_value
+        return left + bar_w * min(value, top_value) / top_value
 
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = top + i * (row_h + gap)
+        y = top + i * row
+        bar_y = y + label_h
         length = 0 if not value else max(1, round(bar_w * min(value, top_value) / top_value))
         goal = targets[i]
         if keys:
@@ -122,37 +125,39 @@ def bar_chart(
             fill = COLOURS["met" if met else "missed"]
         else:
             fill = COLOURS["value"]
-        text = label if len(label) <= 30 else label[:29] + "…"
+        text = label if len(label) <= 52 else label[:51] + "…"
         parts.append(
             f"<g><title>{escape(label)}: {_number(value or 0)}</title>"
-            f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end">{escape(text)}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{length}" height="{row_h}" fill="{fill}"/>'
-            f'<text x="{label_w + length + 4}" y="{y + 16}">{_number(value or 0)}</text>'
+            f'<text x="{left}" y="{y + 13}">{escape(text)}</text>'
+            f'<rect x="{left}" y="{bar_y}" width="{length}" height="{bar_h}" fill="{fill}"/>'
+            f'<text x="{left + length + 4}" y="{bar_y + 13}" font-weight="bold">'
+            f"{_number(value or 0)}</text>"
         )
         if goal is not None and not isinstance(target, int | float):
             gx = x_of(goal)
             parts.append(
-                f'<line class="target" x1="{gx:.1f}" y1="{y - 3}" x2="{gx:.1f}" '
-                f'y2="{y + row_h + 3}" stroke="{TARGET_COLOUR}" stroke-width="2" '
+                f'<line class="target" x1="{gx:.1f}" y1="{bar_y - 3}" x2="{gx:.1f}" '
+                f'y2="{bar_y + bar_h + 3}" stroke="{TARGET_COLOUR}" stroke-width="2" '
                 f'stroke-dasharray="4 2"/>'
             )
         parts.append("</g>")
+    bottom = top + len(labels) * row
     if isinstance(target, int | float):
         gx = x_of(float(target))
-        bottom = top + len(labels) * (row_h + gap)
         parts.append(
-            f'<line class="target" x1="{gx:.1f}" y1="{top - 4}" x2="{gx:.1f}" y2="{bottom}" '
-            f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="5 3"/>'
+            f'<line class="target" x1="{gx:.1f}" y1="{top + label_h - 4}" x2="{gx:.1f}" '
+            f'y2="{bottom - gap + 2}" stroke="{TARGET_COLOUR}" stroke-width="2" '
+            f'stroke-dasharray="5 3"/>'
         )
     if target is not None:
-        y = top + len(labels) * (row_h + gap) + 14
+        y = bottom + 14
         text = target_label or "Chỉ tiêu"
         if isinstance(target, int | float):
             text = f"{text}: {_number(float(target))}"
         parts.append(
-            f'<line x1="0" y1="{y - 4}" x2="24" y2="{y - 4}" stroke="{TARGET_COLOUR}" '
-            f'stroke-width="2" stroke-dasharray="5 3"/>'
-            f'<text x="30" y="{y}">{escape(text)}</text>'
+            f'<line x1="{left}" y1="{y - 4}" x2="{left + 24}" y2="{y - 4}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="5 3"/>'
+            f'<text x="{left + 30}" y="{y}">{escape(text)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -161,12 +166,13 @@ def bar_chart(
 def pie_chart(
     labels: list[str], values: list[float], *, title: str = "", keys: list[str] | None = None
 ) -> str:
-    """A pie with a legend giving each part's value and share."""
-    r, cx, top = 70, 80, 28 if title else 6
-    cy = top + r + 4
+    """A pie with, under it, a legend giving each part's value and share."""
+    r, top = 70, 28 if title else 6
+    cx, cy = 80, top + r + 4
     total = sum(v or 0 for v in values)
-    height = max(cy + r + 8, top + len(labels) * 22 + 10)
-    width = 2 * cx + 300
+    legend_top = cy + r + 14
+    height = legend_top + len(labels) * 22 + 4
+    width = 400
     colours = [colour_of(k) for k in keys] if keys else [COLOURS["value"]] * len(labels)
     parts = _open(width, height, title)
     angle = -pi / 2
@@ -187,12 +193,11 @@ def pie_chart(
         )
         angle = end
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = top + 4 + i * 22
+        y = legend_top + i * 22
         share = f" ({_number(round(100 * value / total, 1))}%)" if total else ""
         parts.append(
-            f'<rect x="{2 * cx + 10}" y="{y}" width="14" height="14" fill="{colours[i]}"/>'
-            f'<text x="{2 * cx + 30}" y="{y + 12}">{escape(label)}: {_number(value or 0)}'
-            f"{share}</text>"
+            f'<rect x="2" y="{y}" width="14" height="14" fill="{colours[i]}"/>'
+            f'<text x="22" y="{y + 12}">{escape(label)}: {_number(value or 0)}{share}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -339,3 +339,29 @@ def test_opening_an_action_that_does_not_fit_explains_why(client, tree, ward1_st
         assert response.status_code == 200
     body = client.get(reverse("members:action", args=[m.pk, "cong-nhan"])).content.decode()
     assert "Không thể “Công nhận đảng viên chính thức”" in body
+
+
+def test_grave_steps_are_apart_on_the_profile_and_ask_for_confirmation(client, tree, ward1_staff):
+    m = tree.members.m1a[2]
+    client.force_login(ward1_staff)
+    page = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    normal, grave = page.split('class="grave-actions"')
+    for slug in ("xoa-ten", "ky-luat", "khai-tru", "tu-tran"):
+        assert f"/dang-vien/{m.pk}/{slug}/" in grave
+        assert f"/dang-vien/{m.pk}/{slug}/" not in normal
+    url = reverse("members:action", args=[m.pk, "tu-tran"])
+    asked = client.post(url, {"day": "01/11/2026"})
+    assert "không thể hoàn tác" in asked.content.decode()
+    m.refresh_from_db()
+    assert m.status != "deceased" and not m.history.filter(status="deceased").exists()
+    done = client.post(url, {"day": "01/11/2026", "confirm": "yes"})
+    assert done.status_code == 302
+    m.refresh_from_db()
+    assert m.status == "deceased"
+
+
+def test_expulsion_starts_with_its_disciplinary_form_chosen(client, tree, ward1_staff):
+    m = tree.members.m1a[2]
+    client.force_login(ward1_staff)
+    page = client.get(reverse("members:action", args=[m.pk, "khai-tru"])).content.decode()
+    assert '<option value="expulsion" selected>' in page
