@@ -14,6 +14,8 @@ urlpatterns = [
     path("danh-gia/", include("reviews.urls")),
     path("bao-cao/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
+    # browsers ask for it at the root, whatever the page says
+    path("favicon.ico", views.favicon),
 ]
 
 handler404 = "chibo.views.not_found"

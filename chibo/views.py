@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from chibo.forms import LoginForm
 
@@ -22,3 +24,7 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -174,6 +174,10 @@ def member_list(request):
             "selected_unit": selected,
             "all_units_label": _("Tất cả đơn vị"),
             "keeps_members": keeps_members(request.user),
+            # the filters fold behind one button; it says how many are set
+            "active_filters": sum(
+                1 for k, v in request.GET.items() if k not in ("q", "page", "format") and v
+            ),
         },
     )
 

@@ -68,11 +68,11 @@ def _open(width: int, height: int, title: str) -> list[str]:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'aria-label="{label}" font-family="{FONT}" font-size="13">'
+        f'aria-label="{label}" font-family="{FONT}" font-size="15">'
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
-        parts.append(f'<text x="0" y="16" font-weight="bold" font-size="14">{escape(title)}</text>')
+        parts.append(f'<text x="0" y="17" font-weight="bold" font-size="16">{escape(title)}</text>')
     return parts
 
 
@@ -100,7 +100,7 @@ def bar_chart(
     bar coloured as meeting it or not unless its colour says its category
     (`cap`: the target is a ceiling, met by staying at or under it). Narrow
     (400 units), so that on a phone the text keeps its size."""
-    label_h, bar_h, gap, left, bar_w = 17, 16, 9, 2, 320
+    label_h, bar_h, gap, left, bar_w = 20, 18, 9, 2, 320
     row = label_h + bar_h + gap
     top = 28 if title else 4
     legend = 24 if target is not None else 0
@@ -125,12 +125,12 @@ def bar_chart(
             fill = COLOURS["met" if met else "missed"]
         else:
             fill = COLOURS["value"]
-        text = label if len(label) <= 52 else label[:51] + "…"
+        text = label if len(label) <= 46 else label[:45] + "…"
         parts.append(
             f"<g><title>{escape(label)}: {_number(value or 0)}</title>"
-            f'<text x="{left}" y="{y + 13}">{escape(text)}</text>'
+            f'<text x="{left}" y="{y + 15}">{escape(text)}</text>'
             f'<rect x="{left}" y="{bar_y}" width="{length}" height="{bar_h}" fill="{fill}"/>'
-            f'<text x="{left + length + 4}" y="{bar_y + 13}" font-weight="bold">'
+            f'<text x="{left + length + 5}" y="{bar_y + 14}" font-weight="bold">'
             f"{_number(value or 0)}</text>"
         )
         if goal is not None and not isinstance(target, int | float):
@@ -197,7 +197,7 @@ def pie_chart(
         share = f" ({_number(round(100 * value / total, 1))}%)" if total else ""
         parts.append(
             f'<rect x="2" y="{y}" width="14" height="14" fill="{colours[i]}"/>'
-            f'<text x="22" y="{y + 12}">{escape(label)}: {_number(value or 0)}{share}</text>'
+            f'<text x="22" y="{y + 13}">{escape(label)}: {_number(value or 0)}{share}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

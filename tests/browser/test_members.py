@@ -54,6 +54,7 @@ def test_the_list_narrows_as_a_filter_changes(page, tree, ward1_staff):
     make_member(tree.cell1b, full_name="Lý Thị Cơ Quan", gender="F")
     log_in(page, "ward1")
     page.goto(page.base_url + "/dang-vien/")
+    page.get_by_text("Bộ lọc").click()  # the filters fold behind one button
     page.get_by_label("Loại chi bộ").select_option(label="Chi bộ cơ quan")
     page.wait_for_url("**category=agency*")
     page.get_by_label("Giới tính").select_option(label="Nữ")
