@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test install install-test browser fonts lint format check-deploy worker
+.PHONY: run test install install-test browser fonts messages lint format check-deploy worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ test: install browser
 	$(BIN)/lint-imports --no-cache
 	DEBUG=0 $(BIN)/python manage.py makemigrations --check --dry-run --settings=chibo.settings_test
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# Recompile the project's Vietnamese catalogue after editing locale/vi/…/django.po
+messages:
+	msgfmt --check -o locale/vi/LC_MESSAGES/django.mo locale/vi/LC_MESSAGES/django.po
 
 lint:
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

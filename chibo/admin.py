@@ -5,6 +5,8 @@ which go through the services; the admin only shows it."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from chibo.models import AuditEvent, ImportBatch
 
@@ -60,3 +62,34 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-tasks-db's results, with Vietnamese column names (its admin labels
+# two columns in English outside gettext).
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = (
+        "id",
+        "task_label",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "priority",
+        "queue_name",
+    )
+
+    @admin.display(description=_("việc"))
+    def task_label(self, obj):
+        return obj.task_name
+
+    @admin.display(description=_("chi tiết lỗi"))
+    def formatted_traceback(self, obj):
+        return super().formatted_traceback(obj)
+
+    @admin.display(description=_("chạy sau"))
+    def display_run_after(self, obj):
+        return super().display_run_after(obj)

@@ -34,9 +34,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
-    "axes",
+    "chibo.apps.AxesConfig",  # django-axes, named in Vietnamese
     "django_tasks",
-    "django_tasks_db",
+    "chibo.apps.TasksDatabaseConfig",  # django-tasks-db, named in Vietnamese
     "chibo",
     "organizations",
     "members",
