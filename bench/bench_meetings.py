@@ -16,7 +16,8 @@ from django.test import Client
 from django.utils import timezone
 
 from chibo.models import User
-from chibo.pdf import render_pdf
+from documents.render import render
+from meetings.documents import document_context
 from meetings.models import Attendance, Meeting
 from meetings.selectors import (
     home_warnings,
@@ -66,22 +67,18 @@ def main() -> None:
         or Meeting.objects.order_by("pk").first()
     )
     best_of("minutes content of one meeting", lambda: minutes_content(meeting))
-    content = minutes_content(meeting)
-    context = {
-        "c": content,
-        "issuer_parent": content["parent"],
-        "issuer": content["unit"],
-        "doc_number": f"{content['number']}-BB/CB",
-        "place_name": content["place_name"],
-        "day": content["day"],
-        "month_no": content["month_no"],
-        "year": content["year"],
-    }
-    pdf = render_pdf("meetings/pdf/minutes.html", context)  # warms the fonts up
+    context = document_context(meeting, "BB")
+    pdf = render("minutes", context, "pdf")  # warms the fonts up
     best_of(
         f"render one minutes PDF ({meeting.expected_count} members)",
-        lambda: render_pdf("meetings/pdf/minutes.html", context),
+        lambda: render("minutes", context, "pdf"),
     )
+    docx = render("minutes", context, "docx", unit=meeting.unit)
+    best_of(
+        f"render the same minutes as .docx ({meeting.expected_count} members)",
+        lambda: render("minutes", context, "docx", unit=meeting.unit),
+    )
+    print(f"DOCX size: {len(docx) / 1024:.0f} KiB")
     print(f"PDF size: {len(pdf) / 1024:.0f} KiB")
 
 

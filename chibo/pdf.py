@@ -8,7 +8,6 @@ Times New Roman's metrics and every Vietnamese glyph.
 """
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 
@@ -23,11 +22,3 @@ def render_pdf(template_name: str, context: dict | None = None) -> bytes:
 
     html = render_to_string(template_name, context or {})
     return HTML(string=html, base_url=_base_url()).write_pdf()
-
-
-def pdf_response(template_name: str, context: dict, filename: str, *, inline: bool = True):
-    """An HTTP response carrying the PDF, downloadable under `filename`."""
-    response = HttpResponse(render_pdf(template_name, context), content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from chibo.errors import ServiceError
 from chibo.spreadsheets import build_xlsx
+from chibo.text import slug as file_slug
 from members import forms, services
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
 from members.models import Discipline, Member, ResidenceContact
@@ -98,12 +99,17 @@ def _roster(qs) -> tuple[list[str], list[int], Iterator[list]]:
     return [c.label for c in MEMBER_COLUMNS], dates, rows()
 
 
-def _export(qs, fmt: str, *, title: str):
+def _export(qs, fmt: str, *, title: str, unit=None):
     """The filtered rows as a roster with the columns and headers of the import
     (members/resources.py), so an exported list can be corrected and imported
     back. The rows come from the list's own queryset: screen and spreadsheet
     cannot disagree."""
-    stamp = date.today().strftime("%Y%m%d")
+    # "danh-sach-dang-vien-chi-bo-khu-pho-1-ngay-01-12-2026.xlsx"
+    stem = file_slug(
+        "Danh sách đảng viên",
+        unit.name if unit is not None else "",
+        "ngày " + date.today().strftime("%d-%m-%Y"),
+    )
     headers, dates, rows = _roster(qs)
     if fmt == "xlsx":
         texts = [headers.index(h) for h in ("Số CCCD", "Số thẻ đảng viên", "Số điện thoại")]
@@ -111,7 +117,7 @@ def _export(qs, fmt: str, *, title: str):
             build_xlsx(headers, rows, title=title, date_columns=dates, text_columns=texts),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="dang-vien-{stamp}.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         return response
 
     class Echo:
@@ -128,7 +134,7 @@ def _export(qs, fmt: str, *, title: str):
             )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dang-vien-{stamp}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
     return response
 
 
@@ -157,7 +163,7 @@ def member_list(request):
             "unit": f" — {unit.name}" if unit else "",
             "day": date.today().strftime("%d/%m/%Y"),
         }
-        return _export(qs, fmt, title=title)
+        return _export(qs, fmt, title=title, unit=unit)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")) if qs is not None else None
     query = request.GET.copy()
     query.pop("page", None)

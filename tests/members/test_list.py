@@ -233,3 +233,13 @@ def test_the_age_bands_and_the_dossier_history_go_through_translation(client, wa
         profile = client.get(reverse("members:detail", args=[people["an"].pk])).content.decode()
     assert "⟪Dưới 30 tuổi⟫" in body and "⟪Trên 75 tuổi⟫" in body
     assert "⟪Nhập hồ sơ⟫" in profile
+
+
+def test_the_export_is_named_after_the_list_in_vietnamese(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    response = client.get(reverse("members:list"), {"unit": tree.cell1a.pk, "format": "xlsx"})
+    today = date.today().strftime("%d-%m-%Y")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="danh-sach-dang-vien-chi-bo-khu-pho-1-ngay-{today}.xlsx"'
+    )
+    assert load_workbook(io.BytesIO(response.content)).active.title == "Danh sách"
