@@ -11,10 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chibo.models import ImportBatch
-from members.imports import import_file
 from members.models import Member, Placement, StatusPeriod
 from tests.factories import make_member
-from tests.members.import_factories import roster_csv, roster_row, roster_xlsx
+from tests.members.import_factories import import_file, roster_csv, roster_row, roster_xlsx
 
 
 def _written() -> tuple[int, int, int]:
