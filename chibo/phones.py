@@ -33,9 +33,11 @@ def phone_digits(text: str) -> str:
     return compact
 
 
-def phone_problem(text: str) -> str | None:
-    """None for a valid number, else what is wrong, in Vietnamese."""
+def phone_problem(text: str, *, written: str | None = None) -> str | None:
+    """None for a valid number, else what is wrong, in Vietnamese (naming the
+    number as `written`, if the caller tidied it first)."""
     digits = phone_digits(text)
+    text = text if written is None else written
     if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits):
         return None
     if _OLD_MOBILE.fullmatch(digits):

@@ -319,7 +319,7 @@ def _phone(value: Any) -> str:
     text = cell_digits(value)
     if isinstance(value, int | float) and not text.startswith("0"):
         text = "0" + text  # Excel drops the leading zero of a number
-    problem = phone_problem(text)
+    problem = phone_problem(text, written=cell_text(value) if isinstance(value, str) else text)
     if problem:
         raise CellError(problem)
     if len(text) > _TEXT_LIMITS["phone"]:

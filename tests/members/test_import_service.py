@@ -4,10 +4,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from chibo.imports import get_kind, template_xlsx
 from chibo.models import AuditEvent, ImportBatch
 from members.choices import PlacementKind, Status
 from members.models import Member, Placement, StatusPeriod
-from chibo.imports import get_kind, template_xlsx
 from members.resources import export_members_xlsx
 from tests.factories import make_member
 from tests.members.import_factories import import_file, roster_csv, roster_row, roster_xlsx

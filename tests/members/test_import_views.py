@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -106,6 +107,36 @@ def test_a_clash_with_a_change_made_meanwhile_fails_cleanly(client, tree, ward1_
     assert not Member.objects.filter(card_number="90000001").exists()
 
 
+def test_a_member_created_between_preview_and_confirm_is_not_renamed(client, tree, ward1_staff):
+    """Issue 15, defect 3: the preview said "new"; meanwhile someone entered
+    the member by hand. Confirming must not rename them nor give them the
+    file's dates: it stops and shows the new preview."""
+    from tests.factories import make_member
+
+    client.force_login(ward1_staff)
+    upload(client, roster_xlsx([roster_row(1), roster_row(2)]))
+    batch = ImportBatch.objects.get()
+    assert batch.new_count == 2
+    meanwhile = make_member(tree.cell1a, full_name="Lê Thị Khác", card_number="90000001")
+    response = client.post(reverse("members:import_confirm", args=[batch.pk]), follow=True)
+    page = response.content.decode()
+    assert "Dữ liệu đã thay đổi từ lúc kiểm tra tệp: 1 dòng (dòng 5)" in page
+    meanwhile.refresh_from_db()
+    assert (meanwhile.full_name, meanwhile.admitted_on) == ("Lê Thị Khác", date(2000, 1, 1))
+    assert not Member.objects.filter(card_number="90000002").exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEWED
+    assert (batch.new_count, batch.updated_count) == (1, 1)
+    row = batch.result["rows"][0]
+    assert row["outcome"] == "updated"
+    assert row["changes"]["Họ và tên"] == ["Lê Thị Khác", "Lê Thị Nhập 1"]
+    # seen and confirmed again, it applies what the new preview showed
+    client.post(reverse("members:import_confirm", args=[batch.pk]))
+    meanwhile.refresh_from_db()
+    assert meanwhile.full_name == "Lê Thị Nhập 1"
+    assert Member.objects.filter(card_number="90000002").exists()
+
+
 def test_a_second_confirmation_sent_together_with_the_first_imports_nothing(
     client, tree, ward1_staff, monkeypatch
 ):
@@ -119,9 +150,7 @@ def test_a_second_confirmation_sent_together_with_the_first_imports_nothing(
     stale = ImportBatch.objects.get()
     assert stale.status == ImportBatch.Status.PREVIEWED
     ImportBatch.objects.filter(pk=stale.pk).update(status=ImportBatch.Status.RUNNING)
-    monkeypatch.setattr(
-        import_views, "_batch_or_404", lambda *a, **k: (stale, get_kind("members"))
-    )
+    monkeypatch.setattr(import_views, "_batch_or_404", lambda *a, **k: (stale, get_kind("members")))
     response = client.post(reverse("members:import_confirm", args=[stale.pk]))
     assert response.status_code == 302
     assert not Member.objects.filter(card_number="90000001").exists()

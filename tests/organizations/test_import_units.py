@@ -133,3 +133,33 @@ def test_a_code_used_outside_the_users_reach_is_refused_without_naming_that_unit
         assert result.errors and not applied(result)
         message = result.errors[0]["message"]
         assert "ngoài phạm vi của bạn" in message and tree.cell2a.name not in message
+
+
+def test_confirming_the_unit_import_twice_founds_each_unit_once(client, tree, ward1_staff):
+    """Issue 15, defect 2: a double click created two identical units, or a 500."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(ward1_staff)
+    rows = [["Chi bộ khu phố 8", "P1-KP8", "Chi bộ", "Khu phố", "Đảng bộ phường Một", "01/07/2025"]]
+    client.post(
+        reverse("organizations:import"), {"file": SimpleUploadedFile("dv.xlsx", xlsx(rows))}
+    )
+    batch = ImportBatch.objects.get()
+    stale = ImportBatch.objects.get(pk=batch.pk)
+    url = reverse("imports:confirm", args=[batch.pk])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
+    from chibo.imports import import_confirm
+
+    assert import_confirm(stale) is False  # read before the first confirmation claimed it
+    assert Unit.objects.filter(name="Chi bộ khu phố 8").count() == 1
+
+
+def test_the_unit_import_page_speaks_of_units(client, tree, ward1_staff):
+    from django.urls import reverse
+
+    client.force_login(ward1_staff)
+    page = client.get(reverse("organizations:import")).content.decode()
+    assert "Tệp danh sách đơn vị (.xlsx hoặc .csv)" in page
+    assert reverse("imports:template", args=["cay-to-chuc"]) in page
