@@ -191,7 +191,7 @@ def batch_progress(request, pk: int, kind: str | None = None):
 @login_required
 @require_POST
 def batch_confirm(request, pk: int, kind: str | None = None):
-    batch, _kind = _batch_or_404(request, pk, kind=kind)
+    batch, _kind = _batch_or_404(request, pk, kind=kind, with_content=True)
     if batch.status == ImportBatch.Status.PREVIEWED:
         try:
             import_confirm(

@@ -188,8 +188,9 @@ def _signature(row: dict) -> str:
 def changed_rows(previewed: list[dict], now: list[dict]) -> list[int]:
     """The row numbers whose outcome differs from what the preview showed."""
     before = {r["row"]: _signature(r) for r in previewed}
+    seen = {r["row"] for r in now}
     return [r["row"] for r in now if before.get(r["row"]) != _signature(r)] + [
-        n for n in before if n not in {r["row"] for r in now}
+        n for n in before if n not in seen
     ]
 
 

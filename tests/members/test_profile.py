@@ -276,43 +276,37 @@ def test_the_dossier_takes_mobile_and_landline_numbers_as_typed(client, tree, wa
     assert m.phone == phone
 
 
-def test_a_candidate_under_sixteen_is_recorded_with_a_warning(client, tree, ward1_staff):
+def candidate(tree, **fields) -> dict:
     a, b = tree.members.m1a[:2]
-    client.force_login(ward1_staff)
-    data = {
-        "full_name": "Đinh Văn Nhỏ",
-        "gender": "M",
-        "birth_date": "05/05/2010",
+    return {
+        "full_name": "Đinh Thị Hồng",
+        "gender": "F",
+        "birth_date": "05/05/1998",
         "ethnicity": "Kinh",
         "religion": "Không",
         "proposed_on": "10/01/2024",
         "helper_1": a.pk,
         "helper_2": b.pk,
+        **fields,
     }
+
+
+def test_a_candidate_under_sixteen_is_recorded_with_a_warning(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
     url = reverse("members:candidate_new", args=[tree.cell1a.pk])
+    data = candidate(tree, full_name="Đinh Văn Nhỏ", birth_date="05/05/2010")
     page = client.post(url, data, follow=True).content.decode()
     assert "Theo ngày sinh 05/05/2010, Đinh Văn Nhỏ chưa đủ 16 tuổi vào ngày đề nghị" in page
     assert Member.objects.filter(full_name="Đinh Văn Nhỏ").exists()
-    page = client.post(
-        url, {**data, "full_name": "Đinh Văn Lớn", "birth_date": "05/05/2007"}, follow=True
-    ).content.decode()
-    assert "chưa đủ 16 tuổi" not in page
+    data = candidate(tree, full_name="Đinh Văn Lớn", birth_date="05/05/2007")
+    assert "chưa đủ 16 tuổi" not in client.post(url, data, follow=True).content.decode()
 
 
 def test_a_candidate_with_a_wrong_phone_number_is_refused(client, tree, ward1_staff):
-    a, b = tree.members.m1a[:2]
     client.force_login(ward1_staff)
     response = client.post(
         reverse("members:candidate_new", args=[tree.cell1a.pk]),
-        {
-            "full_name": "Đinh Thị Số",
-            "gender": "F",
-            "birth_date": "05/05/1998",
-            "phone": "09123",
-            "proposed_on": "10/01/2024",
-            "helper_1": a.pk,
-            "helper_2": b.pk,
-        },
+        candidate(tree, full_name="Đinh Thị Số", phone="09123"),
     )
     assert response.status_code == 200
     assert "Số điện thoại “09123” không hợp lệ" in response.content.decode()
