@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.forms import DayField, MonthField
+from chibo.phones import validate_phone
 from members.choices import Gender, Status
 from members.models import Discipline, Exemption, Member, Rating
 from members.rules import RemovalGround
@@ -91,6 +92,10 @@ class ProfileForm(forms.ModelForm):
             "official_on": DayField,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(validate_phone)
+
     def validate_unique(self):
         """Left to the service, which says which number is taken, in Vietnamese."""
 
@@ -128,6 +133,7 @@ class CandidateForm(forms.ModelForm):
         officials = Member.objects.filter(unit=unit, status=Status.OFFICIAL).order_by("sort_key")
         self.fields["helper_1"].queryset = officials
         self.fields["helper_2"].queryset = officials
+        self.fields["phone"].validators.append(validate_phone)
 
     def validate_unique(self):
         """Left to the service."""
