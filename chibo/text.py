@@ -4,6 +4,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from django.utils.functional import Promise
+
 _SPACES = re.compile(r"\s+")
 
 # The Vietnamese alphabet in dictionary order; letters outside it (f, j, w, z
@@ -119,3 +121,15 @@ def slug(*parts: str | None) -> str:
     "bao-cao-dang-bo-phuong-binh-phuoc-2026"."""
     words = " ".join(p for p in parts if p)
     return _NOT_SLUG.sub("-", fold(words)).strip("-")
+
+
+def plain(value):
+    """Lazy translations as plain text, through dicts and lists, so a structure
+    is JSON (a frozen report) or Jinja context (a .docx) as it is."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value

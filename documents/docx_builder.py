@@ -183,3 +183,24 @@ def signatures(
 
 
 SPACE = ("", {})
+
+# The signer's column: "T/M CHI BỘ", "BÍ THƯ", room to sign, the name.
+SIGNER = [
+    ("{{ signer.on_behalf }}", {"bold": True}),
+    ("{{ signer.title }}", {"bold": True}),
+    SPACE,
+    SPACE,
+    SPACE,
+    ("{{ signer.name }}", {"bold": True}),
+]
+
+
+def recipients(*lines: str) -> list[tuple[str, dict]]:
+    """The "Nơi nhận:" column, one "- …" line each."""
+    small = {"align": "left", "size": 12}
+    return [("Nơi nhận:", {**small, "italic": True}), *((f"- {line}", small) for line in lines)]
+
+
+def signed_by(role: str, name: str) -> list[tuple[str, dict]]:
+    """A column signed by a person in a role: "THƯ KÝ", room to sign, the name."""
+    return [(role, {"bold": True}), SPACE, SPACE, SPACE, (name, {"bold": True})]

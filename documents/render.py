@@ -8,16 +8,14 @@ The background "generated file" mechanism calls `render` the same way.
 """
 
 import io
-from datetime import date
 from functools import lru_cache
 
 import jinja2
 from django.http import HttpResponse
-from django.utils.functional import Promise
 from docxtpl import DocxTemplate
 
-from chibo.dates import in_words
 from chibo.pdf import render_pdf
+from chibo.text import plain
 from documents import kinds
 from documents.selectors import template_in_use
 from organizations.models import Unit
@@ -27,24 +25,6 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-
-
-def date_line(place: str, day: date) -> str:
-    """The place-and-date line of every document: "Bình Phước, ngày 01 tháng 12
-    năm 2026" (Hướng dẫn 36-HD/VPTW)."""
-    words = in_words(day)
-    return f"{place}, {words}" if place else words[:1].upper() + words[1:]
-
-
-def _plain(value):
-    """Lazy translations and other Django objects as text, for Jinja."""
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _jinja() -> jinja2.Environment:
@@ -69,7 +49,7 @@ def docx_template_bytes(key: str, unit: Unit | None) -> bytes:
 
 def render_docx_from(template: bytes, context: dict, parts=None) -> bytes:
     doc = DocxTemplate(io.BytesIO(template))
-    context = _plain(context)
+    context = plain(context)
     if parts is not None:
         context.update(parts(doc, context))
     doc.render(context, _jinja(), autoescape=True)

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy
 from chibo.dates import in_words, parse_day
 from chibo.text import slug
 from documents import docx_builder as b
+from documents.header import date_line, signer_on
 from documents.kinds import DocumentKind, register
-from documents.render import date_line
-from meetings.models import Meeting, MinutesVersion
-from meetings.selectors import minutes_content, signer_on
+from meetings.models import Meeting, MeetingBody, MinutesVersion
+from meetings.selectors import minutes_content
 
 
 def _doc_number(number: str, suffix: str) -> str:
@@ -36,7 +36,9 @@ def document_context(meeting: Meeting, kind: str, version: MinutesVersion | None
         content, shown = minutes_content(meeting), None
     held_on = parse_day(content["held_on"]) or meeting.held_on
     # versions frozen before the signer was part of the content sign as now
-    signer = content.get("signer") or signer_on(meeting.unit, held_on, body=meeting.body)
+    signer = content.get("signer") or signer_on(
+        meeting.unit, held_on, cell_committee=meeting.body == MeetingBody.CELL_COMMITTEE
+    )
     if not signer["name"]:
         signer = {**signer, "name": content["chair"]}
     return {
@@ -152,14 +154,8 @@ def build_minutes():
     )
     b.signatures(
         doc,
-        [
-            ("THƯ KÝ", {"bold": True}),
-            b.SPACE,
-            b.SPACE,
-            b.SPACE,
-            ("{{ c.secretary }}", {"bold": True}),
-        ],
-        [("CHỦ TRÌ", {"bold": True}), b.SPACE, b.SPACE, b.SPACE, ("{{ c.chair }}", {"bold": True})],
+        b.signed_by("THƯ KÝ", "{{ c.secretary }}"),
+        b.signed_by("CHỦ TRÌ", "{{ c.chair }}"),
     )
     return doc
 
@@ -209,23 +205,12 @@ def build_resolution():
     )
     b.signatures(
         doc,
-        [
-            ("Nơi nhận:", {"italic": True, "align": "left", "size": 12}),
-            (
-                "- {% if c.parent %}{{ c.parent }}{% else %}Cấp ủy cấp trên{% endif %},",
-                {"align": "left", "size": 12},
-            ),
-            ("- Đảng viên trong chi bộ,", {"align": "left", "size": 12}),
-            ("- Lưu chi bộ.", {"align": "left", "size": 12}),
-        ],
-        [
-            ("{{ signer.on_behalf }}", {"bold": True}),
-            ("{{ signer.title }}", {"bold": True}),
-            b.SPACE,
-            b.SPACE,
-            b.SPACE,
-            ("{{ signer.name }}", {"bold": True}),
-        ],
+        b.recipients(
+            "{% if c.parent %}{{ c.parent }}{% else %}Cấp ủy cấp trên{% endif %},",
+            "Đảng viên trong chi bộ,",
+            "Lưu chi bộ.",
+        ),
+        b.SIGNER,
     )
     return doc
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.forms import DayField, MonthField, TimeField
 from meetings.models import Meeting, MeetingBody, MeetingKind, Restriction, Vote
-from meetings.services import TEXT_FIELDS
+from meetings.services import MEETING_FIELDS, TEXT_FIELDS
 from organizations.models import Role, valid_on
 
 
@@ -15,17 +15,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "body",
-            "kind",
-            "month",
-            "held_on",
-            "starts_at",
-            "ends_at",
-            *TEXT_FIELDS[:7],
-            "documents_sent_on",
-            *TEXT_FIELDS[7:],
-        ]
+        fields = list(MEETING_FIELDS)
         field_classes = {
             "starts_at": TimeField,
             "ends_at": TimeField,

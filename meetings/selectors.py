@@ -5,7 +5,6 @@ the cells on screen and one for the whole scope's totals, whatever the
 number of cells.
 """
 
-import re
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from chibo.dates import dmy, in_words, last_day, month_shift
 from chibo.text import fold
+from documents.header import locality_of, signer_on
 from meetings import rules
 from meetings.models import (
     REGULAR_KINDS,
@@ -128,54 +128,6 @@ def recent_meetings(unit: Unit, limit: int = 6) -> list[Meeting]:
     return list(unit.meetings.order_by("-held_on", "-pk")[:limit])
 
 
-# The date line names the place without its kind (Hướng dẫn 36-HD/VPTW:
-# "Tân Phong, ngày ..."), so "Phường Tân Phong" gives "Tân Phong".
-_PLACE_PREFIX = re.compile(r"^(Phường|Xã|Thị trấn|Đặc khu|Tỉnh|Thành phố|Huyện|Quận|Thị xã)\s+")
-
-
-def locality_of(unit: Unit) -> tuple[Unit | None, str]:
-    """(the unit's parent, the place name for the date line): the nearest
-    administrative unit up the tree. One query."""
-    ids = unit.ancestor_ids()
-    ancestors = {
-        u.pk: u for u in Unit.objects.filter(pk__in=ids).select_related("administrative_unit")
-    }
-    chain = [unit] + [ancestors[i] for i in reversed(ids) if i in ancestors]
-    place = ""
-    for u in chain:
-        if u.administrative_unit_id:
-            place = _PLACE_PREFIX.sub("", u.administrative_unit.name)
-            break
-    return ancestors.get(unit.parent_id), place
-
-
-# The signature of a unit's documents (Hướng dẫn 36-HD/VPTW, signing on behalf
-# of a collective: "T/M" + the body, then the signer's position and name).
-_ON_BEHALF = {"cell": "T/M CHI BỘ", "cell_committee": "T/M CHI ỦY", "committee": "T/M ĐẢNG ỦY"}
-_SIGNING = (Position.SECRETARY, Position.STANDING_DEPUTY, Position.DEPUTY_SECRETARY)
-
-
-def signer_on(unit: Unit, day: date, *, body: str = MeetingBody.UNIT) -> dict:
-    """Who signs for `unit` on `day`: the secretary (bí thư) then, else a deputy;
-    {"on_behalf", "title", "name"}, name "" when nobody held either seat."""
-    if body == MeetingBody.CELL_COMMITTEE:
-        on_behalf = _ON_BEHALF["cell_committee"]
-    else:
-        on_behalf = _ON_BEHALF["cell" if unit.is_cell else "committee"]
-    rank = {p: i for i, p in enumerate(_SIGNING)}
-    seats = sorted(
-        Seat.objects.filter(valid_on(day), unit=unit, position__in=_SIGNING).select_related(
-            "member"
-        ),
-        key=lambda s: (rank[s.position], s.member.sort_key),
-    )
-    if not seats:
-        return {"on_behalf": on_behalf, "title": "BÍ THƯ", "name": ""}
-    seat = seats[0]
-    title = "BÍ THƯ" if seat.position == Position.SECRETARY else "PHÓ BÍ THƯ"
-    return {"on_behalf": on_behalf, "title": title, "name": seat.member.full_name}
-
-
 def _named(text: str, signer: dict, deputy: str) -> str:
     """A chair recorded by position only ("Bí thư chi bộ", from before the form
     asked for a name) is the holder of that seat on the meeting date."""
@@ -243,7 +195,9 @@ def minutes_content(meeting: Meeting) -> dict:
         for a in rows
     ]
     summoned = figures["summoned"]
-    signer = signer_on(meeting.unit, meeting.held_on, body=meeting.body)
+    signer = signer_on(
+        meeting.unit, meeting.held_on, cell_committee=meeting.body == MeetingBody.CELL_COMMITTEE
+    )
     deputy = _deputy_on(meeting.unit, meeting.held_on)
     chair = _named(meeting.chair, signer, deputy)
     secretary = _named(meeting.secretary, signer, deputy)

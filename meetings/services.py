@@ -50,6 +50,8 @@ TEXT_FIELDS = (
 )
 # A typing slip guard: far above any member's monthly dues (1% of income).
 MAX_MONTHLY_DUES = 10_000_000
+# Every field a meeting is recorded with, in the order the form shows them (the
+# day the documents were sent beside the documents).
 MEETING_FIELDS = (
     "body",
     "kind",
@@ -57,8 +59,9 @@ MEETING_FIELDS = (
     "held_on",
     "starts_at",
     "ends_at",
+    *TEXT_FIELDS[: TEXT_FIELDS.index("documents") + 1],
     "documents_sent_on",
-    *TEXT_FIELDS,
+    *TEXT_FIELDS[TEXT_FIELDS.index("documents") + 1 :],
 )
 # No party cell met before the Party was founded (1930): an earlier date is a typing slip.
 EARLIEST_MEETING = date(1930, 1, 1)

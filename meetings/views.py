@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from chibo.dates import DateError, month_shift, parse_month
 from chibo.errors import ServiceError
+from documents.header import signer_on
 from documents.render import response as render_document
 from meetings import documents, rules, selectors, services
 from meetings.forms import CorrectionForm, GuestForm, MeetingForm, VoteForm
@@ -119,7 +120,7 @@ def meeting_create(request, unit_pk: int):
     if last is not None:
         initial.update({k: getattr(last, k) for k in SAME_AS_LAST_TIME})
     # the minutes are signed by names: the secretary (bí thư) in office chairs
-    signer = selectors.signer_on(unit, today)
+    signer = signer_on(unit, today)
     if signer["name"] and (not initial.get("chair") or rules.is_title_only(initial["chair"])):
         initial["chair"] = signer["name"]
     if rules.is_title_only(initial.get("secretary", "")):

@@ -8,9 +8,8 @@ from datetime import date
 from django.utils.translation import gettext_lazy
 
 from documents import docx_builder as b
+from documents.header import date_line, official_header
 from documents.kinds import DocumentKind, register
-from documents.render import date_line
-from meetings.selectors import signer_on
 from organizations.models import Unit
 from reports import charts
 from reports.tables import Table
@@ -18,26 +17,22 @@ from reports.tables import Table
 
 def document_context(table: Table, *, today: date | None = None) -> dict:
     today = today or date.today()
-    unit = (
-        Unit.objects.select_related("parent", "administrative_unit")
-        .filter(pk=table.unit_id)
-        .first()
-    )
-    place = ""
-    if unit is not None and unit.administrative_unit_id:
-        place = unit.administrative_unit.name
-    signer = (
-        signer_on(unit, today)
+    unit = Unit.objects.filter(pk=table.unit_id).first()
+    header = (
+        official_header(unit, today)
         if unit is not None
-        else {"on_behalf": "T/M ĐẢNG ỦY", "title": "BÍ THƯ", "name": ""}
+        else {
+            "issuer_parent": "",
+            "date_line": date_line("", today),
+            "signer": {"on_behalf": "T/M ĐẢNG ỦY", "title": "BÍ THƯ", "name": ""},
+        }
     )
+    # the unit's name as it was on the report's date, not as it is now
     return {
-        "table": table,
+        **header,
         "issuer": table.unit_name,
-        "issuer_parent": unit.parent.name if unit is not None and unit.parent_id else "",
+        "table": table,
         "doc_number": "……/BC",
-        "date_line": date_line(place, today),
-        "signer": signer,
         "unit": unit,
     }
 
@@ -95,22 +90,7 @@ def build_report():
     )
     b.para(doc, "{{p body }}")
     b.para(doc, "", keep_with_next=True)
-    b.signatures(
-        doc,
-        [
-            ("Nơi nhận:", {"italic": True, "align": "left", "size": 12}),
-            ("- Cấp ủy cấp trên,", {"align": "left", "size": 12}),
-            ("- Lưu văn phòng.", {"align": "left", "size": 12}),
-        ],
-        [
-            ("{{ signer.on_behalf }}", {"bold": True}),
-            ("{{ signer.title }}", {"bold": True}),
-            b.SPACE,
-            b.SPACE,
-            b.SPACE,
-            ("{{ signer.name }}", {"bold": True}),
-        ],
-    )
+    b.signatures(doc, b.recipients("Cấp ủy cấp trên,", "Lưu văn phòng."), b.SIGNER)
     return doc
 
 

@@ -9,10 +9,9 @@ structure, so they cannot disagree.
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from django.utils.functional import Promise
-
 from chibo.dates import dmy, last_day, mmyyyy
 from chibo.spreadsheets import parse_date
+from chibo.text import plain
 
 
 @dataclass
@@ -78,7 +77,7 @@ class Table:
         return f"Từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
 
     def as_dict(self) -> dict:
-        data = _plain(asdict(self))
+        data = plain(asdict(self))
         for key in ("day", "start", "end"):
             value = data[key]
             data[key] = value.strftime("%d/%m/%Y") if value else None
@@ -109,17 +108,6 @@ class Table:
             year=data.get("year"),
             short_title=data.get("short_title", ""),
         )
-
-
-def _plain(value):
-    """Lazy translations as plain text, so the structure is JSON as it is."""
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def pct(part: int | float, whole: int | float) -> float | None:

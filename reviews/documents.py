@@ -1,6 +1,6 @@
 """The annual review's documents, PDF and .docx: a member's self-review sheet,
 a cell's vote summary, and the committee's decision list, each signed for its
-body by the secretary in office (meetings.selectors.signer_on)."""
+body by the secretary in office (documents.header)."""
 
 from datetime import date
 
@@ -9,36 +9,17 @@ from django.utils.translation import gettext_lazy
 
 from chibo.text import slug
 from documents import docx_builder as b
+from documents.header import official_header
 from documents.kinds import DocumentKind, register
-from documents.render import date_line
-from meetings.selectors import locality_of, signer_on
 from organizations.models import Unit
 
 
 def document_context(unit: Unit, *, today: date | None = None, **extra) -> dict:
-    parent, place_name = locality_of(unit)
-    today = today or timezone.localdate()
-    return {
-        "issuer_parent": parent.name if parent else "",
-        "issuer": unit.name,
-        "date_line": date_line(place_name, today),
-        "signer": signer_on(unit, today),
-        **extra,
-    }
+    return {**official_header(unit, today or timezone.localdate()), **extra}
 
 
 def filename(what: str, *parts) -> str:
     return slug(what, *(str(p) for p in parts))
-
-
-_SIGNER = [
-    ("{{ signer.on_behalf }}", {"bold": True}),
-    ("{{ signer.title }}", {"bold": True}),
-    b.SPACE,
-    b.SPACE,
-    b.SPACE,
-    ("{{ signer.name }}", {"bold": True}),
-]
 
 
 def build_self_review():
@@ -87,15 +68,8 @@ def build_self_review():
     )
     b.signatures(
         doc,
-        [("XÁC NHẬN CỦA CHI BỘ", {"bold": True}), *_SIGNER],
-        [
-            ("NGƯỜI TỰ KIỂM ĐIỂM", {"bold": True}),
-            b.SPACE,
-            b.SPACE,
-            b.SPACE,
-            b.SPACE,
-            ("{{ review.member.full_name }}", {"bold": True}),
-        ],
+        [("XÁC NHẬN CỦA CHI BỘ", {"bold": True}), *b.SIGNER],
+        b.signed_by("NGƯỜI TỰ KIỂM ĐIỂM", "{{ review.member.full_name }}"),
     )
     return doc
 
@@ -137,7 +111,7 @@ def build_vote_summary():
         size=10,
     )
     b.para(doc, "", keep_with_next=True)
-    b.signatures(doc, [b.SPACE], _SIGNER)
+    b.signatures(doc, [b.SPACE], b.SIGNER)
     return doc
 
 
@@ -181,7 +155,7 @@ def build_decision_list():
         "r in orgs",
     )
     b.para(doc, "", keep_with_next=True)
-    b.signatures(doc, [b.SPACE], _SIGNER)
+    b.signatures(doc, [b.SPACE], b.SIGNER)
     return doc
 
 

@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from members.choices import Status
 from members.models import Member
 from members.services import member_create
-from organizations.models import Category, Level, Role, Unit
-from organizations.services import unit_found
+from organizations.models import Body, Category, Level, Role, Term, Unit
+from organizations.services import term_open, unit_found
+from structure.services import seat_assign
 
 _serial = itertools.count(1)
 
@@ -77,3 +78,16 @@ def make_member(
 
 def grant(user, unit: Unit, kind: str = Role.Kind.STAFF) -> Role:
     return Role.objects.create(user=user, unit=unit, kind=kind, valid_from=date(2000, 1, 1))
+
+
+def give_seat(unit, member, position, *, body=None, since=date(2025, 10, 1)):
+    """`member` holds `position` in `unit`'s committee from `since` (a term is
+    opened on that day if the unit has none), through the services."""
+    term = Term.objects.filter(unit=unit, valid_to__isnull=True).first() or term_open(
+        actor=None, unit=unit, congress_on=since
+    )
+    if body is None:
+        body = Body.DIRECT if unit.is_cell else Body.EXECUTIVE
+    return seat_assign(
+        actor=None, term=term, member=member, position=position, body=body, valid_from=since
+    )

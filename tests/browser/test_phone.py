@@ -11,12 +11,11 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from meetings.services import minutes_adopt, vote_record
-from organizations.models import Body, Position
-from organizations.services import term_open
+from organizations.models import Position
 from reports.models import PeriodKind
 from reports.services import submission_submit
-from structure.services import seat_assign
 from tests.browser.conftest import log_in
+from tests.factories import give_seat
 from tests.meetings.factories import make_meeting, take_attendance
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -46,15 +45,7 @@ def phone(browser, live_server):
 @pytest.fixture
 def data(tree):
     secretary, deputy, _ = tree.members.m1a
-    term = term_open(actor=None, unit=tree.cell1a, congress_on=date(2025, 10, 1))
-    seat_assign(
-        actor=None,
-        term=term,
-        member=secretary,
-        position=Position.SECRETARY,
-        body=Body.DIRECT,
-        valid_from=date(2025, 10, 1),
-    )
+    give_seat(tree.cell1a, secretary, Position.SECRETARY)
     meeting = take_attendance(
         make_meeting(tree.cell1a, chair=secretary.full_name, secretary=deputy.full_name),
         {deputy: ("excused", "Đi công tác")},
@@ -117,7 +108,7 @@ def test_the_main_pages_fit_a_390_px_phone_and_pass_axe(phone, tree, data, ward1
         _check(phone, name)
 
 
-def test_the_board_pages_fit_too(phone, tree, data, board, ward1_staff):
+def _submit_ward1(ward1_staff, tree):
     submission_submit(
         actor=ward1_staff,
         unit=tree.ward1,
@@ -126,6 +117,10 @@ def test_the_board_pages_fit_too(phone, tree, data, board, ward1_staff):
         period_start=date(2026, 10, 1),
         today=date(2026, 11, 21),
     )
+
+
+def test_the_board_pages_fit_too(phone, tree, data, board, ward1_staff):
+    _submit_ward1(ward1_staff, tree)
     log_in(phone, "board")
     for name, url in (
         ("trang-chu-ban", "/"),
@@ -220,14 +215,7 @@ def test_adopting_the_minutes_takes_a_confirmation(phone, tree, data, ward1_staf
 
 
 def test_the_board_goes_from_the_home_page_to_its_inbox(phone, tree, board, ward1_staff):
-    submission_submit(
-        actor=ward1_staff,
-        unit=tree.ward1,
-        report="structure",
-        period=PeriodKind.MONTH,
-        period_start=date(2026, 10, 1),
-        today=date(2026, 11, 21),
-    )
+    _submit_ward1(ward1_staff, tree)
     log_in(phone, "board")
     phone.get_by_role("link", name="Mở danh sách chờ duyệt").tap()
     row = phone.locator("tr[data-submission]")

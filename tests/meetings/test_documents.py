@@ -9,10 +9,9 @@ import pytest
 from chibo.errors import ServiceError
 from meetings.models import AttendanceStatus, Meeting
 from meetings.services import minutes_adopt, vote_record
-from organizations.models import Body, Position
-from organizations.services import term_open
-from structure.services import seat_assign
+from organizations.models import Position
 from tests.document_text import docx_fonts, docx_text, pdf_fonts, pdf_pages
+from tests.factories import give_seat
 from tests.meetings.factories import make_meeting, take_attendance
 
 pytestmark = pytest.mark.django_db
@@ -23,15 +22,12 @@ def seats(tree):
     """cell1a elects its secretary (bí thư) directly from 01/10/2025; a new
     one takes over on 01/04/2026."""
     first, deputy, later = tree.members.m1a
-    term = term_open(actor=None, unit=tree.cell1a, congress_on=date(2025, 10, 1))
     for who, position, since in (
         (first, Position.SECRETARY, date(2025, 10, 1)),
         (deputy, Position.DEPUTY_SECRETARY, date(2025, 10, 1)),
         (later, Position.SECRETARY, date(2026, 4, 1)),
     ):
-        seat_assign(
-            actor=None, term=term, member=who, position=position, body=Body.DIRECT, valid_from=since
-        )
+        give_seat(tree.cell1a, who, position, since=since)
     return tree.members.m1a
 
 
@@ -91,15 +87,7 @@ def test_the_resolution_is_signed_for_the_cell_by_the_secretary_of_the_meeting_d
 
 def test_without_a_secretary_the_deputy_signs(tree, client, ward1_staff):
     _, deputy, _ = tree.members.m1a
-    term = term_open(actor=None, unit=tree.cell1a, congress_on=date(2025, 10, 1))
-    seat_assign(
-        actor=None,
-        term=term,
-        member=deputy,
-        position=Position.DEPUTY_SECRETARY,
-        body=Body.DIRECT,
-        valid_from=date(2025, 10, 1),
-    )
+    give_seat(tree.cell1a, deputy, Position.DEPUTY_SECRETARY)
     m = take_attendance(make_meeting(tree.cell1a))
     text = " ".join(
         pdf_pages(_get(client, ward1_staff, f"/sinh-hoat/{m.pk}/nghi-quyet.pdf").content)

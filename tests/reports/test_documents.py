@@ -8,12 +8,11 @@ import pytest
 from openpyxl import load_workbook
 
 from chibo.text import slug
-from organizations.models import Body, Position
-from organizations.services import term_open
+from organizations.models import Position
 from reports.exports import filename, sheet_name
 from reports.tables import Table
-from structure.services import seat_assign
 from tests.document_text import docx_text, pdf_fonts, pdf_pages
+from tests.factories import give_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -80,15 +79,7 @@ def test_the_sheet_is_named_in_vietnamese(client, tree, board):
 
 def test_the_report_docx_has_the_pdfs_tables_and_signer(client, tree, board):
     secretary = tree.members.m1a[0]
-    term = term_open(actor=None, unit=tree.ward1, congress_on=date(2025, 10, 1))
-    seat_assign(
-        actor=None,
-        term=term,
-        member=secretary,
-        position=Position.SECRETARY,
-        body=Body.EXECUTIVE,
-        valid_from=date(2025, 10, 1),
-    )
+    give_seat(tree.ward1, secretary, Position.SECRETARY)
     client.force_login(board)
     url = f"/bao-cao/structure/{tree.ward1.pk}/"
     docx = client.get(url, {"format": "docx", "date": "01/12/2026"})
