@@ -9,13 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
 from chibo.text import normalize, sort_key
 from organizations.models import (
     PATH_STEP,
+    Body,
     Category,
     CommunityPost,
     Position,
@@ -265,6 +266,41 @@ def committee_on(unit: Unit, day: date):
     seats = list(Seat.objects.filter(valid_on(day), unit=unit).select_related("member", "term"))
     seats.sort(key=lambda s: (rank.get(s.position, 99), s.member.sort_key))
     return seats
+
+
+def committee_bodies(seats: list[Seat]) -> list[dict]:
+    """The seats of `committee_on` grouped by body (executive, standing, cell
+    committee, elected directly), each with how many people sit in it: one
+    person may hold seats in several bodies, and counts once in each."""
+    order = {b: i for i, b in enumerate(Body.values)}
+    groups: dict[str, list[Seat]] = {}
+    for seat in seats:
+        groups.setdefault(seat.body, []).append(seat)
+    return [
+        {
+            "body": body,
+            "label": Body(body).label,
+            "size": len({s.member_id for s in rows}),
+            "seats": rows,
+        }
+        for body, rows in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))
+    ]
+
+
+def committee_sizes_on(unit_ids, day: date) -> dict[int, dict[str, int]]:
+    """{unit id: {body: people holding a seat in it on `day`}} for `unit_ids`
+    (a list or a subquery): a person with two seats in one body counts once.
+    One query."""
+    rows = (
+        Seat.objects.filter(valid_on(day), unit_id__in=unit_ids)
+        .values_list("unit_id", "body")
+        .annotate(n=Count("member_id", distinct=True))
+        .order_by()
+    )
+    out: dict[int, dict[str, int]] = {}
+    for unit_id, body, n in rows:
+        out.setdefault(unit_id, {})[body] = n
+    return out
 
 
 def current_term(unit: Unit):

@@ -23,6 +23,7 @@ from organizations.models import (
     CELL_LEVELS,
     GRASSROOTS_LEVELS,
     AdministrativeUnit,
+    Body,
     Category,
     Level,
     Restructure,
@@ -32,6 +33,7 @@ from reports.selectors import (
     MemberCounts,
     Snapshot,
     cell_months,
+    committee_sizes,
     community_roles,
     meeting_figures,
     member_counts_by_unit,
@@ -214,6 +216,22 @@ class StructureReport(Report):
         everyone = MemberCounts()
         for c in own.values():
             everyone.add(c)
+        sizes = committee_sizes(snap)
+        below = [u for u in snap.units if u.id != snap.root.id]
+        own_sizes = sizes.get(snap.root.id, {})
+        committee_columns = [
+            Column("body", _("Cấp ủy"), "text"),
+            Column("units", _("Số tổ chức có")),
+            Column("members", _("Số cấp ủy viên")),
+        ]
+        committee_rows = [
+            [
+                label,
+                sum(1 for u in below if sizes.get(u.id, {}).get(body)),
+                sum(sizes.get(u.id, {}).get(body, 0) for u in below),
+            ]
+            for body, label in COMMITTEE_BODIES
+        ]
         return [
             Section(
                 title=_("Tổ chức cơ sở đảng"),
@@ -247,6 +265,24 @@ class StructureReport(Report):
                     "values": [everyone.official, everyone.probationary],
                 },
             ),
+            Section(
+                title=_("Cấp ủy của %(unit)s") % {"unit": snap.root.name},
+                columns=[
+                    Column("body", _("Cấp ủy"), "text"),
+                    Column("members", _("Số cấp ủy viên")),
+                ],
+                rows=[
+                    [label, own_sizes.get(body, 0)]
+                    for body, label in COMMITTEE_BODIES
+                    if body in own_sizes
+                ],
+                note=_("Một người giữ chức vụ ở nhiều cơ quan được tính ở mỗi cơ quan."),
+            ),
+            Section(
+                title=_("Cấp ủy của các tổ chức đảng trực thuộc"),
+                columns=committee_columns,
+                rows=committee_rows,
+            ),
         ]
 
     def breakdown(self, snap, params):
@@ -261,10 +297,17 @@ class StructureReport(Report):
                 grassroots[branch] += 1
             if u.level in CELL_LEVELS:
                 cells[branch] += 1
+        seated: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for unit_id, by_body in committee_sizes(snap).items():
+            branch = snap.branch_of(unit_id)
+            if branch is not None:
+                for body, n in by_body.items():
+                    seated[branch][body] += n
         columns = [
             Column("grassroots", _("Tổ chức cơ sở đảng")),
             Column("cells", _("Chi bộ")),
             *self.member_columns,
+            *(Column(body, label) for body, label in COMMITTEE_BODIES),
         ]
 
         def figures(child):
@@ -276,6 +319,7 @@ class StructureReport(Report):
                 c.official,
                 c.probationary,
                 c.exempt,
+                *(seated[child.id][body] for body, _label in COMMITTEE_BODIES),
             ]
 
         section = _children_section(snap, _("Theo đơn vị trực thuộc"), columns, figures)
@@ -287,6 +331,15 @@ class StructureReport(Report):
             "values": [r[3] for r in section.rows],
         }
         return section
+
+
+# The bodies whose size the structure report gives (seed 002: an executive
+# committee of 11, a standing committee of 3).
+COMMITTEE_BODIES = [
+    (Body.EXECUTIVE, _("Ủy viên Ban Chấp hành")),
+    (Body.STANDING, _("Ủy viên Ban Thường vụ")),
+    (Body.CELL_COMMITTEE, _("Chi ủy viên")),
+]
 
 
 # --- agency cell coverage (seed 001) ---------------------------------------------

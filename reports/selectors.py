@@ -33,7 +33,7 @@ from organizations.models import (
     path_ids,
     valid_on,
 )
-from organizations.selectors import unit_name_key
+from organizations.selectors import committee_sizes_on, unit_name_key
 from reports.models import PeriodKind, Submission, due_on, period_bounds, period_label
 from reviews.models import MemberReview, OrganizationReview
 
@@ -386,6 +386,11 @@ def probationary_on(snap: Snapshot) -> list[tuple]:
     return [
         (mid, name, unit, probation or admitted) for mid, name, unit, probation, admitted in rows
     ]
+
+
+def committee_sizes(snap: Snapshot) -> dict[int, dict[str, int]]:
+    """{unit id: {body: people seated in it on the day}} of the subtree. One query."""
+    return committee_sizes_on(snap.units_q(), snap.day)
 
 
 # --- community posts held by members (seed 004) -----------------------------------

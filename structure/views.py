@@ -41,6 +41,7 @@ from organizations.models import Level, Restructure, Seat, Unit
 from organizations.resources import COLUMNS, import_units
 from organizations.selectors import (
     can_edit,
+    committee_bodies,
     committee_on,
     current_term,
     editable_units,
@@ -116,7 +117,7 @@ def unit_detail(request, pk: int):
         "panels": unit_panels(request, unit),
         "warnings": warnings_for([unit], today),
         "term": current_term(unit),
-        "committee": committee_on(unit, today),
+        "committee": committee_bodies(committee_on(unit, today)),
         "past_seats": unit.seats.filter(valid_to__isnull=False)
         .select_related("member", "term")
         .order_by("-valid_to")[:10],
