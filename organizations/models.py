@@ -230,9 +230,12 @@ def valid_on(day: date, prefix: str = "") -> Q:
 
 
 def active_on(day: date, prefix: str = "") -> Q:
-    """Units not yet dissolved on `day`: a dissolution decided with a later
-    effective date leaves the unit (and its members) in place until then."""
-    return Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
+    """Units founded by `day` and not yet dissolved on it: a dissolution
+    decided with a later effective date leaves the unit (and its members) in
+    place until then, and a unit founded from next month is not there yet."""
+    return Q(**{f"{prefix}founded_on__lte": day}) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
+    )
 
 
 class Period(models.Model):

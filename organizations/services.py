@@ -28,6 +28,7 @@ from organizations.models import (
     Unit,
     UnitVersion,
     path_segment,
+    valid_on,
 )
 from organizations.rules import term_months
 from organizations.selectors import can_edit, sees_everything
@@ -141,13 +142,18 @@ def unit_found(
     )
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     unit.save(update_fields=["path"])
+    # under its superior as that will be on the founding day (a move of the
+    # superior may be scheduled before it)
+    parent_then = (
+        UnitVersion.objects.filter(valid_on(founded_on), unit=parent).first() if parent else None
+    )
     UnitVersion.objects.create(
         unit=unit,
         name=unit.name,
         level=unit.level,
         category=unit.category,
         parent=parent,
-        path=unit.path,
+        path=(parent_then.path + path_segment(unit.pk)) if parent_then else unit.path,
         administrative_unit=administrative_unit,
         valid_from=founded_on,
         change="founded",
@@ -247,7 +253,11 @@ def _check_can_change(unit: Unit, day: date) -> UnitVersion:
         )
     if unit.dissolved_on is not None:
         raise ServiceError(
-            _("“%(name)s” đã giải thể từ ngày %(day)s.")
+            (
+                _("“%(name)s” đã giải thể từ ngày %(day)s.")
+                if _is_due(unit.dissolved_on)
+                else _("“%(name)s” đã có quyết định giải thể từ ngày %(day)s.")
+            )
             % {"name": unit.name, "day": _d(unit.dissolved_on)}
         )
     version = _open_version(unit)
@@ -263,41 +273,67 @@ def _check_can_change(unit: Unit, day: date) -> UnitVersion:
     return version
 
 
-def _version_from(unit: Unit, day: date, change: str, restructure: Restructure) -> UnitVersion:
-    return UnitVersion(
-        unit=unit,
-        name=unit.name,
-        level=unit.level,
-        category=unit.category,
-        parent_id=unit.parent_id,
-        path=unit.path,
-        administrative_unit_id=unit.administrative_unit_id,
+def _version_from(
+    version: UnitVersion, day: date, change: str, restructure: Restructure, **fields
+) -> UnitVersion:
+    """The state that follows `version` from `day`: the same, with `fields` changed."""
+    new = UnitVersion(
+        unit_id=version.unit_id,
+        name=version.name,
+        level=version.level,
+        category=version.category,
+        parent_id=version.parent_id,
+        path=version.path,
+        administrative_unit_id=version.administrative_unit_id,
         valid_from=day,
         change=change,
         restructure=restructure,
     )
+    for name, value in fields.items():
+        setattr(new, name, value)
+    return new
+
+
+def _is_due(day: date) -> bool:
+    """Whether a change effective on `day` is in force now: only then does a
+    service write it to Unit (the cached current tree). A later one waits for
+    its day and `units_refresh_current` (run daily by apply_scheduled_changes)."""
+    return day <= date.today()
 
 
 def _change_unit(
     unit: Unit, *, day: date, change: str, restructure: Restructure, **fields
 ) -> UnitVersion:
-    """Close the unit's open version the day before `day` and open one with `fields`."""
+    """Close the unit's open version the day before `day` and open one with
+    `fields`; the current tree (Unit) follows at once if `day` has come."""
     version = _check_can_change(unit, day)
     version.valid_to = day
     version.save(update_fields=["valid_to"])
-    for name, value in fields.items():
-        setattr(unit, name, value)
-    unit.save()
     restructure.units.add(unit)
-    version = _version_from(unit, day, change, restructure)
-    version.save()
-    return version
+    new = _version_from(version, day, change, restructure, **fields)
+    new.save()
+    if _is_due(day):
+        for name, value in fields.items():
+            setattr(unit, name, value)
+        unit.save()
+    return new
+
+
+def children_from(unit: Unit) -> list[Unit]:
+    """The units under `unit` in its latest state (their open versions): the
+    children a restructure effective after every change already recorded
+    has to move, including those a scheduled change has put there."""
+    return list(
+        Unit.objects.filter(versions__valid_to__isnull=True, versions__parent_id=unit.pk).distinct()
+    )
 
 
 def _reparent(
     unit: Unit, parent: Unit, *, day: date, change: str, restructure: Restructure, **fields
 ) -> None:
-    """Move `unit` (and with it its whole subtree) under `parent` from `day`."""
+    """Move `unit` (and with it its whole subtree) under `parent` from `day`:
+    new versions for the unit and every active unit below it, with the paths
+    they have under `parent` then."""
     if parent.pk == unit.pk or parent.path.startswith(unit.path):
         raise ServiceError(
             _(
@@ -311,22 +347,35 @@ def _reparent(
             % {"day": _d(day), "name": parent.name, "founded": _d(parent.founded_on)}
         )
     validate_placement_in_tree(level=fields.get("level", unit.level), parent=parent)
-    old_path = unit.path
-    new_path = parent.path + path_segment(unit.pk)
-    descendants = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk))
-    active = [d for d in descendants if d.dissolved_on is None]
-    open_versions = {
-        v.unit_id: v for v in UnitVersion.objects.filter(unit__in=active, valid_to__isnull=True)
-    }
-    for d in active:
-        v = open_versions.get(d.pk)
-        if v is not None and day <= v.valid_from:
+    parent_then = UnitVersion.objects.filter(valid_on(day), unit=parent).first()
+    if parent_then is None:
+        raise ServiceError(
+            _("“%(name)s” không hoạt động vào ngày %(day)s.")
+            % {"name": parent.name, "day": _d(day)}
+        )
+    version = _check_can_change(unit, day)
+    old_path = version.path
+    new_path = parent_then.path + path_segment(unit.pk)
+    if new_path.startswith(old_path):
+        raise ServiceError(
+            _(
+                "Không thể chuyển “%(name)s” vào “%(parent)s” vì đó là đơn vị trực thuộc của chính nó."
+            )
+            % {"name": unit.name, "parent": parent.name}
+        )
+    open_versions = list(
+        UnitVersion.objects.filter(valid_to__isnull=True, path__startswith=old_path)
+        .exclude(unit_id=unit.pk)
+        .select_related("unit")
+    )
+    for v in open_versions:
+        if day <= v.valid_from:
             raise ServiceError(
                 _(
                     "“%(name)s” (trực thuộc) đã có thay đổi hiệu lực ngày %(last)s; "
                     "ngày hiệu lực mới phải sau ngày đó."
                 )
-                % {"name": d.name, "last": _d(v.valid_from)}
+                % {"name": v.name, "last": _d(v.valid_from)}
             )
     _change_unit(
         unit,
@@ -337,20 +386,60 @@ def _reparent(
         path=new_path,
         **fields,
     )
-    for d in descendants:
-        d.path = new_path + d.path[len(old_path) :]
-    Unit.objects.bulk_update(descendants, ["path"], batch_size=1000)
-    for v in open_versions.values():
+    for v in open_versions:
         v.valid_to = day
-    UnitVersion.objects.bulk_update(list(open_versions.values()), ["valid_to"], batch_size=1000)
+    UnitVersion.objects.bulk_update(open_versions, ["valid_to"], batch_size=1000)
     UnitVersion.objects.bulk_create(
         [
-            _version_from(d, day, "moved_with_parent", restructure)
-            for d in active
-            if d.pk in open_versions
+            _version_from(
+                v, day, "moved_with_parent", restructure, path=new_path + v.path[len(old_path) :]
+            )
+            for v in open_versions
         ],
         batch_size=1000,
     )
+    if _is_due(day):
+        # the dissolved units below follow too, so that whoever sees the
+        # subtree now still finds their history
+        descendants = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk))
+        for d in descendants:
+            d.path = new_path + d.path[len(old_path) :]
+        Unit.objects.bulk_update(descendants, ["path"], batch_size=1000)
+
+
+@transaction.atomic
+def units_refresh_current(*, actor=None, day: date | None = None) -> int:
+    """Bring the cached current tree (each Unit's name, level, category,
+    superior, path and administrative unit) in line with the version in force
+    on `day` (today by default): a rename, move, upgrade or merge decided
+    earlier with a later effective date reaches the current tree on its day.
+    Idempotent; returns how many units changed. Two reads and one bulk
+    update whatever the size of the tree."""
+    day = day or date.today()
+    fields = ["name", "level", "category", "parent_id", "path", "administrative_unit_id"]
+    then = {
+        row[0]: row[1:]
+        for row in UnitVersion.objects.filter(valid_on(day)).values_list("unit_id", *fields)
+    }
+    changed = []
+    for unit in Unit.objects.filter(pk__in=list(then)).only("pk", *fields):
+        values = then[unit.pk]
+        if tuple(getattr(unit, f) for f in fields) != values:
+            for name, value in zip(fields, values, strict=True):
+                setattr(unit, name, value)
+            changed.append(unit)
+    if changed:
+        Unit.objects.bulk_update(changed, fields, batch_size=1000)
+        audit_record(
+            actor=actor,
+            action="units_refresh_current",
+            summary=_(
+                "Cập nhật cơ cấu tổ chức hiện tại theo các quyết định có hiệu lực đến %(day)s"
+            )
+            % {"day": _d(day)},
+            data={"day": day, "units": [u.pk for u in changed][:1000]},
+        )
+    return len(changed)
 
 
 @transaction.atomic
@@ -362,9 +451,10 @@ def unit_rename(
     name = normalize(name)
     if not name:
         raise ServiceError(_("Tên đơn vị không được để trống."))
-    if name == unit.name:
+    latest = _open_version(unit)
+    old = latest.name if latest else unit.name
+    if name == old:
         raise ServiceError(_("Tên mới trùng với tên hiện tại."))
-    old = unit.name
     r = _restructure_new(
         actor=actor,
         kind=Restructure.Kind.RENAME,
@@ -392,11 +482,12 @@ def unit_move(
     """Put `unit` (with its subtree) under another committee."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _check_reach(actor, unit, parent)
-    if parent.pk == unit.parent_id:
+    latest = _open_version(unit)
+    old_parent = latest.parent if latest else unit.parent
+    if old_parent is not None and parent.pk == old_parent.pk:
         raise ServiceError(
             _("“%(name)s” đã trực thuộc “%(parent)s”.") % {"name": unit.name, "parent": parent.name}
         )
-    old_parent = unit.parent
     r = _restructure_new(
         actor=actor,
         kind=Restructure.Kind.MOVE,

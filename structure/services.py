@@ -45,6 +45,7 @@ from organizations.services import (
     _d,
     _reparent,
     _restructure_new,
+    children_from,
     hand_over,
     unit_found,
 )
@@ -193,7 +194,7 @@ def unit_upgrade(
         names = [n for n in (cell_names or []) if n and n.strip()]
         if not names:
             raise ServiceError(_("Cần ghi tên ít nhất một chi bộ trực thuộc đảng bộ cơ sở mới."))
-        if unit.children.filter(dissolved_on__isnull=True).exists():
+        if children_from(unit):
             raise ServiceError(
                 _("“%(name)s” còn tổ đảng trực thuộc; hãy giải thể hoặc chuyển tổ đảng trước.")
                 % {"name": unit.name}
@@ -285,7 +286,7 @@ def unit_dissolve(
     for dest in {d.pk: d for d in dests.values()}.values():
         _check_reach(actor, dest)
         _check_destination_cell(dest, effective_on)
-    children = list(unit.children.filter(dissolved_on__isnull=True))
+    children = children_from(unit)
     if children and children_to is None:
         raise ServiceError(
             _(
@@ -414,7 +415,7 @@ def unit_merge(
             reason=r.summary,
             decision_number=r.decision_number,
         )
-        for child in source.children.filter(dissolved_on__isnull=True):
+        for child in children_from(source):
             _reparent(child, into, day=effective_on, change="moved", restructure=r)
         source.refresh_from_db()
         _close_unit(source, day=effective_on, restructure=r)
@@ -448,7 +449,7 @@ def unit_split(
     if len(parts) < 2:
         raise ServiceError(_("Cần ít nhất hai đơn vị mới để chia tách."))
     members = _members_in(unit)
-    children = list(unit.children.filter(dissolved_on__isnull=True))
+    children = children_from(unit)
 
     def index_of(mapping, key, n):
         v = (mapping or {}).get(key, (mapping or {}).get(str(key)))

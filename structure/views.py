@@ -128,6 +128,10 @@ def unit_detail(request, pk: int):
             else []
         ),
         "restructures": unit.restructures.order_by("-effective_on", "-pk")[:10],
+        # decided, effective later: the page says what is coming
+        "upcoming": unit.versions.filter(valid_from__gt=today)
+        .select_related("parent", "restructure")
+        .order_by("valid_from"),
         "restructure_links": [
             (slug, Restructure.Kind(kind).label)
             for slug, kind in RESTRUCTURES.items()
