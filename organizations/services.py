@@ -2,11 +2,13 @@
 (UnitVersion) and the current cache (Unit) in one transaction, and records
 who did it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from chibo.audit import audit_record
@@ -189,6 +191,63 @@ def role_grant(*, actor, user, unit: Unit, kind: str) -> Role:
     return role
 
 
+def roles_follow(*, actor, source: Unit, successor: Unit, day: date) -> list[Role]:
+    """The roles held on `source` when it stops on `day` (merged into, or
+    dissolved into, `successor`) follow to `successor`: each ends that day and
+    a role of the same kind opens on `successor` from it, so who could see
+    what on any date stays answerable. A role that already reaches
+    `successor` (the same kind, there or above) only ends. Each change is in
+    the audit trail."""
+    followed = []
+    rows = (
+        Role.objects.select_for_update()
+        .filter(unit=source)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    )
+    for role in rows.select_related("user"):
+        reaches = Role.objects.filter(
+            valid_on(day),
+            user=role.user,
+            kind=role.kind,
+            unit__in=[successor.pk, *successor.ancestor_ids()],
+        ).exists()
+        if role.valid_from >= day:
+            # granted to start only once the unit is gone: never in force there
+            role.unit = successor
+            role.save(update_fields=["unit"])
+            new = role
+        else:
+            new = None
+            if not reaches:
+                new = Role.objects.create(
+                    user=role.user,
+                    unit=successor,
+                    kind=role.kind,
+                    valid_from=day,
+                    valid_to=role.valid_to,
+                )
+            role.valid_to = day
+            role.save(update_fields=["valid_to"])
+        audit_record(
+            actor=actor,
+            action="role_follow",
+            target=new or role,
+            unit=successor,
+            summary=_("Vai trò %(kind)s của %(user)s chuyển từ %(source)s sang %(unit)s từ %(day)s")
+            % {
+                "kind": role.get_kind_display(),
+                "user": role.user,
+                "source": source.name,
+                "unit": successor.name,
+                "day": _d(day),
+            },
+            data={"role": role.pk, "new_role": new.pk if new else None, "day": day},
+        )
+        if new is not None:
+            followed.append(new)
+    return followed
+
+
 # --- Restructuring -------------------------------------------------------------
 #
 # Every restructure runs in one transaction, is recorded as a Restructure (with
@@ -225,11 +284,34 @@ def _check_decision(decision_number: str, decision_date: date | None, effective_
     return decision_number
 
 
+# The restructures recorded so far by the plan being applied (see one_plan).
+_PLAN: ContextVar[set[int] | None] = ContextVar("chibo_restructure_plan", default=None)
+
+
+@contextmanager
+def one_plan() -> Iterator[None]:
+    """Within it, the restructures recorded form one plan under one decision
+    (structure.services.plans): a later step may change again, on the same
+    effective date, a unit that an earlier step of the plan changed (a cell
+    moved under a merged committee, then renamed): the version that step
+    opened that day is amended rather than closed on the day it opened."""
+    token = _PLAN.set(set())
+    try:
+        yield
+    finally:
+        _PLAN.reset(token)
+
+
+def _amendable(version: UnitVersion) -> bool:
+    plan = _PLAN.get()
+    return plan is not None and version.restructure_id in plan
+
+
 def _restructure_new(
     *, actor, kind, decision_number, decision_date, effective_on, summary, data=None
 ) -> Restructure:
     decision_number = _check_decision(decision_number, decision_date, effective_on)
-    return Restructure.objects.create(
+    r = Restructure.objects.create(
         kind=kind,
         decision_number=decision_number,
         decision_date=decision_date,
@@ -238,6 +320,16 @@ def _restructure_new(
         data=data or {},
         created_by=_user(actor),
     )
+    plan = _PLAN.get()
+    if plan is not None:
+        plan.add(r.pk)
+    return r
+
+
+def _too_early(version: UnitVersion, day: date) -> bool:
+    """Whether a change on `day` would not come after `version`'s start (a
+    change of the same day is allowed only within one plan)."""
+    return day < version.valid_from or (day == version.valid_from and not _amendable(version))
 
 
 def _open_version(unit: Unit) -> UnitVersion | None:
@@ -263,7 +355,7 @@ def _check_can_change(unit: Unit, day: date) -> UnitVersion:
     version = _open_version(unit)
     if version is None:  # pragma: no cover - every active unit has an open version
         raise ServiceError(_("“%(name)s” không còn hoạt động.") % {"name": unit.name})
-    if day <= version.valid_from:
+    if _too_early(version, day):
         raise ServiceError(
             _(
                 "“%(name)s” đã có thay đổi hiệu lực ngày %(last)s; ngày hiệu lực mới phải sau ngày đó."
@@ -307,11 +399,18 @@ def _change_unit(
     """Close the unit's open version the day before `day` and open one with
     `fields`; the current tree (Unit) follows at once if `day` has come."""
     version = _check_can_change(unit, day)
-    version.valid_to = day
-    version.save(update_fields=["valid_to"])
     restructure.units.add(unit)
-    new = _version_from(version, day, change, restructure, **fields)
-    new.save()
+    if version.valid_from == day:  # opened today by an earlier step of this plan
+        new = version
+        for name, value in fields.items():
+            setattr(new, name, value)
+        new.change, new.restructure = change, restructure
+        new.save()
+    else:
+        version.valid_to = day
+        version.save(update_fields=["valid_to"])
+        new = _version_from(version, day, change, restructure, **fields)
+        new.save()
     if _is_due(day):
         for name, value in fields.items():
             setattr(unit, name, value)
@@ -369,7 +468,7 @@ def _reparent(
         .select_related("unit")
     )
     for v in open_versions:
-        if day <= v.valid_from:
+        if _too_early(v, day):
             raise ServiceError(
                 _(
                     "“%(name)s” (trực thuộc) đã có thay đổi hiệu lực ngày %(last)s; "
@@ -386,15 +485,20 @@ def _reparent(
         path=new_path,
         **fields,
     )
-    for v in open_versions:
+    amended = [v for v in open_versions if v.valid_from == day]  # earlier in this plan
+    for v in amended:
+        v.path = new_path + v.path[len(old_path) :]
+    UnitVersion.objects.bulk_update(amended, ["path"], batch_size=1000)
+    closed = [v for v in open_versions if v.valid_from != day]
+    for v in closed:
         v.valid_to = day
-    UnitVersion.objects.bulk_update(open_versions, ["valid_to"], batch_size=1000)
+    UnitVersion.objects.bulk_update(closed, ["valid_to"], batch_size=1000)
     UnitVersion.objects.bulk_create(
         [
             _version_from(
                 v, day, "moved_with_parent", restructure, path=new_path + v.path[len(old_path) :]
             )
-            for v in open_versions
+            for v in closed
         ],
         batch_size=1000,
     )
