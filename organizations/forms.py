@@ -353,6 +353,44 @@ class PostForm(forms.Form):
         return data
 
 
+class LocalityForm(forms.Form):
+    """The administrative unit a committee serves, typed as its code or its
+    name (with the district and province after commas where needed); checked
+    against the units in force on the date by the selector."""
+
+    administrative_unit = forms.CharField(
+        label=_("Đơn vị hành chính (mã hoặc tên)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Ví dụ “Thị trấn Sóc Sơn, Huyện Sóc Sơn” (trước 01/7/2025) hoặc “Xã Sóc Sơn” (từ "
+            "01/7/2025), hoặc mã 5 chữ số. Để trống: bỏ gắn địa bàn."
+        ),
+    )
+    effective_on = date_field(_("Từ ngày"))
+
+
+class PopulationForm(forms.Form):
+    counted_on = date_field(_("Số liệu tại ngày"))
+    households = forms.IntegerField(
+        label=_("Số hộ gia đình"),
+        min_value=0,
+        error_messages={
+            "invalid": _("Số hộ phải là một số nguyên."),
+            "min_value": _("Số hộ không được âm."),
+        },
+    )
+    people = forms.IntegerField(
+        label=_("Số nhân khẩu"),
+        min_value=0,
+        error_messages={
+            "invalid": _("Số nhân khẩu phải là một số nguyên."),
+            "min_value": _("Số nhân khẩu không được âm."),
+        },
+    )
+    note = forms.CharField(label=_("Nguồn số liệu"), max_length=255, required=False)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp danh sách đơn vị (.xlsx hoặc .csv)"))
 

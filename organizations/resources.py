@@ -22,8 +22,8 @@ from chibo.errors import ServiceError
 from chibo.spreadsheets import Column, SpreadsheetError, cell_text, parse_date, read_sheet
 from chibo.text import fold
 from organizations.forms import validate_plausible_day
-from organizations.models import AdministrativeUnit, Category, Level, Unit
-from organizations.selectors import units_for
+from organizations.models import Category, Level, Unit
+from organizations.selectors import administrative_unit_find, units_for
 from organizations.services import unit_found
 
 COLUMNS = [
@@ -226,27 +226,6 @@ def _found_rows(rows, *, actor, result: ImportResult) -> None:
             % {"name": text}
         )
 
-    def find_admin(text: str) -> AdministrativeUnit:
-        digits = text.strip()
-        if digits.isdigit():
-            found = AdministrativeUnit.objects.filter(code=digits.zfill(5)).first()
-            found = found or AdministrativeUnit.objects.filter(code=digits.zfill(2)).first()
-            if found:
-                return found
-        matches = [a for a in AdministrativeUnit.objects.filter(name__iexact=text)] or [
-            a
-            for a in AdministrativeUnit.objects.filter(name__icontains=text.split()[-1])
-            if fold(a.name) == fold(text)
-        ]
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise ServiceError(
-                _("Có nhiều đơn vị hành chính tên “%(name)s”; hãy ghi mã (5 chữ số).")
-                % {"name": text}
-            )
-        raise ServiceError(_("Không tìm thấy đơn vị hành chính “%(name)s”.") % {"name": text})
-
     for row in rows:
         v = row.values
         name = cell_text(v.get("name"))
@@ -276,13 +255,6 @@ def _found_rows(rows, *, actor, result: ImportResult) -> None:
                 out.parent = parent.name
             except ServiceError as exc:
                 fail("Trực thuộc", exc.messages[0])
-        admin = None
-        admin_text = cell_text(v.get("administrative_unit"))
-        if admin_text:
-            try:
-                admin = find_admin(admin_text)
-            except ServiceError as exc:
-                fail("Đơn vị hành chính", exc.messages[0])
         founded_on: date | None = None
         try:
             founded_on = parse_date(v.get("founded_on"))
@@ -296,6 +268,16 @@ def _found_rows(rows, *, actor, result: ImportResult) -> None:
                     validate_plausible_day(founded_on)
                 except ValidationError as exc:
                     fail("Ngày thành lập", exc.messages[0])
+                    founded_on = None
+        admin = None
+        admin_text = cell_text(v.get("administrative_unit"))
+        if admin_text and founded_on is not None:
+            # the unit in force on the founding day: a pre-2025 township for a
+            # committee founded in 1990, the 2025 commune for one founded since
+            try:
+                admin = administrative_unit_find(admin_text, founded_on)
+            except ServiceError as exc:
+                fail("Đơn vị hành chính", exc.messages[0])
         code = cell_text(v.get("code")) or None
         if not name:
             fail("Tên đơn vị", _("Thiếu tên đơn vị."))

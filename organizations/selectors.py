@@ -5,6 +5,7 @@ every list, detail, export, report and PDF starts from it (or from
 `unit_for_user_or_404`). A unit outside the user's reach answers 404.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,10 +13,15 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from chibo.text import normalize, sort_key
+from chibo.dates import dmy
+from chibo.errors import ServiceError
+from chibo.text import fold, normalize, sort_key
 from organizations.models import (
     PATH_STEP,
+    AdministrativeSuccession,
+    AdministrativeUnit,
     Body,
     Category,
     CommunityPost,
@@ -370,3 +376,159 @@ def editable_units(user) -> QuerySet[Unit]:
     return Unit.objects.filter(
         scope_q(user, kinds=(Role.Kind.ADMIN, Role.Kind.STAFF)), dissolved_on__isnull=True
     )
+
+
+# --- Administrative units, past and present ------------------------------------
+
+# How a unit's name starts, folded: its kind ("Thị trấn Sóc Sơn").
+_KIND_WORDS = (
+    "thanh pho",
+    "thi tran",
+    "thi xa",
+    "dac khu",
+    "phuong",
+    "huyen",
+    "quan",
+    "tinh",
+    "xa",
+)
+
+
+def _kind_and_name(name: str) -> tuple[str, str]:
+    """("thi tran", "soc son") from "Thị trấn Sóc Sơn"; ("", "soc son") from "Sóc Sơn"."""
+    text = " ".join(re.sub(r"[^0-9a-z ]+", " ", fold(name)).split())
+    for word in _KIND_WORDS:
+        if text.startswith(word + " "):
+            return word, text[len(word) + 1 :]
+    return "", text
+
+
+def _same_name(unit_name: str, typed: str) -> bool:
+    """Whether `typed` names the unit: the same name without accents or
+    punctuation, its kind ("Xã", "Thị trấn") left out or the same."""
+    kind, bare = _kind_and_name(typed)
+    unit_kind, unit_bare = _kind_and_name(unit_name)
+    return bare == unit_bare and kind in ("", unit_kind)
+
+
+def administrative_unit_find(text: str, day: date) -> AdministrativeUnit:
+    """The administrative unit a spreadsheet cell or a form field names, in
+    force on `day`: its code ("00004", "001", "01"), or its name, with the
+    district and province after commas where the name alone is ambiguous
+    ("Thị trấn Sóc Sơn, Huyện Sóc Sơn"). A unit of another period is refused
+    with the one in force then (a township merged in 2025 named for 2026
+    points to the commune it became). ServiceError, in Vietnamese, if none
+    or several match."""
+    raw = normalize(text)
+    if not raw:
+        raise ServiceError(_("Chưa ghi đơn vị hành chính."))
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    name, hints = parts[0], parts[1:]
+    if name.isdigit():
+        codes = {name.zfill(n) for n in (2, 3, 5) if len(name) <= n}
+        found = list(AdministrativeUnit.objects.filter(code__in=codes).select_related("parent"))
+    else:
+        last = name.split(" ")[-1]
+        found = [
+            a
+            for a in AdministrativeUnit.objects.filter(name__icontains=last).select_related(
+                "parent__parent"
+            )
+            if _same_name(a.name, name)
+        ]
+        if not found:  # typed without accents, or with them placed otherwise (Thuỷ, Thủy)
+            found = [
+                a
+                for a in AdministrativeUnit.objects.all().select_related("parent__parent")
+                if _same_name(a.name, name)
+            ]
+    if hints:
+
+        def ancestors(a):
+            out, p = [], a.parent
+            while p is not None:
+                out.append(p)
+                p = p.parent
+            return out
+
+        found = [
+            a for a in found if all(any(_same_name(p.name, h) for p in ancestors(a)) for h in hints)
+        ]
+    if not found:
+        raise ServiceError(_("Không tìm thấy đơn vị hành chính “%(name)s”.") % {"name": raw})
+    then = [a for a in found if a.exists_on(day)]
+    if len(then) == 1:
+        return then[0]
+    if len(then) > 1:
+        raise ServiceError(
+            _(
+                "Có %(n)s đơn vị hành chính “%(name)s” vào ngày %(day)s (%(list)s): hãy ghi mã, "
+                "hoặc thêm huyện, tỉnh sau dấu phẩy."
+            )
+            % {
+                "n": len(then),
+                "name": raw,
+                "day": dmy(day),
+                "list": "; ".join(f"{a} – mã {a.code}" for a in then[:5]),
+            }
+        )
+    other = found[0]
+    instead = locality_on(other, day)
+    message = _("“%(name)s” (%(validity)s) không có hiệu lực vào ngày %(day)s.") % {
+        "name": str(other),
+        "validity": other.validity,
+        "day": dmy(day),
+    }
+    if instead is not None:
+        message += " " + _("Vào ngày đó là: %(unit)s (mã %(code)s).") % {
+            "unit": str(instead),
+            "code": instead.code,
+        }
+    elif other.valid_from is not None and other.valid_from > day:
+        before = [str(p) for p in other.predecessors.select_related("parent")[:6]]
+        if before:
+            message += " " + _("Trước đó là: %(units)s.") % {"units": "; ".join(before)}
+    raise ServiceError(message)
+
+
+def locality_on(unit: AdministrativeUnit, day: date) -> AdministrativeUnit | None:
+    """The unit that stood for `unit` on `day`: itself if it was in force
+    then; else, forward, the (main) unit it became; backward, the one it came
+    from if there was only one. None if that cannot be said."""
+    seen = set()
+    while unit is not None and not unit.exists_on(day) and unit.pk not in seen:
+        seen.add(unit.pk)
+        if unit.valid_to is not None and unit.valid_to <= day:
+            links = AdministrativeSuccession.objects.filter(predecessor=unit).select_related(
+                "successor__parent"
+            )
+            nexts = [s.successor for s in links if s.main] or [s.successor for s in links]
+            unit = nexts[0] if len(nexts) == 1 else None
+        else:
+            before = list(unit.predecessors.select_related("parent"))
+            unit = before[0] if len(before) == 1 else None
+    return unit
+
+
+def locality_kinds_on(ids, day: date) -> dict[int, str]:
+    """{administrative unit id: its kind on `day`} for `ids`: the kind of the
+    unit itself when it was in force then, or of the one that stood for it
+    (a ward linked to its 2025 commune, read for 2020, is the township it
+    was). "" when that cannot be said: a new commune made of a township and
+    two communes, read for a day before it, with nothing recorded for then.
+    Two queries, and one more per unit of another period."""
+    ids = [i for i in set(ids) if i]
+    units = AdministrativeUnit.objects.filter(pk__in=ids)
+    out = {}
+    for a in units:
+        if a.exists_on(day):
+            out[a.pk] = a.kind
+            continue
+        kinds = set()
+        if a.valid_from is not None and a.valid_from > day:
+            kinds = {p.kind for p in a.predecessors.all() if p.exists_on(day)}
+        else:
+            stood = locality_on(a, day)
+            kinds = {stood.kind} if stood is not None else set()
+        out[a.pk] = kinds.pop() if len(kinds) == 1 else ""
+    return out

@@ -41,6 +41,8 @@ from reports.selectors import (
     members_awaiting_decision,
     months_of,
     organization_ratings_by_level,
+    outermost,
+    population_on,
     probationary_on,
     rating_counts_by_branch,
     restructures_touching,
@@ -283,7 +285,43 @@ class StructureReport(Report):
                 columns=committee_columns,
                 rows=committee_rows,
             ),
+            self._population(snap),
         ]
+
+    @staticmethod
+    def _population(snap) -> Section:
+        counts = population_on(snap)
+        rows = []
+        own = counts.get(snap.root.id)
+        if own:
+            rows.append([snap.root.name, 1, own[0], own[1], own[2].strftime("%d/%m/%Y")])
+        below = outermost(snap, counts)
+        if below or not own:
+            latest = max((counts[i][2] for i in below), default=None)
+            rows.append(
+                [
+                    _("Các đơn vị trực thuộc"),
+                    len(below),
+                    sum(counts[i][0] for i in below),
+                    sum(counts[i][1] for i in below),
+                    latest.strftime("%d/%m/%Y") if latest else "",
+                ]
+            )
+        return Section(
+            title=_("Hộ gia đình và nhân khẩu trên địa bàn"),
+            columns=[
+                Column("line", _("Địa bàn"), "text"),
+                Column("localities", _("Số địa bàn có số liệu")),
+                Column("households", _("Số hộ")),
+                Column("people", _("Số nhân khẩu")),
+                Column("counted_on", _("Số liệu mới nhất ngày"), "text"),
+            ],
+            rows=rows,
+            note=_(
+                "Theo số liệu ghi gần nhất trước ngày báo cáo; số liệu của một địa bàn đã gồm "
+                "các địa bàn nhỏ hơn thuộc nó."
+            ),
+        )
 
     def breakdown(self, snap, params):
         subtree = roll_up(snap, member_counts_by_unit(snap))
@@ -303,11 +341,19 @@ class StructureReport(Report):
             if branch is not None:
                 for body, n in by_body.items():
                     seated[branch][body] += n
+        counts = population_on(snap)
+        people: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for unit_id in outermost(snap, counts):
+            branch = snap.branch_of(unit_id)
+            people[branch][0] += counts[unit_id][0]
+            people[branch][1] += counts[unit_id][1]
         columns = [
             Column("grassroots", _("Tổ chức cơ sở đảng")),
             Column("cells", _("Chi bộ")),
             *self.member_columns,
             *(Column(body, label) for body, label in COMMITTEE_BODIES),
+            Column("households", _("Số hộ")),
+            Column("people", _("Số nhân khẩu")),
         ]
 
         def figures(child):
@@ -320,6 +366,7 @@ class StructureReport(Report):
                 c.probationary,
                 c.exempt,
                 *(seated[child.id][body] for body, _label in COMMITTEE_BODIES),
+                *people[child.id],
             ]
 
         section = _children_section(snap, _("Theo đơn vị trực thuộc"), columns, figures)
@@ -419,6 +466,9 @@ class AgencyCellCoverageReport(Report):
 
     def sections(self, snap, params):
         items = _coverage_by_locality(snap)
+        unknown = [
+            u for u in snap.units if u.locality_id and not u.locality_kind and u.id != snap.root.id
+        ]
         rows = []
         for _key, label, kinds in LOCALITY_GROUPS:
             group = [i for i in items if i["kind"] in kinds]
@@ -436,6 +486,20 @@ class AgencyCellCoverageReport(Report):
                     "values": [r[3] or 0 for r in rows],
                     "max": 100,
                 },
+                note=(
+                    _(
+                        "%(n)s đơn vị gắn với đơn vị hành chính chưa có vào ngày %(day)s và không "
+                        "suy ra được loại địa phương lúc đó (%(names)s): hãy ghi địa bàn của các "
+                        "đơn vị này theo đơn vị hành chính trước ngày 01/7/2025."
+                    )
+                    % {
+                        "n": len(unknown),
+                        "day": snap.day.strftime("%d/%m/%Y"),
+                        "names": ", ".join(u.name for u in unknown[:5]),
+                    }
+                    if unknown
+                    else ""
+                ),
             )
         ]
 

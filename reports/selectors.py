@@ -25,6 +25,7 @@ from organizations.models import (
     CELL_LEVELS,
     PATH_STEP,
     CommunityPost,
+    Population,
     Position,
     Restructure,
     Seat,
@@ -33,7 +34,7 @@ from organizations.models import (
     path_ids,
     valid_on,
 )
-from organizations.selectors import committee_sizes_on, unit_name_key
+from organizations.selectors import committee_sizes_on, locality_kinds_on, unit_name_key
 from reports.models import PeriodKind, Submission, due_on, period_bounds, period_label
 from reviews.models import MemberReview, OrganizationReview
 
@@ -112,7 +113,11 @@ def snapshot(unit: Unit, day: date) -> Snapshot | None:
         "administrative_unit_id",
         "administrative_unit__kind",
     )
-    units = [UnitOn(*r[:7], r[7] or "") for r in rows]
+    rows = list(rows)
+    # the kind of each locality on the day (a ward linked to its 2025 commune
+    # is, in 2020, the township it was)
+    kinds = locality_kinds_on([r[6] for r in rows if r[6]], day)
+    units = [UnitOn(*r[:7], kinds.get(r[6], "") if r[6] else "") for r in rows]
     root_unit = next(u for u in units if u.id == unit.pk)
     return Snapshot(root=root_unit, day=day, units=units)
 
@@ -391,6 +396,29 @@ def probationary_on(snap: Snapshot) -> list[tuple]:
 def committee_sizes(snap: Snapshot) -> dict[int, dict[str, int]]:
     """{unit id: {body: people seated in it on the day}} of the subtree. One query."""
     return committee_sizes_on(snap.units_q(), snap.day)
+
+
+def population_on(snap: Snapshot) -> dict[int, tuple[int, int, date]]:
+    """{unit id: (households, people, counted on)} of the subtree's units with
+    a count on or before the day: the latest one. One query."""
+    rows = (
+        Population.objects.filter(counted_on__lte=snap.day, unit_id__in=snap.units_q())
+        .order_by("unit_id", "counted_on", "pk")
+        .values_list("unit_id", "households", "people", "counted_on")
+    )
+    return {unit_id: (hh, people, day) for unit_id, hh, people, day in rows}
+
+
+def outermost(snap: Snapshot, unit_ids) -> list[int]:
+    """Those of `unit_ids` (below the root) with no other of them above: a
+    ward's count includes its residential areas', which are not added again."""
+    ids = {i for i in unit_ids if i in snap.by_id and i != snap.root.id}
+    out = []
+    for i in ids:
+        ancestors = snap.by_id[i].ancestor_ids
+        if not any(a in ids for a in ancestors):
+            out.append(i)
+    return out
 
 
 # --- community posts held by members (seed 004) -----------------------------------

@@ -40,6 +40,7 @@ from organizations import forms as f
 from organizations.models import Level, Restructure, Seat, Unit
 from organizations.resources import COLUMNS, import_units
 from organizations.selectors import (
+    administrative_unit_find,
     can_edit,
     committee_bodies,
     committee_on,
@@ -55,9 +56,11 @@ from organizations.services import (
     COMMUNITY_CATEGORIES,
     _bodies_for,
     community_post_assign,
+    population_record,
     seat_end,
     term_open,
     unit_found,
+    unit_link_locality,
     unit_move,
     unit_rename,
 )
@@ -127,6 +130,9 @@ def unit_detail(request, pk: int):
             if has_posts
             else []
         ),
+        "population": unit.population_counts.filter(counted_on__lte=today)
+        .order_by("-counted_on", "-pk")
+        .first(),
         "restructures": unit.restructures.order_by("-effective_on", "-pk")[:10],
         # decided, effective later: the page says what is coming
         "upcoming": unit.versions.filter(valid_from__gt=today)
@@ -337,6 +343,59 @@ def unit_committee(request, pk: int):
             "editable": editable,
             "term_form": term_form,
             "seat_form": seat_form,
+        },
+    )
+
+
+@login_required
+def unit_locality(request, pk: int):
+    """The administrative unit a committee serves, over time, and the
+    households and people of its locality, each count with its date."""
+    unit = unit_for_user_or_404(request.user, pk)
+    editable = can_edit(request.user, unit)
+    link_form, count_form = f.LocalityForm(prefix="link"), f.PopulationForm(prefix="count")
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "link":
+                link_form = f.LocalityForm(request.POST, prefix="link")
+                if link_form.is_valid():
+                    d = link_form.cleaned_data
+                    text = d["administrative_unit"].strip()
+                    unit_link_locality(
+                        actor=request.user,
+                        unit=unit,
+                        administrative_unit=(
+                            administrative_unit_find(text, d["effective_on"]) if text else None
+                        ),
+                        effective_on=d["effective_on"],
+                    )
+                    messages.success(request, _("Đã ghi địa bàn."))
+                    return redirect("organizations:locality", pk=unit.pk)
+            else:
+                count_form = f.PopulationForm(request.POST, prefix="count")
+                if count_form.is_valid():
+                    population_record(actor=request.user, unit=unit, **count_form.cleaned_data)
+                    messages.success(request, _("Đã ghi số hộ và nhân khẩu."))
+                    return redirect("organizations:locality", pk=unit.pk)
+        except ServiceError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(
+        request,
+        "organizations/locality.html",
+        {
+            "unit": unit,
+            "breadcrumbs": breadcrumbs(request.user, unit),
+            "links": unit.versions.select_related("administrative_unit__parent").order_by(
+                "valid_from"
+            ),
+            "counts": unit.population_counts.select_related("created_by").order_by(
+                "-counted_on", "-pk"
+            ),
+            "editable": editable,
+            "link_form": link_form,
+            "count_form": count_form,
         },
     )
 

@@ -30,6 +30,7 @@ from organizations.models import (
     Unit,
     UnitVersion,
 )
+from organizations.selectors import locality_on
 from organizations.services import (
     _audit,
     _change_unit,
@@ -138,6 +139,16 @@ def _close_unit(unit: Unit, *, day: date, restructure: Restructure) -> None:
             % {"name": unit.name}
         )
     hosted.update(valid_to=day)
+
+
+def _locality_then(unit: Unit, day: date) -> AdministrativeUnit | None:
+    """The locality a unit founded from `unit` on `day` takes by default:
+    `unit`'s, or the one that stood for it then (a commune merged on
+    01/07/2025 into a new one gives the new one)."""
+    latest = unit.versions.filter(valid_to__isnull=True).select_related("administrative_unit")
+    version = latest.first()
+    current = version.administrative_unit if version else unit.administrative_unit
+    return locality_on(current, day) if current is not None else None
 
 
 def _check_destination_cell(unit: Unit, day: date) -> None:
@@ -376,7 +387,7 @@ def unit_merge(
             parent=target_parent,
             category=sources[0].category,
             code=code,
-            administrative_unit=administrative_unit or sources[0].administrative_unit,
+            administrative_unit=administrative_unit or _locality_then(sources[0], effective_on),
             founded_on=effective_on,
             record=False,
         )
@@ -494,7 +505,7 @@ def unit_split(
             parent=unit.parent,
             category=p.get("category") or unit.category,
             code=p.get("code") or None,
-            administrative_unit=unit.administrative_unit,
+            administrative_unit=_locality_then(unit, effective_on),
             founded_on=effective_on,
             record=False,
         )
