@@ -40,6 +40,7 @@ from reports.selectors import (
     member_rows,
     members_awaiting_decision,
     months_of,
+    months_owed_by_branch,
     organization_ratings_by_level,
     outermost,
     population_on,
@@ -105,8 +106,17 @@ class Report:
     # with a year; the structure is read on the year's last day.
     yearly = False
 
+    # How the breakdown adds up to the summary: for each additive column of
+    # the breakdown, the summary figures its rows sum to, each (section
+    # index, row: an index, "totals", or "rows" for the number of rows,
+    # column key). Checked for every report of the catalogue by
+    # tests/reports/test_breakdown_sums.py, with a restructure in the period.
+    sums_to: dict[str, list[tuple]] = {}
+
     def run(self, unit: Unit, params: Params) -> Table:
-        snap = snapshot(unit, params.as_of)
+        snap = snapshot(
+            unit, params.as_of, start=params.start if self.periodic and params.by_children else None
+        )
         if snap is None:
             raise ReportError(
                 _("“%(unit)s” chưa thành lập hoặc đã giải thể vào ngày %(day)s.")
@@ -143,7 +153,7 @@ def _children_section(
 ) -> Section:
     """A breakdown section: one row per direct sub-unit, `figures(child)` its cells."""
     children = snap.children
-    rows = [[c.name, *figures(c)] for c in children]
+    rows = [[c.label, *figures(c)] for c in children]
     return Section(
         title=title,
         columns=[Column("unit", _("Đơn vị trực thuộc"), "text"), *columns],
@@ -168,6 +178,19 @@ def _sum_rows(rows: list[list], columns: list[Column]) -> list:
 @register
 class StructureReport(Report):
     name = "structure"
+    sums_to = {
+        "grassroots": [(0, "totals", "count")],
+        "cells": [(1, "totals", "count"), (0, 1, "count")],
+        "members": [(2, 0, "all")],
+        "official": [(2, 0, "official")],
+        "probationary": [(2, 0, "probationary")],
+        "exempt": [(2, 0, "exempt")],
+        Body.EXECUTIVE: [(4, 0, "members")],
+        Body.STANDING: [(4, 1, "members")],
+        Body.CELL_COMMITTEE: [(4, 2, "members")],
+        "households": [(5, 1, "households")],
+        "people": [(5, 1, "people")],
+    }
     title = _("Tổ chức đảng và đảng viên")
     description = _(
         "Tổ chức cơ sở đảng theo loại hình, chi bộ theo loại, đảng viên chính thức, dự bị, "
@@ -291,22 +314,25 @@ class StructureReport(Report):
     @staticmethod
     def _population(snap) -> Section:
         counts = population_on(snap)
-        rows = []
         own = counts.get(snap.root.id)
-        if own:
-            rows.append([snap.root.name, 1, own[0], own[1], own[2].strftime("%d/%m/%Y")])
         below = outermost(snap, counts)
-        if below or not own:
-            latest = max((counts[i][2] for i in below), default=None)
-            rows.append(
-                [
-                    _("Các đơn vị trực thuộc"),
-                    len(below),
-                    sum(counts[i][0] for i in below),
-                    sum(counts[i][1] for i in below),
-                    latest.strftime("%d/%m/%Y") if latest else "",
-                ]
-            )
+        latest = max((counts[i][2] for i in below), default=None)
+        rows = [
+            [
+                snap.root.name,
+                1 if own else 0,
+                own[0] if own else 0,
+                own[1] if own else 0,
+                own[2].strftime("%d/%m/%Y") if own else "",
+            ],
+            [
+                _("Các đơn vị trực thuộc"),
+                len(below),
+                sum(counts[i][0] for i in below),
+                sum(counts[i][1] for i in below),
+                latest.strftime("%d/%m/%Y") if latest else "",
+            ],
+        ]
         return Section(
             title=_("Hộ gia đình và nhân khẩu trên địa bàn"),
             columns=[
@@ -458,6 +484,10 @@ COVERAGE_COLUMNS = [
 @register
 class AgencyCellCoverageReport(Report):
     name = "agency_cell_coverage"
+    sums_to = {
+        key: [(0, "totals", key)]
+        for key in ("localities", "covered", "cells", "agency_members", "members")
+    }
     title = _("Chi bộ cơ quan xã, phường, thị trấn")
     description = _(
         "Số xã, phường, thị trấn có chi bộ cơ quan trên tổng số, tỷ lệ theo loại địa phương; "
@@ -566,6 +596,11 @@ SHARE_COLUMNS = [
 @register
 class CompositionReport(Report):
     name = "composition"
+    sums_to = {
+        "members": [(0, 0, "members")],
+        "civil_servants": [(6, 0, "members")],
+        "retired": [(6, 1, "members")],
+    }
     title = _("Cơ cấu đội ngũ đảng viên")
     description = _(
         "Đảng viên theo độ tuổi, giới tính, dân tộc, trình độ học vấn, tuổi đảng; "
@@ -813,6 +848,11 @@ def _by_category(rows) -> dict[str, int]:
 @register
 class AdmissionsReport(Report):
     name = "admissions"
+    sums_to = {
+        "admitted": [(0, "totals", "admitted")],
+        "recognized": [(0, "totals", "recognized")],
+        "overdue": [(2, "rows", None)],
+    }
     title = _("Kết nạp đảng viên và công nhận đảng viên chính thức")
     description = _(
         "Đảng viên được kết nạp trong kỳ theo loại chi bộ, đảng viên dự bị được công nhận "
@@ -911,11 +951,12 @@ class AdmissionsReport(Report):
                     out[branch] += n
             return out
 
-        admitted = per_branch(
-            status_changes(snap, params.start, params.end, kind="admitted", by_unit=True)
+        # counted under the sub-unit the member's cell lay under that day
+        admitted = defaultdict(
+            int, status_changes(snap, params.start, params.end, kind="admitted", by_branch=True)
         )
-        recognized = per_branch(
-            status_changes(snap, params.start, params.end, kind="recognized", by_unit=True)
+        recognized = defaultdict(
+            int, status_changes(snap, params.start, params.end, kind="recognized", by_branch=True)
         )
         overdue = per_branch([(r[2], 1) for r in self._overdue(snap, params.end)])
         columns = [
@@ -969,6 +1010,13 @@ def _dual_role_counts(cells: list[dict]) -> dict[str, int]:
 @register
 class DualRolesReport(Report):
     name = "dual_roles"
+    sums_to = {
+        "areas": [(0, 0, "areas")],
+        "village_head_members": [(0, 0, "count")],
+        "front_head_members": [(0, 1, "count")],
+        "secretary_village_head": [(0, 2, "count")],
+        "secretary_front_head": [(0, 4, "count")],
+    }
     title = _("Đảng viên giữ chức danh ở thôn, tổ dân phố")
     description = _(
         "Ở các chi bộ thôn, tổ dân phố: trưởng thôn, tổ trưởng và trưởng ban công tác Mặt trận "
@@ -1058,6 +1106,12 @@ def _required(due: dict[int, tuple[str, list[date]]], key) -> tuple[dict, dict, 
 @register
 class MeetingAttendanceReport(Report):
     name = "meeting_attendance"
+    sums_to = {
+        "regular_due": [(0, "totals", "regular_due")],
+        "regular": [(0, "totals", "regular")],
+        "thematic": [(0, "totals", "thematic")],
+        "unexcused": [(1, "totals", "unexcused")],
+    }
     title = _("Sinh hoạt chi bộ và tỷ lệ đảng viên dự sinh hoạt")
     description = _(
         "Sinh hoạt thường kỳ đã họp so với phải họp, sinh hoạt chuyên đề, tỷ lệ dự sinh hoạt "
@@ -1153,15 +1207,11 @@ class MeetingAttendanceReport(Report):
 
     def breakdown(self, snap, params):
         months = months_of(params.start, params.end, date.today())
-        due = cell_months(snap, months)
-        regular_due, _thematic_due, _cells = _required(
-            due, lambda unit_id, category: snap.branch_of(unit_id)
-        )
+        # each month and meeting under the sub-unit its cell lay under then
+        regular_due = months_owed_by_branch(snap, months)
         sums: dict = defaultdict(lambda: [0] * 6)
-        for unit_id, *rest in meeting_figures(snap, months, by_unit=True):
-            branch = snap.branch_of(unit_id)
-            if branch is not None:
-                sums[branch] = [a + b for a, b in zip(sums[branch], rest, strict=True)]
+        for branch, *rest in meeting_figures(snap, months, by_branch=True):
+            sums[branch] = [a + b for a, b in zip(sums[branch], rest, strict=True)]
         columns = [
             Column("regular_due", _("Thường kỳ phải họp")),
             Column("regular", _("Đã họp")),
@@ -1218,6 +1268,12 @@ def _shape(snap: Snapshot | None) -> dict:
 @register
 class RestructuringReport(Report):
     name = "restructuring"
+    sums_to = {
+        "grassroots_before": [(1, 1, "before")],
+        "grassroots_after": [(1, 1, "after")],
+        "cells_before": [(1, 2, "before")],
+        "cells_after": [(1, 2, "after")],
+    }
     title = _("Sắp xếp, kiện toàn tổ chức")
     description = _(
         "Đơn vị thành lập, giải thể, hợp nhất, chuyển trực thuộc trong kỳ; số đơn vị trực thuộc "
@@ -1321,11 +1377,26 @@ class RestructuringReport(Report):
 
         # Members before and after by sub-unit are the structure report's
         # breakdown on the two dates; left out here to keep this one fast.
+        def tally(s):
+            """{sub-unit: [grassroots organizations, cells]} in each sub-unit's subtree."""
+            out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+            for u in s.units if s else []:
+                branch = s.branch_of(u.id)
+                if branch is not None:
+                    out[branch][0] += u.level in GRASSROOTS_LEVELS
+                    out[branch][1] += u.level in CELL_LEVELS
+            return out
+
+        then, now = tally(before), tally(Snapshot(root=snap.root, day=snap.day, units=snap.units))
         columns = [
             Column("decisions", _("Quyết định liên quan")),
             Column("moved", _("Đảng viên chuyển sinh hoạt")),
             Column("direct_before", _("Đơn vị trực thuộc đầu kỳ")),
             Column("direct_after", _("Đơn vị trực thuộc cuối kỳ")),
+            Column("grassroots_before", _("Tổ chức cơ sở đảng đầu kỳ")),
+            Column("grassroots_after", _("Tổ chức cơ sở đảng cuối kỳ")),
+            Column("cells_before", _("Chi bộ đầu kỳ")),
+            Column("cells_after", _("Chi bộ cuối kỳ")),
         ]
         section = _children_section(
             snap,
@@ -1336,6 +1407,10 @@ class RestructuringReport(Report):
                 sum(moved.get(r, 0) for r in touched[c.id]),
                 direct(before, c.id),
                 direct(snap, c.id),
+                then[c.id][0],
+                now[c.id][0],
+                then[c.id][1],
+                now[c.id][1],
             ],
         )
         section.note = _("Một quyết định liên quan đến nhiều đơn vị được tính ở mỗi đơn vị đó.")
@@ -1419,6 +1494,14 @@ class RatingsReport(Report):
     review's path), so a member who moved cells since stays in the old one."""
 
     name = "ratings"
+    sums_to = {
+        "rated": [(0, "totals", "count")],
+        "excellent": [(0, 0, "count")],
+        "good": [(0, 1, "count")],
+        "completed": [(0, 2, "count")],
+        "not_completed": [(0, 3, "count")],
+        "orgs": [(1, "totals", "count"), (2, "totals", "count")],
+    }
     title = _("Kết quả đánh giá, xếp loại chất lượng")
     description = _(
         "Đảng viên và tổ chức đảng theo mức xếp loại trong năm, tỷ lệ từng mức, so với năm trước."

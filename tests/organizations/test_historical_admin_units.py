@@ -204,7 +204,10 @@ def test_households_and_people_are_dated_and_shown_on_the_unit_page_and_in_the_r
     assert figures(date(2024, 1, 1)) == [1, 3900, 14100]
     province = report.run(tree.province, Params(day=date(2020, 6, 30)))
     section = next(s for s in province.sections if s.title.startswith("Hộ gia đình"))
-    assert section.rows == [["Các đơn vị trực thuộc", 1, 3815, 13874, "31/12/2019"]]
+    assert section.rows == [
+        ["Đảng bộ tỉnh Thử", 0, 0, 0, ""],
+        ["Các đơn vị trực thuộc", 1, 3815, 13874, "31/12/2019"],
+    ]
 
 
 @pytest.mark.parametrize(
