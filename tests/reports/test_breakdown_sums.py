@@ -60,9 +60,7 @@ def province(db):
     g = make_unit(
         "Chi bộ cơ sở G", level=Level.GRASSROOTS_CELL, parent=p, category=Category.ENTERPRISE
     )
-    h = make_unit(
-        "Chi bộ cơ sở H", level=Level.GRASSROOTS_CELL, parent=p, category=Category.HEALTH
-    )
+    h = make_unit("Chi bộ cơ sở H", level=Level.GRASSROOTS_CELL, parent=p, category=Category.HEALTH)
     a1 = make_unit("Chi bộ thôn A1", parent=a, category=Category.VILLAGE)
     a2 = make_unit("Chi bộ cơ quan xã A", parent=a, category=Category.AGENCY)
     a3 = make_unit("Chi bộ trường A3", parent=a, category=Category.SCHOOL)
