@@ -293,6 +293,12 @@ class FoundForm(DecisionForm):
         label=_("Loại chi bộ"), choices=[("", "—"), *Category.choices], required=False
     )
     code = forms.CharField(label=_("Mã đơn vị"), max_length=32, required=False)
+    administrative_unit = forms.CharField(
+        label=_("Địa bàn: đơn vị hành chính (mã hoặc tên)"),
+        max_length=200,
+        required=False,
+        help_text=_("Đơn vị hành chính có hiệu lực vào ngày thành lập, kể cả trước 01/7/2025."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

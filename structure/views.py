@@ -627,6 +627,7 @@ def found_child(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
+            place = d["administrative_unit"].strip()
             child = unit_found(
                 actor=request.user,
                 name=d["name"],
@@ -634,6 +635,9 @@ def found_child(request, pk: int):
                 parent=unit,
                 category=d["category"],
                 code=d["code"] or None,
+                administrative_unit=(
+                    administrative_unit_find(place, d["effective_on"]) if place else None
+                ),
                 founded_on=d["effective_on"],
                 decision_number=d["decision_number"],
                 decision_date=d["decision_date"],

@@ -261,3 +261,23 @@ def test_the_page_refuses_bad_counts_with_a_message(client, tree, ward1_staff, w
     assert UnitVersion.objects.filter(unit=tree.ward1).count() == 1
     client.force_login(ward2_staff)
     assert client.post(url, {"action": "count"}).status_code == 404
+
+
+def test_the_found_page_takes_the_locality_in_force_on_the_founding_day(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    url = reverse("organizations:found", args=[tree.ward1.pk])
+    form = {
+        "name": "Chi bộ khu phố Sóc Sơn",
+        "level": Level.CELL,
+        "category": "residential",
+        "administrative_unit": "Thị trấn Sóc Sơn, Huyện Sóc Sơn",
+        "decision_number": "5-QĐ/ĐU",
+        "decision_date": "01/03/2005",
+        "effective_on": "01/03/2005",
+    }
+    assert client.post(url, form).status_code == 302
+    made = tree.ward1.children.get(name="Chi bộ khu phố Sóc Sơn")
+    assert made.administrative_unit == soc_son_township()
+    page = client.post(url, {**form, "name": "Chi bộ mới", "effective_on": "01/03/2026"})
+    assert "Vào ngày đó là: Xã Sóc Sơn" in page.content.decode()
+    assert not tree.ward1.children.filter(name="Chi bộ mới").exists()
