@@ -281,3 +281,25 @@ def test_the_found_page_takes_the_locality_in_force_on_the_founding_day(client, 
     page = client.post(url, {**form, "name": "Chi bộ mới", "effective_on": "01/03/2026"})
     assert "Vào ngày đó là: Xã Sóc Sơn" in page.content.decode()
     assert not tree.ward1.children.filter(name="Chi bộ mới").exists()
+
+
+def test_the_kinds_of_many_old_localities_are_read_in_a_few_queries(
+    tree, django_assert_max_num_queries
+):
+    townships = AdministrativeUnit.objects.filter(kind="township", valid_to=REFORM)[:40]
+    for t in townships:
+        make_unit(
+            f"Đảng bộ {t.name} {t.pk}",
+            level=Level.GRASSROOTS_COMMITTEE,
+            parent=tree.province,
+            administrative_unit=t,
+        )
+    report = get_report("agency_cell_coverage")
+    with django_assert_max_num_queries(8):
+        old = report.run(tree.province, Params(day=OLD_DAY))
+    with django_assert_max_num_queries(8):
+        new = report.run(tree.province, Params(day=NEW_DAY))
+    assert old.sections[0].rows[2][1] == 40  # 40 townships in 2020
+    # in 2026 each is counted as the commune, ward or special zone it became
+    assert sum(r[1] for r in new.sections[0].rows) == 40
+    assert new.sections[0].rows[2][1] < 40
