@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Đảng viên")
+
+    def ready(self):
+        from chibo.imports import register
+        from members.imports import RosterKind
+
+        register(RosterKind())

@@ -397,9 +397,5 @@ class PopulationForm(forms.Form):
     note = forms.CharField(label=_("Nguồn số liệu"), max_length=255, required=False)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp danh sách đơn vị (.xlsx hoặc .csv)"))
-
-
 def today() -> date:
     return date.today()

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from chibo.errors import ServiceError
+from chibo.imports import import_file
 from organizations.models import AdministrativeUnit, Level, Population, Restructure, UnitVersion
-from organizations.resources import import_units
 from organizations.selectors import administrative_unit_find
 from organizations.services import population_record, unit_found, unit_link_locality
 from reports.catalogue import Params, get_report
@@ -161,11 +161,12 @@ def test_the_unit_import_accepts_a_historical_unit_for_its_founding_date(tree, w
         'Chi bộ thị trấn cũ,Chi bộ,Đảng bộ phường Một,"Thị trấn Sóc Sơn, Huyện Sóc Sơn",01/01/2005\n'
         'Chi bộ xã mới,Chi bộ,Đảng bộ phường Một,"Thị trấn Sóc Sơn, Huyện Sóc Sơn",01/01/2026\n'
     ).encode()
-    result = import_units(csv, actor=ward1_staff, filename="don-vi.csv", dry_run=True)
-    assert [r.outcome for r in result.rows] == ["new", "error"], result.errors
-    message = result.rows[1].errors[0]
+    batch = import_file("units", actor=ward1_staff, file_name="don-vi.csv", data=csv, dry_run=True)
+    outcomes = [r["outcome"] for r in batch.result["rows"]]
+    assert outcomes == ["new", "error"], batch.errors
+    (message,) = batch.errors
     assert message["column"] == "Đơn vị hành chính"
-    assert "Xã Sóc Sơn" in message["message"]
+    assert "Vào ngày đó là: Xã Sóc Sơn" in message["message"]
 
 
 def test_households_and_people_are_dated_and_shown_on_the_unit_page_and_in_the_report(
