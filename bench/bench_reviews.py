@@ -7,14 +7,13 @@ grassroots cycle page, and opening a cycle.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chibo_bench .venv/bin/python bench/bench_reviews.py
 """
 
-from common import best_of, database_label  # noqa: I001
+from common import BenchClient, best_of, database_label  # noqa: I001
 
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
-from django.test import Client
 
 from organizations.models import GRASSROOTS_LEVELS, Unit
 from reviews.models import MemberReview, ReviewCycle
@@ -36,8 +35,7 @@ def main():
         f"organization_results(province, {year}) by sub-unit",
         lambda: organization_results(province, year, by_child=True),
     )
-    client = Client()
-    client.force_login(board)
+    client = BenchClient(board)
     best_of(
         "GET results page of the province as board",
         lambda: client.get(f"/danh-gia/ket-qua/{province.pk}/?year={year}"),

@@ -12,12 +12,64 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
 os.environ.setdefault("DEBUG", "1")
+# force_login() needs no log-in throttling; the test client's host is allowed
+os.environ.setdefault("AXES_ENABLED", "0")
 
 import django  # noqa: E402
 
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+
+class BenchFailure(SystemExit):
+    """A benchmark met a response it did not expect: timing an error page
+    measures nothing, so the script stops with a message and exit status 1."""
+
+    def __init__(self, message: str):
+        super().__init__(f"BENCHMARK FAILED: {message}")
+
+
+class BenchClient(Client):
+    """The test client as a benchmark needs it: a host the settings allow
+    (the default "testserver" gets a 400 page from ALLOWED_HOSTS), and every
+    response checked. `expect` names the status a call must answer (200 unless
+    told, e.g. 302 for an export that goes to the background); any other
+    status ends the run with BenchFailure."""
+
+    def __init__(self, user=None, **defaults):
+        defaults.setdefault("HTTP_HOST", "localhost")
+        super().__init__(**defaults)
+        if user is not None:
+            self.force_login(user)
+
+    def get(self, path, data=None, *, expect: int = 200, **extra):
+        response = super().get(path, data, **extra)
+        check(response, path, expect)
+        return response
+
+    def post(self, path, data=None, *, expect: int = 302, **extra):
+        response = super().post(path, data, **extra)
+        check(response, path, expect)
+        return response
+
+
+def check(response, path: str, expect: int = 200):
+    if response.status_code != expect:
+        body = b"" if response.streaming else response.content[:300]
+        raise BenchFailure(
+            f"GET {path} answered {response.status_code}, expected {expect}: "
+            f"{body.decode('utf-8', 'replace').strip()[:300]}"
+        )
+    # read the whole body (a streamed export's rows are the work being timed)
+    response.body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response
+
+
+def load_average() -> str:
+    """The machine is shared: print how busy it was beside the figures."""
+    return "load average (1/5/15 min): " + " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 class QueryCounter:
@@ -69,4 +121,4 @@ def best_of(label: str, fn, runs: int = 5):
 
 def database_label() -> str:
     s = connection.settings_dict
-    return f"{connection.vendor} {s.get('NAME')}"
+    return f"{connection.vendor} {s.get('NAME')}; {load_average()}"
