@@ -1,4 +1,7 @@
-"""Helpers for background work that reports its progress (django-tasks).
+"""Background work (django-tasks, `manage.py db_worker`) and its progress.
+
+`generated_file_build` makes a file a user asked for (chibo.exports): a big
+roster, report or document.
 
 `import_progress` writes the progress of an ImportBatch where a page polling
 it can see it. An import applies all-or-nothing inside one transaction, and
@@ -10,8 +13,16 @@ time: there, progress inside the transaction is simply not reported.)
 """
 
 from django.db import connection, connections
+from django_tasks import task
 
+from chibo.exports import generated_file_run
 from chibo.models import ImportBatch
+
+
+@task()
+def generated_file_build(job_pk: int) -> None:
+    generated_file_run(job_pk)
+
 
 _SQL = (
     "UPDATE chibo_importbatch SET processed_rows = %s, total_rows = %s WHERE id IN "

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Đảng viên")
+
+    def ready(self):
+        # the kinds of file this app exports, for the pages and the worker
+        from members import exports  # noqa: F401
