@@ -28,7 +28,14 @@ from chibo.tasks import generated_file_build
 
 
 def generated_file_request(
-    *, actor, kind: str, params: dict, fmt: str, back_url: str = "", total: int | None = None
+    *,
+    actor,
+    kind: str,
+    params: dict,
+    fmt: str,
+    back_url: str = "",
+    total: int | None = None,
+    scope: str | None = None,
 ) -> GeneratedFile:
     """The job that makes this file: one already made and still valid (same
     parameters, same scope, data unchanged), one being made, or a new one,
@@ -36,21 +43,22 @@ def generated_file_request(
 
     Not written to the audit trail: the audit trail is what tells that the
     data changed (chibo.exports.data_version), and asking for a file changes
-    none; the job itself keeps who asked for what, and when."""
+    none; the job itself keeps who asked for what, and when. `total` and
+    `scope`, when the caller has them, save computing them again."""
     the_kind = get_kind(kind)
     if fmt not in the_kind.formats:
         raise Http404(_("Không có định dạng này."))
     params = canonical(params)
-    scope = the_kind.scope(actor, params)
+    scope = scope if scope is not None else the_kind.scope(actor, params)
     fp = fingerprint(the_kind, params, fmt, scope)
-    job = reusable(fp)
+    job, lost = reusable(fp)
     if job is not None:
         return job
-    # a lost job (dead worker) would block its fingerprint: it failed
-    GeneratedFile.objects.filter(fingerprint=fp, status__in=GeneratedFile.LIVE).update(
-        status=GeneratedFile.Status.FAILED,
-        message=_("Quá lâu chưa xong (tiến trình nền đã dừng?). Đã yêu cầu lại."),
-    )
+    if lost:  # a job of a dead worker would block its fingerprint: it failed
+        GeneratedFile.objects.filter(pk__in=lost).update(
+            status=GeneratedFile.Status.FAILED,
+            message=_("Quá lâu chưa xong (tiến trình nền đã dừng?). Đã yêu cầu lại."),
+        )
     try:
         with transaction.atomic():
             job = GeneratedFile.objects.create(
@@ -66,7 +74,7 @@ def generated_file_request(
             )
     except IntegrityError:
         # the same file was asked for at the same moment: share that job
-        job = reusable(fp)
+        job, _lost = reusable(fp)
         if job is None:
             raise
         return job
@@ -103,7 +111,7 @@ def export_response(
     if fmt not in the_kind.formats:
         raise Http404(_("Không có định dạng này."))
     params = canonical(params)
-    the_kind.scope(request.user, params)  # Http404 before any work
+    scope = the_kind.scope(request.user, params)  # Http404 before any work
     rows = the_kind.estimate(request.user, params, fmt)
     if rows <= background_threshold(fmt):
         return file_response(the_kind.build(request.user, params, fmt, Progress()), inline=inline)
@@ -114,5 +122,6 @@ def export_response(
         fmt=fmt,
         back_url=back_url or _page_of(request),
         total=rows,
+        scope=scope,
     )
     return redirect("generated_file", job.pk)

@@ -172,18 +172,21 @@ def is_stale(job: GeneratedFile, now=None) -> bool:
     return job.is_working and (job.started_at or job.created_at) < now - limit
 
 
-def reusable(fp: str) -> GeneratedFile | None:
-    """The job that already answers this fingerprint: one being made, or a
-    finished file not yet expired."""
+def reusable(fp: str) -> tuple[GeneratedFile | None, list[int]]:
+    """The job that already answers this fingerprint (one being made, or a
+    finished file not yet expired), and the ids of lost jobs in its way."""
     now = timezone.now()
+    lost = []
     for job in GeneratedFile.objects.filter(fingerprint=fp).exclude(
         status=GeneratedFile.Status.FAILED
     ):
         if job.is_working and not is_stale(job, now):
-            return job
+            return job, []
         if job.status == GeneratedFile.Status.DONE and job.expires_at and job.expires_at > now:
-            return job
-    return None
+            return job, []
+        if job.is_working:
+            lost.append(job.pk)
+    return None, lost
 
 
 def generated_file_for_user_or_404(user, pk) -> GeneratedFile:

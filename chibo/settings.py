@@ -189,6 +189,16 @@ CHIBO_EXPORT_BACKGROUND_ROWS = {
 CHIBO_EXPORT_KEEP_HOURS = env.float("CHIBO_EXPORT_KEEP_HOURS", default=24)
 CHIBO_EXPORT_STALE_MINUTES = env.int("CHIBO_EXPORT_STALE_MINUTES", default=60)
 
+# PDFs: a report with more table rows than this is set by Typst, not WeasyPrint
+# (bench/bench_pdf.py), with only these fonts: Liberation Serif from Debian's
+# fonts-liberation2 (Times metrics and Vietnamese; fonts-liberation 1.07 has no
+# Vietnamese), DejaVu for any glyph it lacks.
+CHIBO_PDF_TYPST_ROWS = env.int("CHIBO_PDF_TYPST_ROWS", default=150)
+CHIBO_TYPST_FONT_PATHS = env.list(
+    "CHIBO_TYPST_FONT_PATHS",
+    default=["/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/dejavu"],
+)
+
 # Production safety: on unless DEBUG. Behind a TLS proxy set SECURE_PROXY_SSL_HEADER.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
