@@ -604,3 +604,42 @@ def test_a_secretary_refused_in_the_wards_cycle_is_told_who_decides(client, tree
         page = client.post(reverse(name, args=[cycle.pk]), follow=True).content.decode()
         assert "Chỉ Đảng bộ phường Một hoặc cấp ủy cấp trên" in page
     assert not cycle.member_reviews.exclude(decided_level="").exists()
+
+
+def test_a_large_decision_list_is_made_in_the_background_for_the_committee_only(
+    client, tree, ward1_staff, cell_secretary, settings
+):
+    """Past CHIBO_EXPORT_BACKGROUND_ROWS["pdf"] decided members the list goes to
+    the worker; the page then offers the same PDF. The secretary, who sees one
+    cell of the ward's cycle, gets neither the list nor its file; their vote
+    summary (their own cell's rows) is another file than the committee's."""
+    from chibo.models import GeneratedFile
+
+    settings.CHIBO_EXPORT_BACKGROUND_ROWS = {"pdf": 1, "*": 1}
+    cycle = open_cycle(tree.ward1, 2025)
+    for member in tree.members.m1a + tree.members.m1b:
+        review = review_of(cycle, member)
+        propose(review, G)
+        services.review_decide(actor=ward1_staff, review=review, level=G)
+    client.force_login(ward1_staff)
+    response = client.get(reverse("reviews:cycle_decision_pdf", args=[cycle.pk]))
+    job = GeneratedFile.objects.get(kind="reviews.decisions")
+    assert response["Location"] == reverse("generated_file", args=[job.pk])
+    assert job.total == 5 and job.status == "done"
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("reviews:cycle", args=[cycle.pk]) in page  # the way back
+    download = client.get(reverse("generated_file_download", args=[job.pk]))
+    decision = pdf_text(download)
+    assert "DANH SÁCH XẾP LOẠI" in decision
+    assert all(m.full_name in decision for m in tree.members.m1a + tree.members.m1b)
+    committee_votes = client.get(reverse("reviews:cycle_vote_pdf", args=[cycle.pk]))["Location"]
+
+    client.force_login(cell_secretary)
+    assert client.get(response["Location"]).status_code == 404
+    assert client.get(reverse("generated_file_download", args=[job.pk])).status_code == 404
+    own_votes = client.get(reverse("reviews:cycle_vote_pdf", args=[cycle.pk]))["Location"]
+    assert own_votes != committee_votes
+    votes = pdf_text(
+        client.get(reverse("generated_file_download", args=[own_votes.split("/")[-2]]))
+    )
+    assert tree.members.m1a[0].full_name in votes and tree.members.m1b[0].full_name not in votes
