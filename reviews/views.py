@@ -4,6 +4,7 @@ whose refusals are shown as messages with nothing changed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,9 @@ from organizations.selectors import can_edit, unit_for_user_or_404, units_for
 from reviews import exports, forms, selectors, services
 from reviews.models import MemberReview
 from reviews.rules import FIRST_YEAR, ORDER, SHORT, check_excellent_cap, rule_set_for_year
+
+# sub-units per page of the results (both tables turn the page together)
+RESULTS_PAGE = 50
 
 
 def _errors(request, exc: ServiceError) -> None:
@@ -429,12 +433,23 @@ def unit_results(request, unit_pk: int):
     except ValueError:
         year = today.year - 1
     year = min(max(year, FIRST_YEAR), today.year)
+    # the unit's own line, then a page of its sub-units (a province has 1,000)
+    number = request.GET.get("page")
+    pages = [
+        (lines[0], Paginator(lines[1:], RESULTS_PAGE).get_page(number))
+        for lines in (
+            selectors.member_results(unit, year),
+            selectors.organization_results(unit, year, by_child=True),
+        )
+    ]
     context = {
         "unit": unit,
         "year": year,
         "years": list(range(today.year, FIRST_YEAR - 1, -1)),
-        "results": selectors.member_results(unit, year),
-        "org_results": selectors.organization_results(unit, year, by_child=True),
+        "results": [pages[0][0], *pages[0][1]],
+        "org_results": [pages[1][0], *pages[1][1]],
+        "page": max((p for _own, p in pages), key=lambda p: p.paginator.num_pages),
+        "page_query": f"year={year}",
         "rules": rule_set_for_year(year),
     }
     return render(request, "reviews/results.html", context)

@@ -643,3 +643,36 @@ def test_a_large_decision_list_is_made_in_the_background_for_the_committee_only(
         client.get(reverse("generated_file_download", args=[own_votes.split("/")[-2]]))
     )
     assert tree.members.m1a[0].full_name in votes and tree.members.m1b[0].full_name not in votes
+
+
+def test_the_results_of_a_unit_with_many_sub_units_come_a_page_at_a_time(
+    client, tree, board, django_assert_max_num_queries
+):
+    """A province's results list its 1,000 organizations: the unit's own line
+    first on every page, then 50 sub-units; the query count stays the same."""
+    from reviews.views import RESULTS_PAGE
+    from tests.factories import make_member, make_units_in_bulk
+
+    cells = make_units_in_bulk(tree.ward2, RESULTS_PAGE + 9)
+    for cell in cells:
+        make_member(cell)
+    cycle = open_cycle(tree.ward2, 2024)
+    cycle.member_reviews.update(decided_level=G)
+    cycle.organization_reviews.update(decided_level=G)
+    client.force_login(board)
+    url = reverse("reviews:results", args=[tree.ward2.pk])
+    client.get(url, {"year": 2024})
+    with django_assert_max_num_queries(12):
+        first = client.get(url, {"year": 2024}).content.decode()
+    members_table = first.split("<h2>Đảng viên</h2>", 1)[1].split("</table>", 1)[0]
+    assert members_table.count("<tr>") == 1 + 1 + RESULTS_PAGE  # header, the ward, a page
+    assert "<b>Đảng bộ xã Hai</b>" in members_table
+    # the ward's own line counts every member (4 + 59), not a page's
+    assert 'data-label="Đã xếp loại">63 <small' in members_table.split("</tr>")[1]
+    assert "Trang 1/2 (1–50 trong 60)" in first
+    assert "?year=2024&amp;page=2" in first
+    with django_assert_max_num_queries(12):
+        second = client.get(url, {"year": 2024, "page": 2}).content.decode()
+    members_table = second.split("<h2>Đảng viên</h2>", 1)[1].split("</table>", 1)[0]
+    assert members_table.count("<tr>") == 1 + 1 + 10
+    assert "<b>Đảng bộ xã Hai</b>" in members_table and "Chi bộ số 0058" in members_table
