@@ -77,3 +77,6 @@ class GeneratedFileAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the purge deletes the file with its row
