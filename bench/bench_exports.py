@@ -10,7 +10,15 @@ The worker's part runs here, in this process, as db_worker would run it
 at the end.
 """
 
-from common import BenchClient, BenchFailure, QueryCounter, database_label  # noqa: I001
+from common import (  # noqa: I001 (sets Django up first)
+    BenchClient,
+    BenchFailure,
+    NO_WORKER,
+    background,
+    database_label,
+    drop_generated_files,
+    timed,
+)
 
 import io
 import time
@@ -19,51 +27,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import override_settings
 
-from chibo.exports import generated_file_run
 from chibo.models import GeneratedFile
 from members.models import Member
 from organizations.models import Unit
-
-DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-def timed(fn):
-    with QueryCounter() as counter:
-        start = time.perf_counter()
-        result = fn()
-        elapsed = time.perf_counter() - start
-    return elapsed, counter.count, result
-
-
-def job_of(response) -> GeneratedFile:
-    pk = response["Location"].rstrip("/").split("/")[-1]
-    return GeneratedFile.objects.get(pk=pk)
-
-
-def background(label: str, client: BenchClient, url: str, floor: float | None = None) -> None:
-    before = set(GeneratedFile.objects.values_list("pk", flat=True))
-    asked, queries, response = timed(lambda: client.get(url, expect=302))
-    job = job_of(response)
-    if job.pk in before:
-        raise BenchFailure(f"{label}: an older file was reused; delete it first")
-    worked, worker_queries, done = timed(lambda: generated_file_run(job.pk))
-    if done is None or done.status != GeneratedFile.Status.DONE:
-        raise BenchFailure(f"{label}: the worker did not finish the file")
-    again, again_queries, response = timed(lambda: client.get(url, expect=302))
-    if job_of(response).pk != job.pk:
-        raise BenchFailure(f"{label}: asked again, the file was not reused")
-    download, _q, response = timed(
-        lambda: client.get(f"/tep/{job.pk}/tai-ve/")  # streamed from storage
-    )
-    print(f"{label} ({job.total:,} rows, {done.size / 1024 / 1024:.1f} MiB)")
-    print(f"  {'request: queue the job':<44} {asked * 1000:9.0f} ms {queries:4d} queries")
-    print(f"  {'worker: make the file':<44} {worked * 1000:9.0f} ms {worker_queries:4d} queries")
-    print(
-        f"  {'request again: the same file, reused':<44} {again * 1000:9.0f} ms {again_queries:4d} queries"
-    )
-    print(f"  {'download of the made file':<44} {download * 1000:9.0f} ms")
-    if floor is not None:
-        print(f"  {'floor: COPY of the same rows to CSV':<44} {floor * 1000:9.0f} ms")
 
 
 def copy_floor(unit_path: str = "") -> float:
@@ -96,7 +62,7 @@ def main():
     print(f"database: {database_label()}; members {Member.objects.count():,}\n")
     old = set(GeneratedFile.objects.values_list("pk", flat=True))
     try:
-        with override_settings(TASKS=DUMMY):
+        with override_settings(TASKS=NO_WORKER):
             client = BenchClient(board)
             client.get("/")
             background(
@@ -129,10 +95,7 @@ def main():
             print(f"member roster of ward1, CSV, made in the request ({rows} rows)")
             print(f"  {'request':<44} {seconds * 1000:9.0f} ms {queries:4d} queries")
     finally:
-        for job in GeneratedFile.objects.exclude(pk__in=old):
-            if job.file:
-                job.file.storage.delete(job.file.name)
-            job.delete()
+        drop_generated_files(old)
     print(f"\nafter: {database_label()}")
 
 
