@@ -84,38 +84,17 @@ def make_units_in_bulk(
 ) -> list[Unit]:
     """`n` small units under `parent` in a few queries (a province's thousand
     sub-units, for the tests of long pages): rows, paths and first versions
-    as unit_found writes them, without its checks and audit per unit."""
-    from organizations.models import UnitVersion, path_segment
+    as the province demo writes them, without unit_found's checks and audit."""
+    from organizations.demo import _bulk_units
 
-    units = Unit.objects.bulk_create(
-        [
-            Unit(
-                name=f"Chi bộ số {i:04d}",
-                level=level,
-                category=category,
-                parent=parent,
-                path="",
-                founded_on=date(2000, 1, 1),
-            )
-            for i in range(n)
-        ]
-    )
-    for unit in units:
-        unit.path = parent.path + path_segment(unit.pk)
-    Unit.objects.bulk_update(units, ["path"])
-    UnitVersion.objects.bulk_create(
-        [
-            UnitVersion(
-                unit=u,
-                name=u.name,
-                level=u.level,
-                category=u.category,
-                parent_id=u.parent_id,
-                path=u.path,
-                valid_from=u.founded_on,
-                change="founded",
-            )
-            for u in units
-        ]
-    )
-    return units
+    specs = [
+        {
+            "name": f"Chi bộ số {i:04d}",
+            "level": level,
+            "category": category,
+            "parent_id": parent.pk,
+            "founded_on": date(2000, 1, 1),
+        }
+        for i in range(n)
+    ]
+    return _bulk_units([parent], specs)
