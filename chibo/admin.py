@@ -6,6 +6,7 @@ which go through the services; the admin only shows it."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from chibo.imports.kinds import kind_title
 from chibo.models import AuditEvent, GeneratedFile, ImportBatch
 
 admin.site.site_header = _("chibo – quản trị")
@@ -32,12 +33,12 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    """Every spreadsheet import (members or units), read only: who, when, which file."""
+    """Every spreadsheet import (of any kind), read only: who, when, which file."""
 
     list_display = [
         "created_at",
         "created_by",
-        "kind",
+        "kind_title",
         "file_name",
         "status",
         "new_count",
@@ -51,6 +52,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("content")
+
+    @admin.display(description=_("loại"), ordering="kind")
+    def kind_title(self, batch: ImportBatch) -> str:
+        return kind_title(batch.kind)
 
     def has_add_permission(self, request):
         return False

@@ -54,7 +54,7 @@ class AuditEvent(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One spreadsheet import: who sent which file, what the preview found,
+    """One spreadsheet import (chibo.imports): who sent which file, what the preview found,
     and what applying it changed. Kept for good, like the audit trail.
 
     The file itself is kept (`content`) between the preview and the
@@ -64,11 +64,10 @@ class ImportBatch(models.Model):
                "name": ..., "changes": {field: [old, new]}, "errors": [...]}],
      "columns": {...}} and `errors` the flat list
     [{"row": R, "column": "…", "message": "…"}], R as the spreadsheet shows it.
-    """
 
-    class Kind(models.TextChoices):
-        MEMBERS = "members", _("Danh sách đảng viên")
-        UNITS = "units", _("Cây tổ chức")
+    `kind` names a kind registered with chibo.imports (no fixed choices: an app
+    adds a kind without a migration here); chibo.imports checks it.
+    """
 
     class Status(models.TextChoices):
         ANALYSING = "analysing", _("Đang kiểm tra")
@@ -77,7 +76,7 @@ class ImportBatch(models.Model):
         DONE = "done", _("Đã nhập xong")
         FAILED = "failed", _("Không nhập được")
 
-    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("loại"), max_length=32, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người nhập"),

@@ -40,7 +40,8 @@ Reading rules:
   empty are skipped.
 
 Writing: `build_xlsx(headers, rows)` returns the bytes of a one-sheet
-workbook (templates, rejected rows with their "Lỗi" column, exports).
+workbook (exports); `build_workbook([XlsxSheet(...), ...])` several sheets,
+with comments on cells (import templates and their guide, rejected rows).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class Column:
     header row (their cells may still be checked row by row by the importer).
     `kind` is a hint for writers and callers ("text", "date", "digits");
     reading keeps raw values so the importer decides what an empty or odd
-    cell means.
+    cell means. `help` says what the column accepts, for a template's guide.
     """
 
     key: str
@@ -113,16 +114,18 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = False
     kind: str = "text"
+    help: str = ""
 
     @property
     def keys(self) -> set[str]:
         return {header_key(self.label), *(header_key(a) for a in self.aliases)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int  # as the spreadsheet shows it (1-based, counting the title block)
     values: dict[str, Any]
+    cells: tuple = ()  # every cell of the row as read, known columns or not
 
 
 @dataclass
@@ -132,6 +135,7 @@ class Sheet:
     headers: dict[str, str]  # column key -> header as written in the file
     unknown_headers: list[str]
     rows: Iterator[Row] = field(repr=False)
+    header_cells: tuple = ()  # the header row as read, every column in its order
 
     def header_for(self, key: str, columns: Iterable[Column] = ()) -> str:
         """The header as written in the file, else the column's template label."""
@@ -367,7 +371,7 @@ def _locate_header(kind: str, raw_rows: Iterator[tuple], columns: list[Column]) 
             }
             if all(v is None for v in values.values()):
                 continue
-            yield Row(number=number, values=values)
+            yield Row(number=number, values=values, cells=raw)
 
     return Sheet(
         kind=kind,
@@ -375,6 +379,7 @@ def _locate_header(kind: str, raw_rows: Iterator[tuple], columns: list[Column]) 
         headers=written,
         unknown_headers=unknown,
         rows=rows(),
+        header_cells=tuple(header),
     )
 
 
@@ -476,6 +481,25 @@ def cell_digits(value: Any, *, width: int | None = None) -> str:
 # --- writing -------------------------------------------------------------------
 
 
+@dataclass
+class XlsxSheet:
+    """One sheet for `build_workbook`: an optional title line, the header row
+    (bold, frozen), then the rows. Columns listed in `date_columns` (0-based)
+    are formatted dd/mm/yyyy; those in `text_columns` as text so that Excel
+    keeps leading zeros of card numbers and CCCD. `notes` puts a comment on a
+    data cell and fills it red: {(row index, column index): message}, both
+    0-based, the row counted from the first data row."""
+
+    headers: list[str]
+    rows: Iterable[Iterable[Any]]
+    name: str = "Danh sách"
+    title: str = ""
+    date_columns: Iterable[int] = ()
+    text_columns: Iterable[int] = ()
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    widths: dict[int, int] = field(default_factory=dict)
+
+
 def build_xlsx(
     headers: list[str],
     rows: Iterable[Iterable[Any]],
@@ -485,46 +509,78 @@ def build_xlsx(
     date_columns: Iterable[int] = (),
     text_columns: Iterable[int] = (),
 ) -> bytes:
-    """A one-sheet workbook: an optional title line, the header row (bold,
-    frozen), then the rows. Columns listed in `date_columns` (0-based) are
-    formatted dd/mm/yyyy; those in `text_columns` as text so that Excel keeps
-    leading zeros of card numbers and CCCD."""
+    """A one-sheet workbook (see XlsxSheet)."""
+    return build_workbook(
+        [
+            XlsxSheet(
+                headers,
+                rows,
+                name=sheet_name,
+                title=title,
+                date_columns=date_columns,
+                text_columns=text_columns,
+            )
+        ]
+    )
+
+
+def build_workbook(sheets: list[XlsxSheet]) -> bytes:
+    """A workbook of `sheets`, the first one active."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name[:31])
-    dates = set(date_columns)
-    texts = set(text_columns)
-    from openpyxl.cell import WriteOnlyCell
+    for spec in sheets:
+        _write_sheet(workbook, spec)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
-    def cell(value, bold=False, fmt=None):
+
+_ERROR_FILL = "FFC7CE"  # Excel's own "bad" red
+
+
+def _write_sheet(workbook, spec: XlsxSheet) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    sheet = workbook.create_sheet(spec.name[:31])
+    dates = set(spec.date_columns)
+    texts = set(spec.text_columns)
+    fill = PatternFill("solid", fgColor=_ERROR_FILL) if spec.notes else None
+
+    def cell(value, bold=False, fmt=None, note=None):
         c = WriteOnlyCell(sheet, value=value)
         if bold:
             c.font = Font(bold=True)
         if fmt:
             c.number_format = fmt
+        if note:
+            c.comment = Comment(note, "chibo", width=320, height=120)
+            c.fill = fill
         return c
 
-    for i, h in enumerate(headers):
-        sheet.column_dimensions[_col_letter(i)].width = max(12, min(40, len(h) + 4))
-    if title:
-        sheet.append([cell(title, bold=True)])
-    sheet.freeze_panes = "A3" if title else "A2"
-    sheet.append([cell(h, bold=True) for h in headers])
-    for row in rows:
+    for i, h in enumerate(spec.headers):
+        width = spec.widths.get(i) or max(12, min(40, len(str(h or "")) + 4))
+        sheet.column_dimensions[_col_letter(i)].width = width
+    if spec.title:
+        sheet.append([cell(spec.title, bold=True)])
+    sheet.freeze_panes = "A3" if spec.title else "A2"
+    sheet.append([cell(h, bold=True) for h in spec.headers])
+    notes = spec.notes
+    for r, row in enumerate(spec.rows):
         out = []
         for i, value in enumerate(row):
+            note = notes.get((r, i)) if notes else None
             if i in dates and isinstance(value, date):
-                out.append(cell(value, fmt="dd/mm/yyyy"))
+                out.append(cell(value, fmt="dd/mm/yyyy", note=note))
             elif i in texts and value not in (None, ""):
-                out.append(cell(str(value), fmt="@"))
+                out.append(cell(str(value), fmt="@", note=note))
+            elif note:
+                out.append(cell(value, note=note))
             else:
                 out.append(value)
         sheet.append(out)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _col_letter(index: int) -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("structure.urls")),
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("nhap/", include("chibo.imports.urls")),
     path("dang-vien/", include("members.urls")),
     path("sinh-hoat/", include("meetings.urls")),
     path("danh-gia/", include("reviews.urls")),

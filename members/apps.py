@@ -7,5 +7,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("Đảng viên")
 
     def ready(self):
+        from chibo.imports import register
+        from members.imports import RosterKind
+
+        register(RosterKind())
         # the kinds of file this app exports, for the pages and the worker
         from members import exports  # noqa: F401

@@ -4,6 +4,7 @@ checked by the service the view calls (members/services.py)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.phones import validate_phone
 from members.choices import Gender, Status
 from members.models import Discipline, Exemption, Member, Rating
 from members.rules import RemovalGround
@@ -112,6 +113,8 @@ class ProfileForm(forms.ModelForm):
                 "Ngày không hợp lệ; xin ghi theo dạng dd/mm/yyyy."
             )
 
+        self.fields["phone"].validators.append(validate_phone)
+
     def validate_unique(self):
         """Left to the service, which says which number is taken, in Vietnamese."""
 
@@ -150,6 +153,7 @@ class CandidateForm(forms.ModelForm):
         self.fields["helper_1"].queryset = officials
         self.fields["helper_2"].queryset = officials
         self.fields["birth_date"].input_formats = DATE_FORMATS
+        self.fields["phone"].validators.append(validate_phone)
 
     def validate_unique(self):
         """Left to the service."""

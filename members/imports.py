@@ -1,12 +1,5 @@
-"""Importing member rosters from spreadsheets: parse → check every row →
-preview → apply.
-
-    batch = import_start(actor=user, file_name="ds.xlsx", data=b"...", options={...})
-    import_preview(batch)        # reads and checks, writes nothing but the batch
-    import_apply(batch)          # checks again against the database of now, then writes
-
-    import_file(actor=..., file_name=..., data=..., dry_run=..., skip_invalid=...)
-                                  # both at once: the management command and the bench
+"""The member roster as a kind of import (chibo.imports): one row per
+member, matched to the register, checked, and written in bulk.
 
 Rules (issue 4):
 - Rows are matched to existing members by card number, then by national ID
@@ -15,6 +8,7 @@ Rules (issue 4):
 - "Chi bộ" is matched to a cell the importer may edit, by code or by name
   ignoring case and diacritics; a cell that does not exist and a cell
   outside the importer's reach get the same message, so nothing leaks.
+  Rows without a cell go to the upload's default cell, if one was chosen.
 - New members are created by the same rules as members.services.member_create
   (validate_cell, the date order of the profile, one StatusPeriod and one
   permanent Placement, a history record naming the import), but in bulk:
@@ -28,116 +22,181 @@ Rules (issue 4):
   changes nothing. The cell a member belongs to and the recognition as an
   official member are lifecycle steps with their own services: an import
   that would change them is refused for that row.
-- All-or-nothing by default; `skip_invalid` writes the valid rows only.
-- Every import is an ImportBatch (who, when, which file, each row's outcome)
-  plus an audit record "member_import".
+- A new member born less than 16 years ago gets a warning (members.rules).
+
+What the roster writes is `roster_write`: the one place to change when the
+import learns to reconstruct a member's past from the row's dates.
 """
 
 from __future__ import annotations
 
-import hashlib
 import operator
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.db import DataError, IntegrityError, connection, transaction
+from django import forms
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from chibo.audit import audit_record
 from chibo.errors import ServiceError
-from chibo.models import AuditEvent, ImportBatch
-from chibo.spreadsheets import (
-    CellError,
-    Sheet,
-    SpreadsheetError,
-    build_xlsx,
-    cell_text,
-    estimate_rows,
-    header_key,
-    read_sheet,
+from chibo.imports import (
+    ERROR,
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    ImportContext,
+    ImportKind,
+    Progress,
+    RowOutcome,
+    shown,
 )
-from chibo.tasks import import_progress
+from chibo.models import AuditEvent
+from chibo.spreadsheets import CellError, Row, cell_text, header_key
 from chibo.text import fold, normalize, sort_key
 from members.choices import PlacementKind, Status
 from members.models import Member, Placement, StatusPeriod
 from members.resources import DATE_FIELDS, MEMBER_COLUMNS, parse_cell
-from members.rules import old_enough_for_admission
+from members.rules import old_enough_for_admission, younger_than_a_candidate
 from members.services import validate_cell
 from organizations.models import CELL_LEVELS, Role, Unit
 from organizations.selectors import role_paths, sees_everything
 
-NEW, UPDATED, UNCHANGED, ERROR = "new", "updated", "unchanged", "error"
-OUTCOME_LABELS = {
-    NEW: gettext_lazy("Thêm mới"),
-    UPDATED: gettext_lazy("Cập nhật"),
-    UNCHANGED: gettext_lazy("Không đổi"),
-    ERROR: gettext_lazy("Lỗi"),
-}
 EDIT_KINDS = (Role.Kind.ADMIN, Role.Kind.STAFF)
 CHUNK = 1000
-_LABELS = {c.key: c.label for c in MEMBER_COLUMNS}
-
-Progress = Callable[[int, int, str], None]
 
 
 def _d(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def _shown(value: Any) -> Any:
-    if isinstance(value, date):
-        return _d(value)
-    if value is None:
-        return ""
-    return value
-
-
 @dataclass(slots=True)
-class RowOutcome:
-    row: int
-    outcome: str = ""
-    name: str = ""
-    card: str = ""
-    values: dict = field(default_factory=dict)
-    errors: list = field(default_factory=list)  # [(column header, message)]
-    changes: dict = field(default_factory=dict)  # {field: (old, new)}
-    member: Member | None = None
-    member_id: int | None = None  # a member this import created
+class MemberRow(RowOutcome):
+    values: dict = field(default_factory=dict)  # {field: value to store}
+    member: Member | None = None  # the member an UPDATED row changes
+    member_id: int | None = None  # the member a NEW row created
     cell: Unit | None = None
 
-    def error(self, column: str, message: str) -> None:
-        self.errors.append((column, message))
+    @property
+    def card(self) -> str:
+        return self.key
 
-    def as_json(self) -> dict:
-        out: dict[str, Any] = {"row": self.row, "outcome": self.outcome, "name": self.name}
-        if self.card:
-            out["card"] = self.card
-        if self.changes:
-            out["changes"] = {
-                _LABELS[k]: [_shown(a), _shown(b)] for k, (a, b) in self.changes.items()
-            }
-        if self.errors:
-            out["errors"] = [{"column": c, "message": m} for c, m in self.errors]
+
+class RosterKind(ImportKind):
+    name = "members"
+    slug = "danh-sach-dang-vien"
+    title = gettext_lazy("Danh sách đảng viên")
+    description = gettext_lazy(
+        "Một dòng một đảng viên. Đảng viên đã có được nhận ra theo số thẻ đảng viên, rồi "
+        "theo số CCCD (không theo họ tên). Ô để trống không làm thay đổi dữ liệu đã có. "
+        "Chuyển sinh hoạt và công nhận chính thức không làm qua nhập tệp."
+    )
+    columns = MEMBER_COLUMNS
+    example = {
+        "full_name": "Nguyễn Văn An",
+        "gender": "Nam",
+        "birth_date": date(1975, 5, 19),
+        "birthplace": "Xã Kim Liên, tỉnh Nghệ An",
+        "home_town": "Xã Kim Liên, tỉnh Nghệ An",
+        "residence": "Số 12, tổ dân phố 3, phường Một",
+        "ethnicity": "Kinh",
+        "religion": "Không",
+        "national_id": "040075000123",
+        "phone": "0912345678",
+        "education": "12/12",
+        "qualification": "Đại học",
+        "theory_level": "Trung cấp",
+        "occupation": "Công chức",
+        "position": "Chuyên viên",
+        "is_civil_servant": "x",
+        "workplace": "UBND phường Một",
+        "admitted_on": date(2005, 3, 3),
+        "official_on": date(2006, 3, 3),
+        "card_number": "12345678",
+        "dossier_number": "LL-001",
+        "unit": "Chi bộ khu phố 1",
+    }
+    required_when_new = ("gender", "birth_date", "admitted_on", "unit")
+    template_title = gettext_lazy(
+        "DANH SÁCH ĐẢNG VIÊN — điền từ dòng 3; ngày ghi dd/mm/yyyy; “Chi bộ” ghi tên hoặc mã chi bộ"
+    )
+    file_label = gettext_lazy("Tệp danh sách (.xlsx hoặc .csv)")
+    subject_label = gettext_lazy("Họ và tên")
+    key_label = gettext_lazy("Số thẻ")
+    done_message = gettext_lazy("Đã nhập: %(new)s đảng viên mới, %(updated)s hồ sơ cập nhật.")
+    audit_action = "member_import"
+
+    def may_use(self, user) -> bool:
+        return sees_everything(user) or bool(role_paths(user, EDIT_KINDS))
+
+    def option_fields(self, user) -> dict:
+        cells = _editable_cells(user)
+        return {
+            "default_unit": forms.TypedChoiceField(
+                label=gettext_lazy("Chi bộ cho các dòng không ghi chi bộ"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "—")] + [(c.pk, c.name) for c in cells],
+            )
+        }
+
+    def command_options(self, *, unit: str | None = None) -> dict:
+        if not unit:
+            return {}
+        cell = Unit.objects.filter(code=unit, level__in=CELL_LEVELS).first()
+        if cell is None:
+            raise ValueError(_("Không có chi bộ mã “%(code)s”.") % {"code": unit})
+        return {"default_unit": cell.pk}
+
+    def scope_path(self, actor) -> str:
+        paths = [] if _sees_all(actor) else role_paths(actor, EDIT_KINDS)
+        return min(paths, key=len) if paths else ""
+
+    def analyse(self, rows: Iterator[Row], ctx: ImportContext) -> list[MemberRow]:
+        cells = _Cells(ctx.actor)
+        default_cell = _default_cell(ctx.options.get("default_unit"), ctx.actor)
+        total = max(1, ctx.total)
+        out: list[MemberRow] = []
+        today = date.today()
+        for row in rows:
+            out.append(_parse_row(row.number, row.values, ctx.header, cells, default_cell, today))
+            if len(out) % CHUNK == 0:
+                ctx.progress(len(out), total, "analysing")
+        _match_and_check(out, ctx.header, ctx.actor)
         return out
 
+    def apply(self, rows: list[MemberRow], ctx: ImportContext) -> dict:
+        roster_write(rows, actor=ctx.actor, reason=ctx.reason, progress=ctx.progress)
+        return {
+            "new": [r.member_id for r in rows if r.outcome == NEW],
+            "updated": [r.member.pk for r in rows if r.outcome == UPDATED],
+        }
 
-@dataclass
-class Report:
-    rows: list[RowOutcome]
-    headers: dict[str, str]
-    header_row: int
 
-    def count(self, outcome: str) -> int:
-        return sum(1 for r in self.rows if r.outcome == outcome)
+def _editable_cells(user) -> list[Unit]:
+    cells = Unit.objects.filter(level__in=CELL_LEVELS, dissolved_on__isnull=True)
+    if not sees_everything(user):
+        paths = role_paths(user, EDIT_KINDS)
+        cells = [c for c in cells if any(c.path.startswith(p) for p in paths)]
+    return sorted(cells, key=lambda c: sort_key(c.name))
 
-    def error_list(self) -> list[dict]:
-        return [{"row": r.row, "column": c, "message": m} for r in self.rows for c, m in r.errors]
+
+def _default_cell(pk, actor) -> Unit | None:
+    if not pk:
+        return None
+    cell = Unit.objects.filter(pk=pk, level__in=CELL_LEVELS).first()
+    if cell is None:
+        return None
+    if not _sees_all(actor) and not any(
+        cell.path.startswith(p) for p in role_paths(actor, EDIT_KINDS)
+    ):
+        return None
+    return cell
 
 
 class _Cells:
@@ -195,46 +254,8 @@ def _in_reach(actor, member: Member, paths: list[str] | None) -> bool:
 # --- checking ------------------------------------------------------------------
 
 
-def analyse(
-    data: bytes,
-    *,
-    actor,
-    default_cell: Unit | None = None,
-    progress: Progress | None = None,
-) -> Report:
-    """Read and check every row against the database; writes nothing.
-    Raises SpreadsheetError when the file as a whole cannot be read."""
-    sheet = read_sheet(data, columns=MEMBER_COLUMNS)
-    total = max(1, estimate_rows(data))
-    header = _headers(sheet)
-    cells = _Cells(actor)
-    rows: list[RowOutcome] = []
-    limit = getattr(settings, "CHIBO_MAX_IMPORT_ROWS", 200_000)
-    for row in sheet.rows:
-        rows.append(_parse_row(row.number, row.values, header, cells, default_cell))
-        if len(rows) > limit:
-            raise SpreadsheetError(
-                _("Tệp có hơn %(n)s dòng; hãy chia thành nhiều tệp.") % {"n": f"{limit:,}"}
-            )
-        if progress and len(rows) % CHUNK == 0:
-            progress(len(rows), total, "analysing")
-    if not rows:
-        raise SpreadsheetError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
-    _match_and_check(rows, header, actor)
-    if progress:
-        progress(len(rows), len(rows), "analysing")
-    return Report(rows=rows, headers=sheet.headers, header_row=sheet.header_row)
-
-
-def _headers(sheet: Sheet) -> Callable[[str], str]:
-    def header(key: str) -> str:
-        return sheet.header_for(key, MEMBER_COLUMNS)
-
-    return header
-
-
-def _parse_row(number, raw_values, header, cells: _Cells, default_cell) -> RowOutcome:
-    out = RowOutcome(row=number)
+def _parse_row(number, raw_values, header, cells: _Cells, default_cell, today) -> MemberRow:
+    out = MemberRow(row=number)
     for key, raw in raw_values.items():
         if raw is None:
             continue
@@ -248,7 +269,14 @@ def _parse_row(number, raw_values, header, cells: _Cells, default_cell) -> RowOu
     if raw_values.get("unit") is None:
         out.cell = default_cell
     out.name = out.values.get("full_name", "") or cell_text(raw_values.get("full_name"))
-    out.card = out.values.get("card_number", "")
+    out.key = out.values.get("card_number", "")
+    birth = out.values.get("birth_date")
+    if birth and younger_than_a_candidate(birth, today):
+        out.warn(
+            header("birth_date"),
+            _("Theo ngày sinh %(birth)s, người này chưa đủ 16 tuổi; hãy kiểm tra lại năm sinh.")
+            % {"birth": _d(birth)},
+        )
     return out
 
 
@@ -287,7 +315,7 @@ def _members_by_nid(nids: list[str], by_card: dict[str, Member]) -> dict[str, Me
     return {nid: loaded[pk] for nid, pk in pks.items()}
 
 
-def _match_and_check(rows: list[RowOutcome], header, actor) -> None:
+def _match_and_check(rows: list[MemberRow], header, actor) -> None:
     """Match each row to a member and check it. Members are loaded a few
     thousand rows at a time and only those with changes are kept, so a
     re-imported 100,000-row roster never holds every member at once."""
@@ -366,7 +394,7 @@ def _match_chunk(rows, header, actor, paths, seen_card, seen_nid) -> None:
             r.values = {}  # nothing to write: let the member and the values go
 
 
-def _check_dates(r: RowOutcome, header, birth, admitted, official, *, check_age=True) -> None:
+def _check_dates(r: MemberRow, header, birth, admitted, official, *, check_age=True) -> None:
     if admitted and official and official < admitted:
         r.error(
             header("official_on"),
@@ -384,7 +412,7 @@ def _check_dates(r: RowOutcome, header, birth, admitted, official, *, check_age=
         )
 
 
-def _check_new(r: RowOutcome, header) -> None:
+def _check_new(r: MemberRow, header) -> None:
     v = r.values
     for key in ("full_name", "gender", "birth_date", "admitted_on"):
         if not v.get(key) and not any(c == header(key) for c, _m in r.errors):
@@ -403,14 +431,14 @@ def _check_new(r: RowOutcome, header) -> None:
             r.error(header("unit"), " ".join(exc.messages))
 
 
-def _since(r: RowOutcome) -> date:
+def _since(r: MemberRow) -> date:
     """The day the member's first status and placement start: the day they
     became what they are now, or the founding of the cell if that is later."""
     start = r.values.get("official_on") or r.values["admitted_on"]
     return max(start, r.cell.founded_on)
 
 
-def _check_update(r: RowOutcome, member: Member, header) -> None:
+def _check_update(r: MemberRow, member: Member, header) -> None:
     if r.cell is not None and r.cell.pk != member.unit_id:
         r.error(
             header("unit"),
@@ -449,11 +477,14 @@ def _check_update(r: RowOutcome, member: Member, header) -> None:
 # --- writing -------------------------------------------------------------------
 
 
-def _write(report: Report, *, actor, reason: str, progress: Progress | None) -> None:
-    """Create the new members and update the changed ones, in bulk."""
+def roster_write(
+    rows: list[MemberRow], *, actor, reason: str, progress: Progress | None = None
+) -> None:
+    """Create the new members and update the changed ones, in bulk: what
+    the roster writes, inside the pipeline's transaction."""
     user = actor if getattr(actor, "pk", None) else None
-    new_rows = [r for r in report.rows if r.outcome == NEW]
-    updated = [r for r in report.rows if r.outcome == UPDATED]
+    new_rows = [r for r in rows if r.outcome == NEW]
+    updated = [r for r in rows if r.outcome == UPDATED]
     total = len(new_rows) + len(updated)
     done = 0
     placement_reason = _("Nhập hồ sơ")
@@ -537,7 +568,7 @@ def _write(report: Report, *, actor, reason: str, progress: Progress | None) -> 
                     },
                     data={
                         "import": reason,
-                        "changes": {k: [_shown(a), _shown(b)] for k, (a, b) in r.changes.items()},
+                        "changes": {k: [shown(a), shown(b)] for k, (a, b) in r.changes.items()},
                     },
                 )
             )
@@ -636,227 +667,3 @@ def _copy_rows(table: str, columns: list[str], rows) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
-
-
-# --- batches -------------------------------------------------------------------
-
-
-def import_start(*, actor, file_name: str, data: bytes, options: dict | None = None) -> ImportBatch:
-    """Record an upload (nothing is read yet)."""
-    user = actor if getattr(actor, "pk", None) else None
-    paths = [] if _sees_all(actor) else role_paths(actor, EDIT_KINDS)
-    return ImportBatch.objects.create(
-        kind=ImportBatch.Kind.MEMBERS,
-        created_by=user,
-        file_name=(file_name or "tep-tai-len")[:255],
-        file_size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        content=data,
-        options=options or {},
-        status=ImportBatch.Status.ANALYSING,
-        total_rows=estimate_rows(data),
-        unit_path=min(paths, key=len) if paths else "",
-    )
-
-
-def _actor(batch: ImportBatch):
-    return batch.created_by
-
-
-def _default_cell(batch: ImportBatch, actor) -> Unit | None:
-    pk = batch.options.get("default_unit")
-    if not pk:
-        return None
-    cell = Unit.objects.filter(pk=pk, level__in=CELL_LEVELS).first()
-    if cell is None:
-        return None
-    if not _sees_all(actor) and not any(
-        cell.path.startswith(p) for p in role_paths(actor, EDIT_KINDS)
-    ):
-        return None
-    return cell
-
-
-def _progress_of(batch: ImportBatch, progress: Progress | None) -> Progress:
-    def report(done: int, total: int, phase: str) -> None:
-        import_progress(batch.pk, done, total, phase)
-        if progress:
-            progress(done, total, phase)
-
-    return report
-
-
-def _store(batch: ImportBatch, report: Report) -> None:
-    batch.total_rows = len(report.rows)
-    batch.processed_rows = len(report.rows)
-    batch.new_count = report.count(NEW)
-    batch.updated_count = report.count(UPDATED)
-    batch.unchanged_count = report.count(UNCHANGED)
-    batch.error_count = report.count(ERROR)
-    batch.errors = report.error_list()
-    batch.result = {
-        "header_row": report.header_row,
-        "headers": report.headers,
-        "rows": [r.as_json() for r in report.rows],
-    }
-
-
-def _save(batch: ImportBatch) -> None:
-    """Save what the work changed, not the file (megabytes) again."""
-    keep = ("id", "content", "created_at", "created_by")
-    batch.save(
-        update_fields=[f.name for f in ImportBatch._meta.concrete_fields if f.name not in keep]
-    )
-
-
-def _fail(batch: ImportBatch, message: str) -> ImportBatch:
-    batch.status = ImportBatch.Status.FAILED
-    batch.message = message
-    batch.finished_at = timezone.now()
-    _save(batch)
-    return batch
-
-
-def import_preview(batch: ImportBatch, *, progress: Progress | None = None) -> ImportBatch:
-    """Check every row and keep the outcome on the batch; writes no member."""
-    actor = _actor(batch)
-    try:
-        report = analyse(
-            bytes(batch.content),
-            actor=actor,
-            default_cell=_default_cell(batch, actor),
-            progress=_progress_of(batch, progress),
-        )
-    except SpreadsheetError as exc:
-        return _fail(batch, exc.message)
-    _store(batch, report)
-    batch.status = ImportBatch.Status.PREVIEWED
-    batch.message = ""
-    _save(batch)
-    return batch
-
-
-def import_apply(
-    batch: ImportBatch, *, actor=None, progress: Progress | None = None
-) -> ImportBatch:
-    """Check again (the database may have changed since the preview), then
-    write: everything, or nothing when a row has an error, unless the batch
-    was asked to skip invalid rows."""
-    actor = actor if actor is not None else _actor(batch)
-    skip_invalid = bool(batch.options.get("skip_invalid"))
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
-    report_progress = _progress_of(batch, progress)
-    try:
-        report = analyse(
-            bytes(batch.content),
-            actor=actor,
-            default_cell=_default_cell(batch, actor),
-            progress=report_progress,
-        )
-    except SpreadsheetError as exc:
-        return _fail(batch, exc.message)
-    _store(batch, report)
-    if batch.error_count and not skip_invalid:
-        return _fail(
-            batch,
-            _(
-                "Có %(n)s dòng lỗi nên không nhập dòng nào. Hãy sửa các dòng lỗi, hoặc chọn "
-                "“chỉ nhập các dòng hợp lệ”."
-            )
-            % {"n": batch.error_count},
-        )
-    reason = _("Nhập từ tệp %(file)s (lần nhập số %(id)s)") % {
-        "file": batch.file_name,
-        "id": batch.pk,
-    }
-    try:
-        with transaction.atomic():
-            _write_and_record(batch, report, actor=actor, reason=reason, progress=report_progress)
-    except (IntegrityError, DataError):
-        # someone changed the same members between the check and the write
-        return _fail(
-            batch,
-            _(
-                "Dữ liệu vừa được người khác thay đổi trong lúc nhập nên không có gì được ghi. "
-                "Hãy tải tệp lên và thử lại."
-            ),
-        )
-    return batch
-
-
-def _write_and_record(batch: ImportBatch, report: Report, *, actor, reason, progress) -> None:
-    _write(report, actor=actor, reason=reason, progress=progress)
-    batch.status = ImportBatch.Status.DONE
-    batch.finished_at = timezone.now()
-    batch.message = ""
-    _save(batch)
-    audit_record(
-        actor=actor,
-        action="member_import",
-        target=batch,
-        summary=_(
-            "Nhập tệp %(file)s: %(new)s thêm mới, %(updated)s cập nhật, "
-            "%(unchanged)s không đổi, %(errors)s dòng lỗi bỏ qua"
-        )
-        % {
-            "file": batch.file_name,
-            "new": batch.new_count,
-            "updated": batch.updated_count,
-            "unchanged": batch.unchanged_count,
-            "errors": batch.error_count,
-        },
-        data={
-            "sha256": batch.sha256,
-            "new": [r.member_id for r in report.rows if r.outcome == NEW],
-            "updated": [r.member.pk for r in report.rows if r.outcome == UPDATED],
-        },
-    )
-
-
-def import_file(
-    *,
-    actor,
-    file_name: str,
-    data: bytes,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
-    default_unit: Unit | None = None,
-    progress: Progress | None = None,
-) -> ImportBatch:
-    """Upload, check and (unless `dry_run`) apply in one call: the management
-    command's path, and the benchmark's."""
-    batch = import_start(
-        actor=actor,
-        file_name=file_name,
-        data=data,
-        options={
-            "skip_invalid": skip_invalid,
-            "dry_run": dry_run,
-            "default_unit": default_unit.pk if default_unit else None,
-        },
-    )
-    if dry_run:
-        return import_preview(batch, progress=progress)
-    return import_apply(batch, actor=actor, progress=progress)
-
-
-def rejected_rows_xlsx(batch: ImportBatch) -> bytes:
-    """The rows of the file that had an error, as they were written, with a
-    "Lỗi" column: fix them and upload the file again."""
-    messages: dict[int, list[str]] = {}
-    for e in batch.errors:
-        messages.setdefault(e["row"], []).append(f"{e['column']}: {e['message']}")
-    sheet = read_sheet(bytes(batch.content), columns=MEMBER_COLUMNS)
-    keys = list(sheet.headers)
-    out = []
-    for row in sheet.rows:
-        if row.number in messages:
-            out.append(
-                [row.values.get(k) for k in keys]
-                + [_("Dòng %(row)s — ") % {"row": row.number} + "; ".join(messages[row.number])]
-            )
-    return build_xlsx(
-        [sheet.headers[k] for k in keys] + [_("Lỗi")],
-        out,
-        date_columns=[i for i, k in enumerate(keys) if k in DATE_FIELDS | {"birth_date"}],
-    )

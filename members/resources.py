@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
+from chibo.phones import phone_problem
 from chibo.spreadsheets import (
     CellError,
     Column,
@@ -32,19 +33,30 @@ from chibo.spreadsheets import (
 from members.choices import ETHNIC_GROUPS, Education, Gender, Qualification, TheoryLevel
 from members.models import Member
 
+_DATE_HELP = gettext_lazy(
+    "Ngày dạng dd/mm/yyyy (cũng hiểu 1/2/1975, 01-02-1975, 01.02.1975 và ô ngày của Excel)."
+)
+
 MEMBER_COLUMNS: list[Column] = [
     Column(
         "full_name",
         "Họ và tên",
         aliases=("Họ tên", "Họ và tên đảng viên", "Họ tên đảng viên", "Tên đảng viên"),
         required=True,
+        help=gettext_lazy("Họ và tên đầy đủ, có dấu."),
     ),
-    Column("gender", "Giới tính", aliases=("Nam/Nữ", "Nam, Nữ", "Giới")),
+    Column(
+        "gender",
+        "Giới tính",
+        aliases=("Nam/Nữ", "Nam, Nữ", "Giới"),
+        help=gettext_lazy("Nam hoặc Nữ."),
+    ),
     Column(
         "birth_date",
         "Ngày sinh",
         aliases=("Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Sinh ngày", "NS"),
         kind="date",
+        help=_DATE_HELP,
     ),
     Column("birthplace", "Nơi sinh"),
     Column("home_town", "Quê quán", aliases=("Nguyên quán",)),
@@ -61,8 +73,16 @@ MEMBER_COLUMNS: list[Column] = [
             "Địa chỉ nơi ở",
         ),
     ),
-    Column("ethnicity", "Dân tộc"),
-    Column("religion", "Tôn giáo"),
+    Column(
+        "ethnicity",
+        "Dân tộc",
+        help=gettext_lazy(
+            "Tên một trong 54 dân tộc: Kinh, Tày, Thái, Mường, Khơ Me, H'Mông, Nùng…"
+        ),
+    ),
+    Column(
+        "religion", "Tôn giáo", help=gettext_lazy("Ghi tự do, ví dụ: Không, Phật giáo, Công giáo.")
+    ),
     Column(
         "national_id",
         "Số CCCD",
@@ -77,8 +97,17 @@ MEMBER_COLUMNS: list[Column] = [
             "Số định danh",
         ),
         kind="digits",
+        help=gettext_lazy("Đúng 12 chữ số (ghi dạng chữ để Excel giữ số 0 đầu)."),
     ),
-    Column("phone", "Số điện thoại", aliases=("SĐT", "Điện thoại", "ĐT", "Số ĐT", "ĐTDĐ")),
+    Column(
+        "phone",
+        "Số điện thoại",
+        kind="digits",
+        aliases=("SĐT", "Điện thoại", "ĐT", "Số ĐT", "ĐTDĐ"),
+        help=gettext_lazy(
+            "Di động 10 chữ số bắt đầu bằng 03, 05, 07, 08, 09; cố định 11 chữ số bắt đầu bằng 02; có thể ghi +84 thay cho số 0."
+        ),
+    ),
     Column(
         "education",
         "Giáo dục phổ thông",
@@ -89,6 +118,9 @@ MEMBER_COLUMNS: list[Column] = [
             "Trình độ văn hóa",
             "Văn hóa",
             "Trình độ học vấn",
+        ),
+        help=gettext_lazy(
+            "Dạng lớp/hệ (12/12, 9/12, 10/10) hoặc: Tiểu học, Trung học cơ sở, Trung học phổ thông (cấp 1, cấp 2, cấp 3)."
         ),
     ),
     Column(
@@ -101,11 +133,15 @@ MEMBER_COLUMNS: list[Column] = [
             "Chuyên môn",
             "Trình độ CMNV",
         ),
+        help=gettext_lazy(
+            "Chưa qua đào tạo (Không), Sơ cấp, Trung cấp, Cao đẳng, Đại học (Cử nhân, Kỹ sư), Thạc sĩ (ThS), Tiến sĩ (TS)."
+        ),
     ),
     Column(
         "theory_level",
         "Lý luận chính trị",
         aliases=("Trình độ lý luận chính trị", "Trình độ LLCT", "LLCT", "Lý luận"),
+        help=gettext_lazy("Chưa qua đào tạo (Không, Chưa), Sơ cấp, Trung cấp, Cao cấp, Cử nhân."),
     ),
     Column("occupation", "Nghề nghiệp"),
     Column("position", "Chức vụ", aliases=("Chức vụ hiện nay", "Chức vụ chính quyền")),
@@ -113,6 +149,7 @@ MEMBER_COLUMNS: list[Column] = [
         "is_civil_servant",
         "Cán bộ, công chức",
         aliases=("CBCC", "Là cán bộ, công chức", "Cán bộ công chức", "Công chức"),
+        help=gettext_lazy("x (có) hoặc để trống (không)."),
     ),
     Column("workplace", "Nơi công tác", aliases=("Đơn vị công tác", "Cơ quan công tác")),
     Column(
@@ -120,6 +157,7 @@ MEMBER_COLUMNS: list[Column] = [
         "Ngày vào Đảng",
         aliases=("Ngày kết nạp", "Ngày kết nạp Đảng", "Ngày vào Đảng CSVN"),
         kind="date",
+        help=gettext_lazy("Ngày dạng dd/mm/yyyy; khi đã đủ 18 tuổi; bắt buộc khi thêm mới."),
     ),
     Column(
         "official_on",
@@ -131,18 +169,27 @@ MEMBER_COLUMNS: list[Column] = [
             "Ngày chính thức vào Đảng",
         ),
         kind="date",
+        help=gettext_lazy(
+            "Ngày dạng dd/mm/yyyy, sau ngày vào Đảng; để trống nếu còn là đảng viên dự bị."
+        ),
     ),
     Column(
         "card_number",
         "Số thẻ đảng viên",
         aliases=("Số thẻ", "Số thẻ Đảng", "Số thẻ ĐV", "Số thẻ đảng"),
         kind="digits",
+        help=gettext_lazy(
+            "Số thẻ đảng viên (tối đa 20 ký tự): cùng với số CCCD, nhận ra đảng viên đã có."
+        ),
     ),
     Column("dossier_number", "Số lý lịch", aliases=("Số LL", "Số lý lịch đảng viên")),
     Column(
         "unit",
         "Chi bộ",
         aliases=("Tên chi bộ", "Chi bộ sinh hoạt", "Mã chi bộ", "Sinh hoạt tại chi bộ"),
+        help=gettext_lazy(
+            "Tên hoặc mã chi bộ trong phạm vi của bạn; để trống thì dùng chi bộ chọn khi tải lên."
+        ),
     ),
 ]
 
@@ -268,15 +315,15 @@ def _card_number(value: Any) -> str:
     return card
 
 
-_PHONE = re.compile(r"\+?[\d .\-()]{6,20}")
-
-
 def _phone(value: Any) -> str:
     text = cell_digits(value)
     if isinstance(value, int | float) and not text.startswith("0"):
         text = "0" + text  # Excel drops the leading zero of a number
-    if not _PHONE.fullmatch(text):
-        raise CellError(_("Số điện thoại “%(value)s” không hợp lệ.") % {"value": text})
+    problem = phone_problem(text, written=cell_text(value) if isinstance(value, str) else text)
+    if problem:
+        raise CellError(problem)
+    if len(text) > _TEXT_LIMITS["phone"]:
+        raise CellError(_("Dài quá %(limit)s ký tự.") % {"limit": _TEXT_LIMITS["phone"]})
     return text
 
 
@@ -394,45 +441,6 @@ def export_members_xlsx(queryset, *, title: str = "") -> bytes:
         list(dataset.headers),
         (list(r) for r in dataset),
         title=title,
-        date_columns=[i for i, k in enumerate(keys) if k in DATE_FIELDS],
-        text_columns=[keys.index("national_id"), keys.index("card_number"), keys.index("phone")],
-    )
-
-
-def template_xlsx() -> bytes:
-    """The downloadable template: a title, the headers, one example row."""
-    example = {
-        "full_name": "Nguyễn Văn An",
-        "gender": "Nam",
-        "birth_date": date(1975, 5, 19),
-        "birthplace": "Xã Kim Liên, tỉnh Nghệ An",
-        "home_town": "Xã Kim Liên, tỉnh Nghệ An",
-        "residence": "Số 12, tổ dân phố 3, phường Một",
-        "ethnicity": "Kinh",
-        "religion": "Không",
-        "national_id": "040075000123",
-        "phone": "0912345678",
-        "education": "12/12",
-        "qualification": "Đại học",
-        "theory_level": "Trung cấp",
-        "occupation": "Công chức",
-        "position": "Chuyên viên",
-        "is_civil_servant": "x",
-        "workplace": "UBND phường Một",
-        "admitted_on": date(2005, 3, 3),
-        "official_on": date(2006, 3, 3),
-        "card_number": "12345678",
-        "dossier_number": "LL-001",
-        "unit": "Chi bộ khu phố 1",
-    }
-    keys = [c.key for c in MEMBER_COLUMNS]
-    return build_xlsx(
-        [c.label for c in MEMBER_COLUMNS],
-        [[example[k] for k in keys]],
-        title=_(
-            "DANH SÁCH ĐẢNG VIÊN — điền từ dòng 3; ngày ghi dd/mm/yyyy; "
-            "“Chi bộ” ghi tên hoặc mã chi bộ"
-        ),
         date_columns=[i for i, k in enumerate(keys) if k in DATE_FIELDS],
         text_columns=[keys.index("national_id"), keys.index("card_number"), keys.index("phone")],
     )

@@ -22,6 +22,18 @@ EXEMPTION_AGE = {"M": 60, "F": 55}
 MINIMUM_ADMISSION_AGE = 18
 
 
+# A candidate (quần chúng ưu tú) is proposed from among the members of the
+# Youth Union (Đoàn TNCS Hồ Chí Minh), which admits from 16 (Điều lệ Đoàn,
+# Điều 1): a candidate or a new member younger than that is most often a
+# mistyped year of birth. A warning, not a refusal.
+CANDIDATE_WARNING_AGE = 16
+
+
+def younger_than_a_candidate(birth: date, day: date) -> bool:
+    """Under 16 on `day`: worth a warning on a candidate's or a new member's record."""
+    return age_on(birth, day) < CANDIDATE_WARNING_AGE
+
+
 def old_enough_for_admission(birth: date, day: date) -> bool:
     """At least 18 years old on the admission decision (Điều lệ Đảng, Điều 1)."""
     return age_on(birth, day) >= MINIMUM_ADMISSION_AGE

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from chibo.imports.views import kind_urlpatterns
 from members import views
+from members.imports import RosterKind
 
 app_name = "members"
 urlpatterns = [
@@ -18,7 +20,6 @@ urlpatterns = [
     ),
 ]
 
-# Spreadsheet import of member rosters (members/import_views.py).
-from members.import_views import import_urlpatterns  # noqa: E402
-
-urlpatterns += import_urlpatterns
+# The roster import's pages at their first address (/dang-vien/nhap/…):
+# the import pages of every kind (/nhap/…), fixed to the roster.
+urlpatterns += kind_urlpatterns(RosterKind.name, RosterKind.slug)

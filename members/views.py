@@ -21,6 +21,7 @@ from members import forms, services
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
 from members.exports import ROSTER
 from members.models import ResidenceContact
+from members.rules import younger_than_a_candidate
 from members.selectors import (
     badges_due,
     dossier_changes,
@@ -301,6 +302,15 @@ def candidate_new(request, unit_pk: int):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã ghi quần chúng ưu tú %(name)s.") % {"name": member})
+            if member.birth_date and younger_than_a_candidate(member.birth_date, proposed_on):
+                messages.warning(
+                    request,
+                    _(
+                        "Theo ngày sinh %(birth)s, %(name)s chưa đủ 16 tuổi vào ngày đề nghị; "
+                        "hãy kiểm tra lại năm sinh."
+                    )
+                    % {"birth": member.birth_date.strftime("%d/%m/%Y"), "name": member},
+                )
             return redirect("members:detail", pk=member.pk)
     return render(
         request,

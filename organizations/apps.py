@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("Tổ chức đảng")
+
+    def ready(self):
+        from chibo.imports import register
+        from organizations.imports import UnitTreeKind
+
+        register(UnitTreeKind())

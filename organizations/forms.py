@@ -353,9 +353,5 @@ class PostForm(forms.Form):
         return data
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp danh sách đơn vị (.xlsx hoặc .csv)"))
-
-
 def today() -> date:
     return date.today()

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from chibo.imports.views import kind_urlpatterns
+from organizations.imports import UnitTreeKind
 from structure import views
 
 # The unit tree's pages keep organizations' addresses and names
@@ -13,7 +15,8 @@ unit_patterns = [
     path("<int:pk>/theo-ngay/", views.unit_as_of, name="unit_as_of"),
     path("cay/", views.tree_as_of, name="tree"),
     path("canh-bao/", views.warnings_list, name="warnings"),
-    path("nhap/", views.import_units_view, name="import"),
+    # the unit tree's import at its first address: the import pages of every kind, fixed to it
+    *kind_urlpatterns(UnitTreeKind.name, UnitTreeKind.slug),
 ]
 
 urlpatterns = [

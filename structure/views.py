@@ -1,13 +1,13 @@
 """Pages of the unit tree: the home page's part of the tree, the unit, its
 committee and community posts, the guided restructures (preview, then
-confirm), the tree as of any date, the rule warnings and the import of units.
+confirm), the tree as of any date and the rule warnings (the import of units is
+the "units" kind of chibo.imports, served at /to-chuc/nhap/ too).
 
 They live here rather than in organizations/ because every one of them shows
 or chooses members (counts, the members of a unit then, who holds a seat);
 the addresses and names stay organizations' (/to-chuc/…, "organizations:…"),
 and so do the templates."""
 
-import hashlib
 import json
 from collections import Counter
 from datetime import date, timedelta
@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.errors import ServiceError
-from chibo.models import ImportBatch
 from chibo.panels import home_panels, unit_panels
 from members.models import Member
 from members.selectors import (
@@ -39,7 +38,6 @@ from members.selectors import (
 )
 from organizations import forms as f
 from organizations.models import Level, Restructure, Seat, Unit
-from organizations.resources import COLUMNS, import_units
 from organizations.selectors import (
     can_edit,
     committee_on,
@@ -599,70 +597,6 @@ def found_child(request, pk: int):
         request,
         "organizations/found.html",
         {"unit": unit, "breadcrumbs": breadcrumbs(request.user, unit), "form": form},
-    )
-
-
-# --- Import ----------------------------------------------------------------------
-
-
-@login_required
-def import_units_view(request):
-    if not editable_units(request.user).exists():
-        raise PermissionDenied
-    form = f.ImportForm()
-    batch = result = None
-    if request.method == "POST" and "batch" in request.POST:
-        if not request.POST["batch"].isdigit():
-            raise Http404
-        batch = ImportBatch.objects.filter(
-            pk=request.POST["batch"],
-            kind=ImportBatch.Kind.UNITS,
-            created_by=request.user,
-            status=ImportBatch.Status.PREVIEWED,
-        ).first()
-        if batch is None:
-            raise Http404
-        result = import_units(bytes(batch.content), actor=request.user, filename=batch.file_name)
-        batch.status = ImportBatch.Status.DONE if result.applied else ImportBatch.Status.FAILED
-        batch.new_count = result.count("new")
-        batch.unchanged_count = result.count("unchanged")
-        batch.error_count = len(result.errors)
-        batch.result, batch.errors = result.as_dict(), result.errors
-        batch.save()
-        if result.applied:
-            messages.success(
-                request,
-                _("Đã nhập %(n)s đơn vị mới (%(m)s đơn vị đã có).")
-                % {"n": batch.new_count, "m": batch.unchanged_count},
-            )
-            return redirect("organizations:tree")
-        batch = None
-    elif request.method == "POST":
-        form = f.ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            result = import_units(data, actor=request.user, filename=upload.name, dry_run=True)
-            batch = ImportBatch.objects.create(
-                kind=ImportBatch.Kind.UNITS,
-                created_by=request.user,
-                file_name=upload.name[:255],
-                file_size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                content=data,
-                status=ImportBatch.Status.PREVIEWED if result.ok else ImportBatch.Status.FAILED,
-                total_rows=len(result.rows),
-                processed_rows=len(result.rows),
-                new_count=result.count("new"),
-                unchanged_count=result.count("unchanged"),
-                error_count=len(result.errors),
-                result=result.as_dict(),
-                errors=result.errors,
-            )
-    return render(
-        request,
-        "organizations/import.html",
-        {"form": form, "batch": batch, "result": result, "columns": COLUMNS},
     )
 
 

@@ -21,7 +21,7 @@ def test_staff_import_a_small_roster_see_the_bad_rows_error_and_import_the_rest(
         {"name": "danh-sach.xlsx", "mimeType": XLSX, "buffer": roster}
     )
     page.get_by_role("button", name="Tải lên và kiểm tra").click()
-    page.wait_for_url("**/dang-vien/nhap/*/")
+    page.wait_for_url("**/nhap/lan/*/")
 
     error_row = page.locator("table.import-errors tr.row-error")
     expect(error_row).to_have_count(1)

@@ -6,6 +6,8 @@ from datetime import date
 
 from openpyxl import Workbook
 
+from chibo import imports
+
 HEADERS = [
     "STT",
     "Họ và tên",
@@ -83,3 +85,9 @@ def xlsx_with_dates(rows: list[list], headers: list[str]) -> bytes:
 
 
 TODAY = date.today()
+
+
+def import_file(*, default_unit=None, **kwargs):
+    """The roster kind through the pipeline, in one call (what `import_data members` runs)."""
+    options = {"default_unit": default_unit.pk} if default_unit is not None else None
+    return imports.import_file("members", options=options, **kwargs)

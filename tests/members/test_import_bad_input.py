@@ -11,10 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chibo.models import ImportBatch
-from members.imports import import_file
 from members.models import Member, Placement, StatusPeriod
 from tests.factories import make_member
-from tests.members.import_factories import roster_csv, roster_row, roster_xlsx
+from tests.members.import_factories import TODAY, import_file, roster_csv, roster_row, roster_xlsx
 
 
 def _written() -> tuple[int, int, int]:
@@ -339,3 +338,54 @@ def test_a_duplicate_far_apart_in_a_big_file_is_still_found(tree, ward1_staff, m
     assert _errors(ward1_staff, rows) == [
         (16, "Số thẻ đảng viên", "Số thẻ đảng viên 90000001 trùng với dòng 5.")
     ]
+
+
+@pytest.mark.parametrize(
+    ("phone", "message"),
+    [
+        ("12345", "Số điện thoại “12345” không hợp lệ: số di động gồm 10 chữ số"),
+        ("0912 34", "Số điện thoại “0912 34” không hợp lệ"),
+        ("01681234567", "đầu số di động 11 chữ số cũ (01…)"),
+    ],
+)
+def test_a_phone_number_that_is_not_vietnamese_is_a_row_error(tree, ward1_staff, phone, message):
+    [(row, column, text)] = _errors(ward1_staff, [roster_row(1, **{"Số điện thoại": phone})])
+    assert (row, column) == (5, "Số điện thoại")
+    assert message in text
+
+
+@pytest.mark.parametrize(
+    ("phone", "stored"),
+    [
+        ("+84 912 345 678", "+84 912 345 678"),
+        ("024 3825 1234", "02438251234"),  # digits only: kept without the spaces, as before
+        ("0912.345.678", "0912345678"),
+        (912345678, "0912345678"),  # typed as a number, Excel dropped the 0
+    ],
+)
+def test_mobile_and_landline_numbers_are_taken(tree, ward1_staff, phone, stored):
+    batch = import_file(
+        actor=ward1_staff,
+        file_name="ds.xlsx",
+        data=roster_xlsx([roster_row(1, **{"Số điện thoại": phone})]),
+    )
+    assert batch.status == ImportBatch.Status.DONE, batch.errors
+    assert Member.objects.get(card_number="90000001").phone == stored
+
+
+def test_a_new_member_born_less_than_sixteen_years_ago_gets_a_warning(tree, ward1_staff):
+    born = date(TODAY.year - 10, 1, 1).strftime("%d/%m/%Y")
+    batch = import_file(
+        actor=ward1_staff,
+        file_name="ds.xlsx",
+        data=roster_xlsx([roster_row(1, **{"Ngày sinh": born}), roster_row(2)]),
+        dry_run=True,
+    )
+    [young, grown] = batch.result["rows"]
+    assert young["warnings"] == [
+        {
+            "column": "Ngày sinh",
+            "message": f"Theo ngày sinh {born}, người này chưa đủ 16 tuổi; hãy kiểm tra lại năm sinh.",
+        }
+    ]
+    assert "warnings" not in grown

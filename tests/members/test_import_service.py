@@ -4,13 +4,13 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from chibo.imports import get_kind, template_xlsx
 from chibo.models import AuditEvent, ImportBatch
 from members.choices import PlacementKind, Status
-from members.imports import import_file
 from members.models import Member, Placement, StatusPeriod
-from members.resources import export_members_xlsx, template_xlsx
+from members.resources import export_members_xlsx
 from tests.factories import make_member
-from tests.members.import_factories import roster_csv, roster_row, roster_xlsx
+from tests.members.import_factories import import_file, roster_csv, roster_row, roster_xlsx
 
 
 def run(actor, rows, **kwargs):
@@ -226,7 +226,7 @@ def test_the_member_list_export_imports_back_unchanged(fmt, tree, ward1_staff, c
 
 
 def test_the_template_has_every_header_and_an_example_that_imports(tree, ward1_staff):
-    data = template_xlsx()
+    data = template_xlsx(get_kind("members"))
     sheet = load_workbook(io.BytesIO(data)).active
     headers = [c.value for c in sheet[2]]
     assert headers[:3] == ["Họ và tên", "Giới tính", "Ngày sinh"]

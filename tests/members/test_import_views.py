@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,9 +7,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chibo.models import ImportBatch
-from members.imports import import_file
 from members.models import Member
-from tests.members.import_factories import roster_csv, roster_row, roster_xlsx
+from tests.members.import_factories import (
+    HEADERS,
+    import_file,
+    roster_csv,
+    roster_row,
+    roster_xlsx,
+)
 
 
 def upload(client, data, name="ds.xlsx", **extra):
@@ -92,7 +98,7 @@ def test_a_clash_with_a_change_made_meanwhile_fails_cleanly(client, tree, ward1_
     def clash(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(imports, "_write", clash)
+    monkeypatch.setattr(imports, "roster_write", clash)
     response = client.post(reverse("members:import_confirm", args=[batch.pk]), follow=True)
     assert response.status_code == 200
     assert "người khác thay đổi trong lúc nhập" in response.content.decode()
@@ -101,19 +107,50 @@ def test_a_clash_with_a_change_made_meanwhile_fails_cleanly(client, tree, ward1_
     assert not Member.objects.filter(card_number="90000001").exists()
 
 
+def test_a_member_created_between_preview_and_confirm_is_not_renamed(client, tree, ward1_staff):
+    """Issue 15, defect 3: the preview said "new"; meanwhile someone entered
+    the member by hand. Confirming must not rename them nor give them the
+    file's dates: it stops and shows the new preview."""
+    from tests.factories import make_member
+
+    client.force_login(ward1_staff)
+    upload(client, roster_xlsx([roster_row(1), roster_row(2)]))
+    batch = ImportBatch.objects.get()
+    assert batch.new_count == 2
+    meanwhile = make_member(tree.cell1a, full_name="Lê Thị Khác", card_number="90000001")
+    response = client.post(reverse("members:import_confirm", args=[batch.pk]), follow=True)
+    page = response.content.decode()
+    assert "Dữ liệu đã thay đổi từ lúc kiểm tra tệp: 1 dòng (dòng 5)" in page
+    meanwhile.refresh_from_db()
+    assert (meanwhile.full_name, meanwhile.admitted_on) == ("Lê Thị Khác", date(2000, 1, 1))
+    assert not Member.objects.filter(card_number="90000002").exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEWED
+    assert (batch.new_count, batch.updated_count) == (1, 1)
+    row = batch.result["rows"][0]
+    assert row["outcome"] == "updated"
+    assert row["changes"]["Họ và tên"] == ["Lê Thị Khác", "Lê Thị Nhập 1"]
+    # seen and confirmed again, it applies what the new preview showed
+    client.post(reverse("members:import_confirm", args=[batch.pk]))
+    meanwhile.refresh_from_db()
+    assert meanwhile.full_name == "Lê Thị Nhập 1"
+    assert Member.objects.filter(card_number="90000002").exists()
+
+
 def test_a_second_confirmation_sent_together_with_the_first_imports_nothing(
     client, tree, ward1_staff, monkeypatch
 ):
     """A double click: the second request read the batch before the first
     started it, and must not import the file a second time."""
-    from members import import_views
+    from chibo.imports import get_kind
+    from chibo.imports import views as import_views
 
     client.force_login(ward1_staff)
     upload(client, roster_xlsx([roster_row(1)], title=False))
     stale = ImportBatch.objects.get()
     assert stale.status == ImportBatch.Status.PREVIEWED
     ImportBatch.objects.filter(pk=stale.pk).update(status=ImportBatch.Status.RUNNING)
-    monkeypatch.setattr(import_views, "_batch_or_404", lambda *a, **k: stale)
+    monkeypatch.setattr(import_views, "_batch_or_404", lambda *a, **k: (stale, get_kind("members")))
     response = client.post(reverse("members:import_confirm", args=[stale.pk]))
     assert response.status_code == 302
     assert not Member.objects.filter(card_number="90000001").exists()
@@ -135,11 +172,17 @@ def test_the_rejected_rows_download_with_an_error_column_and_import_again_once_f
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     table = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert table[0][-1] == "Lỗi"
-    assert [r[0] for r in table[1:]] == ["Lê Thị Nhập 2", "Lê Thị Nhập 3"]
-    assert "Số CCCD: Số CCCD “1” phải gồm đúng 12 chữ số." in table[1][-1]
-    # fixed, the same file imports cleanly
+    # every column of the uploaded file (its "STT" too), in its order, then "Lỗi"
+    assert table[0] == HEADERS + ["Lỗi"]
     headers = table[0]
+    assert [r[headers.index("Họ và tên")] for r in table[1:]] == ["Lê Thị Nhập 2", "Lê Thị Nhập 3"]
+    assert [r[0] for r in table[1:]] == [2, 3]
+    assert "Số CCCD: Số CCCD “1” phải gồm đúng 12 chữ số." in table[1][-1]
+    # the offending cell itself carries its message
+    cccd = sheet.cell(row=2, column=headers.index("Số CCCD") + 1)
+    assert cccd.comment.text == "Số CCCD “1” phải gồm đúng 12 chữ số."
+    assert sheet.cell(row=2, column=1).comment is None
+    # fixed, the same file imports cleanly
     table[1][headers.index("Số CCCD")] = "040180000002"
     table[2][headers.index("Chi bộ")] = "Chi bộ khu phố 1"
     from openpyxl import Workbook
@@ -204,7 +247,7 @@ def test_the_progress_bar_polls_while_working_and_reloads_when_done(client, tree
 
 
 def test_a_failed_background_task_shows_a_message_not_a_stuck_bar(tree, ward1_staff, monkeypatch):
-    from members import tasks
+    from chibo.imports import tasks
 
     batch = import_file(
         actor=ward1_staff, file_name="ds.csv", data=roster_csv([roster_row(1)]), dry_run=True

@@ -176,8 +176,8 @@ def test_the_unit_filter_offers_only_units_in_reach_and_keeps_the_choice(client,
 
 
 def test_a_filtered_csv_export_imports_back_unchanged(client, tree, ward1_staff, people):
-    from members.imports import import_file
     from members.models import Member
+    from tests.members.import_factories import import_file
 
     client.force_login(ward1_staff)
     response = client.get(reverse("members:list"), {"gender": "M", "format": "csv"})

@@ -81,6 +81,9 @@ def test_a_dossier_change_shows_who_changed_what_and_the_previous_value(client, 
         ({"official_on": "01/01/1999"}, "Ngày chính thức (01/01/1999) trước ngày vào Đảng"),
         ({"card_number": "TAKEN"}, "đã được dùng cho một đảng viên khác"),
         ({"national_id": "TAKEN"}, "đã được dùng cho một người khác"),
+        ({"phone": "12345"}, "Số điện thoại “12345” không hợp lệ: số di động gồm 10 chữ số"),
+        ({"phone": "0912 345 67"}, "Số điện thoại “0912 345 67” không hợp lệ"),
+        ({"phone": "0168 123 4567"}, "đầu số di động 11 chữ số cũ (01…)"),
     ],
 )
 def test_bad_dossier_input_gets_a_message_and_changes_nothing(
@@ -259,6 +262,55 @@ def test_proposing_a_candidate_through_the_page(client, tree, ward1_staff):
     assert response.status_code == 302
     cand = Member.objects.get(full_name="Đinh Thị Hồng")
     assert cand.status == Status.CANDIDATE and cand.unit == tree.cell1a
+
+
+@pytest.mark.parametrize(
+    "phone", ["0912345678", "0912 345 678", "+84 912 345 678", "024 3825 1234"]
+)
+def test_the_dossier_takes_mobile_and_landline_numbers_as_typed(client, tree, ward1_staff, phone):
+    m = tree.members.m1a[0]
+    client.force_login(ward1_staff)
+    response = client.post(reverse("members:edit", args=[m.pk]), profile_data(m, phone=phone))
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.phone == phone
+
+
+def candidate(tree, **fields) -> dict:
+    a, b = tree.members.m1a[:2]
+    return {
+        "full_name": "Đinh Thị Hồng",
+        "gender": "F",
+        "birth_date": "05/05/1998",
+        "ethnicity": "Kinh",
+        "religion": "Không",
+        "proposed_on": "10/01/2024",
+        "helper_1": a.pk,
+        "helper_2": b.pk,
+        **fields,
+    }
+
+
+def test_a_candidate_under_sixteen_is_recorded_with_a_warning(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    url = reverse("members:candidate_new", args=[tree.cell1a.pk])
+    data = candidate(tree, full_name="Đinh Văn Nhỏ", birth_date="05/05/2010")
+    page = client.post(url, data, follow=True).content.decode()
+    assert "Theo ngày sinh 05/05/2010, Đinh Văn Nhỏ chưa đủ 16 tuổi vào ngày đề nghị" in page
+    assert Member.objects.filter(full_name="Đinh Văn Nhỏ").exists()
+    data = candidate(tree, full_name="Đinh Văn Lớn", birth_date="05/05/2007")
+    assert "chưa đủ 16 tuổi" not in client.post(url, data, follow=True).content.decode()
+
+
+def test_a_candidate_with_a_wrong_phone_number_is_refused(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    response = client.post(
+        reverse("members:candidate_new", args=[tree.cell1a.pk]),
+        candidate(tree, full_name="Đinh Thị Số", phone="09123"),
+    )
+    assert response.status_code == 200
+    assert "Số điện thoại “09123” không hợp lệ" in response.content.decode()
+    assert not Member.objects.filter(full_name="Đinh Thị Số").exists()
 
 
 def test_a_transfer_form_lists_only_cells_in_reach(client, tree, ward1_staff):

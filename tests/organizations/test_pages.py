@@ -223,10 +223,10 @@ def test_the_import_page_previews_then_imports_on_confirmation(client, tree, war
     )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    page = client.post(url("import"), {"file": SimpleUploadedFile("dv.xlsx", data)})
+    page = client.post(url("import"), {"file": SimpleUploadedFile("dv.xlsx", data)}, follow=True)
     assert "Xác nhận nhập" in page.content.decode()
     assert not Unit.objects.filter(name="Chi bộ khu phố 7").exists()
-    done = client.post(url("import"), {"batch": page.context["batch"].pk})
+    done = client.post(reverse("imports:confirm", args=[page.context["batch"].pk]))
     assert done.status_code == 302
     assert Unit.objects.get(name="Chi bộ khu phố 7").parent == tree.ward1
 
@@ -344,8 +344,9 @@ def test_the_tree_of_an_implausible_date_says_so_and_shows_today(client, tree, w
 
 def test_confirming_an_import_with_a_garbage_batch_answers_404(client, tree, ward1_staff):
     client.force_login(ward1_staff)
-    assert client.post(url("import"), {"batch": "abc"}).status_code == 404
-    assert client.post(url("import"), {"batch": "-1"}).status_code == 404
+    for batch in ("abc", "-1", "0", "99999999999999999999"):
+        assert client.post(f"/to-chuc/nhap/{batch}/xac-nhan/").status_code == 404
+        assert client.post(f"/nhap/lan/{batch}/xac-nhan/").status_code == 404
 
 
 def test_a_cell_dissolved_from_next_month_stays_on_its_committees_page_until_then(

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chibo', '0002_import_batch'),
+        ('chibo', '0003_import_kind_any_registered'),
     ]
 
     operations = [

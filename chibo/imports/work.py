@@ -1,0 +1,302 @@
+"""The work on one batch: check its file (preview), and apply it (check
+again, compare with what the preview showed, write in one transaction,
+record). Called by the lifecycle in chibo/imports/batches.py, directly or
+from the background tasks in chibo/imports/tasks.py."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import DataError, IntegrityError, connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.audit import audit_record
+from chibo.errors import ServiceError
+from chibo.imports.kinds import (
+    ERROR,
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    ImportContext,
+    ImportKind,
+    Progress,
+    RowOutcome,
+    get_kind,
+)
+from chibo.models import ImportBatch
+from chibo.spreadsheets import Row, SpreadsheetError, read_sheet
+
+logger = logging.getLogger(__name__)
+
+# --- progress ----------------------------------------------------------------------
+#
+# An import applies all-or-nothing inside one transaction, and what that
+# transaction writes is invisible to the page until it commits; so on
+# PostgreSQL the progress goes through a separate short-lived connection. A
+# row locked by someone else is skipped rather than waited for: progress is a
+# courtesy, never a reason to stall the import. (SQLite allows one writer at
+# a time: there, progress inside the transaction is simply not reported.)
+
+_PROGRESS_SQL = (
+    "UPDATE chibo_importbatch SET processed_rows = %s, total_rows = %s WHERE id IN "
+    "(SELECT id FROM chibo_importbatch WHERE id = %s FOR UPDATE SKIP LOCKED)"
+)
+
+
+def write_progress(batch_pk: int, done: int, total: int, phase: str = "") -> None:
+    values = {"processed_rows": done, "total_rows": max(total, done)}
+    if not connection.in_atomic_block:
+        ImportBatch.objects.filter(pk=batch_pk).update(**values)
+        return
+    if connection.vendor != "postgresql":
+        return
+    side = connections.create_connection(connection.alias)
+    try:
+        with side.cursor() as cursor:
+            cursor.execute(
+                _PROGRESS_SQL, [values["processed_rows"], values["total_rows"], batch_pk]
+            )
+    finally:
+        side.close()
+
+
+def _progress_of(batch: ImportBatch, progress: Progress | None) -> Progress:
+    def report(done: int, total: int, phase: str) -> None:
+        write_progress(batch.pk, done, total, phase)
+        if progress:
+            progress(done, total, phase)
+
+    return report
+
+
+# --- checking ------------------------------------------------------------------------
+
+
+def _limited(rows: Iterator[Row]) -> Iterator[Row]:
+    limit = getattr(settings, "CHIBO_MAX_IMPORT_ROWS", 200_000)
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise SpreadsheetError(
+                _("Tệp có hơn %(n)s dòng; hãy chia thành nhiều tệp.") % {"n": f"{limit:,}"}
+            )
+        yield row
+
+
+def context_for(batch: ImportBatch, kind: ImportKind, *, header, progress) -> ImportContext:
+    return ImportContext(
+        actor=batch.created_by if batch.created_by_id else None,
+        options=batch.options or {},
+        header=header,
+        progress=progress,
+        total=batch.total_rows,
+        reason=_("Nhập từ tệp %(file)s (lần nhập số %(id)s)")
+        % {"file": batch.file_name, "id": batch.pk},
+        batch=batch,
+    )
+
+
+def analyse(
+    batch: ImportBatch, *, actor=None, progress: Progress | None = None
+) -> tuple[list[RowOutcome], dict, ImportContext]:
+    """Read the batch's file and let its kind check every row; writes
+    nothing. Returns the outcomes, what the batch keeps of the file's layout,
+    and the context (for apply). Raises SpreadsheetError."""
+    kind = get_kind(batch.kind)
+    sheet = read_sheet(bytes(batch.content), columns=kind.columns, filename=batch.file_name)
+
+    def header(key: str) -> str:
+        return sheet.header_for(key, kind.columns)
+
+    ctx = context_for(batch, kind, header=header, progress=_progress_of(batch, progress))
+    if actor is not None:
+        ctx.actor = actor
+    rows = kind.analyse(_limited(sheet.rows), ctx)
+    if not rows:
+        raise SpreadsheetError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+    for r in rows:
+        if r.errors:
+            r.outcome = ERROR
+    ctx.progress(len(rows), len(rows), "analysing")
+    layout = {"header_row": sheet.header_row, "headers": sheet.headers}
+    return rows, layout, ctx
+
+
+def _store(batch: ImportBatch, kind: ImportKind, rows: list[RowOutcome], layout: dict) -> None:
+    counts = {NEW: 0, UPDATED: 0, UNCHANGED: 0, ERROR: 0}
+    for r in rows:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    labels = kind.labels
+    batch.total_rows = batch.processed_rows = len(rows)
+    batch.new_count = counts[NEW]
+    batch.updated_count = counts[UPDATED]
+    batch.unchanged_count = counts[UNCHANGED]
+    batch.error_count = counts[ERROR]
+    batch.errors = [{"row": r.row, "column": c, "message": m} for r in rows for c, m in r.errors]
+    batch.result = {**layout, "rows": [r.as_json(labels) for r in rows]}
+
+
+def save(batch: ImportBatch) -> None:
+    """Save what the work changed, not the file (megabytes) again."""
+    keep = ("id", "content", "created_at", "created_by")
+    batch.save(
+        update_fields=[f.name for f in ImportBatch._meta.concrete_fields if f.name not in keep]
+    )
+
+
+def fail(batch: ImportBatch, message: str) -> ImportBatch:
+    batch.status = ImportBatch.Status.FAILED
+    batch.message = message
+    batch.finished_at = timezone.now()
+    save(batch)
+    return batch
+
+
+def preview(batch: ImportBatch, *, progress: Progress | None = None) -> ImportBatch:
+    """Check every row and keep each row's outcome on the batch; writes
+    nothing else."""
+    kind = get_kind(batch.kind)
+    try:
+        rows, layout, _ctx = analyse(batch, progress=progress)
+    except SpreadsheetError as exc:
+        return fail(batch, exc.message)
+    _store(batch, kind, rows, layout)
+    batch.status = ImportBatch.Status.PREVIEWED
+    batch.message = ""
+    save(batch)
+    return batch
+
+
+# --- applying ------------------------------------------------------------------------
+
+
+def _signature(row: dict) -> str:
+    """What must not change between the preview and the confirmation: the
+    outcome, the changes (with the values they replace) and the errors.
+    Warnings may (a birthday can pass overnight)."""
+    return json.dumps(
+        [row.get("outcome"), row.get("changes"), row.get("errors")],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+
+
+def changed_rows(previewed: list[dict], now: list[dict]) -> list[int]:
+    """The row numbers whose outcome differs from what the preview showed."""
+    before = {r["row"]: _signature(r) for r in previewed}
+    seen = {r["row"] for r in now}
+    return [r["row"] for r in now if before.get(r["row"]) != _signature(r)] + [
+        n for n in before if n not in seen
+    ]
+
+
+def apply(
+    batch: ImportBatch,
+    *,
+    actor=None,
+    progress: Progress | None = None,
+    compare: bool = True,
+) -> ImportBatch:
+    """Apply a claimed (RUNNING) batch: check every row again against the
+    database of now; if a row's outcome is not what the preview showed, stop
+    and show the new preview; otherwise write everything in one transaction,
+    or nothing when a row has an error (unless the batch skips invalid rows),
+    and record the outcome and one audit record."""
+    kind = get_kind(batch.kind)
+    previewed = (batch.result or {}).get("rows") if compare else None
+    skip_invalid = bool((batch.options or {}).get("skip_invalid"))
+    try:
+        rows, layout, ctx = analyse(batch, actor=actor, progress=progress)
+    except SpreadsheetError as exc:
+        return fail(batch, exc.message)
+    _store(batch, kind, rows, layout)
+    if previewed:
+        changed = changed_rows(previewed, batch.result["rows"])
+        if changed:
+            return _needs_new_preview(batch, changed)
+    if batch.error_count and not skip_invalid:
+        return fail(batch, errors_block_message(batch.error_count))
+    good = [r for r in rows if r.outcome != ERROR]
+    try:
+        with transaction.atomic():
+            audit_data = kind.apply(good, ctx) or {}
+            batch.status = ImportBatch.Status.DONE
+            batch.finished_at = timezone.now()
+            batch.message = ""
+            save(batch)
+            audit_record(
+                actor=ctx.actor,
+                action=kind.action,
+                target=batch,
+                summary=_(
+                    "Nhập tệp %(file)s (%(kind)s): %(new)s thêm mới, %(updated)s cập nhật, "
+                    "%(unchanged)s không đổi, %(errors)s dòng lỗi bỏ qua"
+                )
+                % {
+                    "file": batch.file_name,
+                    "kind": kind.title,
+                    "new": batch.new_count,
+                    "updated": batch.updated_count,
+                    "unchanged": batch.unchanged_count,
+                    "errors": batch.error_count,
+                },
+                data={"sha256": batch.sha256, **audit_data},
+            )
+    except (IntegrityError, DataError):
+        # someone changed the same records between the check and the write
+        return fail(
+            batch,
+            _(
+                "Dữ liệu vừa được người khác thay đổi trong lúc nhập nên không có gì được ghi. "
+                "Hãy tải tệp lên và thử lại."
+            ),
+        )
+    except ServiceError as exc:
+        return fail(
+            batch,
+            _("Không nhập được, không có gì được ghi: %(reason)s")
+            % {"reason": " ".join(exc.messages)},
+        )
+    return batch
+
+
+def errors_block_message(count: int) -> str:
+    return _(
+        "Có %(n)s dòng lỗi nên không nhập dòng nào. Hãy sửa các dòng lỗi, hoặc chọn "
+        "“chỉ nhập các dòng hợp lệ”."
+    ) % {"n": count}
+
+
+def _needs_new_preview(batch: ImportBatch, changed: list[int]) -> ImportBatch:
+    """The database changed since the preview: nothing is written, the batch
+    shows the new outcome of every row and waits for a new confirmation."""
+    batch.result["changed_rows"] = changed
+    batch.status = ImportBatch.Status.PREVIEWED
+    batch.finished_at = None
+    shown_rows = ", ".join(str(n) for n in changed[:10]) + ("…" if len(changed) > 10 else "")
+    batch.message = _(
+        "Dữ liệu đã thay đổi từ lúc kiểm tra tệp: %(n)s dòng (dòng %(rows)s) nay có kết quả "
+        "khác với lúc xem trước, nên chưa có gì được ghi. Dưới đây là kết quả kiểm tra mới; "
+        "hãy xem lại rồi xác nhận lần nữa."
+    ) % {"n": len(changed), "rows": shown_rows}
+    save(batch)
+    return batch
+
+
+def guarded(work, batch: ImportBatch, **kwargs) -> ImportBatch:
+    """Run `work` on the batch; if it breaks unexpectedly, the batch says so
+    (never a progress bar stuck at "running") and the error goes on up."""
+    try:
+        return work(batch, **kwargs)
+    except Exception:
+        logger.exception("import %s failed", batch.pk)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.FAILED,
+            message=_("Có lỗi hệ thống khi nhập tệp; không có dữ liệu nào được ghi."),
+            finished_at=timezone.now(),
+        )
+        raise

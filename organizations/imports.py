@@ -1,0 +1,268 @@
+"""The unit tree as a kind of import (chibo.imports), for offices setting up.
+
+One row per unit: name, code, level, category, parent (its code or name,
+earlier in the file or already in chibo), administrative unit, founding date.
+Every row goes through the same service as the pages
+(organizations.services.unit_found): the check runs it in a transaction that
+is rolled back (so its rules, the tree's order of levels for instance, give
+the row's errors), and applying runs it again for real. A row whose code
+already exists with the same name is left as it is, so sending the same file
+twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chibo.errors import ServiceError
+from chibo.imports import NEW, UNCHANGED, ImportContext, ImportKind, RowOutcome
+from chibo.spreadsheets import CellError, Row, cell_text, parse_date
+from chibo.text import fold
+from organizations.forms import validate_plausible_day
+from organizations.models import AdministrativeUnit, Level, Role, Unit
+from organizations.resources import COLUMNS, parse_category, parse_level
+from organizations.selectors import role_paths, sees_everything, units_for
+from organizations.services import unit_found
+
+
+@dataclass(slots=True)
+class UnitRow(RowOutcome):
+    level: str = ""
+    category: str = ""
+    parent_pk: int | None = None  # a unit already in chibo
+    parent_row: int | None = None  # or a unit founded by an earlier row of the file
+    administrative_unit_pk: int | None = None
+    founded_on: date | None = None
+    unit_pk: int | None = None  # the unit an UNCHANGED row is
+
+
+class UnitTreeKind(ImportKind):
+    name = "units"
+    slug = "cay-to-chuc"
+    title = gettext_lazy("Cây tổ chức")
+    description = gettext_lazy(
+        "Một dòng một tổ chức đảng; cột “Trực thuộc” ghi mã hoặc tên đơn vị cấp trên (ở dòng "
+        "trên trong tệp, hoặc đã có). Đơn vị đã có cùng mã và cùng tên được giữ nguyên."
+    )
+    columns = COLUMNS
+    example = {
+        "name": "Chi bộ khu phố 7",
+        "code": "P1-KP7",
+        "level": "Chi bộ trực thuộc",
+        "category": "Khu phố",
+        "parent": "Đảng bộ phường Một",
+        "administrative_unit": "",
+        "founded_on": date(2025, 7, 1),
+    }
+    required_when_new = ("founded_on",)
+    template_title = gettext_lazy(
+        "DANH SÁCH TỔ CHỨC ĐẢNG — điền từ dòng 3; đơn vị cấp trên ghi ở dòng trên đơn vị cấp dưới"
+    )
+    file_label = gettext_lazy("Tệp danh sách đơn vị (.xlsx hoặc .csv)")
+    subject_label = gettext_lazy("Tên đơn vị")
+    key_label = gettext_lazy("Mã đơn vị")
+    done_message = gettext_lazy("Đã nhập %(new)s đơn vị mới (%(unchanged)s đơn vị đã có).")
+    audit_action = "unit_import"
+
+    def may_use(self, user) -> bool:
+        # office staff and administrators (editable_units' roles), without a query per page
+        return sees_everything(user) or bool(role_paths(user, (Role.Kind.ADMIN, Role.Kind.STAFF)))
+
+    def analyse(self, rows: Iterator[Row], ctx: ImportContext) -> list[UnitRow]:
+        out: list[UnitRow] = []
+        try:
+            with transaction.atomic():
+                _check_rows(list(rows), actor=ctx.actor, header=ctx.header, out=out)
+                raise _TrialOver
+        except _TrialOver:
+            pass
+        return out
+
+    def apply(self, rows: list[UnitRow], ctx: ImportContext) -> dict:
+        units: dict[int, Unit] = {}
+        new = []
+        for r in rows:
+            if r.outcome == UNCHANGED:
+                units[r.row] = Unit.objects.get(pk=r.unit_pk)
+                continue
+            parent = units[r.parent_row] if r.parent_row else None
+            if r.parent_pk:
+                parent = Unit.objects.get(pk=r.parent_pk)
+            unit = unit_found(
+                actor=ctx.actor,
+                name=r.name,
+                level=r.level,
+                parent=parent,
+                category=r.category,
+                code=r.key or None,
+                administrative_unit=AdministrativeUnit.objects.get(pk=r.administrative_unit_pk)
+                if r.administrative_unit_pk
+                else None,
+                founded_on=r.founded_on,
+            )
+            units[r.row] = unit
+            new.append(unit.pk)
+        return {"new": new}
+
+
+class _TrialOver(Exception):
+    """Rolls back the trial run of the checks."""
+
+
+def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
+    by_code: dict[str, tuple[Unit, UnitRow]] = {}
+    by_name: dict[str, list[tuple[Unit, UnitRow]]] = {}
+    visible = Unit.objects.all() if actor is None else units_for(actor)
+
+    def find_parent(text: str) -> tuple[Unit, UnitRow | None]:
+        key = fold(text)
+        if text in by_code:
+            return by_code[text]
+        if len(by_name.get(key, [])) == 1:
+            return by_name[key][0]
+        if len(by_name.get(key, [])) > 1:
+            raise ServiceError(
+                _("Có nhiều đơn vị tên “%(name)s” trong tệp; hãy ghi mã đơn vị cấp trên.")
+                % {"name": text}
+            )
+        found = visible.filter(code=text).first()
+        if found:
+            return found, None
+        same = [u for u in visible.filter(dissolved_on__isnull=True, name__iexact=text)]
+        if not same:
+            same = [
+                u
+                for u in visible.filter(dissolved_on__isnull=True, name__icontains=text[-20:])
+                if fold(u.name) == key
+            ]
+        if len(same) == 1:
+            return same[0], None
+        if len(same) > 1:
+            raise ServiceError(
+                _("Có nhiều đơn vị tên “%(name)s”; hãy ghi mã đơn vị cấp trên.") % {"name": text}
+            )
+        raise ServiceError(
+            _("Không tìm thấy đơn vị cấp trên “%(name)s” (trong tệp hoặc trong phạm vi của bạn).")
+            % {"name": text}
+        )
+
+    def find_admin(text: str) -> AdministrativeUnit:
+        digits = text.strip()
+        if digits.isdigit():
+            found = AdministrativeUnit.objects.filter(code=digits.zfill(5)).first()
+            found = found or AdministrativeUnit.objects.filter(code=digits.zfill(2)).first()
+            if found:
+                return found
+        matches = [a for a in AdministrativeUnit.objects.filter(name__iexact=text)] or [
+            a
+            for a in AdministrativeUnit.objects.filter(name__icontains=text.split()[-1])
+            if fold(a.name) == fold(text)
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise ServiceError(
+                _("Có nhiều đơn vị hành chính tên “%(name)s”; hãy ghi mã (5 chữ số).")
+                % {"name": text}
+            )
+        raise ServiceError(_("Không tìm thấy đơn vị hành chính “%(name)s”.") % {"name": text})
+
+    for row in rows:
+        v = row.values
+        r = UnitRow(row=row.number, name=cell_text(v.get("name")))
+        out.append(r)
+        try:
+            r.level = parse_level(v.get("level"))
+            r.notes.append(_("Cấp: %(level)s") % {"level": Level(r.level).label})
+        except ServiceError as exc:
+            r.error(header("level"), exc.messages[0])
+        try:
+            r.category = parse_category(v.get("category"))
+        except ServiceError as exc:
+            r.error(header("category"), exc.messages[0])
+        parent = None
+        parent_text = cell_text(v.get("parent"))
+        if parent_text:
+            try:
+                parent, parent_row = find_parent(parent_text)
+            except ServiceError as exc:
+                r.error(header("parent"), exc.messages[0])
+            else:
+                r.notes.append(_("Trực thuộc: %(name)s") % {"name": parent.name})
+                if parent_row is not None:
+                    r.parent_row = parent_row.row
+                else:
+                    r.parent_pk = parent.pk
+        admin = None
+        admin_text = cell_text(v.get("administrative_unit"))
+        if admin_text:
+            try:
+                admin = find_admin(admin_text)
+                r.administrative_unit_pk = admin.pk
+            except ServiceError as exc:
+                r.error(header("administrative_unit"), exc.messages[0])
+        try:
+            r.founded_on = parse_date(v.get("founded_on"))
+        except CellError as exc:
+            r.error(header("founded_on"), exc.message)
+        else:
+            if r.founded_on is None:
+                r.error(header("founded_on"), _("Thiếu ngày thành lập."))
+            else:
+                try:
+                    validate_plausible_day(r.founded_on)
+                except ValidationError as exc:
+                    r.error(header("founded_on"), exc.messages[0])
+        r.key = code = cell_text(v.get("code"))
+        if not r.name:
+            r.error(header("name"), _("Thiếu tên đơn vị."))
+        if r.errors:
+            continue
+        existing = Unit.objects.filter(code=code).first() if code else None
+        if existing is not None:
+            if not visible.filter(pk=existing.pk).exists():
+                # codes are unique everywhere, but a unit outside the user's
+                # reach is not named (nor taken as this row's unit)
+                r.error(
+                    header("code"),
+                    _("Mã “%(code)s” đã được dùng cho một đơn vị ngoài phạm vi của bạn.")
+                    % {"code": code},
+                )
+                continue
+            if fold(existing.name) != fold(r.name):
+                r.error(
+                    header("code"),
+                    _("Mã “%(code)s” đã dùng cho đơn vị “%(name)s”.")
+                    % {"code": code, "name": existing.name},
+                )
+                continue
+            r.outcome = UNCHANGED
+            r.unit_pk = existing.pk
+            unit = existing
+        else:
+            try:
+                with transaction.atomic():
+                    unit = unit_found(
+                        actor=actor,
+                        name=r.name,
+                        level=r.level,
+                        parent=parent,
+                        category=r.category,
+                        code=code or None,
+                        administrative_unit=admin,
+                        founded_on=r.founded_on,
+                    )
+            except ServiceError as exc:
+                r.error("", " ".join(exc.messages))
+                continue
+            r.outcome = NEW
+        if code:
+            by_code[code] = (unit, r if r.outcome == NEW else None)
+        by_name.setdefault(fold(r.name), []).append((unit, r if r.outcome == NEW else None))
