@@ -14,11 +14,13 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet ".[test]"
 
 # The system packages: Debian's chromium for browser tests, DejaVu fonts and
-# Pango for WeasyPrint's PDFs, poppler for reading PDFs back in tests.
+# Pango for WeasyPrint's PDFs, Liberation Serif with Vietnamese glyphs
+# (fonts-liberation2: the older fonts-liberation has none) for Typst's PDFs.
 browser:
-	@command -v chromium >/dev/null && fc-list | grep -qi dejavu || \
+	@command -v chromium >/dev/null && fc-list | grep -qi dejavu && \
+	  test -d /usr/share/fonts/truetype/liberation2 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+	      chromium fonts-dejavu-core fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # Install, migrate, load the demo, and serve it on http://localhost:$(PORT)/
 # It also writes a git-ignored .env with DEBUG=1 (if there is none), so that

@@ -55,6 +55,11 @@ def built() -> str | None:
     return "province" if Unit.objects.filter(code="DEMO-P-0001").exists() else "small"
 
 
+def resume(ctx: DemoContext) -> None:
+    """The small demo is already there: what build() left for the province."""
+    ctx.data["province"] = Unit.objects.get(code="DEMO-TINH")
+
+
 def build(ctx: DemoContext) -> None:
     User = get_user_model()
     # Đồng Nai: the province of before 1 July 2025 until then, the merged one since

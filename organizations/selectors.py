@@ -83,6 +83,25 @@ def unit_for_user_or_404(user, pk) -> Unit:
         raise Http404("Không tìm thấy đơn vị.") from exc
 
 
+def reach_key(user, unit: Unit | None = None) -> str:
+    """What decides the rows a user sees under `unit` (or everywhere), as a
+    key two users share exactly when they see the same: the unit's path when
+    the user may see it (a role reaches everything below its unit), else the
+    tops of their reach. Files made for one user are given to another with
+    the same key (chibo.exports). Http404 for a unit out of reach."""
+    authenticated = getattr(user, "is_authenticated", False)
+    paths = sorted(set(role_paths(user))) if authenticated else []
+    if unit is not None:
+        # units_for()'s rule, on the roles already read
+        if not (sees_everything(user) or any(unit.path.startswith(p) for p in paths)):
+            raise Http404("Không tìm thấy đơn vị.")
+        return unit.path
+    if sees_everything(user):
+        return "*"
+    tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    return ",".join(tops) or "-"
+
+
 def root_units_for(user) -> list[Unit]:
     """The tops of the user's reach: the units of their roles (or the roots)."""
     if sees_everything(user):

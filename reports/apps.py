@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Báo cáo thống kê")
+
+    def ready(self):
+        # the kinds of file this app exports, for the pages and the worker
+        from reports import exports  # noqa: F401

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Đánh giá, xếp loại")
+
+    def ready(self):
+        # the kinds of file this app exports, for the pages and the worker
+        from reviews import exports  # noqa: F401

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -76,6 +77,8 @@ from structure.services import (
 # A board reaching a thousand units sees the first ones here and the rest on
 # the unit page, which pages through them.
 HOME_CHILDREN = 30
+# sub-units listed per page on a unit's page
+CHILDREN_PAGE = 100
 
 
 @login_required
@@ -109,10 +112,15 @@ def unit_detail(request, pk: int):
     unit = unit_for_user_or_404(request.user, pk)
     today = date.today()
     has_posts = unit.is_cell and unit.category in COMMUNITY_CATEGORIES
+    # a province has 1,000 grassroots organizations: a page of them at a time
+    children = children_with_member_counts(unit)
+    children_page = Paginator(children, CHILDREN_PAGE).get_page(request.GET.get("page"))
     context = {
         "unit": unit,
         "breadcrumbs": breadcrumbs(request.user, unit),
-        "children": children_with_member_counts(unit),
+        "children": children_page.object_list,
+        "children_page": children_page,
+        "children_levels": _levels_of(children),
         "member_count": member_count(unit),
         "can_edit": can_edit(request.user, unit),
         "panels": unit_panels(request, unit),
@@ -144,6 +152,15 @@ def unit_detail(request, pk: int):
         "can_found": unit.level != Level.PARTY_GROUP,
     }
     return render(request, "organizations/unit_detail.html", context)
+
+
+def _levels_of(units) -> list[tuple[str, int]]:
+    """How many of `units` there are of each level, for the line above a
+    paginated list (only when it is paginated)."""
+    if len(units) <= CHILDREN_PAGE:
+        return []
+    counts = Counter(u.get_level_display() for u in units)
+    return sorted(counts.items(), key=lambda kv: -kv[1])
 
 
 def _editable_or_403(request, pk: int) -> Unit:
