@@ -14,17 +14,18 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet ".[test]"
 
 # The system packages: Debian's chromium for browser tests; Liberation Serif
-# (Times New Roman's metrics, every Vietnamese glyph) for the documents, DejaVu
-# for the pages' fallback, and Pango for WeasyPrint's PDFs.
+# (Times New Roman's metrics) with its Vietnamese glyphs (fonts-liberation2: the
+# older fonts-liberation has none) for both PDF engines, DejaVu for the pages'
+# fallback, and Pango for WeasyPrint.
 browser: fonts
 	@command -v chromium >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      chromium >/dev/null; }
 
 fonts:
-	@fc-list | grep -q "Liberation Serif" && fc-list | grep -qi dejavu || \
+	@test -d /usr/share/fonts/truetype/liberation2 && fc-list | grep -qi dejavu || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      fonts-liberation fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+	      fonts-liberation2 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # Install, migrate, load the demo, and serve it on http://localhost:$(PORT)/
 # It also writes a git-ignored .env with DEBUG=1 (if there is none), so that

@@ -9,13 +9,12 @@ transaction that is rolled back, so the database is left as it was).
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chibo_bench .venv/bin/python bench/bench_as_of_tree.py
 """
 
-from common import best_of, database_label  # noqa: I001
+from common import BenchClient, best_of, database_label  # noqa: I001
 
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.test import Client
 
 from members.models import Member
 from organizations.models import Level, Unit, UnitVersion
@@ -50,8 +49,7 @@ def main():
     )
     past = date(2025, 12, 31)
     best_of("tree_on(31/12/2025, root=province)", lambda: tree_on(past, root=province))
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(board)
+    client = BenchClient(board)
     best_of(
         "GET /to-chuc/cay/?ngay=… (province tree page, board)",
         lambda: client.get(f"/to-chuc/cay/?goc={province.pk}&ngay={today:%d/%m/%Y}"),

@@ -9,10 +9,9 @@ Run on PostgreSQL with the province demo loaded:
 Prints timings and query counts; asserts nothing.
 """
 
-from common import best_of, database_label  # noqa: I001 (sets Django up first)
+from common import BenchClient, best_of, database_label  # noqa: I001 (sets Django up first)
 
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
 
 from chibo.models import User
@@ -29,7 +28,7 @@ from meetings.selectors import (
 from organizations.selectors import root_units_for
 
 
-def page(label: str, client: Client, url: str) -> None:
+def page(label: str, client: BenchClient, url: str) -> None:
     """Time a page; count its queries with a wrapper, since Django empties the
     query log when a request starts (so CaptureQueriesContext miscounts)."""
     calls = []
@@ -57,8 +56,7 @@ def main() -> None:
     best_of("tracker grid, every cell in scope", lambda: tracker_rows(list(cells.all()), year), 3)
     best_of("home page warnings (province reviewer)", lambda: home_warnings(board))
 
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(board)
+    client = BenchClient(board)
     page("GET /sinh-hoat/ (tracker page, rendered)", client, "/sinh-hoat/")
     page("GET / (home page, every app's panels)", client, "/")
 

@@ -8,12 +8,11 @@ PDF through the view; each with its time and query count.
         .venv/bin/python bench/bench_reports.py
 """
 
-from common import best_of, database_label  # noqa: I001
+from common import BenchClient, best_of, database_label  # noqa: I001
 
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from members.models import Member
 from organizations.models import Unit
@@ -52,8 +51,7 @@ def main():
             f"{report.name} – {province.code} by sub-unit",
             lambda r=report, p=params: r.run(province, p),
         )
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(get_user_model().objects.get(username="board"))
+    client = BenchClient(get_user_model().objects.get(username="board"))
     base = f"/bao-cao/structure/{province.pk}/"
     best_of("GET structure XLSX (province)", lambda: client.get(base + "?format=xlsx"), runs=3)
     best_of(

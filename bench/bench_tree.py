@@ -6,10 +6,9 @@ and a unit page, for the board (whole province) and a ward's staff.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chibo_bench .venv/bin/python bench/bench_tree.py
 """
 
-from common import best_of, database_label  # noqa: I001
+from common import BenchClient, best_of, database_label  # noqa: I001
 
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from members.models import Member
 from members.selectors import count_members_on, member_count
@@ -40,11 +39,9 @@ def main():
     )
     others = [User.objects.get(username=n) for n in ("admin", "secretary1")]
     for user in (board, ward1, *others):
-        client = Client()
-        client.force_login(user)
+        client = BenchClient(user)
         best_of(f"GET / as {user.username}", lambda c=client: c.get("/"))
-    client = Client()
-    client.force_login(board)
+    client = BenchClient(board)
     best_of(
         "GET unit page of the province as board", lambda: client.get(f"/to-chuc/{province.pk}/")
     )

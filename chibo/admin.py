@@ -1,5 +1,5 @@
-"""Django's admin, for administrators: the audit trail and the imports (read
-only); accounts and their roles are organizations/admin.py, since a role is
+"""Django's admin, for administrators: the audit trail, the imports and the
+files made in the background (read only); accounts and their roles are organizations/admin.py, since a role is
 held on a unit. Business data is changed through the app's own pages,
 which go through the services; the admin only shows it."""
 
@@ -9,7 +9,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from chibo.imports.kinds import kind_title
-from chibo.models import AuditEvent, ImportBatch
+from chibo.models import AuditEvent, GeneratedFile, ImportBatch
 
 admin.site.site_header = _("chibo – quản trị")
 admin.site.site_title = _("chibo – quản trị")
@@ -98,3 +98,23 @@ class TaskResultAdmin(DBTaskResultAdmin):
     @admin.display(description=_("chạy sau"))
     def display_run_after(self, obj):
         return super().display_run_after(obj)
+
+
+@admin.register(GeneratedFile)
+class GeneratedFileAdmin(admin.ModelAdmin):
+    """Files made in the background: who asked for what, when, how it went.
+    Read only; purge_generated_files deletes the expired ones."""
+
+    list_display = ["created_at", "requested_by", "title", "format", "status", "size", "expires_at"]
+    list_filter = ["kind", "format", "status"]
+    search_fields = ["title", "requested_by__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the purge deletes the file with its row

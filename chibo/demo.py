@@ -1,7 +1,8 @@
 """Shared context for `seed_demo`: every app may have a `demo.py` with
 `build(ctx)` (the small demo) and `build_province(ctx)` (the benchmark scale);
 they run in INSTALLED_APPS order, so organizations come before members,
-members before meetings, and so on."""
+members before meetings, and so on. `resume(ctx)` fills `ctx.data` from a
+database that already holds the small demo, for the province phases."""
 
 import random
 from dataclasses import dataclass, field
@@ -25,6 +26,14 @@ class DemoContext:
 
     def __post_init__(self):
         self.faker.seed_instance(SEED)
+
+    def reseed(self, part: str) -> None:
+        """Start `part` of the demo from its own fixed seed, so that it comes
+        out the same whatever was built before it (the province after the
+        small demo in one run, or in a later run on top of it)."""
+        seed = f"{SEED}-{part}"
+        self.rng.seed(seed)
+        self.faker.seed_instance(seed)
 
     def say(self, text: str) -> None:
         if self.out is not None:

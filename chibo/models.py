@@ -122,3 +122,92 @@ class ImportBatch(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in (self.Status.ANALYSING, self.Status.RUNNING)
+
+
+def generated_storage():
+    """Where generated files are kept: STORAGES["generated"], a folder every
+    web server and worker shares (or an object store), never served as
+    static or media files: a download goes through the access check."""
+    from django.core.files.storage import storages
+
+    return storages["generated"]
+
+
+class GeneratedFile(models.Model):
+    """A file made in the background: a roster, a report, a document, in any
+    format (XLSX, CSV, PDF, DOCX…). One row per request that had to be worked
+    on; its `fingerprint` (kind, parameters, format, whose data, and the
+    version of the data, see chibo.exports) lets a later request with the same
+    fingerprint reuse the finished file instead of making it again, while it
+    has not expired. Who asked for it is kept with it; who may download it is
+    decided again at every download (chibo.exports.generated_file_for_user_or_404).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ xử lý")
+        RUNNING = "running", _("Đang tạo tệp")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Không tạo được")
+
+    LIVE = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(_("loại"), max_length=64)
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    format = models.CharField(_("định dạng"), max_length=8)
+    title = models.CharField(_("tên"), max_length=255)
+    # whose data it holds: requests of the same scope get the same file
+    scope = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    total = models.PositiveIntegerField(_("tổng số"), default=0)
+    phase = models.CharField(_("bước"), max_length=120, blank=True)
+    file = models.FileField(storage=generated_storage, max_length=255, blank=True)
+    file_name = models.CharField(_("tên tệp tải về"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
+    message = models.TextField(_("thông báo"), blank=True)
+    back_url = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("thời điểm yêu cầu"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("giữ đến"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("tệp tạo ở chế độ nền")
+        verbose_name_plural = _("tệp tạo ở chế độ nền")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # two requests at once (a double click, two board members) share
+            # one job: only one queued or running job per fingerprint
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="generatedfile_one_live_job",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, round(100 * self.done / self.total))
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in self.LIVE

@@ -140,6 +140,20 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files made in the background (big exports, reports, documents): one
+    # folder shared by every web server and db_worker (an NFS mount, or set
+    # GENERATED_FILES_BACKEND to an object store's storage class). Never
+    # served directly: downloads go through the access check.
+    "generated": {
+        "BACKEND": env.str(
+            "GENERATED_FILES_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": {
+            "location": str(
+                env.path("GENERATED_FILES_ROOT", default=BASE_DIR / "var" / "generated")
+            )
+        },
+    },
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
@@ -161,6 +175,32 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Exports and documents: up to this many rows (estimated before any work) a
+# file is made inside the request; above it, by the background worker, with a
+# progress page and a download link. PDFs and Word files cost far more per row
+# than spreadsheets. A finished file is kept CHIBO_EXPORT_KEEP_HOURS and
+# reused while the data it was made from has not changed; a job queued or
+# running for longer than CHIBO_EXPORT_STALE_MINUTES is taken as lost (its
+# worker died) and made again. `manage.py purge_generated_files` deletes the
+# expired ones (run it hourly or daily).
+CHIBO_EXPORT_BACKGROUND_ROWS = {
+    "pdf": env.int("CHIBO_EXPORT_BACKGROUND_ROWS_PDF", default=200),
+    "docx": env.int("CHIBO_EXPORT_BACKGROUND_ROWS_DOCX", default=200),
+    "*": env.int("CHIBO_EXPORT_BACKGROUND_ROWS", default=5000),
+}
+CHIBO_EXPORT_KEEP_HOURS = env.float("CHIBO_EXPORT_KEEP_HOURS", default=24)
+CHIBO_EXPORT_STALE_MINUTES = env.int("CHIBO_EXPORT_STALE_MINUTES", default=60)
+
+# PDFs: a report with more table rows than this is set by Typst, not WeasyPrint
+# (bench/bench_pdf.py), with only these fonts: Liberation Serif from Debian's
+# fonts-liberation2 (Times metrics and Vietnamese; fonts-liberation 1.07 has no
+# Vietnamese), DejaVu for any glyph it lacks.
+CHIBO_PDF_TYPST_ROWS = env.int("CHIBO_PDF_TYPST_ROWS", default=150)
+CHIBO_TYPST_FONT_PATHS = env.list(
+    "CHIBO_TYPST_FONT_PATHS",
+    default=["/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/dejavu"],
+)
 
 # Production safety: on unless DEBUG. Behind a TLS proxy set SECURE_PROXY_SSL_HEADER.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -14,6 +14,10 @@ urlpatterns = [
     path("sinh-hoat/", include("meetings.urls")),
     path("danh-gia/", include("reviews.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("tep/", views.generated_files, name="generated_files"),
+    path("tep/<int:pk>/", views.generated_file, name="generated_file"),
+    path("tep/<int:pk>/tien-do/", views.generated_file_progress, name="generated_file_progress"),
+    path("tep/<int:pk>/tai-ve/", views.generated_file_download, name="generated_file_download"),
     path("quan-tri/", admin.site.urls),
     # browsers ask for it at the root, whatever the page says
     path("favicon.ico", views.favicon),

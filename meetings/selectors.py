@@ -45,7 +45,7 @@ from meetings.models import (
 )
 from members.choices import MEMBER_STATUSES, PlacementKind
 from members.models import Exemption, Member, Placement, StatusPeriod
-from members.selectors import CellMemberOn, members_on
+from members.selectors import CellMemberOn, in_periods, members_on, membership_in_cell
 from organizations.models import CELL_LEVELS, Body, Position, Role, Seat, Unit, valid_on
 from organizations.selectors import role_paths, scope_q, units_for
 
@@ -615,13 +615,6 @@ def home_warnings(user, today: date | None = None, limit: int = 8) -> dict | Non
 # --- Dues -----------------------------------------------------------------------
 
 
-def _months_owed_from(placement_from: date, month: date) -> date:
-    """The first month of `month`'s year the member owes the cell: January, or
-    the first whole month after joining it."""
-    joined = placement_from if placement_from.day == 1 else month_shift(placement_from, 1)
-    return max(joined, date(month.year, 1, 1))
-
-
 def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
     """The dues of a cell for one month: each member's amount (this month and
     last), the total, and who has gone three months of the year up to `month`
@@ -639,16 +632,21 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
             member_id__in=ids, month__gte=min(prev, date(month.year, 1, 1)), month__lte=month
         ).values("member_id", "month", "amount")
     }
+    # a month is owed to this cell by who was a party member placed in it on
+    # the month's first day (a candidate admitted in May, a member who
+    # transferred in in June, owe it nothing for the months before)
+    year_start = date(month.year, 1, 1)
+    spans = membership_in_cell(ids, unit, year_start, last_day(owed_until))
     lines = []
     for r in rows:
         if r.away is not None:
             continue  # pays at the host cell
         pk = r.member.pk
-        first = _months_owed_from(r.placement.valid_from, month)
         unpaid = [
             m
-            for k in range(_index(owed_until) - _index(first) + 1)
-            if paid.get((pk, m := month_shift(first, k))) is None
+            for k in range(_index(owed_until) - _index(year_start) + 1)
+            if in_periods(spans.get(pk, []), m := month_shift(year_start, k))
+            and paid.get((pk, m)) is None
         ]
         lines.append(
             {
@@ -678,6 +676,18 @@ def absent_three_months(unit: Unit, month: date) -> list:
     """Members absent without reason from the cell's regular meetings in at
     least three months of `month`'s year up to `month` (Điều lệ Đảng, Điều 8:
     three months in a year, running or not, is a ground for removal). One query."""
+    held = OuterRef("meeting__held_on")
+    # only absences from meetings held while the person was a party member
+    # placed in this cell (an attendance sheet entered later may say more)
+    placed = Placement.objects.filter(
+        member=OuterRef("member_id"),
+        unit=unit,
+        kind=PlacementKind.PERMANENT,
+        valid_from__lte=held,
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=held))
+    member_then = StatusPeriod.objects.filter(
+        member=OuterRef("member_id"), status__in=MEMBER_STATUSES, valid_from__lte=held
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=held))
     rows = (
         Attendance.objects.filter(
             meeting__unit=unit,
@@ -687,6 +697,7 @@ def absent_three_months(unit: Unit, month: date) -> list:
             meeting__month__lte=month,
             status=AttendanceStatus.UNEXCUSED,
         )
+        .filter(Exists(placed), Exists(member_then))
         .values("member_id")
         .annotate(months=Count("meeting__month", distinct=True))
         .filter(months__gte=rules.REMOVAL_MONTHS_IN_YEAR)

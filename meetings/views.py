@@ -21,7 +21,7 @@ from meetings.models import AttendanceStatus, Guest, Meeting, MeetingBody, Restr
 from organizations.models import COMMITTEE_LEVELS, Unit
 from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404
 
-TRACKER_PAGE = 100
+TRACKER_PAGE = 50
 # What a new meeting form takes over from the cell's previous meeting.
 SAME_AS_LAST_TIME = ("starts_at", "ends_at", "place", "chair", "secretary", "agenda")
 

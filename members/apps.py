@@ -11,3 +11,5 @@ class MembersConfig(AppConfig):
         from members.imports import RosterKind
 
         register(RosterKind())
+        # the kinds of file this app exports, for the pages and the worker
+        from members import exports  # noqa: F401

@@ -535,3 +535,32 @@ def member_list(
     elif needle:
         qs = qs.filter(search_name__contains=needle)
     return qs.order_by("sort_key", "id")
+
+
+def membership_in_cell(member_ids, unit: Unit, start: date, end: date) -> dict[int, list[tuple]]:
+    """{member id: [(from, to exclusive or None), ...]}: the periods within
+    [start, end] in which each was a party member (probationary or official:
+    not yet a candidate, not yet gone) placed permanently in `unit`. What a
+    cell may hold against a member, dues or absences, covers only these.
+    Two queries."""
+    placements = Placement.objects.filter(
+        member_id__in=member_ids, unit=unit, kind=PlacementKind.PERMANENT, valid_from__lte=end
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+    statuses = StatusPeriod.objects.filter(
+        member_id__in=member_ids, status__in=MEMBER_STATUSES, valid_from__lte=end
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+    member_periods: dict[int, list[tuple]] = {}
+    for member_id, a, b in statuses.values_list("member_id", "valid_from", "valid_to"):
+        member_periods.setdefault(member_id, []).append((a, b))
+    out: dict[int, list[tuple]] = {}
+    for member_id, a, b in placements.values_list("member_id", "valid_from", "valid_to"):
+        for c, d in member_periods.get(member_id, []):
+            lo = max(a, c)
+            hi = b if d is None else (d if b is None else min(b, d))
+            if hi is None or hi > lo:
+                out.setdefault(member_id, []).append((lo, hi))
+    return out
+
+
+def in_periods(periods: list[tuple], day: date) -> bool:
+    return any(a <= day and (b is None or b > day) for a, b in periods)

@@ -3,8 +3,6 @@ timeline and dossier history, the lifecycle actions, the due lists and the
 residence-contact page. Every record comes through members.selectors or
 organizations.selectors, so anything outside the user's reach is a 404."""
 
-import csv
-from collections.abc import Iterator
 from datetime import date
 
 from django.contrib import messages
@@ -12,19 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from chibo.downloads import export_response
 from chibo.errors import ServiceError
-from chibo.spreadsheets import build_xlsx
-from chibo.text import slug as file_slug
 from members import forms, services
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
-from members.models import Discipline, Member, ResidenceContact
-from members.resources import DATE_FIELDS, MEMBER_COLUMNS
+from members.exports import ROSTER
+from members.models import Discipline, ResidenceContact
 from members.rules import younger_than_a_candidate
 from members.selectors import (
     badges_due,
@@ -66,83 +63,11 @@ def _unit_choices(user, selected) -> list[tuple[int, str]]:
     return [(pk, "\u00a0\u00a0" * ((len(path) - top) // 8) + name) for pk, name, _l, path in rows]
 
 
-def _roster(qs) -> tuple[list[str], list[int], Iterator[list]]:
-    """Headers, date column indexes and rows of the roster: the columns of the
-    import (members/resources.py MEMBER_COLUMNS), each value written as
-    MemberResource writes it (a test holds the two equal), read with one
-    values_list query: a province's 100,000 rows through the Resource's
-    per-row dehydration take several times longer."""
-    keys = [c.key for c in MEMBER_COLUMNS]
-    labels = {
-        f.name: dict(f.flatchoices)
-        for f in Member._meta.fields
-        if f.name in keys and f.choices and f.name != "ethnicity"
-    }
-    fields = [k for k in keys if k != "unit"] + ["unit__code", "unit__name"]
-
-    def rows():
-        for values in qs.values_list(*fields).iterator(chunk_size=2000):
-            record = dict(zip(fields, values, strict=True))
-            row = []
-            for key in keys:
-                if key == "unit":
-                    value = record["unit__code"] or record["unit__name"] or ""
-                elif key == "is_civil_servant":
-                    value = "x" if record[key] else ""
-                elif key in labels:
-                    value = str(labels[key].get(record[key], "")) if record[key] else ""
-                else:
-                    value = record[key]
-                row.append("" if value is None else value)
-            yield row
-
-    dates = [i for i, k in enumerate(keys) if k in DATE_FIELDS]
-    return [c.label for c in MEMBER_COLUMNS], dates, rows()
-
-
-def _export(qs, fmt: str, *, title: str, unit=None):
-    """The filtered rows as a roster with the columns and headers of the import
-    (members/resources.py), so an exported list can be corrected and imported
-    back. The rows come from the list's own queryset: screen and spreadsheet
-    cannot disagree."""
-    # "danh-sach-dang-vien-chi-bo-khu-pho-1-ngay-01-12-2026.xlsx"
-    stem = file_slug(
-        "Danh sách đảng viên",
-        unit.name if unit is not None else "",
-        "ngày " + date.today().strftime("%d-%m-%Y"),
-    )
-    headers, dates, rows = _roster(qs)
-    if fmt == "xlsx":
-        texts = [headers.index(h) for h in ("Số CCCD", "Số thẻ đảng viên", "Số điện thoại")]
-        response = HttpResponse(
-            build_xlsx(headers, rows, title=title, date_columns=dates, text_columns=texts),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-        return response
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(headers)  # the BOM so Excel reads UTF-8
-        for row in rows:
-            yield writer.writerow(
-                [v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-    return response
-
-
 @login_required
 def member_list(request):
     """The member list; ?format=csv or xlsx exports exactly the rows the
-    filters show (every page), so screen and spreadsheet never disagree."""
+    filters show (every page), so screen and spreadsheet never disagree
+    (members/exports.py reads the same filters)."""
     raw_unit = request.GET.get("unit") or None
     selected = int(raw_unit) if raw_unit and raw_unit.isdigit() else None
     unit_choices = _unit_choices(request.user, selected)
@@ -157,14 +82,12 @@ def member_list(request):
     else:
         qs = select_members(request.user)
     fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
+    if fmt in ROSTER.formats:
         if qs is None:
             return render(request, "members/list.html", {"form": form}, status=400)
-        title = _("DANH SÁCH ĐẢNG VIÊN%(unit)s — ngày %(day)s") % {
-            "unit": f" — {unit.name}" if unit else "",
-            "day": date.today().strftime("%d/%m/%Y"),
-        }
-        return _export(qs, fmt, title=title, unit=unit)
+        # a ward's roster at once; the province's by the background worker
+        params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
+        return export_response(request, ROSTER.name, params, fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")) if qs is not None else None
     query = request.GET.copy()
     query.pop("page", None)

@@ -16,7 +16,7 @@ from organizations.models import (
     UnitVersion,
     path_segment,
 )
-from organizations.services import role_grant, unit_found
+from organizations.services import role_grant, unit_found, unit_link_locality
 
 FOUNDED = date(1975, 5, 1)
 WARD_FOUNDED = date(2025, 7, 1)
@@ -55,9 +55,16 @@ def built() -> str | None:
     return "province" if Unit.objects.filter(code="DEMO-P-0001").exists() else "small"
 
 
+def resume(ctx: DemoContext) -> None:
+    """The small demo is already there: what build() left for the province."""
+    ctx.data["province"] = Unit.objects.get(code="DEMO-TINH")
+
+
 def build(ctx: DemoContext) -> None:
     User = get_user_model()
-    province_admin = AdministrativeUnit.objects.get(code="75")  # Đồng Nai
+    # Đồng Nai: the province of before 1 July 2025 until then, the merged one since
+    province_admin = AdministrativeUnit.objects.get(code="75", valid_to__isnull=True)
+    province_before = AdministrativeUnit.objects.filter(code="75", valid_to=WARD_FOUNDED).first()
     wards = list(
         AdministrativeUnit.objects.filter(parent=province_admin, kind="ward").order_by("code")[:1]
     )
@@ -72,8 +79,12 @@ def build(ctx: DemoContext) -> None:
         level=Level.PROVINCIAL,
         founded_on=FOUNDED,
         code="DEMO-TINH",
-        administrative_unit=province_admin,
+        administrative_unit=province_before,
     )
+    unit_link_locality(
+        actor=None, unit=province, administrative_unit=province_admin, effective_on=WARD_FOUNDED
+    )
+    province.refresh_from_db()
     ward1 = unit_found(
         actor=None,
         name=f"Đảng bộ {wards[0].name}",

@@ -276,6 +276,12 @@ class FoundForm(DecisionForm):
         label=_("Loại chi bộ"), choices=[("", "—"), *Category.choices], required=False
     )
     code = forms.CharField(label=_("Mã đơn vị"), max_length=32, required=False)
+    administrative_unit = forms.CharField(
+        label=_("Địa bàn: đơn vị hành chính (mã hoặc tên)"),
+        max_length=200,
+        required=False,
+        help_text=_("Đơn vị hành chính có hiệu lực vào ngày thành lập, kể cả trước 01/7/2025."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -334,6 +340,44 @@ class PostForm(forms.Form):
         if not data.get("member") and not (data.get("person_name") or "").strip():
             raise forms.ValidationError(_("Chọn đảng viên hoặc ghi họ và tên người giữ chức danh."))
         return data
+
+
+class LocalityForm(forms.Form):
+    """The administrative unit a committee serves, typed as its code or its
+    name (with the district and province after commas where needed); checked
+    against the units in force on the date by the selector."""
+
+    administrative_unit = forms.CharField(
+        label=_("Đơn vị hành chính (mã hoặc tên)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Ví dụ “Thị trấn Sóc Sơn, Huyện Sóc Sơn” (trước 01/7/2025) hoặc “Xã Sóc Sơn” (từ "
+            "01/7/2025), hoặc mã 5 chữ số. Để trống: bỏ gắn địa bàn."
+        ),
+    )
+    effective_on = date_field(_("Từ ngày"))
+
+
+class PopulationForm(forms.Form):
+    counted_on = date_field(_("Số liệu tại ngày"))
+    households = forms.IntegerField(
+        label=_("Số hộ gia đình"),
+        min_value=0,
+        error_messages={
+            "invalid": _("Số hộ phải là một số nguyên."),
+            "min_value": _("Số hộ không được âm."),
+        },
+    )
+    people = forms.IntegerField(
+        label=_("Số nhân khẩu"),
+        min_value=0,
+        error_messages={
+            "invalid": _("Số nhân khẩu phải là một số nguyên."),
+            "min_value": _("Số nhân khẩu không được âm."),
+        },
+    )
+    note = forms.CharField(label=_("Nguồn số liệu"), max_length=255, required=False)
 
 
 def today() -> date:

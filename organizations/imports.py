@@ -28,7 +28,7 @@ from chibo.text import fold
 from organizations.forms import validate_plausible_day
 from organizations.models import AdministrativeUnit, Level, Role, Unit
 from organizations.resources import COLUMNS, parse_category, parse_level
-from organizations.selectors import role_paths, sees_everything, units_for
+from organizations.selectors import administrative_unit_find, role_paths, sees_everything, units_for
 from organizations.services import unit_found
 
 
@@ -153,27 +153,6 @@ def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
             % {"name": text}
         )
 
-    def find_admin(text: str) -> AdministrativeUnit:
-        digits = text.strip()
-        if digits.isdigit():
-            found = AdministrativeUnit.objects.filter(code=digits.zfill(5)).first()
-            found = found or AdministrativeUnit.objects.filter(code=digits.zfill(2)).first()
-            if found:
-                return found
-        matches = [a for a in AdministrativeUnit.objects.filter(name__iexact=text)] or [
-            a
-            for a in AdministrativeUnit.objects.filter(name__icontains=text.split()[-1])
-            if fold(a.name) == fold(text)
-        ]
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise ServiceError(
-                _("Có nhiều đơn vị hành chính tên “%(name)s”; hãy ghi mã (5 chữ số).")
-                % {"name": text}
-            )
-        raise ServiceError(_("Không tìm thấy đơn vị hành chính “%(name)s”.") % {"name": text})
-
     for row in rows:
         v = row.values
         r = UnitRow(row=row.number, name=cell_text(v.get("name")))
@@ -200,14 +179,6 @@ def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
                     r.parent_row = parent_row.row
                 else:
                     r.parent_pk = parent.pk
-        admin = None
-        admin_text = cell_text(v.get("administrative_unit"))
-        if admin_text:
-            try:
-                admin = find_admin(admin_text)
-                r.administrative_unit_pk = admin.pk
-            except ServiceError as exc:
-                r.error(header("administrative_unit"), exc.messages[0])
         try:
             r.founded_on = parse_date(v.get("founded_on"))
         except CellError as exc:
@@ -220,6 +191,16 @@ def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
                     validate_plausible_day(r.founded_on)
                 except ValidationError as exc:
                     r.error(header("founded_on"), exc.messages[0])
+        admin = None
+        admin_text = cell_text(v.get("administrative_unit"))
+        if admin_text and r.founded_on is not None:
+            # the unit in force on the founding day: a pre-2025 township for a
+            # committee founded in 1990, the 2025 commune for one founded since
+            try:
+                admin = administrative_unit_find(admin_text, r.founded_on)
+                r.administrative_unit_pk = admin.pk
+            except ServiceError as exc:
+                r.error(header("administrative_unit"), exc.messages[0])
         r.key = code = cell_text(v.get("code"))
         if not r.name:
             r.error(header("name"), _("Thiếu tên đơn vị."))

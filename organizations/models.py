@@ -7,7 +7,7 @@ back. Both carry a materialized `path` (the ancestors' ids, fixed width), so a
 subtree is one indexed prefix query at any size.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -56,33 +56,58 @@ class Category(models.TextChoices):
 
 
 class AdministrativeUnit(models.Model):
-    """A province or commune-level unit, loaded from the `vietnam-provinces`
-    package (see the data migration); pre-2025 units (districts, townships)
-    may be added with `valid_to` set, so history keeps its localities."""
+    """A province, district or commune-level unit of the State, in force from
+    `valid_from` (empty: since before chibo's data) until the day before
+    `valid_to` (empty: still in force). The units of 1 July 2025 come from the
+    `vietnam-provinces` package, those before it (63 provinces, their
+    districts, communes, wards and townships, valid_to 01/07/2025) from
+    `vietnamadminunits` with the new units each became (`successors`); see
+    organizations/admin_units.py. The same official code may denote an old
+    unit and a new one: a code is unique among the units in force at once."""
 
     class Kind(models.TextChoices):
         PROVINCE = "province", _("Tỉnh")
         CITY = "city", _("Thành phố trực thuộc trung ương")
-        DISTRICT = "district", _("Huyện / quận / thị xã")
+        DISTRICT = "district", _("Huyện")
+        URBAN_DISTRICT = "urban_district", _("Quận")
+        TOWN = "town", _("Thị xã")
+        PROVINCIAL_CITY = "provincial_city", _("Thành phố thuộc tỉnh")
         COMMUNE = "commune", _("Xã")
         WARD = "ward", _("Phường")
         TOWNSHIP = "township", _("Thị trấn")
         SPECIAL_ZONE = "special_zone", _("Đặc khu")
 
-    code = models.CharField(_("mã"), max_length=16, unique=True)
+    code = models.CharField(_("mã"), max_length=16, db_index=True)
     name = models.CharField(_("tên"), max_length=200)
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_to = models.DateField(_("hết hiệu lực"), null=True, blank=True)
+    valid_to = models.DateField(_("hết hiệu lực từ ngày"), null=True, blank=True)
     source = models.CharField(_("nguồn"), max_length=100, blank=True)
+    successors = models.ManyToManyField(
+        "self",
+        through="AdministrativeSuccession",
+        symmetrical=False,
+        related_name="predecessors",
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(valid_to__isnull=True), name="adminunit_code_current"
+            ),
+            models.UniqueConstraint(
+                fields=["code", "valid_to"],
+                condition=Q(valid_to__isnull=False),
+                name="adminunit_code_ended",
+            ),
+        ]
 
     def __str__(self) -> str:
         if self.parent_id:
@@ -91,12 +116,52 @@ class AdministrativeUnit(models.Model):
 
     @property
     def is_commune_level(self) -> bool:
-        return self.kind in (
-            self.Kind.COMMUNE,
-            self.Kind.WARD,
-            self.Kind.TOWNSHIP,
-            self.Kind.SPECIAL_ZONE,
+        return self.kind in COMMUNE_KINDS
+
+    def exists_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to > day
         )
+
+    @property
+    def validity(self) -> str:
+        """When it was in force, as the pages write it: "đến 30/06/2025"."""
+        start = f"từ {_dmy(self.valid_from)}" if self.valid_from else ""
+        end = f"đến {_dmy(self.valid_to - timedelta(days=1))}" if self.valid_to else ""
+        return " ".join(p for p in (start, end) if p)
+
+
+COMMUNE_KINDS = (
+    AdministrativeUnit.Kind.COMMUNE,
+    AdministrativeUnit.Kind.WARD,
+    AdministrativeUnit.Kind.TOWNSHIP,
+    AdministrativeUnit.Kind.SPECIAL_ZONE,
+)
+
+
+def _dmy(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+class AdministrativeSuccession(models.Model):
+    """An old unit became (all or part of) a new one on the old one's valid_to;
+    `main` marks the one most of it went to when it was divided."""
+
+    predecessor = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    successor = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    main = models.BooleanField(_("phần chính"), default=True)
+
+    class Meta:
+        verbose_name = _("sắp xếp đơn vị hành chính")
+        verbose_name_plural = _("sắp xếp đơn vị hành chính")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="adminunit_succession_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id}"
 
 
 def valid_range(name: str) -> models.CheckConstraint:
@@ -230,9 +295,12 @@ def valid_on(day: date, prefix: str = "") -> Q:
 
 
 def active_on(day: date, prefix: str = "") -> Q:
-    """Units not yet dissolved on `day`: a dissolution decided with a later
-    effective date leaves the unit (and its members) in place until then."""
-    return Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
+    """Units founded by `day` and not yet dissolved on it: a dissolution
+    decided with a later effective date leaves the unit (and its members) in
+    place until then, and a unit founded from next month is not there yet."""
+    return Q(**{f"{prefix}founded_on__lte": day}) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
+    )
 
 
 class Period(models.Model):
@@ -440,3 +508,34 @@ class Restructure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.decision_number}"
+
+
+class Population(models.Model):
+    """The households and people of a unit's locality (a ward, a commune, a
+    residential area), as counted on `counted_on` (seed 003: 3,815 households,
+    13,874 people). Append-only: a new count is a new row; the figures of a
+    date are the latest count on or before it."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="population_counts")
+    counted_on = models.DateField(_("số liệu tại ngày"))
+    households = models.PositiveIntegerField(_("số hộ gia đình"))
+    people = models.PositiveIntegerField(_("số nhân khẩu"))
+    note = models.CharField(_("nguồn số liệu"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("số hộ và nhân khẩu")
+        verbose_name_plural = _("số hộ và nhân khẩu")
+        ordering = ["unit_id", "counted_on", "pk"]
+        indexes = [models.Index(fields=["unit", "counted_on"], name="population_unit_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(people__gte=models.F("households")), name="population_people_gte_hh"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.households} hộ, {self.people} người ({_dmy(self.counted_on)})"

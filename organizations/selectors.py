@@ -5,17 +5,24 @@ every list, detail, export, report and PDF starts from it (or from
 `unit_for_user_or_404`). A unit outside the user's reach answers 404.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from chibo.text import normalize, sort_key
+from chibo.dates import dmy
+from chibo.errors import ServiceError
+from chibo.text import fold, normalize, sort_key
 from organizations.models import (
     PATH_STEP,
+    AdministrativeSuccession,
+    AdministrativeUnit,
+    Body,
     Category,
     CommunityPost,
     Position,
@@ -74,6 +81,25 @@ def unit_for_user_or_404(user, pk) -> Unit:
         return units_for(user).get(pk=pk)
     except (Unit.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("Không tìm thấy đơn vị.") from exc
+
+
+def reach_key(user, unit: Unit | None = None) -> str:
+    """What decides the rows a user sees under `unit` (or everywhere), as a
+    key two users share exactly when they see the same: the unit's path when
+    the user may see it (a role reaches everything below its unit), else the
+    tops of their reach. Files made for one user are given to another with
+    the same key (chibo.exports). Http404 for a unit out of reach."""
+    authenticated = getattr(user, "is_authenticated", False)
+    paths = sorted(set(role_paths(user))) if authenticated else []
+    if unit is not None:
+        # units_for()'s rule, on the roles already read
+        if not (sees_everything(user) or any(unit.path.startswith(p) for p in paths)):
+            raise Http404("Không tìm thấy đơn vị.")
+        return unit.path
+    if sees_everything(user):
+        return "*"
+    tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    return ",".join(tops) or "-"
 
 
 def root_units_for(user) -> list[Unit]:
@@ -267,6 +293,41 @@ def committee_on(unit: Unit, day: date):
     return seats
 
 
+def committee_bodies(seats: list[Seat]) -> list[dict]:
+    """The seats of `committee_on` grouped by body (executive, standing, cell
+    committee, elected directly), each with how many people sit in it: one
+    person may hold seats in several bodies, and counts once in each."""
+    order = {b: i for i, b in enumerate(Body.values)}
+    groups: dict[str, list[Seat]] = {}
+    for seat in seats:
+        groups.setdefault(seat.body, []).append(seat)
+    return [
+        {
+            "body": body,
+            "label": Body(body).label,
+            "size": len({s.member_id for s in rows}),
+            "seats": rows,
+        }
+        for body, rows in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))
+    ]
+
+
+def committee_sizes_on(unit_ids, day: date) -> dict[int, dict[str, int]]:
+    """{unit id: {body: people holding a seat in it on `day`}} for `unit_ids`
+    (a list or a subquery): a person with two seats in one body counts once.
+    One query."""
+    rows = (
+        Seat.objects.filter(valid_on(day), unit_id__in=unit_ids)
+        .values_list("unit_id", "body")
+        .annotate(n=Count("member_id", distinct=True))
+        .order_by()
+    )
+    out: dict[int, dict[str, int]] = {}
+    for unit_id, body, n in rows:
+        out.setdefault(unit_id, {})[body] = n
+    return out
+
+
 def current_term(unit: Unit):
     return Term.objects.filter(unit=unit, valid_to__isnull=True).first()
 
@@ -334,3 +395,207 @@ def editable_units(user) -> QuerySet[Unit]:
     return Unit.objects.filter(
         scope_q(user, kinds=(Role.Kind.ADMIN, Role.Kind.STAFF)), dissolved_on__isnull=True
     )
+
+
+# --- Administrative units, past and present ------------------------------------
+
+# How a unit's name starts, folded: its kind ("Thị trấn Sóc Sơn").
+_KIND_WORDS = (
+    "thanh pho",
+    "thi tran",
+    "thi xa",
+    "dac khu",
+    "phuong",
+    "huyen",
+    "quan",
+    "tinh",
+    "xa",
+)
+
+
+def _kind_and_name(name: str) -> tuple[str, str]:
+    """("thi tran", "soc son") from "Thị trấn Sóc Sơn"; ("", "soc son") from "Sóc Sơn"."""
+    text = " ".join(re.sub(r"[^0-9a-z ]+", " ", fold(name)).split())
+    for word in _KIND_WORDS:
+        if text.startswith(word + " "):
+            return word, text[len(word) + 1 :]
+    return "", text
+
+
+def _same_name(unit_name: str, typed: str) -> bool:
+    """Whether `typed` names the unit: the same name without accents or
+    punctuation, its kind ("Xã", "Thị trấn") left out or the same."""
+    kind, bare = _kind_and_name(typed)
+    unit_kind, unit_bare = _kind_and_name(unit_name)
+    return bare == unit_bare and kind in ("", unit_kind)
+
+
+def administrative_unit_find(text: str, day: date) -> AdministrativeUnit:
+    """The administrative unit a spreadsheet cell or a form field names, in
+    force on `day`: its code ("00004", "001", "01"), or its name, with the
+    district and province after commas where the name alone is ambiguous
+    ("Thị trấn Sóc Sơn, Huyện Sóc Sơn"). A unit of another period is refused
+    with the one in force then (a township merged in 2025 named for 2026
+    points to the commune it became). ServiceError, in Vietnamese, if none
+    or several match."""
+    raw = normalize(text)
+    if not raw:
+        raise ServiceError(_("Chưa ghi đơn vị hành chính."))
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    name, hints = parts[0], parts[1:]
+    if name.isdigit():
+        codes = {name.zfill(n) for n in (2, 3, 5) if len(name) <= n}
+        found = list(AdministrativeUnit.objects.filter(code__in=codes).select_related("parent"))
+    else:
+        last = name.split(" ")[-1]
+        found = [
+            a
+            for a in AdministrativeUnit.objects.filter(name__icontains=last).select_related(
+                "parent__parent"
+            )
+            if _same_name(a.name, name)
+        ]
+        if not found:  # typed without accents, or with them placed otherwise (Thuỷ, Thủy)
+            found = [
+                a
+                for a in AdministrativeUnit.objects.all().select_related("parent__parent")
+                if _same_name(a.name, name)
+            ]
+    if hints:
+
+        def ancestors(a):
+            out, p = [], a.parent
+            while p is not None:
+                out.append(p)
+                p = p.parent
+            return out
+
+        found = [
+            a for a in found if all(any(_same_name(p.name, h) for p in ancestors(a)) for h in hints)
+        ]
+    if not found:
+        raise ServiceError(_("Không tìm thấy đơn vị hành chính “%(name)s”.") % {"name": raw})
+    then = [a for a in found if a.exists_on(day)]
+    if len(then) == 1:
+        return then[0]
+    if len(then) > 1:
+        raise ServiceError(
+            _(
+                "Có %(n)s đơn vị hành chính “%(name)s” vào ngày %(day)s (%(list)s): hãy ghi mã, "
+                "hoặc thêm huyện, tỉnh sau dấu phẩy."
+            )
+            % {
+                "n": len(then),
+                "name": raw,
+                "day": dmy(day),
+                "list": "; ".join(f"{a} – mã {a.code}" for a in then[:5]),
+            }
+        )
+    other = found[0]
+    instead = locality_on(other, day)
+    message = _("“%(name)s” (%(validity)s) không có hiệu lực vào ngày %(day)s.") % {
+        "name": str(other),
+        "validity": other.validity,
+        "day": dmy(day),
+    }
+    if instead is not None:
+        message += " " + _("Vào ngày đó là: %(unit)s (mã %(code)s).") % {
+            "unit": str(instead),
+            "code": instead.code,
+        }
+    elif other.valid_from is not None and other.valid_from > day:
+        before = [str(p) for p in other.predecessors.select_related("parent")[:6]]
+        if before:
+            message += " " + _("Trước đó là: %(units)s.") % {"units": "; ".join(before)}
+    raise ServiceError(message)
+
+
+def locality_on(unit: AdministrativeUnit, day: date) -> AdministrativeUnit | None:
+    """The unit that stood for `unit` on `day`: itself if it was in force
+    then; else, forward, the (main) unit it became; backward, the one it came
+    from if there was only one. None if that cannot be said."""
+    seen = set()
+    while unit is not None and not unit.exists_on(day) and unit.pk not in seen:
+        seen.add(unit.pk)
+        if unit.valid_to is not None and unit.valid_to <= day:
+            links = AdministrativeSuccession.objects.filter(predecessor=unit).select_related(
+                "successor__parent"
+            )
+            nexts = [s.successor for s in links if s.main] or [s.successor for s in links]
+            unit = nexts[0] if len(nexts) == 1 else None
+        else:
+            before = list(unit.predecessors.select_related("parent"))
+            unit = before[0] if len(before) == 1 else None
+    return unit
+
+
+def locality_kinds_on(ids, day: date) -> dict[int, str]:
+    """{administrative unit id: its kind on `day`} for `ids`: the kind of the
+    unit itself when it was in force then, or of the units that stood for it
+    (a ward linked to its 2025 commune, read for 2020, is the township it was
+    made from). "" when that cannot be said: a new commune made of a township
+    and two communes, read for a day before it. Two queries, and one more
+    for each step through the successions (one for the 2025 reform)."""
+
+    def in_force(valid_from, valid_to) -> bool:
+        return (valid_from is None or valid_from <= day) and (valid_to is None or valid_to > day)
+
+    out: dict[int, str] = {}
+    pending: dict[int, set[int]] = {}  # asked id -> the units standing for it so far
+    info: dict[int, tuple] = {}  # id -> (kind, valid_from, valid_to)
+    rows = AdministrativeUnit.objects.filter(pk__in={i for i in ids if i}).values_list(
+        "pk", "kind", "valid_from", "valid_to"
+    )
+    for pk, kind, valid_from, valid_to in rows:
+        info[pk] = (kind, valid_from, valid_to)
+        if in_force(valid_from, valid_to):
+            out[pk] = kind
+        else:
+            pending[pk] = {pk}
+    for _step in range(4):
+        if not pending:
+            break
+        frontier = set().union(*pending.values())
+        links = AdministrativeSuccession.objects.filter(
+            Q(predecessor__in=frontier) | Q(successor__in=frontier)
+        ).values_list(
+            "predecessor_id",
+            "predecessor__kind",
+            "predecessor__valid_from",
+            "predecessor__valid_to",
+            "successor_id",
+            "successor__kind",
+            "successor__valid_from",
+            "successor__valid_to",
+            "main",
+        )
+        forward: dict[int, list[tuple[int, bool]]] = {}
+        backward: dict[int, list[int]] = {}
+        for a, ak, af, at, b, bk, bf, bt, main in links:
+            info[a], info[b] = (ak, af, at), (bk, bf, bt)
+            forward.setdefault(a, []).append((b, main))
+            backward.setdefault(b, []).append(a)
+        for asked, standing in list(pending.items()):
+            following = set()
+            for unit_id in standing:
+                _kind, valid_from, valid_to = info[unit_id]
+                if in_force(valid_from, valid_to):
+                    following.add(unit_id)
+                elif valid_to is not None and valid_to <= day:  # ended: what it became
+                    nexts = forward.get(unit_id, [])
+                    following |= {b for b, main in nexts if main} or {b for b, _m in nexts}
+                else:  # not begun yet: what it was made from
+                    following |= set(backward.get(unit_id, []))
+            if not following:
+                out[asked] = ""
+                del pending[asked]
+                continue
+            if all(in_force(*info[u][1:]) for u in following):
+                kinds = {info[u][0] for u in following}
+                out[asked] = kinds.pop() if len(kinds) == 1 else ""
+                del pending[asked]
+            else:
+                pending[asked] = following
+    for asked in pending:
+        out[asked] = ""
+    return out

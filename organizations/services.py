@@ -2,15 +2,17 @@
 (UnitVersion) and the current cache (Unit) in one transaction, and records
 who did it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from chibo.audit import audit_record
-from chibo.dates import add_months
+from chibo.dates import add_months, dmy
 from chibo.errors import ServiceError
 from chibo.text import normalize
 from organizations.models import (
@@ -20,6 +22,7 @@ from organizations.models import (
     Category,
     CommunityPost,
     Level,
+    Population,
     Position,
     Restructure,
     Role,
@@ -28,6 +31,7 @@ from organizations.models import (
     Unit,
     UnitVersion,
     path_segment,
+    valid_on,
 )
 from organizations.rules import term_months
 from organizations.selectors import can_edit, sees_everything
@@ -125,6 +129,8 @@ def unit_found(
             }
         )
     category = _check_category(level, category)
+    if administrative_unit is not None:
+        check_locality_on(administrative_unit, founded_on)
     code = (code or "").strip() or None
     if code and Unit.objects.filter(code=code).exists():
         raise ServiceError(_("Mã đơn vị “%(code)s” đã được dùng.") % {"code": code})
@@ -141,13 +147,18 @@ def unit_found(
     )
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     unit.save(update_fields=["path"])
+    # under its superior as that will be on the founding day (a move of the
+    # superior may be scheduled before it)
+    parent_then = (
+        UnitVersion.objects.filter(valid_on(founded_on), unit=parent).first() if parent else None
+    )
     UnitVersion.objects.create(
         unit=unit,
         name=unit.name,
         level=unit.level,
         category=unit.category,
         parent=parent,
-        path=unit.path,
+        path=(parent_then.path + path_segment(unit.pk)) if parent_then else unit.path,
         administrative_unit=administrative_unit,
         valid_from=founded_on,
         change="founded",
@@ -167,6 +178,138 @@ def unit_found(
     return unit
 
 
+def check_locality_on(administrative_unit: AdministrativeUnit, day: date) -> None:
+    """A unit is linked only to an administrative unit in force on the day
+    the link starts (a township that became a commune on 01/07/2025 is not
+    the locality of a committee founded after that)."""
+    if not administrative_unit.exists_on(day):
+        raise ServiceError(
+            _("Đơn vị hành chính “%(name)s” (%(validity)s) không có hiệu lực vào ngày %(day)s.")
+            % {
+                "name": str(administrative_unit),
+                "validity": administrative_unit.validity,
+                "day": dmy(day),
+            }
+        )
+
+
+@transaction.atomic
+def unit_link_locality(
+    *, actor, unit: Unit, administrative_unit: AdministrativeUnit | None, effective_on: date
+) -> UnitVersion:
+    """Link `unit` to the administrative unit (commune, ward, township,
+    district, province) it serves from `effective_on`: a dated change of its
+    history like a rename, so a report for an earlier date keeps the old
+    locality. None ends the link."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _check_reach(actor, unit)
+    if administrative_unit is not None:
+        check_locality_on(administrative_unit, effective_on)
+    latest = _open_version(unit)
+    if latest is not None and latest.administrative_unit_id == (
+        administrative_unit.pk if administrative_unit else None
+    ):
+        raise ServiceError(_("Đơn vị đã gắn với địa bàn này."))
+    version = _change_unit(
+        unit,
+        day=effective_on,
+        change="locality",
+        restructure=None,
+        administrative_unit=administrative_unit,
+    )
+    audit_record(
+        actor=actor,
+        action="unit_link_locality",
+        target=unit,
+        unit=unit,
+        summary=_("%(unit)s gắn với địa bàn %(place)s từ %(day)s")
+        % {
+            "unit": unit.name,
+            "place": str(administrative_unit) if administrative_unit else "—",
+            "day": dmy(effective_on),
+        },
+        data={
+            "from": latest.administrative_unit_id if latest else None,
+            "to": administrative_unit.pk if administrative_unit else None,
+            "day": effective_on,
+        },
+    )
+    return version
+
+
+# A ward of the largest cities has some tens of thousands of people, a province
+# millions; more than this is a typing slip, as is a household of over 20.
+MAX_PEOPLE = 20_000_000
+MAX_HOUSEHOLD_SIZE = 20
+
+
+@transaction.atomic
+def population_record(
+    *, actor, unit: Unit, counted_on: date, households: int, people: int, note: str = ""
+) -> Population:
+    """Record the households and people of `unit`'s locality as counted on
+    `counted_on` (seed 003: a ward of 3,815 households and 13,874 people).
+    A new count is a new row; the figures of a date are the latest count on
+    or before it."""
+    _check_reach(actor, unit)
+    if unit.level == Level.PARTY_GROUP:
+        raise ServiceError(_("Tổ đảng không có số liệu hộ và nhân khẩu riêng."))
+    for label, value in ((_("Số hộ"), households), (_("Số nhân khẩu"), people)):
+        if value is None or isinstance(value, bool) or not isinstance(value, int):
+            raise ServiceError(_("%(what)s phải là một số nguyên.") % {"what": label})
+        if value < 0:
+            raise ServiceError(_("%(what)s không được âm.") % {"what": label})
+    if people > MAX_PEOPLE:
+        raise ServiceError(
+            _("Số nhân khẩu %(n)s quá lớn: hãy kiểm tra lại.")
+            % {"n": f"{people:,}".replace(",", ".")}
+        )
+    if people < households:
+        raise ServiceError(
+            _(
+                "Số nhân khẩu (%(people)s) ít hơn số hộ (%(households)s): mỗi hộ có ít nhất một người."
+            )
+            % {"people": people, "households": households}
+        )
+    if households and people > households * MAX_HOUSEHOLD_SIZE:
+        raise ServiceError(
+            _(
+                "Bình quân hơn %(n)s người một hộ (%(people)s người, %(households)s hộ): hãy kiểm tra lại."
+            )
+            % {"n": MAX_HOUSEHOLD_SIZE, "people": people, "households": households}
+        )
+    if households == 0 and people:
+        raise ServiceError(_("Có nhân khẩu thì phải có số hộ."))
+    if counted_on > date.today():
+        raise ServiceError(_("Ngày của số liệu không được sau ngày hôm nay."))
+    if counted_on < unit.founded_on:
+        raise ServiceError(
+            _("Ngày %(day)s trước ngày thành lập đơn vị (%(founded)s).")
+            % {"day": dmy(counted_on), "founded": dmy(unit.founded_on)}
+        )
+    if Population.objects.filter(
+        unit=unit, counted_on=counted_on, households=households, people=people
+    ).exists():
+        raise ServiceError(_("Số liệu này đã được ghi."))
+    row = Population.objects.create(
+        unit=unit,
+        counted_on=counted_on,
+        households=households,
+        people=people,
+        note=normalize(note)[:255],
+        created_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="population_record",
+        target=row,
+        unit=unit,
+        summary=_("%(unit)s: %(households)s hộ, %(people)s nhân khẩu (số liệu ngày %(day)s)")
+        % {"unit": unit.name, "households": households, "people": people, "day": dmy(counted_on)},
+    )
+    return row
+
+
 @transaction.atomic
 def role_grant(*, actor, user, unit: Unit, kind: str) -> Role:
     if kind not in Role.Kind.values:
@@ -181,6 +324,63 @@ def role_grant(*, actor, user, unit: Unit, kind: str) -> Role:
         % {"kind": role.get_kind_display(), "unit": unit.name, "user": user},
     )
     return role
+
+
+def roles_follow(*, actor, source: Unit, successor: Unit, day: date) -> list[Role]:
+    """The roles held on `source` when it stops on `day` (merged into, or
+    dissolved into, `successor`) follow to `successor`: each ends that day and
+    a role of the same kind opens on `successor` from it, so who could see
+    what on any date stays answerable. A role that already reaches
+    `successor` (the same kind, there or above) only ends. Each change is in
+    the audit trail."""
+    followed = []
+    rows = (
+        Role.objects.select_for_update()
+        .filter(unit=source)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    )
+    for role in rows.select_related("user"):
+        reaches = Role.objects.filter(
+            valid_on(day),
+            user=role.user,
+            kind=role.kind,
+            unit__in=[successor.pk, *successor.ancestor_ids()],
+        ).exists()
+        if role.valid_from >= day:
+            # granted to start only once the unit is gone: never in force there
+            role.unit = successor
+            role.save(update_fields=["unit"])
+            new = role
+        else:
+            new = None
+            if not reaches:
+                new = Role.objects.create(
+                    user=role.user,
+                    unit=successor,
+                    kind=role.kind,
+                    valid_from=day,
+                    valid_to=role.valid_to,
+                )
+            role.valid_to = day
+            role.save(update_fields=["valid_to"])
+        audit_record(
+            actor=actor,
+            action="role_follow",
+            target=new or role,
+            unit=successor,
+            summary=_("Vai trò %(kind)s của %(user)s chuyển từ %(source)s sang %(unit)s từ %(day)s")
+            % {
+                "kind": role.get_kind_display(),
+                "user": role.user,
+                "source": source.name,
+                "unit": successor.name,
+                "day": _d(day),
+            },
+            data={"role": role.pk, "new_role": new.pk if new else None, "day": day},
+        )
+        if new is not None:
+            followed.append(new)
+    return followed
 
 
 # --- Restructuring -------------------------------------------------------------
@@ -219,11 +419,34 @@ def _check_decision(decision_number: str, decision_date: date | None, effective_
     return decision_number
 
 
+# The restructures recorded so far by the plan being applied (see one_plan).
+_PLAN: ContextVar[set[int] | None] = ContextVar("chibo_restructure_plan", default=None)
+
+
+@contextmanager
+def one_plan() -> Iterator[None]:
+    """Within it, the restructures recorded form one plan under one decision
+    (structure.services.plans): a later step may change again, on the same
+    effective date, a unit that an earlier step of the plan changed (a cell
+    moved under a merged committee, then renamed): the version that step
+    opened that day is amended rather than closed on the day it opened."""
+    token = _PLAN.set(set())
+    try:
+        yield
+    finally:
+        _PLAN.reset(token)
+
+
+def _amendable(version: UnitVersion) -> bool:
+    plan = _PLAN.get()
+    return plan is not None and version.restructure_id in plan
+
+
 def _restructure_new(
     *, actor, kind, decision_number, decision_date, effective_on, summary, data=None
 ) -> Restructure:
     decision_number = _check_decision(decision_number, decision_date, effective_on)
-    return Restructure.objects.create(
+    r = Restructure.objects.create(
         kind=kind,
         decision_number=decision_number,
         decision_date=decision_date,
@@ -232,6 +455,16 @@ def _restructure_new(
         data=data or {},
         created_by=_user(actor),
     )
+    plan = _PLAN.get()
+    if plan is not None:
+        plan.add(r.pk)
+    return r
+
+
+def _too_early(version: UnitVersion, day: date) -> bool:
+    """Whether a change on `day` would not come after `version`'s start (a
+    change of the same day is allowed only within one plan)."""
+    return day < version.valid_from or (day == version.valid_from and not _amendable(version))
 
 
 def _open_version(unit: Unit) -> UnitVersion | None:
@@ -247,13 +480,17 @@ def _check_can_change(unit: Unit, day: date) -> UnitVersion:
         )
     if unit.dissolved_on is not None:
         raise ServiceError(
-            _("“%(name)s” đã giải thể từ ngày %(day)s.")
+            (
+                _("“%(name)s” đã giải thể từ ngày %(day)s.")
+                if _is_due(unit.dissolved_on)
+                else _("“%(name)s” đã có quyết định giải thể từ ngày %(day)s.")
+            )
             % {"name": unit.name, "day": _d(unit.dissolved_on)}
         )
     version = _open_version(unit)
     if version is None:  # pragma: no cover - every active unit has an open version
         raise ServiceError(_("“%(name)s” không còn hoạt động.") % {"name": unit.name})
-    if day <= version.valid_from:
+    if _too_early(version, day):
         raise ServiceError(
             _(
                 "“%(name)s” đã có thay đổi hiệu lực ngày %(last)s; ngày hiệu lực mới phải sau ngày đó."
@@ -263,41 +500,75 @@ def _check_can_change(unit: Unit, day: date) -> UnitVersion:
     return version
 
 
-def _version_from(unit: Unit, day: date, change: str, restructure: Restructure) -> UnitVersion:
-    return UnitVersion(
-        unit=unit,
-        name=unit.name,
-        level=unit.level,
-        category=unit.category,
-        parent_id=unit.parent_id,
-        path=unit.path,
-        administrative_unit_id=unit.administrative_unit_id,
+def _version_from(
+    version: UnitVersion, day: date, change: str, restructure: Restructure, **fields
+) -> UnitVersion:
+    """The state that follows `version` from `day`: the same, with `fields` changed."""
+    new = UnitVersion(
+        unit_id=version.unit_id,
+        name=version.name,
+        level=version.level,
+        category=version.category,
+        parent_id=version.parent_id,
+        path=version.path,
+        administrative_unit_id=version.administrative_unit_id,
         valid_from=day,
         change=change,
         restructure=restructure,
     )
+    for name, value in fields.items():
+        setattr(new, name, value)
+    return new
+
+
+def _is_due(day: date) -> bool:
+    """Whether a change effective on `day` is in force now: only then does a
+    service write it to Unit (the cached current tree). A later one waits for
+    its day and `units_refresh_current` (run daily by apply_scheduled_changes)."""
+    return day <= date.today()
 
 
 def _change_unit(
-    unit: Unit, *, day: date, change: str, restructure: Restructure, **fields
+    unit: Unit, *, day: date, change: str, restructure: Restructure | None, **fields
 ) -> UnitVersion:
-    """Close the unit's open version the day before `day` and open one with `fields`."""
+    """Close the unit's open version the day before `day` and open one with
+    `fields`; the current tree (Unit) follows at once if `day` has come."""
     version = _check_can_change(unit, day)
-    version.valid_to = day
-    version.save(update_fields=["valid_to"])
-    for name, value in fields.items():
-        setattr(unit, name, value)
-    unit.save()
-    restructure.units.add(unit)
-    version = _version_from(unit, day, change, restructure)
-    version.save()
-    return version
+    if restructure is not None:
+        restructure.units.add(unit)
+    if version.valid_from == day:  # opened today by an earlier step of this plan
+        new = version
+        for name, value in fields.items():
+            setattr(new, name, value)
+        new.change, new.restructure = change, restructure
+        new.save()
+    else:
+        version.valid_to = day
+        version.save(update_fields=["valid_to"])
+        new = _version_from(version, day, change, restructure, **fields)
+        new.save()
+    if _is_due(day):
+        for name, value in fields.items():
+            setattr(unit, name, value)
+        unit.save()
+    return new
+
+
+def children_from(unit: Unit) -> list[Unit]:
+    """The units under `unit` in its latest state (their open versions): the
+    children a restructure effective after every change already recorded
+    has to move, including those a scheduled change has put there."""
+    return list(
+        Unit.objects.filter(versions__valid_to__isnull=True, versions__parent_id=unit.pk).distinct()
+    )
 
 
 def _reparent(
     unit: Unit, parent: Unit, *, day: date, change: str, restructure: Restructure, **fields
 ) -> None:
-    """Move `unit` (and with it its whole subtree) under `parent` from `day`."""
+    """Move `unit` (and with it its whole subtree) under `parent` from `day`:
+    new versions for the unit and every active unit below it, with the paths
+    they have under `parent` then."""
     if parent.pk == unit.pk or parent.path.startswith(unit.path):
         raise ServiceError(
             _(
@@ -311,22 +582,35 @@ def _reparent(
             % {"day": _d(day), "name": parent.name, "founded": _d(parent.founded_on)}
         )
     validate_placement_in_tree(level=fields.get("level", unit.level), parent=parent)
-    old_path = unit.path
-    new_path = parent.path + path_segment(unit.pk)
-    descendants = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk))
-    active = [d for d in descendants if d.dissolved_on is None]
-    open_versions = {
-        v.unit_id: v for v in UnitVersion.objects.filter(unit__in=active, valid_to__isnull=True)
-    }
-    for d in active:
-        v = open_versions.get(d.pk)
-        if v is not None and day <= v.valid_from:
+    parent_then = UnitVersion.objects.filter(valid_on(day), unit=parent).first()
+    if parent_then is None:
+        raise ServiceError(
+            _("“%(name)s” không hoạt động vào ngày %(day)s.")
+            % {"name": parent.name, "day": _d(day)}
+        )
+    version = _check_can_change(unit, day)
+    old_path = version.path
+    new_path = parent_then.path + path_segment(unit.pk)
+    if new_path.startswith(old_path):
+        raise ServiceError(
+            _(
+                "Không thể chuyển “%(name)s” vào “%(parent)s” vì đó là đơn vị trực thuộc của chính nó."
+            )
+            % {"name": unit.name, "parent": parent.name}
+        )
+    open_versions = list(
+        UnitVersion.objects.filter(valid_to__isnull=True, path__startswith=old_path)
+        .exclude(unit_id=unit.pk)
+        .select_related("unit")
+    )
+    for v in open_versions:
+        if _too_early(v, day):
             raise ServiceError(
                 _(
                     "“%(name)s” (trực thuộc) đã có thay đổi hiệu lực ngày %(last)s; "
                     "ngày hiệu lực mới phải sau ngày đó."
                 )
-                % {"name": d.name, "last": _d(v.valid_from)}
+                % {"name": v.name, "last": _d(v.valid_from)}
             )
     _change_unit(
         unit,
@@ -337,20 +621,65 @@ def _reparent(
         path=new_path,
         **fields,
     )
-    for d in descendants:
-        d.path = new_path + d.path[len(old_path) :]
-    Unit.objects.bulk_update(descendants, ["path"], batch_size=1000)
-    for v in open_versions.values():
+    amended = [v for v in open_versions if v.valid_from == day]  # earlier in this plan
+    for v in amended:
+        v.path = new_path + v.path[len(old_path) :]
+    UnitVersion.objects.bulk_update(amended, ["path"], batch_size=1000)
+    closed = [v for v in open_versions if v.valid_from != day]
+    for v in closed:
         v.valid_to = day
-    UnitVersion.objects.bulk_update(list(open_versions.values()), ["valid_to"], batch_size=1000)
+    UnitVersion.objects.bulk_update(closed, ["valid_to"], batch_size=1000)
     UnitVersion.objects.bulk_create(
         [
-            _version_from(d, day, "moved_with_parent", restructure)
-            for d in active
-            if d.pk in open_versions
+            _version_from(
+                v, day, "moved_with_parent", restructure, path=new_path + v.path[len(old_path) :]
+            )
+            for v in closed
         ],
         batch_size=1000,
     )
+    if _is_due(day):
+        # the dissolved units below follow too, so that whoever sees the
+        # subtree now still finds their history
+        descendants = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk))
+        for d in descendants:
+            d.path = new_path + d.path[len(old_path) :]
+        Unit.objects.bulk_update(descendants, ["path"], batch_size=1000)
+
+
+@transaction.atomic
+def units_refresh_current(*, actor=None, day: date | None = None) -> int:
+    """Bring the cached current tree (each Unit's name, level, category,
+    superior, path and administrative unit) in line with the version in force
+    on `day` (today by default): a rename, move, upgrade or merge decided
+    earlier with a later effective date reaches the current tree on its day.
+    Idempotent; returns how many units changed. Two reads and one bulk
+    update whatever the size of the tree."""
+    day = day or date.today()
+    fields = ["name", "level", "category", "parent_id", "path", "administrative_unit_id"]
+    then = {
+        row[0]: row[1:]
+        for row in UnitVersion.objects.filter(valid_on(day)).values_list("unit_id", *fields)
+    }
+    changed = []
+    for unit in Unit.objects.filter(pk__in=list(then)).only("pk", *fields):
+        values = then[unit.pk]
+        if tuple(getattr(unit, f) for f in fields) != values:
+            for name, value in zip(fields, values, strict=True):
+                setattr(unit, name, value)
+            changed.append(unit)
+    if changed:
+        Unit.objects.bulk_update(changed, fields, batch_size=1000)
+        audit_record(
+            actor=actor,
+            action="units_refresh_current",
+            summary=_(
+                "Cập nhật cơ cấu tổ chức hiện tại theo các quyết định có hiệu lực đến %(day)s"
+            )
+            % {"day": _d(day)},
+            data={"day": day, "units": [u.pk for u in changed][:1000]},
+        )
+    return len(changed)
 
 
 @transaction.atomic
@@ -362,9 +691,10 @@ def unit_rename(
     name = normalize(name)
     if not name:
         raise ServiceError(_("Tên đơn vị không được để trống."))
-    if name == unit.name:
+    latest = _open_version(unit)
+    old = latest.name if latest else unit.name
+    if name == old:
         raise ServiceError(_("Tên mới trùng với tên hiện tại."))
-    old = unit.name
     r = _restructure_new(
         actor=actor,
         kind=Restructure.Kind.RENAME,
@@ -392,11 +722,12 @@ def unit_move(
     """Put `unit` (with its subtree) under another committee."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _check_reach(actor, unit, parent)
-    if parent.pk == unit.parent_id:
+    latest = _open_version(unit)
+    old_parent = latest.parent if latest else unit.parent
+    if old_parent is not None and parent.pk == old_parent.pk:
         raise ServiceError(
             _("“%(name)s” đã trực thuộc “%(parent)s”.") % {"name": unit.name, "parent": parent.name}
         )
-    old_parent = unit.parent
     r = _restructure_new(
         actor=actor,
         kind=Restructure.Kind.MOVE,

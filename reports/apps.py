@@ -7,5 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo thống kê")
 
     def ready(self):
+        # the kinds of file this app exports, for the pages and the worker
         # a report as a document (PDF and .docx)
-        from reports import documents  # noqa: F401
+        from reports import (
+            documents,  # noqa: F401
+            exports,  # noqa: F401
+        )

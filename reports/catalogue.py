@@ -23,6 +23,7 @@ from organizations.models import (
     CELL_LEVELS,
     GRASSROOTS_LEVELS,
     AdministrativeUnit,
+    Body,
     Category,
     Level,
     Restructure,
@@ -32,13 +33,17 @@ from reports.selectors import (
     MemberCounts,
     Snapshot,
     cell_months,
+    committee_sizes,
     community_roles,
     meeting_figures,
     member_counts_by_unit,
     member_rows,
     members_awaiting_decision,
     months_of,
+    months_owed_by_branch,
     organization_ratings_by_level,
+    outermost,
+    population_on,
     probationary_on,
     rating_counts_by_branch,
     restructures_touching,
@@ -102,8 +107,17 @@ class Report:
     # with a year; the structure is read on the year's last day.
     yearly = False
 
+    # How the breakdown adds up to the summary: for each additive column of
+    # the breakdown, the summary figures its rows sum to, each (section
+    # index, row: an index, "totals", or "rows" for the number of rows,
+    # column key). Checked for every report of the catalogue by
+    # tests/reports/test_breakdown_sums.py, with a restructure in the period.
+    sums_to: dict[str, list[tuple]] = {}
+
     def run(self, unit: Unit, params: Params) -> Table:
-        snap = snapshot(unit, params.as_of)
+        snap = snapshot(
+            unit, params.as_of, start=params.start if self.periodic and params.by_children else None
+        )
         if snap is None:
             raise ReportError(
                 _("“%(unit)s” chưa thành lập hoặc đã giải thể vào ngày %(day)s.")
@@ -141,7 +155,7 @@ def _children_section(
 ) -> Section:
     """A breakdown section: one row per direct sub-unit, `figures(child)` its cells."""
     children = snap.children
-    rows = [[c.name, *figures(c)] for c in children]
+    rows = [[c.label, *figures(c)] for c in children]
     return Section(
         title=title,
         columns=[Column("unit", _("Đơn vị trực thuộc"), "text"), *columns],
@@ -173,6 +187,19 @@ def _sum_rows(rows: list[list], columns: list[Column]) -> list:
 @register
 class StructureReport(Report):
     name = "structure"
+    sums_to = {
+        "grassroots": [(0, "totals", "count")],
+        "cells": [(1, "totals", "count"), (0, 1, "count")],
+        "members": [(2, 0, "all")],
+        "official": [(2, 0, "official")],
+        "probationary": [(2, 0, "probationary")],
+        "exempt": [(2, 0, "exempt")],
+        Body.EXECUTIVE: [(4, 0, "members")],
+        Body.STANDING: [(4, 1, "members")],
+        Body.CELL_COMMITTEE: [(4, 2, "members")],
+        "households": [(5, 1, "households")],
+        "people": [(5, 1, "people")],
+    }
     title = _("Tổ chức đảng và đảng viên")
     description = _(
         "Tổ chức cơ sở đảng theo loại hình, chi bộ theo loại, đảng viên chính thức, dự bị, "
@@ -223,6 +250,22 @@ class StructureReport(Report):
         everyone = MemberCounts()
         for c in own.values():
             everyone.add(c)
+        sizes = committee_sizes(snap)
+        below = [u for u in snap.units if u.id != snap.root.id]
+        own_sizes = sizes.get(snap.root.id, {})
+        committee_columns = [
+            Column("body", _("Cấp ủy"), "text"),
+            Column("units", _("Số tổ chức có")),
+            Column("members", _("Số cấp ủy viên")),
+        ]
+        committee_rows = [
+            [
+                label,
+                sum(1 for u in below if sizes.get(u.id, {}).get(body)),
+                sum(sizes.get(u.id, {}).get(body, 0) for u in below),
+            ]
+            for body, label in COMMITTEE_BODIES
+        ]
         return [
             Section(
                 title=_("Tổ chức cơ sở đảng"),
@@ -258,7 +301,64 @@ class StructureReport(Report):
                     "keys": ["official", "probationary"],
                 },
             ),
+            Section(
+                title=_("Cấp ủy của %(unit)s") % {"unit": snap.root.name},
+                columns=[
+                    Column("body", _("Cấp ủy"), "text"),
+                    Column("members", _("Số cấp ủy viên")),
+                ],
+                rows=[
+                    [label, own_sizes.get(body, 0)]
+                    for body, label in COMMITTEE_BODIES
+                    if body in own_sizes
+                ],
+                note=_("Một người giữ chức vụ ở nhiều cơ quan được tính ở mỗi cơ quan."),
+            ),
+            Section(
+                title=_("Cấp ủy của các tổ chức đảng trực thuộc"),
+                columns=committee_columns,
+                rows=committee_rows,
+            ),
+            self._population(snap),
         ]
+
+    @staticmethod
+    def _population(snap) -> Section:
+        counts = population_on(snap)
+        own = counts.get(snap.root.id)
+        below = outermost(snap, counts)
+        latest = max((counts[i][2] for i in below), default=None)
+        rows = [
+            [
+                snap.root.name,
+                1 if own else 0,
+                own[0] if own else 0,
+                own[1] if own else 0,
+                own[2].strftime("%d/%m/%Y") if own else "",
+            ],
+            [
+                _("Các đơn vị trực thuộc"),
+                len(below),
+                sum(counts[i][0] for i in below),
+                sum(counts[i][1] for i in below),
+                latest.strftime("%d/%m/%Y") if latest else "",
+            ],
+        ]
+        return Section(
+            title=_("Hộ gia đình và nhân khẩu trên địa bàn"),
+            columns=[
+                Column("line", _("Địa bàn"), "text"),
+                Column("localities", _("Số địa bàn có số liệu")),
+                Column("households", _("Số hộ")),
+                Column("people", _("Số nhân khẩu")),
+                Column("counted_on", _("Số liệu mới nhất ngày"), "text"),
+            ],
+            rows=rows,
+            note=_(
+                "Theo số liệu ghi gần nhất trước ngày báo cáo; số liệu của một địa bàn đã gồm "
+                "các địa bàn nhỏ hơn thuộc nó."
+            ),
+        )
 
     def breakdown(self, snap, params):
         subtree = roll_up(snap, member_counts_by_unit(snap))
@@ -272,10 +372,25 @@ class StructureReport(Report):
                 grassroots[branch] += 1
             if u.level in CELL_LEVELS:
                 cells[branch] += 1
+        seated: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for unit_id, by_body in committee_sizes(snap).items():
+            branch = snap.branch_of(unit_id)
+            if branch is not None:
+                for body, n in by_body.items():
+                    seated[branch][body] += n
+        counts = population_on(snap)
+        people: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for unit_id in outermost(snap, counts):
+            branch = snap.branch_of(unit_id)
+            people[branch][0] += counts[unit_id][0]
+            people[branch][1] += counts[unit_id][1]
         columns = [
             Column("grassroots", _("Tổ chức cơ sở đảng")),
             Column("cells", _("Chi bộ")),
             *self.member_columns,
+            *(Column(body, label) for body, label in COMMITTEE_BODIES),
+            Column("households", _("Số hộ")),
+            Column("people", _("Số nhân khẩu")),
         ]
 
         def figures(child):
@@ -287,6 +402,8 @@ class StructureReport(Report):
                 c.official,
                 c.probationary,
                 c.exempt,
+                *(seated[child.id][body] for body, _label in COMMITTEE_BODIES),
+                *people[child.id],
             ]
 
         section = _children_section(snap, _("Theo đơn vị trực thuộc"), columns, figures)
@@ -299,6 +416,15 @@ class StructureReport(Report):
             "values": [r[3] for r in section.rows],
         }
         return section
+
+
+# The bodies whose size the structure report gives (seed 002: an executive
+# committee of 11, a standing committee of 3).
+COMMITTEE_BODIES = [
+    (Body.EXECUTIVE, _("Ủy viên Ban Chấp hành")),
+    (Body.STANDING, _("Ủy viên Ban Thường vụ")),
+    (Body.CELL_COMMITTEE, _("Chi ủy viên")),
+]
 
 
 # --- agency cell coverage (seed 001) ---------------------------------------------
@@ -370,6 +496,10 @@ COVERAGE_COLUMNS = [
 @register
 class AgencyCellCoverageReport(Report):
     name = "agency_cell_coverage"
+    sums_to = {
+        key: [(0, "totals", key)]
+        for key in ("localities", "covered", "cells", "agency_members", "members")
+    }
     title = _("Chi bộ cơ quan xã, phường, thị trấn")
     short_title = _("Chi bộ cơ quan")
     description = _(
@@ -379,6 +509,9 @@ class AgencyCellCoverageReport(Report):
 
     def sections(self, snap, params):
         items = _coverage_by_locality(snap)
+        unknown = [
+            u for u in snap.units if u.locality_id and not u.locality_kind and u.id != snap.root.id
+        ]
         rows = []
         for _key, label, kinds in LOCALITY_GROUPS:
             group = [i for i in items if i["kind"] in kinds]
@@ -396,6 +529,20 @@ class AgencyCellCoverageReport(Report):
                     "values": [r[3] or 0 for r in rows],
                     "max": 100,
                 },
+                note=(
+                    _(
+                        "%(n)s đơn vị gắn với đơn vị hành chính chưa có vào ngày %(day)s và không "
+                        "suy ra được loại địa phương lúc đó (%(names)s): hãy ghi địa bàn của các "
+                        "đơn vị này theo đơn vị hành chính trước ngày 01/7/2025."
+                    )
+                    % {
+                        "n": len(unknown),
+                        "day": snap.day.strftime("%d/%m/%Y"),
+                        "names": ", ".join(u.name for u in unknown[:5]),
+                    }
+                    if unknown
+                    else ""
+                ),
             )
         ]
 
@@ -462,6 +609,11 @@ SHARE_COLUMNS = [
 @register
 class CompositionReport(Report):
     name = "composition"
+    sums_to = {
+        "members": [(0, 0, "members")],
+        "civil_servants": [(6, 0, "members")],
+        "retired": [(6, 1, "members")],
+    }
     title = _("Cơ cấu đội ngũ đảng viên")
     short_title = _("Cơ cấu đảng viên")
     description = _(
@@ -711,6 +863,11 @@ def _by_category(rows) -> dict[str, int]:
 @register
 class AdmissionsReport(Report):
     name = "admissions"
+    sums_to = {
+        "admitted": [(0, "totals", "admitted")],
+        "recognized": [(0, "totals", "recognized")],
+        "overdue": [(2, "rows", None)],
+    }
     title = _("Kết nạp đảng viên và công nhận đảng viên chính thức")
     short_title = _("Kết nạp đảng viên")
     description = _(
@@ -811,11 +968,12 @@ class AdmissionsReport(Report):
                     out[branch] += n
             return out
 
-        admitted = per_branch(
-            status_changes(snap, params.start, params.end, kind="admitted", by_unit=True)
+        # counted under the sub-unit the member's cell lay under that day
+        admitted = defaultdict(
+            int, status_changes(snap, params.start, params.end, kind="admitted", by_branch=True)
         )
-        recognized = per_branch(
-            status_changes(snap, params.start, params.end, kind="recognized", by_unit=True)
+        recognized = defaultdict(
+            int, status_changes(snap, params.start, params.end, kind="recognized", by_branch=True)
         )
         overdue = per_branch([(r[2], 1) for r in self._overdue(snap, params.end)])
         columns = [
@@ -869,6 +1027,13 @@ def _dual_role_counts(cells: list[dict]) -> dict[str, int]:
 @register
 class DualRolesReport(Report):
     name = "dual_roles"
+    sums_to = {
+        "areas": [(0, 0, "areas")],
+        "village_head_members": [(0, 0, "count")],
+        "front_head_members": [(0, 1, "count")],
+        "secretary_village_head": [(0, 2, "count")],
+        "secretary_front_head": [(0, 4, "count")],
+    }
     title = _("Đảng viên giữ chức danh ở thôn, tổ dân phố")
     short_title = _("Đảng viên kiêm chức danh thôn, tổ dân phố")
     description = _(
@@ -959,6 +1124,12 @@ def _required(due: dict[int, tuple[str, list[date]]], key) -> tuple[dict, dict, 
 @register
 class MeetingAttendanceReport(Report):
     name = "meeting_attendance"
+    sums_to = {
+        "regular_due": [(0, "totals", "regular_due")],
+        "regular": [(0, "totals", "regular")],
+        "thematic": [(0, "totals", "thematic")],
+        "unexcused": [(1, "totals", "unexcused")],
+    }
     title = _("Sinh hoạt chi bộ và tỷ lệ đảng viên dự sinh hoạt")
     short_title = _("Tỷ lệ sinh hoạt")
     description = _(
@@ -1058,15 +1229,11 @@ class MeetingAttendanceReport(Report):
 
     def breakdown(self, snap, params):
         months = months_of(params.start, params.end, date.today())
-        due = cell_months(snap, months)
-        regular_due, _thematic_due, _cells = _required(
-            due, lambda unit_id, category: snap.branch_of(unit_id)
-        )
+        # each month and meeting under the sub-unit its cell lay under then
+        regular_due = months_owed_by_branch(snap, months)
         sums: dict = defaultdict(lambda: [0] * 6)
-        for unit_id, *rest in meeting_figures(snap, months, by_unit=True):
-            branch = snap.branch_of(unit_id)
-            if branch is not None:
-                sums[branch] = [a + b for a, b in zip(sums[branch], rest, strict=True)]
+        for branch, *rest in meeting_figures(snap, months, by_branch=True):
+            sums[branch] = [a + b for a, b in zip(sums[branch], rest, strict=True)]
         columns = [
             Column("regular_due", _("Thường kỳ phải họp")),
             Column("regular", _("Đã họp")),
@@ -1137,6 +1304,12 @@ def _shape(snap: Snapshot | None) -> dict:
 @register
 class RestructuringReport(Report):
     name = "restructuring"
+    sums_to = {
+        "grassroots_before": [(1, 1, "before")],
+        "grassroots_after": [(1, 1, "after")],
+        "cells_before": [(1, 2, "before")],
+        "cells_after": [(1, 2, "after")],
+    }
     title = _("Sắp xếp, kiện toàn tổ chức")
     short_title = _("Sắp xếp tổ chức")
     description = _(
@@ -1241,11 +1414,26 @@ class RestructuringReport(Report):
 
         # Members before and after by sub-unit are the structure report's
         # breakdown on the two dates; left out here to keep this one fast.
+        def tally(s):
+            """{sub-unit: [grassroots organizations, cells]} in each sub-unit's subtree."""
+            out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+            for u in s.units if s else []:
+                branch = s.branch_of(u.id)
+                if branch is not None:
+                    out[branch][0] += u.level in GRASSROOTS_LEVELS
+                    out[branch][1] += u.level in CELL_LEVELS
+            return out
+
+        then, now = tally(before), tally(Snapshot(root=snap.root, day=snap.day, units=snap.units))
         columns = [
             Column("decisions", _("Quyết định liên quan")),
             Column("moved", _("Đảng viên chuyển sinh hoạt")),
             Column("direct_before", _("Đơn vị trực thuộc đầu kỳ")),
             Column("direct_after", _("Đơn vị trực thuộc cuối kỳ")),
+            Column("grassroots_before", _("Tổ chức cơ sở đảng đầu kỳ")),
+            Column("grassroots_after", _("Tổ chức cơ sở đảng cuối kỳ")),
+            Column("cells_before", _("Chi bộ đầu kỳ")),
+            Column("cells_after", _("Chi bộ cuối kỳ")),
         ]
         section = _children_section(
             snap,
@@ -1256,6 +1444,10 @@ class RestructuringReport(Report):
                 sum(moved.get(r, 0) for r in touched[c.id]),
                 direct(before, c.id),
                 direct(snap, c.id),
+                then[c.id][0],
+                now[c.id][0],
+                then[c.id][1],
+                now[c.id][1],
             ],
         )
         section.note = _("Một quyết định liên quan đến nhiều đơn vị được tính ở mỗi đơn vị đó.")
@@ -1340,6 +1532,14 @@ class RatingsReport(Report):
     review's path), so a member who moved cells since stays in the old one."""
 
     name = "ratings"
+    sums_to = {
+        "rated": [(0, "totals", "count")],
+        "excellent": [(0, 0, "count")],
+        "good": [(0, 1, "count")],
+        "completed": [(0, 2, "count")],
+        "not_completed": [(0, 3, "count")],
+        "orgs": [(1, "totals", "count"), (2, "totals", "count")],
+    }
     title = _("Kết quả đánh giá, xếp loại chất lượng")
     short_title = _("Xếp loại chất lượng")
     description = _(

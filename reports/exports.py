@@ -1,11 +1,23 @@
-"""XLSX, CSV, JSON, PDF and .docx from a report's Table: the same rows the page shows."""
+"""XLSX, CSV, JSON, PDF and .docx from a report's Table: the same rows the page
+shows. And the two kinds of report file for chibo.exports: a live report
+("reports.report") and a submitted one as frozen ("reports.submission"); a
+ward's report is made inside the request, a province broken down by its
+1,000 sub-units by the background worker."""
 
 import csv
 import io
 import json
 import re
 
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from chibo.exports import ExportKind, Output, register
 from chibo.text import slug
+from organizations.models import Unit
+from organizations.selectors import reach_key, unit_for_user_or_404
+from reports.catalogue import get_report, parse_params
+from reports.models import Submission
 from reports.pdf import to_docx, to_pdf
 from reports.tables import Table
 
@@ -121,3 +133,130 @@ def render(table: Table, fmt: str) -> bytes:
     if fmt == "docx":
         return to_docx(table)
     raise ValueError(fmt)
+
+
+# --- the files of chibo.exports ----------------------------------------------------------
+
+
+def report_params(report, query) -> dict:
+    """The parameters of a report file, from the page's query string."""
+    return {
+        "report": report.name,
+        "unit": query.get("unit_id"),
+        "date": query.get("date"),
+        "from": query.get("from"),
+        "to": query.get("to"),
+        "year": query.get("year"),
+        "by": "children" if query.get("by") == "children" else "",
+    }
+
+
+def run_report(user, params: dict) -> Table:
+    """The table of `params`, for `user` (Http404 out of reach); ReportError
+    for dates the catalogue refuses (the view checks them first)."""
+    report = get_report(params.get("report", ""))
+    if report is None:
+        raise Http404(_("Không có báo cáo này."))
+    unit = unit_for_user_or_404(user, params.get("unit"))
+    return report.run(
+        unit,
+        parse_params(
+            report,
+            day=params.get("date"),
+            start=params.get("from"),
+            end=params.get("to"),
+            year=params.get("year"),
+            by_children=params.get("by") == "children",
+        ),
+    )
+
+
+def _report_title(params: dict) -> str:
+    report = get_report(params.get("report", ""))
+    unit = Unit.objects.filter(pk=params.get("unit")).first() if params.get("unit") else None
+    title = str(report.title) if report else _("Báo cáo")
+    if params.get("by") == "children":
+        title += f" – {_('theo đơn vị trực thuộc')}"
+    return f"{title} – {unit.name}" if unit else title
+
+
+def _report_scope(user, params: dict) -> str:
+    if get_report(params.get("report", "")) is None:
+        raise Http404(_("Không có báo cáo này."))
+    return reach_key(user, unit_for_user_or_404(user, params.get("unit")))
+
+
+def _report_estimate(user, params: dict, fmt: str) -> int:
+    """Rows of the file: one per sub-unit for a breakdown; a summary has a
+    few dozen whatever the unit."""
+    if params.get("by") != "children":
+        return 30
+    return Unit.objects.filter(parent_id=params.get("unit"), dissolved_on__isnull=True).count()
+
+
+def _build(table_of, user, params: dict, fmt: str, progress) -> Output:
+    progress(0, phase=_("Đang tính số liệu"))
+    table = table_of(user, params)
+    rows = sum(len(s.rows) for s in table.sections)
+    progress(rows // 2, max(rows, 1), phase=_("Đang dàn trang, ghi tệp"))
+    return Output(render(table, fmt), filename(table, fmt), CONTENT_TYPES[fmt])
+
+
+REPORT = register(
+    ExportKind(
+        name="reports.report",
+        title=_report_title,
+        formats=FORMATS,
+        scope=_report_scope,
+        estimate=_report_estimate,
+        build=lambda user, params, fmt, progress: _build(run_report, user, params, fmt, progress),
+    )
+)
+
+
+def submission_for_user_or_404(user, pk) -> Submission:
+    submission = (
+        Submission.objects.select_related("unit", "to_unit").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if submission is None:
+        raise Http404(_("Không tìm thấy báo cáo."))
+    unit_for_user_or_404(user, submission.unit_id)
+    return submission
+
+
+def frozen_table(user, params: dict) -> Table:
+    """The table of one submitted version, as it was submitted."""
+    submission = submission_for_user_or_404(user, params.get("submission"))
+    version = submission.versions.filter(number=params.get("version") or 0).first()
+    if version is None:
+        raise Http404(_("Không có lần nộp này."))
+    return Table.from_dict(version.table)
+
+
+def _submission_title(params: dict) -> str:
+    submission = Submission.objects.select_related("unit").filter(pk=params.get("submission"))
+    first = submission.first()
+    report = get_report(first.report) if first else None
+    name = str(report.title) if report else _("Báo cáo")
+    return f"{name} – {first.unit.name} ({first.period_label})" if first else name
+
+
+def _submission_estimate(user, params: dict, fmt: str) -> int:
+    return sum(len(s.rows) for s in frozen_table(user, params).sections)
+
+
+SUBMISSION = register(
+    ExportKind(
+        name="reports.submission",
+        title=_submission_title,
+        formats=FORMATS,
+        scope=lambda user, params: reach_key(
+            user, submission_for_user_or_404(user, params.get("submission")).unit
+        ),
+        estimate=_submission_estimate,
+        build=lambda user, params, fmt, progress: _build(frozen_table, user, params, fmt, progress),
+        # a frozen version never changes; a new one has a new number
+    )
+)

@@ -11,13 +11,14 @@ plain arithmetic over the list of units, never a query per unit.
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
+from chibo.dates import dmy
 from meetings.models import REGULAR_KINDS, THEMATIC_KINDS, Attendance, AttendanceStatus, Meeting
 from members.choices import PlacementKind, Status
 from members.models import Exemption, Member, Placement, StatusPeriod
@@ -25,6 +26,7 @@ from organizations.models import (
     CELL_LEVELS,
     PATH_STEP,
     CommunityPost,
+    Population,
     Position,
     Restructure,
     Role,
@@ -34,7 +36,13 @@ from organizations.models import (
     path_ids,
     valid_on,
 )
-from organizations.selectors import role_paths, sees_everything, unit_name_key
+from organizations.selectors import (
+    committee_sizes_on,
+    locality_kinds_on,
+    role_paths,
+    sees_everything,
+    unit_name_key,
+)
 from reports.models import (
     PeriodKind,
     Submission,
@@ -58,10 +66,27 @@ class UnitOn:
     path: str
     locality_id: int | None
     locality_kind: str
+    # for a sub-unit of a period's breakdown: how it began or ended within it
+    founded_on: date | None = None
+    ended_on: date | None = None
+    dissolved: bool = False
 
     @property
     def ancestor_ids(self) -> list[int]:
         return path_ids(self.path)[:-1]
+
+    @property
+    def label(self) -> str:
+        """Its name, and whether it was founded or ended within the period."""
+        marks = []
+        if self.founded_on:
+            marks.append(_("thành lập từ %(day)s") % {"day": dmy(self.founded_on)})
+        if self.ended_on:
+            marks.append(
+                (_("đã giải thể từ %(day)s") if self.dissolved else _("chuyển đi từ %(day)s"))
+                % {"day": dmy(self.ended_on)}
+            )
+        return f"{self.name} ({'; '.join(marks)})" if marks else self.name
 
 
 @dataclass
@@ -72,20 +97,32 @@ class Snapshot:
     day: date
     units: list[UnitOn]
     by_id: dict[int, UnitOn] = field(default_factory=dict)
+    # With a period (start .. day): every unit of the subtree at any time in
+    # it, as its last version in the period had it; the breakdown of a
+    # period lists and adds up those, so a unit dissolved (or moved away) in
+    # the period keeps its row and its figures.
+    start: date | None = None
+    period_units: list[UnitOn] = field(default_factory=list)
+    period_by_id: dict[int, UnitOn] = field(default_factory=dict)
 
     def __post_init__(self):
         self.by_id = {u.id: u for u in self.units}
+        self.period_by_id = {u.id: u for u in self.period_units}
 
     @property
     def children(self) -> list[UnitOn]:
-        kids = [u for u in self.units if u.parent_id == self.root.id]
+        """The direct sub-units a breakdown has a row for: those of the day,
+        or with a period every one that was a sub-unit at some time in it."""
+        pool = self.period_units or self.units
+        kids = [u for u in pool if u.parent_id == self.root.id]
         return sorted(
             kids, key=lambda u: (u.level in ("cell", "party_group"), unit_name_key(u.name))
         )
 
     def branch_of(self, unit_id: int) -> int | None:
-        """The direct sub-unit of the root that `unit_id` lies under (or is)."""
-        unit = self.by_id.get(unit_id)
+        """The direct sub-unit of the root that `unit_id` lies under (or is):
+        with a period, under its last version in the period."""
+        unit = self.period_by_id.get(unit_id) or self.by_id.get(unit_id)
         if unit is None or unit.id == self.root.id:
             return None
         # the path segment after the root's is the sub-unit's id (sliced, not
@@ -103,9 +140,11 @@ def versions_in(path: str, day: date) -> QuerySet[UnitVersion]:
     return UnitVersion.objects.filter(valid_on(day), path__startswith=path)
 
 
-def snapshot(unit: Unit, day: date) -> Snapshot | None:
-    """`unit`'s subtree as it was on `day` (None if the unit did not exist then).
-    Two queries whatever the size of the subtree."""
+def snapshot(unit: Unit, day: date, start: date | None = None) -> Snapshot | None:
+    """`unit`'s subtree as it was on `day` (None if the unit did not exist
+    then); with `start`, also every unit in it at any time from the day
+    before `start` to `day` (the period's breakdown). Two queries whatever the
+    size of the subtree, three with a period."""
     root = UnitVersion.objects.filter(valid_on(day), unit=unit).values_list("path", flat=True)
     root_path = root.first()
     if root_path is None:
@@ -120,9 +159,58 @@ def snapshot(unit: Unit, day: date) -> Snapshot | None:
         "administrative_unit_id",
         "administrative_unit__kind",
     )
-    units = [UnitOn(*r[:7], r[7] or "") for r in rows]
+    rows = list(rows)
+    # the kind of each locality on the day (a ward linked to its 2025 commune
+    # is, in 2020, the township it was)
+    kinds = locality_kinds_on([r[6] for r in rows if r[6]], day)
+    units = [UnitOn(*r[:7], kinds.get(r[6], "") if r[6] else "") for r in rows]
     root_unit = next(u for u in units if u.id == unit.pk)
-    return Snapshot(root=root_unit, day=day, units=units)
+    period = _period_units(root_path, start, day, units) if start is not None else []
+    return Snapshot(root=root_unit, day=day, units=units, start=start, period_units=period)
+
+
+def _period_units(root_path: str, start: date, day: date, units: list[UnitOn]) -> list[UnitOn]:
+    """Every unit of the subtree from the day before `start` to `day`, as its
+    last version in that time had it, marked when it was founded or ended
+    (dissolved, or moved out from under its superior of then) within it."""
+    before = start - timedelta(days=1)
+    rows = (
+        UnitVersion.objects.filter(path__startswith=root_path, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=before))
+        .order_by("unit_id", "valid_from")
+        .values_list(
+            "unit_id",
+            "name",
+            "level",
+            "category",
+            "parent_id",
+            "path",
+            "administrative_unit_id",
+            "valid_from",
+            "valid_to",
+            "unit__founded_on",
+            "unit__dissolved_on",
+        )
+    )
+    on_day = {u.id: u for u in units}
+    last: dict[int, tuple] = {}
+    for r in rows:
+        last[r[0]] = r  # ordered by valid_from: the last one wins
+    out = []
+    for unit_id, r in last.items():
+        if unit_id in on_day:
+            u = on_day[unit_id]
+            kept = UnitOn(**{**u.__dict__})
+        else:
+            kept = UnitOn(*r[:7], "")
+            ended = r[8]
+            kept.ended_on = ended
+            kept.dissolved = r[10] is not None and r[10] == ended
+        founded = r[9]
+        if before < founded <= day:
+            kept.founded_on = founded
+        out.append(kept)
+    return out
 
 
 # --- members on a day ----------------------------------------------------------
@@ -327,7 +415,7 @@ def parse_period(value: str) -> tuple[str, date] | None:
 
 
 def status_changes(
-    snap: Snapshot, start: date, end: date, *, kind: str, by_unit: bool = False
+    snap: Snapshot, start: date, end: date, *, kind: str, by_branch: bool = False
 ) -> list[tuple]:
     """Members whose status changed in [start, end] in the subtree, counted by
     the category and level of the cell they were in on the day of the change
@@ -349,7 +437,7 @@ def status_changes(
             f"EXISTS (SELECT 1 FROM {s} prev WHERE prev.member_id = s.member_id "
             f"AND prev.status = %s AND prev.valid_to = s.valid_from)"
         )
-    group = "p.unit_id" if by_unit else "v.category, v.level"
+    group = _branch_sql(snap) if by_branch else "v.category, v.level"
     sql = f"""
         SELECT {group}, COUNT(*)
         FROM {s} s
@@ -367,7 +455,19 @@ def status_changes(
         args.append(Status.PROBATIONARY)
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    return _by_branch(rows) if by_branch else rows
+
+
+def _branch_sql(snap: Snapshot, column: str = "v.path") -> str:
+    """SQL giving, from a unit version's path, the id segment of the root's
+    direct sub-unit it lay under then ("" for the root itself)."""
+    return f"SUBSTR({column}, {len(snap.root.path) + 1}, {PATH_STEP})"
+
+
+def _by_branch(rows) -> list[tuple]:
+    """Rows keyed by a path segment as (sub-unit id, ...), the root's own left out."""
+    return [(int(segment), *rest) for segment, *rest in rows if segment]
 
 
 def probationary_on(snap: Snapshot) -> list[tuple]:
@@ -394,6 +494,34 @@ def probationary_on(snap: Snapshot) -> list[tuple]:
     return [
         (mid, name, unit, probation or admitted) for mid, name, unit, probation, admitted in rows
     ]
+
+
+def committee_sizes(snap: Snapshot) -> dict[int, dict[str, int]]:
+    """{unit id: {body: people seated in it on the day}} of the subtree. One query."""
+    return committee_sizes_on(snap.units_q(), snap.day)
+
+
+def population_on(snap: Snapshot) -> dict[int, tuple[int, int, date]]:
+    """{unit id: (households, people, counted on)} of the subtree's units with
+    a count on or before the day: the latest one. One query."""
+    rows = (
+        Population.objects.filter(counted_on__lte=snap.day, unit_id__in=snap.units_q())
+        .order_by("unit_id", "counted_on", "pk")
+        .values_list("unit_id", "households", "people", "counted_on")
+    )
+    return {unit_id: (hh, people, day) for unit_id, hh, people, day in rows}
+
+
+def outermost(snap: Snapshot, unit_ids) -> list[int]:
+    """Those of `unit_ids` (below the root) with no other of them above: a
+    ward's count includes its residential areas', which are not added again."""
+    ids = {i for i in unit_ids if i in snap.by_id and i != snap.root.id}
+    out = []
+    for i in ids:
+        ancestors = snap.by_id[i].ancestor_ids
+        if not any(a in ids for a in ancestors):
+            out.append(i)
+    return out
 
 
 # --- community posts held by members (seed 004) -----------------------------------
@@ -488,7 +616,33 @@ def cell_months(snap: Snapshot, months: list[date]) -> dict[int, tuple[str, list
     }
 
 
-def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False) -> list[tuple]:
+def months_owed_by_branch(snap: Snapshot, months: list[date]) -> dict[int, int]:
+    """{direct sub-unit id: regular meetings owed by the cells under it} over
+    `months`: each cell owes one for each month it exists on the last day of,
+    counted under the sub-unit it lay under that day. One query."""
+    if not months:
+        return {}
+    ends = [date(m.year, m.month, calendar.monthrange(m.year, m.month)[1]) for m in months]
+    versions = (
+        UnitVersion.objects.filter(
+            path__startswith=snap.root.path, level__in=CELL_LEVELS, valid_from__lte=ends[-1]
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=months[0]))
+        .values_list("path", "valid_from", "valid_to")
+    )
+    depth = len(snap.root.path)
+    out: dict[int, int] = defaultdict(int)
+    for path, valid_from, valid_to in versions:
+        segment = path[depth : depth + PATH_STEP]
+        if not segment:
+            continue
+        out[int(segment)] += sum(
+            1 for end in ends if valid_from <= end and (valid_to is None or valid_to > end)
+        )
+    return out
+
+
+def meeting_figures(snap: Snapshot, months: list[date], *, by_branch: bool = False) -> list[tuple]:
     """Per cell category (or per cell): regular meetings, thematic meetings,
     members present and summoned (where attendance was taken), absences with
     and without reason, of the meetings of `months` held by cells of the
@@ -501,7 +655,9 @@ def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False
     if not months:
         return []
     mt, v, a = Meeting._meta.db_table, UnitVersion._meta.db_table, Attendance._meta.db_table
-    group = "mt.unit_id" if by_unit else "v.category"
+    # by sub-unit: the one the cell lay under on the meeting's day, so a ward
+    # merged in the period keeps the meetings its cells held before
+    group = _branch_sql(snap) if by_branch else "v.category"
     regular = ", ".join(["%s"] * len(REGULAR_KINDS))
     thematic = ", ".join(["%s"] * len(THEMATIC_KINDS))
     with connection.cursor() as cursor:
@@ -540,7 +696,8 @@ def meeting_figures(snap: Snapshot, months: list[date], *, by_unit: bool = False
                 months[-1],
             ],
         )
-        return [(key, *[int(x or 0) for x in figures]) for key, *figures in cursor.fetchall()]
+        rows = [(key, *[int(x or 0) for x in figures]) for key, *figures in cursor.fetchall()]
+    return _by_branch(rows) if by_branch else rows
 
 
 # --- restructuring over a period ------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.downloads import export_response
 from chibo.errors import ServiceError
 from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404
 from reports import exports
@@ -85,15 +86,18 @@ def report_view(request, name: str, unit_id: int):
             year=request.GET.get("year"),
             by_children=request.GET.get("by") == "children",
         )
-        table = report.run(unit, params)
+        if not fmt:
+            table = report.run(unit, params)
     except ReportError as exc:
         error = str(exc)
     if fmt:
         if error:
             return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(exports.render(table, fmt), content_type=exports.CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{exports.filename(table, fmt)}"'
-        return response
+        # a ward's report at once; a province by its 1,000 sub-units in the background
+        query = {**request.GET.dict(), "unit_id": unit.pk}
+        return export_response(
+            request, exports.REPORT.name, exports.report_params(report, query), fmt
+        )
     context = {
         "report": report,
         "unit": unit,
@@ -207,19 +211,11 @@ def submit(request, unit_id: int):
     return redirect("reports:submission", version.submission.pk)
 
 
-def _submission_for_user_or_404(user, pk) -> Submission:
-    submission = Submission.objects.select_related("unit", "to_unit").filter(pk=pk).first()
-    if submission is None:
-        raise Http404("Không tìm thấy báo cáo.")
-    unit_for_user_or_404(user, submission.unit_id)
-    return submission
-
-
 @login_required
 def submission_detail(request, pk: int):
     """A submitted report as frozen, beside the live figures, with every
     version and every comment; ?format= gives the frozen table as a file."""
-    submission = _submission_for_user_or_404(request.user, pk)
+    submission = exports.submission_for_user_or_404(request.user, pk)
     versions = list(submission.versions.select_related("submitted_by"))
     try:
         number = int(request.GET.get("v") or versions[-1].number)
@@ -233,11 +229,8 @@ def submission_detail(request, pk: int):
     if fmt:
         if fmt not in exports.FORMATS:
             raise Http404("Không có định dạng này.")
-        response = HttpResponse(
-            exports.render(frozen, fmt), content_type=exports.CONTENT_TYPES[fmt]
-        )
-        response["Content-Disposition"] = f'attachment; filename="{exports.filename(frozen, fmt)}"'
-        return response
+        params = {"submission": submission.pk, "version": version.number}
+        return export_response(request, exports.SUBMISSION.name, params, fmt)
     report = get_report(submission.report)
     live = None
     if report is not None:
@@ -270,7 +263,7 @@ def submission_detail(request, pk: int):
 @login_required
 @require_POST
 def review(request, pk: int):
-    submission = _submission_for_user_or_404(request.user, pk)
+    submission = exports.submission_for_user_or_404(request.user, pk)
     try:
         done = submission_review(
             actor=request.user,

@@ -7,5 +7,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Đánh giá, xếp loại")
 
     def ready(self):
+        # the kinds of file this app exports, for the pages and the worker
         # the review's sheets and lists as documents (PDF and .docx)
-        from reviews import documents  # noqa: F401
+        from reviews import (
+            documents,  # noqa: F401
+            exports,  # noqa: F401
+        )

@@ -4,21 +4,26 @@ whose refusals are shown as messages with nothing changed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.downloads import export_response
 from chibo.errors import ServiceError
 from documents.render import response as render_document
 from members.models import ResidenceComment
 from members.selectors import member_for_user_or_404
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS
-from organizations.selectors import can_edit, scope_q, unit_for_user_or_404, units_for
-from reviews import documents, forms, selectors, services
+from organizations.selectors import can_edit, unit_for_user_or_404, units_for
+from reviews import documents, exports, forms, selectors, services
 from reviews.models import MemberReview
 from reviews.rules import FIRST_YEAR, ORDER, SHORT, check_excellent_cap, rule_set_for_year
+
+# sub-units per page of the results (both tables turn the page together)
+RESULTS_PAGE = 50
 
 
 def _errors(request, exc: ServiceError) -> None:
@@ -428,12 +433,23 @@ def unit_results(request, unit_pk: int):
     except ValueError:
         year = today.year - 1
     year = min(max(year, FIRST_YEAR), today.year)
+    # the unit's own line, then a page of its sub-units (a province has 1,000)
+    number = request.GET.get("page")
+    pages = [
+        (lines[0], Paginator(lines[1:], RESULTS_PAGE).get_page(number))
+        for lines in (
+            selectors.member_results(unit, year),
+            selectors.organization_results(unit, year, by_child=True),
+        )
+    ]
     context = {
         "unit": unit,
         "year": year,
         "years": list(range(today.year, FIRST_YEAR - 1, -1)),
-        "results": selectors.member_results(unit, year),
-        "org_results": selectors.organization_results(unit, year, by_child=True),
+        "results": [pages[0][0], *pages[0][1]],
+        "org_results": [pages[1][0], *pages[1][1]],
+        "page": max((p for _own, p in pages), key=lambda p: p.paginator.num_pages),
+        "page_query": f"year={year}",
         "rules": rule_set_for_year(year),
     }
     return render(request, "reviews/results.html", context)
@@ -473,46 +489,14 @@ def review_document(request, pk: int, fmt: str):
 def cycle_vote_document(request, pk: int, fmt: str):
     """Tổng hợp kết quả biểu quyết của chi bộ (one cell, or each cell of the cycle)."""
     cycle = selectors.cycle_for_user_or_404(request.user, pk)
-    reviews = (
-        cycle.member_reviews.filter(scope_q(request.user, "cell__path"))
-        .select_related("member", "cell")
-        .order_by("cell__path", "member__sort_key")
-    )
-    unit = cycle.unit
-    cell_pk = request.GET.get("cell", "")
-    if cell_pk.isdigit():
-        reviews = reviews.filter(cell_id=int(cell_pk))
-        first = reviews.first()
-        if first is not None:
-            unit = first.cell
-    context = documents.document_context(
-        unit, cycle=cycle, reviews=list(reviews), rules=cycle.rules
-    )
-    name = documents.filename("Tổng hợp biểu quyết xếp loại", unit.name, cycle.year)
-    return render_document("vote_summary", context, fmt, name, unit=unit)
+    params = {"cycle": cycle.pk, "cell": request.GET.get("cell", "")}
+    back = reverse("reviews:cycle", args=[cycle.pk])
+    return export_response(request, exports.VOTES.name, params, fmt, back_url=back)
 
 
 @login_required
 def cycle_decision_document(request, pk: int, fmt: str):
     """Danh sách xếp loại kèm quyết định của cấp ủy."""
     cycle = selectors.cycle_for_user_or_404(request.user, pk)
-    committee = services.competent_committee(cycle.unit)
-    if not selectors.reaches_whole_cycle(request.user, cycle):
-        raise Http404("Danh sách quyết định là của cấp ủy.")
-    reviews = list(
-        cycle.member_reviews.exclude(decided_level="")
-        .select_related("member", "cell")
-        .order_by("cell__path", "member__sort_key")
-    )
-    orgs = list(cycle.organization_reviews.exclude(decided_level="").select_related("unit"))
-    context = documents.document_context(
-        committee,
-        cycle=cycle,
-        reviews=reviews,
-        orgs=orgs,
-        rules=cycle.rules,
-        results=selectors.member_results(cycle.unit, cycle.year, by_child=False)[0],
-        committee=committee,
-    )
-    name = documents.filename("Danh sách xếp loại", cycle.unit.name, cycle.year)
-    return render_document("decision_list", context, fmt, name, unit=committee)
+    back = reverse("reviews:cycle", args=[cycle.pk])
+    return export_response(request, exports.DECISIONS.name, {"cycle": cycle.pk}, fmt, back_url=back)

@@ -10,6 +10,7 @@ unit_patterns = [
     path("<int:pk>/", views.unit_detail, name="unit_detail"),
     path("<int:pk>/cap-uy/", views.unit_committee, name="committee"),
     path("<int:pk>/chuc-danh/", views.unit_posts, name="posts"),
+    path("<int:pk>/dia-ban/", views.unit_locality, name="locality"),
     path("<int:pk>/thanh-lap/", views.found_child, name="found"),
     path("<int:pk>/sap-xep/<slug:slug>/", views.restructure, name="restructure"),
     path("<int:pk>/theo-ngay/", views.unit_as_of, name="unit_as_of"),

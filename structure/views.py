@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -38,7 +39,9 @@ from members.selectors import (
 from organizations import forms as f
 from organizations.models import Level, Restructure, Seat, Unit
 from organizations.selectors import (
+    administrative_unit_find,
     can_edit,
+    committee_bodies,
     committee_on,
     current_term,
     editable_units,
@@ -52,9 +55,11 @@ from organizations.services import (
     COMMUNITY_CATEGORIES,
     _bodies_for,
     community_post_assign,
+    population_record,
     seat_end,
     term_open,
     unit_found,
+    unit_link_locality,
     unit_move,
     unit_rename,
 )
@@ -72,6 +77,8 @@ from structure.services import (
 # A board reaching a thousand units sees the first ones here and the rest on
 # the unit page, which pages through them.
 HOME_CHILDREN = 30
+# sub-units listed per page on a unit's page
+CHILDREN_PAGE = 100
 
 
 @login_required
@@ -105,16 +112,21 @@ def unit_detail(request, pk: int):
     unit = unit_for_user_or_404(request.user, pk)
     today = date.today()
     has_posts = unit.is_cell and unit.category in COMMUNITY_CATEGORIES
+    # a province has 1,000 grassroots organizations: a page of them at a time
+    children = children_with_member_counts(unit)
+    children_page = Paginator(children, CHILDREN_PAGE).get_page(request.GET.get("page"))
     context = {
         "unit": unit,
         "breadcrumbs": breadcrumbs(request.user, unit),
-        "children": children_with_member_counts(unit),
+        "children": children_page.object_list,
+        "children_page": children_page,
+        "children_levels": _levels_of(children),
         "member_count": member_count(unit),
         "can_edit": can_edit(request.user, unit),
         "panels": unit_panels(request, unit),
         "warnings": warnings_for([unit], today),
         "term": current_term(unit),
-        "committee": committee_on(unit, today),
+        "committee": committee_bodies(committee_on(unit, today)),
         "past_seats": unit.seats.filter(valid_to__isnull=False)
         .select_related("member", "term")
         .order_by("-valid_to")[:10],
@@ -124,7 +136,14 @@ def unit_detail(request, pk: int):
             if has_posts
             else []
         ),
+        "population": unit.population_counts.filter(counted_on__lte=today)
+        .order_by("-counted_on", "-pk")
+        .first(),
         "restructures": unit.restructures.order_by("-effective_on", "-pk")[:10],
+        # decided, effective later: the page says what is coming
+        "upcoming": unit.versions.filter(valid_from__gt=today)
+        .select_related("parent", "restructure")
+        .order_by("valid_from"),
         "restructure_links": [
             (slug, Restructure.Kind(kind).label)
             for slug, kind in RESTRUCTURES.items()
@@ -133,6 +152,15 @@ def unit_detail(request, pk: int):
         "can_found": unit.level != Level.PARTY_GROUP,
     }
     return render(request, "organizations/unit_detail.html", context)
+
+
+def _levels_of(units) -> list[tuple[str, int]]:
+    """How many of `units` there are of each level, for the line above a
+    paginated list (only when it is paginated)."""
+    if len(units) <= CHILDREN_PAGE:
+        return []
+    counts = Counter(u.get_level_display() for u in units)
+    return sorted(counts.items(), key=lambda kv: -kv[1])
 
 
 def _editable_or_403(request, pk: int) -> Unit:
@@ -330,6 +358,59 @@ def unit_committee(request, pk: int):
             "editable": editable,
             "term_form": term_form,
             "seat_form": seat_form,
+        },
+    )
+
+
+@login_required
+def unit_locality(request, pk: int):
+    """The administrative unit a committee serves, over time, and the
+    households and people of its locality, each count with its date."""
+    unit = unit_for_user_or_404(request.user, pk)
+    editable = can_edit(request.user, unit)
+    link_form, count_form = f.LocalityForm(prefix="link"), f.PopulationForm(prefix="count")
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "link":
+                link_form = f.LocalityForm(request.POST, prefix="link")
+                if link_form.is_valid():
+                    d = link_form.cleaned_data
+                    text = d["administrative_unit"].strip()
+                    unit_link_locality(
+                        actor=request.user,
+                        unit=unit,
+                        administrative_unit=(
+                            administrative_unit_find(text, d["effective_on"]) if text else None
+                        ),
+                        effective_on=d["effective_on"],
+                    )
+                    messages.success(request, _("Đã ghi địa bàn."))
+                    return redirect("organizations:locality", pk=unit.pk)
+            else:
+                count_form = f.PopulationForm(request.POST, prefix="count")
+                if count_form.is_valid():
+                    population_record(actor=request.user, unit=unit, **count_form.cleaned_data)
+                    messages.success(request, _("Đã ghi số hộ và nhân khẩu."))
+                    return redirect("organizations:locality", pk=unit.pk)
+        except ServiceError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(
+        request,
+        "organizations/locality.html",
+        {
+            "unit": unit,
+            "breadcrumbs": breadcrumbs(request.user, unit),
+            "links": unit.versions.select_related("administrative_unit__parent").order_by(
+                "valid_from"
+            ),
+            "counts": unit.population_counts.select_related("created_by").order_by(
+                "-counted_on", "-pk"
+            ),
+            "editable": editable,
+            "link_form": link_form,
+            "count_form": count_form,
         },
     )
 
@@ -561,6 +642,7 @@ def found_child(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
+            place = d["administrative_unit"].strip()
             child = unit_found(
                 actor=request.user,
                 name=d["name"],
@@ -568,6 +650,9 @@ def found_child(request, pk: int):
                 parent=unit,
                 category=d["category"],
                 code=d["code"] or None,
+                administrative_unit=(
+                    administrative_unit_find(place, d["effective_on"]) if place else None
+                ),
                 founded_on=d["effective_on"],
                 decision_number=d["decision_number"],
                 decision_date=d["decision_date"],

@@ -91,3 +91,24 @@ def give_seat(unit, member, position, *, body=None, since=date(2025, 10, 1)):
     return seat_assign(
         actor=None, term=term, member=member, position=position, body=body, valid_from=since
     )
+
+
+def make_units_in_bulk(
+    parent: Unit, n: int, *, level: str = Level.CELL, category: str = Category.RESIDENTIAL
+) -> list[Unit]:
+    """`n` small units under `parent` in a few queries (a province's thousand
+    sub-units, for the tests of long pages): rows, paths and first versions
+    as the province demo writes them, without unit_found's checks and audit."""
+    from organizations.demo import _bulk_units
+
+    specs = [
+        {
+            "name": f"Chi bộ số {i:04d}",
+            "level": level,
+            "category": category,
+            "parent_id": parent.pk,
+            "founded_on": date(2000, 1, 1),
+        }
+        for i in range(n)
+    ]
+    return _bulk_units([parent], specs)

@@ -21,7 +21,12 @@ def test_board_opens_a_report_drills_down_and_downloads_pdf_and_xlsx(page, board
     expect(page.get_by_role("heading", name="Theo đơn vị trực thuộc")).to_be_visible()
     page.locator(".report-table").get_by_role("link", name="Đảng bộ phường Một").click()
     assert page.locator(".report-unit").inner_text().startswith("Đảng bộ phường Một")
-    members = page.locator(".report-section").last.locator("tbody td").first
+    members = (
+        page.locator(".report-section")
+        .filter(has=page.get_by_role("heading", name="Đảng viên", exact=True))
+        .locator("tbody td")
+        .first
+    )
     expect(members).to_have_text("5")
     with page.expect_download() as pdf_info:
         page.get_by_role("link", name="PDF").click()

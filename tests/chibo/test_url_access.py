@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from chibo.models import User
+from chibo.downloads import generated_file_request
+from chibo.models import GeneratedFile, User
 from meetings.models import Guest, Meeting, MinutesVersion
 from members.models import Member, ResidenceContact
 from organizations.models import Level, Unit
@@ -82,6 +83,11 @@ def _ward1_args(name: str, route: str, ward1: Unit) -> dict | None:
             value = "huy-hieu"
         elif arg == "name":
             value = "structure"
+        elif arg == "pk" and name.startswith("generated_file"):
+            job = GeneratedFile.objects.filter(scope=ward1.path).first()
+            if job is None:
+                return None
+            value = job.pk
         else:
             return None  # ImportBatch and Submission ids: none in the demo
         args.setdefault(arg, value)
@@ -96,6 +102,10 @@ def test_every_url_is_closed_to_strangers_and_open_to_its_ward():
     staff1.force_login(User.objects.get(username="ward1"))
     staff2.force_login(User.objects.get(username="ward2"))
     anonymous = Client()
+    # a file ward1's staff had made in the background (the roster of their ward)
+    generated_file_request(
+        actor=User.objects.get(username="ward1"), kind="members.roster", params={}, fmt="csv"
+    )
     problems, checked = [], 0
     for name, route in _patterns():
         if name in ("login", "logout"):

@@ -148,3 +148,29 @@ def test_the_grid_marks_a_quarter_the_superior_committee_member_did_not_come(
     followed = page.split('<td class="followed">')[1].split("</td>")[0]
     assert '<span class="q-ok">1</span>' in followed
     assert "không dự cuộc họp nào trong quý" in followed
+
+
+def test_a_province_s_tracker_is_a_page_of_cells_and_a_list_to_pick_a_committee(
+    tree, board, client, django_assert_max_num_queries
+):
+    """Hundreds of cells: 50 a page; dozens of committees: one drop-down
+    list to open a committee's own grid, not a paragraph of links."""
+    from tests.factories import make_units_in_bulk
+
+    committees = make_units_in_bulk(
+        tree.province, 35, level=Level.GRASSROOTS_COMMITTEE, category=""
+    )
+    make_units_in_bulk(committees[0], 300)
+    client.force_login(board)
+    client.get("/sinh-hoat/", {"year": 2026})
+    with django_assert_max_num_queries(12):
+        response = client.get("/sinh-hoat/", {"year": 2026})
+    html = response.content.decode()
+    assert html.count('data-unit="') == 50
+    assert len(response.content) < 100_000
+    assert "1/7" in html and "page=2" in html  # 303 cells, 50 a page
+    picker = html.split('<select name="unit">', 1)[1].split("</select>", 1)[0]
+    assert picker.count("<option") == 37  # the two wards and the 35 committees
+    assert "Xem riêng: <a" not in html
+    last = client.get("/sinh-hoat/", {"year": 2026, "page": 7}).content.decode()
+    assert last.count('data-unit="') == 3

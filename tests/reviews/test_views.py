@@ -631,3 +631,75 @@ def test_a_secretary_refused_in_the_wards_cycle_is_told_who_decides(client, tree
         page = client.post(reverse(name, args=[cycle.pk]), follow=True).content.decode()
         assert "Chỉ Đảng bộ phường Một hoặc cấp ủy cấp trên" in page
     assert not cycle.member_reviews.exclude(decided_level="").exists()
+
+
+def test_a_large_decision_list_is_made_in_the_background_for_the_committee_only(
+    client, tree, ward1_staff, cell_secretary, settings
+):
+    """Past CHIBO_EXPORT_BACKGROUND_ROWS["pdf"] decided members the list goes to
+    the worker; the page then offers the same PDF. The secretary, who sees one
+    cell of the ward's cycle, gets neither the list nor its file; their vote
+    summary (their own cell's rows) is another file than the committee's."""
+    from chibo.models import GeneratedFile
+
+    settings.CHIBO_EXPORT_BACKGROUND_ROWS = {"pdf": 1, "*": 1}
+    cycle = open_cycle(tree.ward1, 2025)
+    for member in tree.members.m1a + tree.members.m1b:
+        review = review_of(cycle, member)
+        propose(review, G)
+        services.review_decide(actor=ward1_staff, review=review, level=G)
+    client.force_login(ward1_staff)
+    response = client.get(reverse("reviews:cycle_decision_pdf", args=[cycle.pk]))
+    job = GeneratedFile.objects.get(kind="reviews.decisions")
+    assert response["Location"] == reverse("generated_file", args=[job.pk])
+    assert job.total == 5 and job.status == "done"
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("reviews:cycle", args=[cycle.pk]) in page  # the way back
+    download = client.get(reverse("generated_file_download", args=[job.pk]))
+    decision = pdf_text(download)
+    assert "DANH SÁCH XẾP LOẠI" in decision
+    assert all(m.full_name in decision for m in tree.members.m1a + tree.members.m1b)
+    committee_votes = client.get(reverse("reviews:cycle_vote_pdf", args=[cycle.pk]))["Location"]
+
+    client.force_login(cell_secretary)
+    assert client.get(response["Location"]).status_code == 404
+    assert client.get(reverse("generated_file_download", args=[job.pk])).status_code == 404
+    own_votes = client.get(reverse("reviews:cycle_vote_pdf", args=[cycle.pk]))["Location"]
+    assert own_votes != committee_votes
+    votes = pdf_text(
+        client.get(reverse("generated_file_download", args=[own_votes.split("/")[-2]]))
+    )
+    assert tree.members.m1a[0].full_name in votes and tree.members.m1b[0].full_name not in votes
+
+
+def test_the_results_of_a_unit_with_many_sub_units_come_a_page_at_a_time(
+    client, tree, board, django_assert_max_num_queries
+):
+    """A province's results list its 1,000 organizations: the unit's own line
+    first on every page, then 50 sub-units; the query count stays the same."""
+    from reviews.views import RESULTS_PAGE
+    from tests.factories import make_member, make_units_in_bulk
+
+    cells = make_units_in_bulk(tree.ward2, RESULTS_PAGE + 9)
+    for cell in cells:
+        make_member(cell)
+    cycle = open_cycle(tree.ward2, 2024)
+    cycle.member_reviews.update(decided_level=G)
+    cycle.organization_reviews.update(decided_level=G)
+    client.force_login(board)
+    url = reverse("reviews:results", args=[tree.ward2.pk])
+    client.get(url, {"year": 2024})
+    with django_assert_max_num_queries(12):
+        first = client.get(url, {"year": 2024}).content.decode()
+    members_table = first.split("<h2>Đảng viên</h2>", 1)[1].split("</table>", 1)[0]
+    assert members_table.count("<tr>") == 1 + 1 + RESULTS_PAGE  # header, the ward, a page
+    assert "<b>Đảng bộ xã Hai</b>" in members_table
+    # the ward's own line counts every member (4 + 59), not a page's
+    assert 'data-label="Đã xếp loại">63 <small' in members_table.split("</tr>")[1]
+    assert "Trang 1/2 (1–50 trong 60)" in first
+    assert "?year=2024&amp;page=2" in first
+    with django_assert_max_num_queries(12):
+        second = client.get(url, {"year": 2024, "page": 2}).content.decode()
+    members_table = second.split("<h2>Đảng viên</h2>", 1)[1].split("</table>", 1)[0]
+    assert members_table.count("<tr>") == 1 + 1 + 10
+    assert "<b>Đảng bộ xã Hai</b>" in members_table and "Chi bộ số 0058" in members_table

@@ -2,7 +2,7 @@ import importlib
 import time
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from chibo.demo import DemoContext
@@ -28,15 +28,13 @@ class Command(BaseCommand):
                 if exc.name != f"{config.name}.demo":
                     raise
         # An app may tell which demo is already loaded (`built()`: "small",
-        # "province" or None); the demo is built once per database.
+        # "province" or None); each part is built once per database. The
+        # province scale is built on top of the small demo: on a database that
+        # holds the small demo only, `--scale province` adds the province.
         built = next(
             (found for _name, m in modules if hasattr(m, "built") and (found := m.built())), None
         )
-        if built is not None:
-            if scale == "province" and built != "province":
-                raise CommandError(
-                    "Đã có dữ liệu mẫu nhỏ; muốn tạo quy mô tỉnh hãy dùng một cơ sở dữ liệu mới."
-                )
+        if built == "province" or (built == "small" and scale == "small"):
             self.stdout.write("Dữ liệu mẫu đã có; không tạo lại.")
             return
         ctx = DemoContext(scale=scale, out=self.stdout)
@@ -44,10 +42,20 @@ class Command(BaseCommand):
         # Every app's build(), then every app's build_late() (for data that needs
         # later apps' rows, e.g. committee seats need members); at province
         # scale, then build_province() and build_province_late() likewise.
-        phases = ["build", "build_late"]
+        phases = []
+        if built is None:
+            phases += ["build", "build_late"]
+        else:
+            # the small demo is there: each app reads back what its builders
+            # left in ctx.data for the province phases (`resume(ctx)`)
+            phases += ["resume"]
         if scale == "province":
             phases += ["build_province", "build_province_late"]
         for phase in phases:
+            if phase == "build_province":
+                # the same province whether it follows the small demo in this
+                # run or in an earlier one
+                ctx.reseed("province")
             for name, module in modules:
                 step = getattr(module, phase, None)
                 if step is None:
@@ -55,7 +63,8 @@ class Command(BaseCommand):
                 t0 = time.monotonic()
                 with transaction.atomic():
                     step(ctx)
-                self.stdout.write(f"  {name}.{phase}: {time.monotonic() - t0:.1f} s")
+                if phase != "resume":
+                    self.stdout.write(f"  {name}.{phase}: {time.monotonic() - t0:.1f} s")
         if connection.vendor == "postgresql":
             # Planner statistics for the freshly bulk-loaded tables: without
             # them the first reports choose plans several times slower.

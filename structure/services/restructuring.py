@@ -1,7 +1,6 @@
-"""The writes that change the tree and its members together, one service per
-action: the restructures that move members (upgrade of a grassroots cell,
-merge, split, dissolve, each with member-by-member redistribution) and the
-committee seats, which only a member of the unit may hold.
+"""The restructures that move members: upgrade of a grassroots cell, merge,
+split, dissolve, each with member-by-member redistribution, and the roles
+that follow a merged (or dissolved-into) unit to its successor.
 
 They sit above both apps they touch: the tree's own steps come from
 organizations/services.py (its underscored helpers serve both modules and
@@ -17,34 +16,31 @@ from django.utils.translation import gettext as _
 
 from chibo.errors import ServiceError
 from chibo.text import normalize
-from members.choices import MEMBER_STATUSES, PlacementKind, Status
+from members.choices import PlacementKind, Status
 from members.models import Member, Placement
 from members.services import member_place, validate_cell
 from organizations.models import (
     AdministrativeUnit,
-    Body,
     Category,
     CommunityPost,
     Level,
-    Position,
     Restructure,
     Seat,
     Term,
     Unit,
     UnitVersion,
-    valid_on,
 )
+from organizations.selectors import locality_on
 from organizations.services import (
-    SINGLE_POSITIONS,
     _audit,
-    _bodies_for,
     _change_unit,
     _check_can_change,
     _check_reach,
     _d,
     _reparent,
     _restructure_new,
-    hand_over,
+    children_from,
+    roles_follow,
     unit_found,
 )
 
@@ -112,8 +108,13 @@ def _close_unit(unit: Unit, *, day: date, restructure: Restructure) -> None:
     """The unit stops on `day`: its version, term, seats, posts and the
     temporary members it hosts end the day before; nothing is deleted."""
     version = _check_can_change(unit, day)
-    version.valid_to = day
-    version.save(update_fields=["valid_to"])
+    if version.valid_from == day:
+        # opened today by an earlier step of the same plan (a cell moved under
+        # a merged committee, then dissolved): the unit ends before it
+        version.delete()
+    else:
+        version.valid_to = day
+        version.save(update_fields=["valid_to"])
     unit.dissolved_on = day
     unit.save(update_fields=["dissolved_on"])
     restructure.units.add(unit)
@@ -138,6 +139,16 @@ def _close_unit(unit: Unit, *, day: date, restructure: Restructure) -> None:
             % {"name": unit.name}
         )
     hosted.update(valid_to=day)
+
+
+def _locality_then(unit: Unit, day: date) -> AdministrativeUnit | None:
+    """The locality a unit founded from `unit` on `day` takes by default:
+    `unit`'s, or the one that stood for it then (a commune merged on
+    01/07/2025 into a new one gives the new one)."""
+    latest = unit.versions.filter(valid_to__isnull=True).select_related("administrative_unit")
+    version = latest.first()
+    current = version.administrative_unit if version else unit.administrative_unit
+    return locality_on(current, day) if current is not None else None
 
 
 def _check_destination_cell(unit: Unit, day: date) -> None:
@@ -192,7 +203,7 @@ def unit_upgrade(
         names = [n for n in (cell_names or []) if n and n.strip()]
         if not names:
             raise ServiceError(_("Cần ghi tên ít nhất một chi bộ trực thuộc đảng bộ cơ sở mới."))
-        if unit.children.filter(dissolved_on__isnull=True).exists():
+        if children_from(unit):
             raise ServiceError(
                 _("“%(name)s” còn tổ đảng trực thuộc; hãy giải thể hoặc chuyển tổ đảng trước.")
                 % {"name": unit.name}
@@ -284,7 +295,7 @@ def unit_dissolve(
     for dest in {d.pk: d for d in dests.values()}.values():
         _check_reach(actor, dest)
         _check_destination_cell(dest, effective_on)
-    children = list(unit.children.filter(dissolved_on__isnull=True))
+    children = children_from(unit)
     if children and children_to is None:
         raise ServiceError(
             _(
@@ -323,6 +334,11 @@ def unit_dissolve(
     r.save(update_fields=["data"])
     r.units.add(*{d.pk: d for d in dests.values()}.values())
     _close_unit(unit, day=effective_on, restructure=r)
+    # dissolved into one unit: the roles held on it follow there
+    successors = {d.pk: d for d in dests.values()}
+    successor = destination or (next(iter(successors.values())) if len(successors) == 1 else None)
+    if successor is not None:
+        roles_follow(actor=actor, source=unit, successor=successor, day=effective_on)
     _audit(actor, r, unit)
     return r
 
@@ -371,7 +387,7 @@ def unit_merge(
             parent=target_parent,
             category=sources[0].category,
             code=code,
-            administrative_unit=administrative_unit or sources[0].administrative_unit,
+            administrative_unit=administrative_unit or _locality_then(sources[0], effective_on),
             founded_on=effective_on,
             record=False,
         )
@@ -413,10 +429,11 @@ def unit_merge(
             reason=r.summary,
             decision_number=r.decision_number,
         )
-        for child in source.children.filter(dissolved_on__isnull=True):
+        for child in children_from(source):
             _reparent(child, into, day=effective_on, change="moved", restructure=r)
         source.refresh_from_db()
         _close_unit(source, day=effective_on, restructure=r)
+        roles_follow(actor=actor, source=source, successor=into, day=effective_on)
     r.data["members"] = moved
     r.save(update_fields=["data"])
     _audit(actor, r, into)
@@ -447,7 +464,7 @@ def unit_split(
     if len(parts) < 2:
         raise ServiceError(_("Cần ít nhất hai đơn vị mới để chia tách."))
     members = _members_in(unit)
-    children = list(unit.children.filter(dissolved_on__isnull=True))
+    children = children_from(unit)
 
     def index_of(mapping, key, n):
         v = (mapping or {}).get(key, (mapping or {}).get(str(key)))
@@ -488,7 +505,7 @@ def unit_split(
             parent=unit.parent,
             category=p.get("category") or unit.category,
             code=p.get("code") or None,
-            administrative_unit=unit.administrative_unit,
+            administrative_unit=_locality_then(unit, effective_on),
             founded_on=effective_on,
             record=False,
         )
@@ -517,81 +534,3 @@ def unit_split(
     _close_unit(unit, day=effective_on, restructure=r)
     _audit(actor, r, unit)
     return r
-
-
-@transaction.atomic
-def seat_assign(
-    *,
-    actor,
-    term: Term,
-    member,
-    position: str,
-    body: str,
-    valid_from: date,
-    decision_number: str = "",
-) -> Seat:
-    """Give `member` a seat in the term's committee from `valid_from`. A
-    secretary (or standing deputy, or group leader) replaces the one before,
-    whose seat ends that day."""
-    unit = term.unit
-    _check_reach(actor, unit)
-    if position not in Position.values:
-        raise ServiceError(_("Chức vụ không hợp lệ."))
-    if body not in _bodies_for(unit):
-        raise ServiceError(
-            _("“%(body)s” không có ở %(level)s.")
-            % {
-                "body": Body(body).label if body in Body.values else body,
-                "level": unit.get_level_display(),
-            }
-        )
-    if (position == Position.GROUP_LEADER) != (unit.level == Level.PARTY_GROUP):
-        raise ServiceError(_("Tổ trưởng tổ đảng chỉ có ở tổ đảng."))
-    if valid_from < term.valid_from or (term.valid_to and valid_from >= term.valid_to):
-        raise ServiceError(
-            _("Ngày %(day)s không nằm trong nhiệm kỳ %(name)s.")
-            % {"day": _d(valid_from), "name": term.name}
-        )
-    if member.status not in MEMBER_STATUSES:
-        raise ServiceError(_("%(name)s không phải là đảng viên.") % {"name": member.full_name})
-    placed = Placement.objects.filter(
-        valid_on(valid_from),
-        member=member,
-        kind=PlacementKind.PERMANENT,
-        unit__path__startswith=unit.path,
-    ).exists()
-    if not placed:
-        raise ServiceError(
-            _("%(name)s không sinh hoạt trong “%(unit)s” vào ngày %(day)s.")
-            % {"name": member.full_name, "unit": unit.name, "day": _d(valid_from)}
-        )
-    open_seats = Seat.objects.select_for_update().filter(term=term, valid_to__isnull=True)
-    if open_seats.filter(member=member, position=position, body=body).exists():
-        raise ServiceError(_("%(name)s đang giữ chức vụ này.") % {"name": member.full_name})
-    return hand_over(
-        Seat,
-        actor=actor,
-        unit=unit,
-        valid_from=valid_from,
-        predecessors=(
-            open_seats.filter(position=position)
-            if position in SINGLE_POSITIONS
-            else Seat.objects.none()
-        ),
-        holder_name=lambda seat: seat.member.full_name,
-        refusal=_("%(name)s giữ chức vụ này từ %(day)s; ngày mới phải sau ngày đó."),
-        action="seat_assign",
-        summary=_("%(name)s giữ chức %(position)s (%(body)s) của %(unit)s từ %(day)s")
-        % {
-            "name": member.full_name,
-            "position": Position(position).label,
-            "body": Body(body).label,
-            "unit": unit.name,
-            "day": _d(valid_from),
-        },
-        term=term,
-        body=body,
-        position=position,
-        member=member,
-        decision_number=decision_number,
-    )
