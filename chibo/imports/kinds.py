@@ -126,6 +126,7 @@ class ImportKind:
     example: dict[str, Any] = {}  # the template's example row, by column key
     required_when_new: tuple[str, ...] = ()  # keys needed to add a record, not to update one
     template_title: str = ""  # the template's title line
+    guide_notes: list = []  # [(what, explanation)]: more lines of the template's "Hướng dẫn"
     file_label: str = _("Tệp dữ liệu (.xlsx hoặc .csv)")
     subject_label: str = _("Nội dung")  # the preview's column for RowOutcome.name
     key_label: str = ""  # the preview's column for RowOutcome.key (none if empty)
