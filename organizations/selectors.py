@@ -634,7 +634,7 @@ def _bare_unit_name(name: str) -> str:
 def closest_unit_names(text: str, names, n: int = 3) -> list[str]:
     """The names among `names` closest to what was typed, best first: those
     that are the same once "Chi bộ" / "Đảng bộ" and accents are left out
-    ("khu phố 3" → "Chi bộ khu phố 3"), then those difflib finds alike.
+    ("khu phố 3" → "Chi bộ khu phố 3"), else those difflib finds alike.
     Every import that names a unit suggests them when the name is unknown."""
     bare = _bare_unit_name(text)
     if not bare:
@@ -642,9 +642,10 @@ def closest_unit_names(text: str, names, n: int = 3) -> list[str]:
     names = list(dict.fromkeys(names))
     keyed = {_bare_unit_name(name): name for name in reversed(names)}
     same = [name for name in names if _bare_unit_name(name) == bare]
+    if same:  # "khu phố 3" is "Chi bộ khu phố 3": nothing else is worth naming
+        return same[:n]
     alike = difflib.get_close_matches(bare, list(keyed), n=n, cutoff=0.6)
-    out = same + [keyed[k] for k in alike if keyed[k] not in same]
-    return out[:n]
+    return [keyed[k] for k in alike]
 
 
 class UnitFinder:
