@@ -64,7 +64,7 @@ from members.resources import DATE_FIELDS, MEMBER_COLUMNS, parse_cell
 from members.rules import old_enough_for_admission, younger_than_a_candidate
 from members.services import validate_cell
 from organizations.models import CELL_LEVELS, Role, Unit
-from organizations.selectors import role_paths, sees_everything
+from organizations.selectors import closest_unit_names, role_paths, sees_everything
 
 EDIT_KINDS = (Role.Kind.ADMIN, Role.Kind.STAFF)
 CHUNK = 1000
@@ -236,9 +236,16 @@ class _Cells:
             }
         if active or matches:
             return (active or matches)[0]
-        return _("Chi bộ “%(name)s” không tìm thấy hoặc không thuộc phạm vi của bạn.") % {
+        message = _("Chi bộ “%(name)s” không tìm thấy hoặc không thuộc phạm vi của bạn.") % {
             "name": text
         }
+        names = [c.name for cells in self.by_name.values() for c in cells]
+        close = closest_unit_names(text, names)
+        if close:
+            message += " " + _("Có phải: %(names)s?") % {
+                "names": ", ".join(f"“{name}”" for name in close)
+            }
+        return message
 
 
 def _sees_all(actor) -> bool:
