@@ -185,6 +185,7 @@ class RosterKind(ImportKind):
         "card_number": "12345678",
         "dossier_number": "LL-001",
         "unit": "Chi bộ khu phố 1",
+        "placed_on": date(2012, 8, 1),
     }
     required_when_new = ("gender", "birth_date", "admitted_on", "unit")
     template_title = gettext_lazy(
