@@ -194,7 +194,7 @@ def key(params: Params) -> tuple:
 
 def params_of(report):
     if report.yearly:
-        return [Params(start=date(y, 1, 1), end=date(y, 12, 31)) for y in (2018, 2019, 2025)]
+        return [Params(start=date(y, 1, 1), end=date(y, 12, 31)) for y in (2017, 2019, 2025)]
     if report.periodic:
         return [Params(start=s, end=e) for s, e in PERIODS]
     return [Params(day=d) for d in DAYS]
