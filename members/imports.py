@@ -524,6 +524,12 @@ def _check_new(r: MemberRow, header) -> None:
         except ServiceError as exc:
             column = header("placed_on") if r.placed_on else header("unit")
             r.error(column, " ".join(exc.messages))
+        else:
+            if not r.placed_on and r.cell.founded_on > v["admitted_on"]:
+                r.notes.append(
+                    _("Sinh hoạt tại %(cell)s từ ngày thành lập chi bộ (%(day)s)")
+                    % {"cell": r.cell.name, "day": _d(r.cell.founded_on)}
+                )
 
 
 def _past(r: MemberRow):

@@ -79,7 +79,12 @@ def test_a_cell_founded_after_the_admission_holds_the_member_from_its_founding(t
     )
     row = roster_row(1, cell="Chi bộ Trường Mới", **{"Ngày vào Đảng": "01/02/2017"})
     row["Ngày chính thức"] = "01/02/2018"
-    assert run(ward1_staff, [row]).status == ImportBatch.Status.DONE
+    batch = run(ward1_staff, [row])
+    assert batch.status == ImportBatch.Status.DONE
+    # the preview said so
+    assert batch.result["rows"][0]["notes"] == [
+        "Sinh hoạt tại Chi bộ Trường Mới từ ngày thành lập chi bộ (05/09/2019)"
+    ]
     member = Member.objects.get(card_number="90000001")
     statuses, placements, _ = history(member)
     assert statuses[0] == (Status.PROBATIONARY, date(2017, 2, 1), date(2018, 2, 1))
