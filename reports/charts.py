@@ -72,6 +72,25 @@ def _number(value: float) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+TITLE_CHARS = 42  # of bold 16-unit text in the 400 units of a chart's width
+
+
+def _title_lines(title: str) -> list[str]:
+    """The title broken between words so that no line runs past the chart."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= TITLE_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _top(title: str, empty: int) -> int:
+    """Where the chart starts under its title."""
+    return 28 + 20 * (len(_title_lines(title)) - 1) if title else empty
+
+
 def _open(width: int, height: int, title: str) -> list[str]:
     label = escape(title, {'"': "&quot;"})
     parts = [
@@ -81,7 +100,11 @@ def _open(width: int, height: int, title: str) -> list[str]:
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
-        parts.append(f'<text x="0" y="17" font-weight="bold" font-size="16">{escape(title)}</text>')
+        for i, line in enumerate(_title_lines(title)):
+            parts.append(
+                f'<text x="0" y="{17 + 20 * i}" font-weight="bold" font-size="16">'
+                f"{escape(line)}</text>"
+            )
     return parts
 
 
@@ -111,7 +134,7 @@ def bar_chart(
     (400 units), so that on a phone the text keeps its size."""
     label_h, bar_h, gap, left, bar_w = 20, 18, 9, 2, 320
     row = label_h + bar_h + gap
-    top = 28 if title else 4
+    top = _top(title, 4)
     legend = 24 if target is not None else 0
     height = top + len(labels) * row + legend
     width = 400
@@ -188,7 +211,7 @@ def stacked_chart(
     `percent`)."""
     label_h, bar_h, gap, left, bar_w = 20, 18, 9, 2, 320
     row = label_h + bar_h + gap
-    top = 28 if title else 4
+    top = _top(title, 4)
     legend_rows = len(series) + (1 if lead_label else 0)
     height = top + len(labels) * row + 4 + legend_rows * 22
     width = 400
@@ -240,7 +263,7 @@ def pie_chart(
     labels: list[str], values: list[float], *, title: str = "", keys: list[str] | None = None
 ) -> str:
     """A pie with, under it, a legend giving each part's value and share."""
-    r, top = 70, 28 if title else 6
+    r, top = 70, _top(title, 6)
     cx, cy = 80, top + r + 4
     total = sum(v or 0 for v in values)
     legend_top = cy + r + 14

@@ -142,3 +142,14 @@ def test_small_multiples_draw_one_chart_per_spec():
     svg = str(render([one, two]))
     assert svg.count("<svg ") == 2 and svg.index("Nữ (%)") < svg.index("Trên 60 tuổi (%)")
     assert str(render([])) == "" and str(render(None)) == ""
+
+
+def test_a_long_title_wraps_instead_of_running_off_the_chart():
+    title = "HTXSNV trên số đảng viên HTTNV trở lên năm 2025 (%)"
+    root = ET.fromstring(
+        str(render({"type": "bar", "title": title, "labels": ["A"], "values": [1]}))
+    )
+    lines = [t.text for t in root.findall(f"{NS}text")]
+    assert lines[:2] == ["HTXSNV trên số đảng viên HTTNV trở lên năm", "2025 (%)"]
+    # the bars start below the second line
+    assert float(root.find(f"{NS}g/{NS}text").get("y")) > 37
