@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.forms import DayField, MonthField
 from chibo.phones import validate_phone
-from members.choices import Gender, Status
+from members.choices import Gender, Status, TransferScope
 from members.models import Discipline, Exemption, Member, Rating
 from members.rules import RemovalGround
 from members.selectors import AGE_BANDS, STATUS_ANY, STATUS_CURRENT
@@ -187,6 +187,7 @@ class TransferForm(forms.Form):
 class TransferOutForm(forms.Form):
     day = date_field(_("Ngày chuyển"))
     destination = forms.CharField(label=_("Nơi chuyển đến"), max_length=200)
+    destination_kind = pick(_("Nơi chuyển đến thuộc"), TransferScope.choices)
     decision_number = forms.CharField(label=_("Số giấy giới thiệu"), required=False, max_length=64)
 
 
