@@ -82,6 +82,16 @@ class MemberFilterForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    changed_on = DayField(
+        label=_("Trình độ, nghề nghiệp thay đổi từ ngày"),
+        required=False,
+        help_text=_(
+            "Khi đảng viên thực sự thay đổi (học xong, được phong chức danh, nghỉ hưu, thôi là "
+            "đoàn viên…): ghi ngày thay đổi, biểu thống kê của các kỳ trước vẫn tính theo giá "
+            "trị cũ. Để trống nếu chỉ sửa chỗ ghi sai: giá trị mới đúng cho mọi kỳ."
+        ),
+    )
+
     class Meta:
         model = Member
         fields = PROFILE_FIELDS
@@ -95,6 +105,10 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(validate_phone)
+        # the date of a change sits under the fields it dates
+        order = list(PROFILE_FIELDS)
+        order.insert(order.index("married_to_foreigner") + 1, "changed_on")
+        self.order_fields(order)
 
     def validate_unique(self):
         """Left to the service, which says which number is taken, in Vietnamese."""

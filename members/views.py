@@ -253,6 +253,7 @@ def member_edit(request, pk: int):
             services.member_update(
                 actor=request.user,
                 member=member,
+                changed_on=form.cleaned_data["changed_on"],
                 **{f: form.cleaned_data[f] for f in services.PROFILE_FIELDS},
             )
         except ServiceError as exc:
