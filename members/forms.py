@@ -128,6 +128,55 @@ CANDIDATE_FIELDS = (
 )
 
 
+RECEIVE_FIELDS = (
+    "full_name",
+    "gender",
+    "birth_date",
+    "national_id",
+    "ethnicity",
+    "religion",
+    "phone",
+    "residence",
+    "education",
+    "qualification",
+    "academic_title",
+    "theory_level",
+    "occupation",
+    "occupation_category",
+    "workplace",
+    "is_youth_union_member",
+    "is_discharged_soldier",
+    "admitted_on",
+    "official_on",
+    "card_number",
+    "dossier_number",
+)
+
+
+class ReceiveForm(forms.ModelForm):
+    """Tiếp nhận đảng viên chuyển đến: the dossier as the letter brings it."""
+
+    day = date_field(_("Ngày tiếp nhận"))
+    arrived_from = pick(_("Chuyển đến từ"), TransferScope.choices)
+    decision_number = forms.CharField(
+        label=_("Số giấy giới thiệu sinh hoạt đảng"), required=False, max_length=64
+    )
+
+    class Meta:
+        model = Member
+        fields = RECEIVE_FIELDS
+        field_classes = {"birth_date": DayField, "admitted_on": DayField, "official_on": DayField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(validate_phone)
+        self.fields["admitted_on"].required = True
+        self.order_fields(["day", "arrived_from", "decision_number", *RECEIVE_FIELDS])
+
+    def validate_unique(self):
+        """Left to the service."""
+
+
 class CandidateForm(forms.ModelForm):
     proposed_on = date_field(_("Ngày đề nghị"))
     helper_1 = forms.ModelChoiceField(

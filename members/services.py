@@ -707,6 +707,63 @@ def member_reject(*, actor, member: Member, day: date, reason: str = "", decisio
     return member
 
 
+@transaction.atomic
+def member_receive(
+    *,
+    actor,
+    unit: Unit,
+    day: date,
+    arrived_from: str,
+    decision_number: str = "",
+    **profile,
+) -> Member:
+    """Tiếp nhận a member transferred in (chuyển sinh hoạt đảng chính thức đến)
+    from a committee this system does not keep, with the introduction letter's
+    number: the dossier, the status the party dates give (official with an
+    official date, else probationary), and the first placement from `day`
+    marked with where the member came from (Biểu 1 B2a / B2b)."""
+    _check_reach(actor, unit)
+    _not_future(day, _("Ngày tiếp nhận"))
+    if arrived_from not in TransferScope.values:
+        raise ServiceError(
+            _("Cần chọn nơi chuyển đến từ: %(kinds)s.")
+            % {"kinds": "; ".join(str(label) for label in TransferScope.labels)}
+        )
+    admitted = profile.get("admitted_on")
+    if admitted is None:
+        raise ServiceError(_("Cần ghi ngày vào Đảng của đảng viên chuyển đến."))
+    _not_future(admitted, _("Ngày vào Đảng"))
+    if admitted > day:
+        raise ServiceError(_("Ngày vào Đảng sau ngày tiếp nhận."))
+    official = profile.get("official_on")
+    if official is not None and official > day:
+        raise ServiceError(_("Ngày chính thức sau ngày tiếp nhận."))
+    member = member_create(
+        actor=actor,
+        unit=unit,
+        status=Status.OFFICIAL if official else Status.PROBATIONARY,
+        since=day,
+        record=False,
+        arrived_from=arrived_from,
+        decision_number=decision_number,
+        **profile,
+    )
+    _audit(
+        actor,
+        "member_receive",
+        member,
+        _("Tiếp nhận %(name)s chuyển sinh hoạt đến %(unit)s từ %(day)s (%(kind)s)")
+        % {
+            "name": member.full_name,
+            "unit": unit.name,
+            "day": _d(day),
+            "kind": TransferScope(arrived_from).label,
+        },
+        {"day": day, "scope": arrived_from},
+    )
+    return member
+
+
 MEMBER_ONLY = gettext_lazy("%(name)s đang là “%(status)s”, không phải đảng viên đang sinh hoạt.")
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from chibo.errors import ServiceError
 from members import services
 from members.choices import PlacementKind, Status, TransferScope
-from members.models import Placement
+from members.models import Member, Placement
 from organizations.models import Level
 from tests.factories import make_member, make_unit
 
@@ -95,3 +95,69 @@ def test_the_transfer_out_page_asks_for_the_kind(client, tree, ward1_staff):
     m.refresh_from_db()
     assert m.status == Status.TRANSFERRED_OUT
     assert _rows(m)[0][2] == TransferScope.OTHER_DISTRICT
+
+
+def _receive_data(**changes):
+    data = {
+        "day": "02/03/2024",
+        "arrived_from": TransferScope.OTHER_PROVINCE,
+        "decision_number": "45-GGT/BTCTU",
+        "full_name": "Hà Thị Đến",
+        "gender": "F",
+        "birth_date": "10/10/1985",
+        "ethnicity": "Tày",
+        "religion": "none",
+        "admitted_on": "19/05/2010",
+        "official_on": "19/05/2011",
+        "card_number": "77770001",
+        "occupation_category": "public_service",
+    }
+    data.update(changes)
+    return data
+
+
+def test_receiving_a_member_from_another_province_through_the_page(client, tree, ward1_staff):
+    client.force_login(ward1_staff)
+    unit_page = client.get(reverse("organizations:unit_detail", args=[tree.cell1a.pk]))
+    url = reverse("members:receive", args=[tree.cell1a.pk])
+    assert url in unit_page.content.decode()
+    response = client.post(url, _receive_data())
+    assert response.status_code == 302
+    m = Member.objects.get(full_name="Hà Thị Đến")
+    assert (m.status, m.unit, m.ethnicity) == (Status.OFFICIAL, tree.cell1a, "Tày")
+    row = Placement.objects.get(member=m)
+    assert (row.valid_from, row.arrived_from, row.decision_number) == (
+        date(2024, 3, 2),
+        TransferScope.OTHER_PROVINCE,
+        "45-GGT/BTCTU",
+    )
+    body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert "chuyển đến từ: Tỉnh ủy (và tương đương) khác" in body
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"arrived_from": ""}, "Hãy chọn một mục."),
+        ({"admitted_on": "19/05/2025"}, "Ngày vào Đảng sau ngày tiếp nhận."),
+        ({"official_on": "01/01/2025"}, "Ngày chính thức sau ngày tiếp nhận."),
+        ({"card_number": "{card}"}, "đã được dùng cho một đảng viên khác"),
+    ],
+)
+def test_a_wrong_arrival_is_refused_and_writes_nothing(client, tree, ward1_staff, changes, message):
+    card = tree.members.m1a[0].card_number
+    changes = {k: v.format(card=card) for k, v in changes.items()}
+    client.force_login(ward1_staff)
+    before = Member.objects.count(), Placement.objects.count()
+    page = client.post(reverse("members:receive", args=[tree.cell1a.pk]), _receive_data(**changes))
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert (Member.objects.count(), Placement.objects.count()) == before
+
+
+def test_another_ward_cannot_receive_into_this_cell(client, tree, ward2_staff):
+    client.force_login(ward2_staff)
+    url = reverse("members:receive", args=[tree.cell1a.pk])
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, _receive_data()).status_code in (403, 404)
+    assert not Member.objects.filter(full_name="Hà Thị Đến").exists()
