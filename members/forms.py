@@ -114,6 +114,8 @@ class ProfileForm(forms.ModelForm):
         """Left to the service, which says which number is taken, in Vietnamese."""
 
 
+# With what Biểu 2 (new members) counts: levels, occupation group, youth
+# union, re-admission; the rest of the dossier is completed after admission.
 CANDIDATE_FIELDS = (
     "full_name",
     "gender",
@@ -123,8 +125,14 @@ CANDIDATE_FIELDS = (
     "religion",
     "residence",
     "phone",
+    "education",
+    "qualification",
+    "theory_level",
     "occupation",
+    "occupation_category",
     "workplace",
+    "is_youth_union_member",
+    "is_readmitted",
 )
 
 

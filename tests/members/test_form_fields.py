@@ -149,3 +149,52 @@ def test_a_change_dated_in_the_future_is_refused_and_changes_nothing(client, tre
     m.refresh_from_db()
     assert m.qualification != Qualification.MASTER
     assert not ProfileChange.objects.filter(member=m).exists()
+
+
+def test_a_candidate_is_entered_with_what_the_new_members_form_counts(client, tree, ward1_staff):
+    a, b = tree.members.m1a[:2]
+    client.force_login(ward1_staff)
+    response = client.post(
+        reverse("members:candidate_new", args=[tree.cell1a.pk]),
+        {
+            "full_name": "Vũ Văn Lại",
+            "gender": "M",
+            "birth_date": "05/05/1990",
+            "ethnicity": "Mường",
+            "religion": "buddhist",
+            "education": Education.UPPER_SECONDARY,
+            "qualification": Qualification.COLLEGE,
+            "theory_level": TheoryLevel.NONE,
+            "occupation_category": Occupation.ENTERPRISE_WORKER,
+            "is_youth_union_member": "on",
+            "is_readmitted": "on",
+            "proposed_on": "10/01/2024",
+            "helper_1": a.pk,
+            "helper_2": b.pk,
+        },
+    )
+    assert response.status_code == 302
+    m = Member.objects.get(full_name="Vũ Văn Lại")
+    assert (m.occupation_category, m.qualification, m.religion) == (
+        Occupation.ENTERPRISE_WORKER,
+        Qualification.COLLEGE,
+        Religion.BUDDHIST,
+    )
+    assert m.is_youth_union_member and m.is_readmitted
+
+
+def test_the_profile_of_a_past_day_is_one_query_however_many_members(
+    tree, django_assert_num_queries
+):
+    for i, m in enumerate([*tree.members.m1a, *tree.members.m2a]):
+        member_update(
+            actor=None,
+            member=m,
+            changed_on=date(2024, 1 + i, 1),
+            occupation_category=Occupation.RETIRED,
+            is_retired=True,
+        )
+    with django_assert_num_queries(1):
+        past = profile_on(date(2024, 2, 15), Member.objects.filter(unit__parent=tree.ward1))
+    # ward1's three: two changed by 15/02 (in January, February), one on 01/03 after it
+    assert list(past.values()) == [{"occupation_category": "", "is_retired": False}]
