@@ -198,3 +198,14 @@ def test_the_profile_of_a_past_day_is_one_query_however_many_members(
         past = profile_on(date(2024, 2, 15), Member.objects.filter(unit__parent=tree.ward1))
     # ward1's three: two changed by 15/02 (in January, February), one on 01/03 after it
     assert list(past.values()) == [{"occupation_category": "", "is_retired": False}]
+
+
+def test_the_admin_shows_a_members_dated_changes(client, tree, admin_user):
+    m = tree.members.m1a[0]
+    member_update(
+        actor=None, member=m, changed_on=date(2024, 6, 1), occupation_category=Occupation.RETIRED
+    )
+    client.force_login(admin_user)
+    page = client.get(f"/quan-tri/members/member/{m.pk}/change/")
+    assert page.status_code == 200
+    assert "occupation_category" in page.content.decode() and "01/06/2024" in page.content.decode()
