@@ -1764,7 +1764,7 @@ class RatingsReport(Report):
             ],
         }
         rs = rule_set_for_year(year)
-        if rs.excellent_cap is not None:
+        if rs is not None and rs.excellent_cap is not None:
             # the cap of the rule set: excellent at most 20% of those rated good or better
             def excellent_share(row):
                 excellent, good = row[2], row[3]
