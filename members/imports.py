@@ -631,22 +631,43 @@ def _recorded_past(member_ids: list[int]) -> dict[int, tuple[set, set]]:
     return out
 
 
-def _first_rows(member_ids: list[int]) -> dict[int, tuple]:
-    """{member id: (first status period, first permanent placement)} of the
-    members that have both."""
-    statuses: dict[int, StatusPeriod] = {}
-    placements: dict[int, Placement] = {}
+@dataclass(slots=True, frozen=True)
+class _First:
+    """The first status period and permanent placement of a kept member."""
+
+    status: str
+    status_from: date
+    placed_from: date
+    cell: Unit
+    reason: str
+
+
+def _first_rows(member_ids: list[int]) -> dict[int, _First]:
+    """{member id: _First} of the members with both, as plain values (a
+    re-imported province loads 100,000 of them)."""
+    statuses: dict[int, tuple] = {}
+    placements: dict[int, tuple] = {}
     for i in range(0, len(member_ids), CHUNK):
         chunk = member_ids[i : i + CHUNK]
-        for row in StatusPeriod.objects.filter(member_id__in=chunk).order_by("valid_from"):
-            statuses.setdefault(row.member_id, row)
-        for row in (
-            Placement.objects.filter(member_id__in=chunk, kind=PlacementKind.PERMANENT)
-            .select_related("unit")
-            .order_by("valid_from")
+        for pk, *rest in (
+            StatusPeriod.objects.filter(member_id__in=chunk)
+            .order_by("member_id", "valid_from")
+            .values_list("member_id", "status", "valid_from")
         ):
-            placements.setdefault(row.member_id, row)
-    return {pk: (statuses[pk], placements[pk]) for pk in statuses if pk in placements}
+            statuses.setdefault(pk, rest)
+        for pk, *rest in (
+            Placement.objects.filter(member_id__in=chunk, kind=PlacementKind.PERMANENT)
+            .order_by("member_id", "valid_from")
+            .values_list("member_id", "valid_from", "unit_id", "reason")
+        ):
+            placements.setdefault(pk, rest)
+    units = Unit.objects.in_bulk({p[1] for p in placements.values()})
+    return {
+        pk: _First(st, st_from, p_from, units[unit_id], reason)
+        for pk, (st, st_from) in statuses.items()
+        if pk in placements
+        for p_from, unit_id, reason in [placements[pk]]
+    }
 
 
 ENTERED = "Nhập hồ sơ"  # the reason of the first placement member_create writes
@@ -662,19 +683,18 @@ def _check_fill(r: MemberRow, member: Member, first) -> None:
     file finds nothing to add."""
     if first is None:
         return
-    status0, placement0 = first
-    day = status0.valid_from
+    day = first.status_from
     admitted = r.values.get("admitted_on", member.admitted_on)
     official = r.values.get("official_on", member.official_on)
-    cell = placement0.unit
-    if not admitted or admitted >= day or placement0.valid_from != day:
+    cell = first.cell
+    if not admitted or admitted >= day or first.placed_from != day:
         return
-    if placement0.reason != _(ENTERED) or placement0.unit_id != member.unit_id:
+    if first.reason != _(ENTERED) or cell.pk != member.unit_id:
         return
     if day != max(official or admitted, cell.founded_on):
         return
     then = Status.OFFICIAL if official and official <= day else Status.PROBATIONARY
-    if status0.status != then:
+    if first.status != then:
         return
     if any(
         not p.warning
