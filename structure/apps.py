@@ -12,3 +12,6 @@ class StructureConfig(AppConfig):
 
         register(SeatsKind())
         register(CommunityPostsKind())
+        from structure.plan_import import RestructurePlanKind
+
+        register(RestructurePlanKind())

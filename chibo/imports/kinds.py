@@ -106,6 +106,10 @@ class ImportContext:
     total: int = 0  # a cheap estimate of the number of rows
     reason: str = ""  # "Nhập từ tệp ds.xlsx (lần nhập số 12)": for history records
     batch: Any = None  # the ImportBatch
+    # what `analyse` adds to the preview beside the rows (JSON-able), kept on
+    # the batch's result: {"trees": {"before": [...], "after": [...]}} shows
+    # a unit tree before and after (restructure plans)
+    extra: dict = field(default_factory=dict)
 
     @property
     def user(self):
