@@ -535,7 +535,8 @@ def _check_new(r: MemberRow, header) -> None:
             _("Có lý do miễn sinh hoạt nhưng thiếu “%(column)s”.")
             % {"column": header("exempt_on")},
         )
-    if r.cell is not None and v.get("admitted_on") and not r.errors:
+    dates_ok = not any(r.has_error(header(k)) for k in ("admitted_on", "official_on", "placed_on"))
+    if r.cell is not None and v.get("admitted_on") and dates_ok:
         try:
             validate_cell(r.cell, _past(r).placed_on)
         except ServiceError as exc:
