@@ -121,6 +121,8 @@ def _pages(tree, data):
         "canh-bao": "/to-chuc/canh-bao/",
         "nhap-du-lieu": "/nhap/",
         "nhap-danh-sach": "/nhap/danh-sach-dang-vien/",
+        "nhap-diem-danh": "/nhap/diem-danh-sinh-hoat/",
+        "nhap-ke-hoach": "/nhap/ke-hoach-sap-xep/",
         "nop-bao-cao": f"/bao-cao/nop/{tree.ward1.pk}/",
         "tep-da-tao": "/tep/",
     }
