@@ -43,7 +43,7 @@ def _book_build(user, params: dict, fmt: str, progress) -> Output:
     if not unit.is_cell:
         raise Http404(_("Sổ thu, nộp đảng phí là của chi bộ."))
     book = selectors.dues_book(unit, _year(params))
-    stem = slug("Sổ thu nộp đảng phí", unit.name, book["year"])
+    stem = slug("Sổ thu nộp đảng phí", unit.name, str(book["year"]))
     if fmt == "xlsx":
         headers = ["TT", "Họ và tên", *[f"Tháng {k}" for k in range(1, 13)], "Cộng"]
         rows = []
