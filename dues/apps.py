@@ -7,5 +7,10 @@ class DuesConfig(AppConfig):
     verbose_name = _("Đảng phí")
 
     def ready(self):
+        from chibo.imports import register
+        from dues.imports import DuesPaidKind, PortalPaymentsKind
+
+        register(DuesPaidKind())
+        register(PortalPaymentsKind())
         # the kinds of file (and of document) this app makes, for the pages and the worker
         from dues import exports  # noqa: F401
