@@ -14,6 +14,7 @@ from chibo.dates import add_months, years_before
 from chibo.text import fold
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
 from members.models import (
+    Badge,
     Candidacy,
     CivilServantEvaluation,
     Discipline,
@@ -271,8 +272,14 @@ def badges_due(user, year: int) -> QuerySet[Member]:
 
 
 def with_badge_years(members, year: int):
+    """Each member's milestone of `year` and whether its badge is recorded (one query)."""
+    members = list(members)
+    given = set(
+        Badge.objects.filter(member__in=[m.pk for m in members]).values_list("member_id", "years")
+    )
     for m in members:
         m.badge_years = year - m.admitted_on.year
+        m.badge_given = (m.pk, m.badge_years) in given
     return members
 
 
