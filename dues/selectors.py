@@ -498,3 +498,52 @@ def cells_in(unit: Unit):
     return Unit.objects.filter(path__startswith=unit.path, level__in=CELL_LEVELS).filter(
         dissolved_on__isnull=True
     )
+
+
+# --- The dues report (reports catalogue) ------------------------------------------------
+
+
+def dues_figures(root: Unit, months: list[date]) -> dict:
+    """The payments of `months` made in cells of `root`'s subtree as it was in
+    each month (a cell's version on the month's first day), summed per month
+    and per direct sub-unit of the root then: {"months": {month: [payments,
+    collected, portal, voluntary]}, "branches": {sub-unit id: [...]}}. Two queries."""
+    from organizations.models import PATH_STEP, UnitVersion
+
+    out = {
+        "months": {m: [0, 0, 0, 0] for m in months},
+        "branches": defaultdict(lambda: [0, 0, 0, 0]),
+    }
+    if not months:
+        return out
+    versions = defaultdict(list)
+    for unit_id, path, a, b in (
+        UnitVersion.objects.filter(path__startswith=root.path, valid_from__lte=months[-1])
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=months[0]))
+        .values_list("unit_id", "path", "valid_from", "valid_to")
+    ):
+        versions[unit_id].append((path, a, b))
+    rows = (
+        DuesPayment.objects.filter(unit_id__in=list(versions), month__in=months)
+        .values_list("unit_id", "month")
+        .annotate(
+            n=Count("pk"),
+            s=Sum("amount"),
+            portal=Sum("amount", filter=Q(channel="portal")),
+            vol=Count("pk", filter=Q(voluntary=True)),
+        )
+    )
+    depth = len(root.path)
+    for unit_id, month, n, s, portal, vol in rows:
+        path = next(
+            (p for p, a, b in versions[unit_id] if a <= month and (b is None or b > month)), None
+        )
+        if path is None:  # the cell lay outside the subtree that month
+            continue
+        figures = [n, s or 0, portal or 0, vol]
+        out["months"][month] = [x + y for x, y in zip(out["months"][month], figures, strict=True)]
+        segment = path[depth : depth + PATH_STEP]
+        if segment:
+            branch = out["branches"][int(segment)]
+            out["branches"][int(segment)] = [x + y for x, y in zip(branch, figures, strict=True)]
+    return out
