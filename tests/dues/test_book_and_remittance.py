@@ -136,3 +136,17 @@ def test_the_remittance_list_reads_back_as_files_and_is_scoped(
     client.force_login(ward2_staff)
     assert client.get(url).status_code == 404
     assert client.get(url + "&format=pdf").status_code == 404
+
+
+def test_the_administrator_sets_a_share_in_the_admin_and_overlaps_are_refused(client, admin_user):
+    from dues.models import DuesShare
+
+    client.force_login(admin_user)
+    url = "/quan-tri/dues/duesshare/add/"
+    assert client.get(url).status_code == 200
+    data = {"kind": "cell_other", "kept_percent": "40", "first_month": "02/2026", "note": "QĐ 5"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = client.post(url, {**data, "first_month": "06/2026"})
+    assert "trùng với mức đã đặt từ 02/2026" in response.content.decode()
+    assert list(DuesShare.objects.values_list("kind", "kept_percent")) == [("cell_other", 40)]
