@@ -30,7 +30,7 @@ from members.models import Member, Placement
 from organizations.models import Role
 from organizations.selectors import role_paths, sees_everything
 
-EDIT_KINDS = (Role.Kind.ADMIN, Role.Kind.STAFF, Role.Kind.SECRETARY)
+EDIT_KINDS = (Role.Kind.ADMIN, Role.Kind.STAFF)  # office staff import; secretaries use the sheet
 
 MONTH_COLUMNS = [
     Column(f"m{k}", f"Tháng {k}", aliases=(f"T{k}", f"Tháng {k:02d}"), kind="number")
