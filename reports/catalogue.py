@@ -1854,6 +1854,12 @@ class DuesReport(Report):
                 rows=rows,
                 totals=_sum_rows(rows, columns),
                 note=_("Tỷ lệ trích giữ lại theo cấu hình đang có hiệu lực mỗi tháng."),
+                chart={
+                    "type": "bar",
+                    "title": _("Số thu đảng phí (đồng) theo tháng"),
+                    "labels": [r[0] for r in rows],
+                    "values": [r[2] for r in rows],
+                },
             )
         ]
 
@@ -1871,4 +1877,11 @@ class DuesReport(Report):
             snap, _("Theo đơn vị trực thuộc"), columns, lambda c: branches[c.id][:3]
         )
         section.totals = _sum_rows(section.rows, section.columns)
+        section.chart = {
+            "type": "bar",
+            "sort": True,
+            "title": _("Số thu đảng phí (đồng) theo đơn vị trực thuộc"),
+            "labels": [r[0] for r in section.rows],
+            "values": [r[2] or 0 for r in section.rows],
+        }
         return section
