@@ -148,14 +148,17 @@ def cell_members_in_month(unit: Unit, month: date, today: date) -> list:
     return rows
 
 
-def _arrears(member_ids, unit: Unit, year: int, until: date, exp, paid) -> dict[int, list[date]]:
+def _arrears(
+    member_ids, unit: Unit, year: int, until: date, exp, paid, spans=None
+) -> dict[int, list[date]]:
     """{member id: months of `year` up to `until` owed to `unit` and unpaid}:
     months the member was a party member placed in the cell on the first day
     and not exempt."""
     months = _year_months(year, until)
     if not months:
         return {}
-    spans = membership_in_cell(member_ids, unit, months[0], last_day(months[-1]))
+    if spans is None:
+        spans = membership_in_cell(member_ids, unit, months[0], last_day(months[-1]))
     out: dict[int, list[date]] = {}
     for pk in member_ids:
         unpaid = [
@@ -276,15 +279,51 @@ def arrears_in(members_qs, day: date | None = None) -> list[dict]:
     by_cell: dict[int, list[Member]] = defaultdict(list)
     for m in suspects:
         by_cell[m.unit_id].append(m)
+    spans = _spans_in_own_cells(suspects, months[0], last_day(until))
     out = []
     for members in by_cell.values():
         cell = members[0].unit
-        arrears = _arrears([m.pk for m in members], cell, day.year, until, exp, paid)
+        arrears = _arrears([m.pk for m in members], cell, day.year, until, exp, paid, spans)
         for m in members:
             unpaid = arrears.get(m.pk, [])
             if len(unpaid) >= rules.ARREARS_MONTHS:
                 out.append({"member": m, "unit": cell, "months": unpaid})
     out.sort(key=lambda d: (d["unit"].path, d["member"].sort_key))
+    return out
+
+
+def _spans_in_own_cells(members: list[Member], start: date, end: date) -> dict[int, list[tuple]]:
+    """membership_in_cell for many members at once, each in their own current
+    cell: {member id: [(from, to)]}. Two queries whatever their number."""
+    from members.choices import PlacementKind
+    from members.models import Placement
+
+    ids = [m.pk for m in members]
+    cell_of = {m.pk: m.unit_id for m in members}
+    statuses: dict[int, list[tuple]] = defaultdict(list)
+    for member_id, a, b in (
+        StatusPeriod.objects.filter(
+            member_id__in=ids, status__in=MEMBER_STATUSES, valid_from__lte=end
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+        .values_list("member_id", "valid_from", "valid_to")
+    ):
+        statuses[member_id].append((a, b))
+    out: dict[int, list[tuple]] = {}
+    for member_id, unit_id, a, b in (
+        Placement.objects.filter(
+            member_id__in=ids, kind=PlacementKind.PERMANENT, valid_from__lte=end
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+        .values_list("member_id", "unit_id", "valid_from", "valid_to")
+    ):
+        if unit_id != cell_of[member_id]:
+            continue
+        for c, d in statuses.get(member_id, []):
+            lo = max(a, c)
+            hi = b if d is None else (d if b is None else min(b, d))
+            if hi is None or hi > lo:
+                out.setdefault(member_id, []).append((lo, hi))
     return out
 
 
@@ -316,7 +355,7 @@ def share_kind(unit: Unit, locality_kind: str | None = None) -> str | None:
     """Which kind of organization `unit` is for the dues shares (None: a party
     group, which keeps nothing)."""
     if unit.level in GRASSROOTS_LEVELS:
-        if locality_kind is None and unit.administrative_unit_id:
+        if locality_kind is None and getattr(unit, "administrative_unit_id", None):
             locality_kind = unit.administrative_unit.kind
         return (
             ShareKind.GRASSROOTS_LOCALITY
@@ -347,7 +386,7 @@ def kept_percents(month: date) -> dict[str, int]:
 
 @dataclass
 class RemittanceRow:
-    unit: Unit
+    unit: Unit | None
     members: int = 0
     paid_count: int = 0
     collected: int = 0  # paid by the members of the unit's subtree
@@ -356,38 +395,53 @@ class RemittanceRow:
     kept_percent: int | None = None
 
 
+@dataclass
+class _Node:
+    pk: int
+    parent_id: int | None
+    level: str
+    category: str
+    locality: str | None
+
+
 def remittance(unit: Unit, month: date) -> dict:
     """The monthly remittance list of a committee: for each unit directly
     under it, what its members paid, what its subtree kept and what it sent
     up; then the committee's own figures. Each level keeps its share of what
     reaches it (its members' dues, if a cell, plus what its sub-units sent)
-    and sends the rest up. Three queries whatever the size."""
+    and sends the rest up. Four queries whatever the size (the tree is read
+    as plain rows; only the direct sub-units become objects)."""
     month = first_of_month(month)
-    units = list(
-        Unit.objects.filter(path__startswith=unit.path, founded_on__lte=last_day(month))
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=month))
-        .select_related("administrative_unit")
-        .order_by("path")
+    active = Q(path__startswith=unit.path, founded_on__lte=last_day(month)) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=month)
     )
+    nodes = [
+        _Node(*row)
+        for row in Unit.objects.filter(active)
+        .values_list("pk", "parent_id", "level", "category", "administrative_unit__kind")
+        .iterator(chunk_size=5000)
+    ]
     sums = {
-        row["unit_id"]: row
-        for row in DuesPayment.objects.filter(unit__path__startswith=unit.path, month=month)
-        .values("unit_id")
+        unit_id: (s, n)
+        for unit_id, s, n in DuesPayment.objects.filter(
+            unit__path__startswith=unit.path, month=month
+        )
+        .values_list("unit_id")
         .annotate(s=Sum("amount"), n=Count("pk"))
     }
     percents = kept_percents(month)
-    children: dict[int, list[Unit]] = defaultdict(list)
-    for u in units:
-        if u.parent_id is not None and u.pk != unit.pk:
-            children[u.parent_id].append(u)
+    children: dict[int, list[_Node]] = defaultdict(list)
+    by_pk = {}
+    for node in nodes:
+        by_pk[node.pk] = node
+        if node.parent_id is not None and node.pk != unit.pk:
+            children[node.parent_id].append(node)
     rows: dict[int, RemittanceRow] = {}
 
-    def walk(u: Unit) -> RemittanceRow:
-        row = RemittanceRow(unit=u)
-        own = sums.get(u.pk)
-        reaching = own["s"] if own else 0
+    def walk(u: _Node) -> RemittanceRow:
+        row = RemittanceRow(unit=None)
+        reaching, row.paid_count = sums.get(u.pk, (0, 0))
         row.collected = reaching
-        row.paid_count = own["n"] if own else 0
         kept_below = 0
         for child in children.get(u.pk, []):
             c = walk(child)
@@ -395,7 +449,7 @@ def remittance(unit: Unit, month: date) -> dict:
             row.collected += c.collected
             row.paid_count += c.paid_count
             kept_below += c.kept
-        kind = share_kind(u)
+        kind = share_kind(u, u.locality or "")
         row.kept_percent = percents.get(kind, 0) if kind else 0
         own_kept = rules.reduced(reaching, 100 - row.kept_percent)
         row.kept = kept_below + own_kept
@@ -403,14 +457,19 @@ def remittance(unit: Unit, month: date) -> dict:
         rows[u.pk] = row
         return row
 
-    top = walk(unit)
-    lines = [rows[c.pk] for c in sorted(children.get(unit.pk, []), key=lambda u: u.name)]
+    top = walk(by_pk.get(unit.pk) or _Node(unit.pk, None, unit.level, unit.category, None))
+    direct = Unit.objects.filter(pk__in=[c.pk for c in children.get(unit.pk, [])]).order_by("name")
+    lines = []
+    for child in direct:
+        rows[child.pk].unit = child
+        lines.append(rows[child.pk])
     own = sums.get(unit.pk)
+    top.unit = unit
     return {
         "unit": unit,
         "month": month,
         "lines": lines,
-        "own_collected": own["s"] if own else 0,
+        "own_collected": own[0] if own else 0,
         "total_collected": top.collected,
         "total_paid_count": top.paid_count,
         "received": sum(line.remitted for line in lines),
