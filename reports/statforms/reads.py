@@ -1,0 +1,289 @@
+"""The dated events the forms count, read from the histories.
+
+A member is on a unit's list (danh sách đảng viên) on a day when, that day,
+their status is probationary or official and their permanent placement is in
+a cell whose version of the day lies in the unit's subtree. Temporary
+placements never count: a member away on a temporary transfer stays on the
+home list, and is not on the host's.
+
+`movement` reads, for a period, every time a member came onto the list or
+left it, and why: the status that changed (admission, restoration, death,
+expulsion, removal, leaving the Party, transfer out of the system), or the
+placement or the cell's version that moved across the unit's boundary (a
+transfer, or a restructure moving a cell). A move that stays inside the unit
+(a transfer between two of its cells, a cell moved between two of its
+wards) is no event of the unit: its list is the same on either side of it.
+Three queries whatever the size of the unit; only the members with a change
+inside the period are read row by row.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection
+
+from members.choices import PlacementKind, Status
+from members.models import Placement, StatusPeriod
+from organizations.models import PATH_STEP, Level, Unit, UnitVersion, path_ids
+
+MEMBER = (Status.PROBATIONARY, Status.OFFICIAL)
+
+# Increase causes (Biểu 1, B) and decrease causes (C).
+ADMITTED = "admitted"
+RESTORED = "restored"
+IN_PROVINCE = "in_province"  # from another province (tỉnh ủy khác)
+IN_DISTRICT = "in_district"  # from another unit of the same province (huyện ủy khác trong tỉnh)
+IN_UNKNOWN = "in_unknown"  # transferred in from outside the system, origin not recorded
+ENTERED = "entered"  # first entered in chibo (nhập hồ sơ) without a recorded reason
+DEATH = "death"
+EXPELLED = "expelled"
+REMOVED = "removed"
+LEFT = "left"  # xin ra khỏi Đảng
+OUT_PROVINCE = "out_province"
+OUT_DISTRICT = "out_district"
+OUT_UNKNOWN = "out_unknown"  # transferred out of the system, destination not recorded
+# a move between two direct sub-units of the unit (only with branches=True)
+INTERNAL = "internal"
+
+# The removal note that the removal service writes for a member who asked to
+# leave the Party (members.rules.RemovalGround), read as "xin ra khỏi Đảng".
+LEFT_PARTY_PREFIXES = ("Xin ra khỏi Đảng",)
+
+
+@dataclass
+class Event:
+    member_id: int
+    day: date  # the first day on (an increase) or off (a decrease) the list
+    sign: int  # +1 an increase, -1 a decrease
+    cause: str
+    path: str  # the cell's path on the list's side (its version then)
+    probationary: bool = False  # a decrease of a probationary member
+
+
+def _provinces() -> set[int]:
+    return set(Unit.objects.filter(level=Level.PROVINCIAL).values_list("pk", flat=True))
+
+
+def province_of(path: str, provinces: set[int]) -> int | None:
+    for unit_id in path_ids(path):
+        if unit_id in provinces:
+            return unit_id
+    return None
+
+
+def _candidates_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
+    """The members placed in the subtree at some time in (day0, day1] with a
+    change of status, placement or cell version inside it."""
+    p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
+    sql = f"""
+        SELECT p.member_id FROM {p} p
+        JOIN {v} v ON v.unit_id = p.unit_id
+        WHERE p.kind = %s AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
+          AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s) AND v.path LIKE %s
+          AND (p.valid_from > %s OR p.valid_to <= %s OR v.valid_from > %s OR v.valid_to <= %s
+               OR EXISTS (SELECT 1 FROM {s} s WHERE s.member_id = p.member_id
+                          AND ((s.valid_from > %s AND s.valid_from <= %s)
+                               OR (s.valid_to > %s AND s.valid_to <= %s))))
+    """
+    args = [
+        PlacementKind.PERMANENT,
+        day1,
+        day0,
+        day1,
+        day0,
+        root_path + "%",
+        day0,
+        day1,
+        day0,
+        day1,
+        day0,
+        day1,
+        day0,
+        day1,
+    ]
+    return sql, args
+
+
+def _valid(rows, day):
+    for row in rows:
+        if row[0] <= day and (row[1] is None or row[1] > day):
+            return row
+    return None
+
+
+def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) -> list[Event]:
+    """Every time a member came onto the list of the unit at `root_path` or
+    left it, on a day in (day0, day1]. With `branches`, also each move from
+    one direct sub-unit to another (an INTERNAL decrease of the one and
+    increase of the other). Three queries."""
+    cand_sql, cand_args = _candidates_sql(root_path, day0, day1)
+    s, p, v = StatusPeriod._meta.db_table, Placement._meta.db_table, UnitVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT member_id, valid_from, valid_to, status, note FROM {s}
+                WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
+                  AND member_id IN ({cand_sql})""",
+            [day1, day0, *cand_args],
+        )
+        statuses = cursor.fetchall()
+        cursor.execute(
+            f"""SELECT member_id, valid_from, valid_to, unit_id FROM {p}
+                WHERE kind = %s AND valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
+                  AND member_id IN ({cand_sql})""",
+            [PlacementKind.PERMANENT, day1, day0, *cand_args],
+        )
+        placements = cursor.fetchall()
+        unit_ids = sorted({r[3] for r in placements})
+        versions: dict[int, list] = defaultdict(list)
+        if unit_ids:
+            cursor.execute(
+                f"""SELECT unit_id, valid_from, valid_to, path FROM {v}
+                    WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
+                      AND unit_id IN (SELECT p.unit_id FROM {p} p WHERE p.kind = %s
+                          AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to >= %s)
+                          AND p.member_id IN ({cand_sql}))""",
+                [day1, day0, PlacementKind.PERMANENT, day1, day0, *cand_args],
+            )
+            for unit_id, valid_from, valid_to, path in cursor.fetchall():
+                versions[unit_id].append((valid_from, valid_to, path))
+    by_member_s: dict[int, list] = defaultdict(list)
+    for member_id, valid_from, valid_to, status, note in statuses:
+        by_member_s[member_id].append((valid_from, valid_to, status, note))
+    by_member_p: dict[int, list] = defaultdict(list)
+    for member_id, valid_from, valid_to, unit_id in placements:
+        by_member_p[member_id].append((valid_from, valid_to, unit_id))
+    if not by_member_p:
+        return []
+    provinces = _provinces()
+    home = province_of(root_path, provinces)
+    events: list[Event] = []
+    for member_id, own_p in by_member_p.items():
+        events.extend(
+            _member_events(
+                member_id,
+                by_member_s.get(member_id, []),
+                own_p,
+                versions,
+                root_path,
+                day0,
+                day1,
+                provinces,
+                home,
+                branches,
+            )
+        )
+    return events
+
+
+def _state(day, statuses, placements, versions, root_path):
+    """(on the list, status row, placement row, path of the cell) on `day`."""
+    status = _valid(statuses, day)
+    placement = _valid(placements, day)
+    path = None
+    if placement is not None:
+        version = _valid(versions.get(placement[2], []), day)
+        path = version[2] if version else None
+    on = (
+        status is not None
+        and status[2] in MEMBER
+        and path is not None
+        and path.startswith(root_path)
+    )
+    return on, status, placement, path
+
+
+def _member_events(
+    member_id, statuses, placements, versions, root_path, day0, day1, provinces, home, branches
+):
+    points = {day0}
+    for row in statuses:
+        points.update(d for d in row[:2] if d is not None and day0 < d <= day1)
+    for row in placements:
+        points.update(d for d in row[:2] if d is not None and day0 < d <= day1)
+        for version in versions.get(row[2], []):
+            points.update(d for d in version[:2] if d is not None and day0 < d <= day1)
+    out = []
+    previous = _state(day0, statuses, placements, versions, root_path)
+    for day in sorted(points)[1:]:
+        current = _state(day, statuses, placements, versions, root_path)
+        was_on, now_on = previous[0], current[0]
+        if now_on and not was_on:
+            out.append(
+                Event(member_id, day, 1, _why_in(previous, current, provinces, home), current[3])
+            )
+        elif was_on and not now_on:
+            cause = _why_out(previous, current, provinces, home)
+            out.append(
+                Event(
+                    member_id,
+                    day,
+                    -1,
+                    cause,
+                    previous[3],
+                    probationary=previous[1][2] == Status.PROBATIONARY,
+                )
+            )
+        elif (
+            branches
+            and now_on
+            and was_on
+            and branch_segment(root_path, previous[3]) != branch_segment(root_path, current[3])
+        ):
+            out.append(Event(member_id, day, -1, INTERNAL, previous[3]))
+            out.append(Event(member_id, day, 1, INTERNAL, current[3]))
+        previous = current
+    return out
+
+
+def _where(path, provinces, home, inside, outside_district):
+    """A cell elsewhere in the system: in another province, or in another
+    unit of the same province (the reporting unit's own province)."""
+    if path is None:
+        return None
+    other = province_of(path, provinces)
+    return outside_district if home is not None and other == home else inside
+
+
+def _why_in(before, now, provinces, home) -> str:
+    _on, status, placement, path = before
+    if status is None or status[2] not in MEMBER:
+        if status is None:
+            return ENTERED
+        if status[2] in (Status.REMOVED, Status.EXPELLED):
+            return RESTORED
+        if status[2] == Status.TRANSFERRED_OUT:
+            return IN_UNKNOWN
+        return ADMITTED
+    # a member before and after: the placement or the cell's version moved in
+    where = _where(path, provinces, home, IN_PROVINCE, IN_DISTRICT)
+    return where or IN_UNKNOWN
+
+
+def _why_out(before, now, provinces, home) -> str:
+    _on, status, placement, path = now
+    if status is None or status[2] not in MEMBER:
+        kind = status[2] if status else ""
+        if kind == Status.DECEASED:
+            return DEATH
+        if kind == Status.EXPELLED:
+            return EXPELLED
+        if kind == Status.TRANSFERRED_OUT:
+            return OUT_UNKNOWN
+        if kind == Status.REMOVED and (status[3] or "").startswith(LEFT_PARTY_PREFIXES):
+            return LEFT
+        # removed, or a probationary member not recognized (Biểu 1: "xóa tên,
+        # trong đó dự bị")
+        return REMOVED
+    where = _where(path, provinces, home, OUT_PROVINCE, OUT_DISTRICT)
+    return where or OUT_UNKNOWN
+
+
+def branch_segment(root_path: str, path: str) -> int | None:
+    depth = len(root_path)
+    segment = path[depth : depth + PATH_STEP]
+    return int(segment) if segment else None
+
+
+def day_before(day: date) -> date:
+    return day - timedelta(days=1)
