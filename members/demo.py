@@ -12,6 +12,7 @@ from members.choices import (
     Education,
     PlacementKind,
     Qualification,
+    Religion,
     Status,
     TheoryLevel,
 )
@@ -48,9 +49,9 @@ def _profile(ctx: DemoContext, category: str, serial: int) -> tuple[dict, str, d
         "gender": gender,
         "birth_date": birth,
         "ethnicity": "Kinh" if rng.random() < 0.9 else rng.choice(ETHNIC_GROUPS[1:12]),
-        "religion": "Không"
+        "religion": Religion.NONE
         if rng.random() < 0.85
-        else rng.choice(["Phật giáo", "Công giáo", "Cao Đài"]),
+        else rng.choice([Religion.BUDDHIST, Religion.CATHOLIC, Religion.CAO_DAI]),
         "national_id": f"0{rng.randint(1, 96):02d}{1 if gender == 'F' else 0}{birth.year % 100:02d}{serial:06d}",
         "phone": f"09{rng.randint(10000000, 99999999)}",
         "home_town": ctx.faker.province() if hasattr(ctx.faker, "province") else "",

@@ -30,7 +30,15 @@ from chibo.spreadsheets import (
     header_key,
     parse_date,
 )
-from members.choices import ETHNIC_GROUPS, Education, Gender, Qualification, TheoryLevel
+from members.choices import (
+    ETHNICITIES,
+    OLD_ETHNIC_SPELLINGS,
+    Education,
+    Gender,
+    Qualification,
+    Religion,
+    TheoryLevel,
+)
 from members.models import Member
 
 _DATE_HELP = gettext_lazy(
@@ -77,11 +85,15 @@ MEMBER_COLUMNS: list[Column] = [
         "ethnicity",
         "Dân tộc",
         help=gettext_lazy(
-            "Tên một trong 54 dân tộc: Kinh, Tày, Thái, Mường, Khơ Me, H'Mông, Nùng…"
+            "Tên một trong 54 dân tộc (Kinh, Tày, Thái, Hoa, Khơ Me, Mường, Nùng, Mông…), “Quốc tịch gốc nước ngoài” hoặc “Dân tộc khác”."
         ),
     ),
     Column(
-        "religion", "Tôn giáo", help=gettext_lazy("Ghi tự do, ví dụ: Không, Phật giáo, Công giáo.")
+        "religion",
+        "Tôn giáo",
+        help=gettext_lazy(
+            "Không, Công giáo (Thiên Chúa), Tin Lành, Phật giáo, Cao Đài, Hòa Hảo, Hồi giáo, Tôn giáo khác."
+        ),
     ),
     Column(
         "national_id",
@@ -215,21 +227,64 @@ def _choices_by_key(choices, extra: dict[str, str] | None = None) -> dict[str, s
 
 _GENDERS = {"nam": Gender.MALE, "nu": Gender.FEMALE}
 _ETHNIC = _choices_by_key(
-    [(g, g) for g in ETHNIC_GROUPS],
+    [(g, g) for g in ETHNICITIES],
     {
+        **OLD_ETHNIC_SPELLINGS,
         "Khmer": "Khơ Me",
-        "Mông": "H'Mông",
-        "Hmông": "H'Mông",
+        "Khơ-me": "Khơ Me",
+        "Hmông": "Mông",
+        "H'mông": "Mông",
+        "Mèo": "Mông",
         "Êđê": "Ê Đê",
-        "Vân Kiều": "Bru - Vân Kiều",
+        "Ê-đê": "Ê Đê",
+        "Vân Kiều": "Bru-Vân Kiều",
+        "Bru Vân Kiều": "Bru-Vân Kiều",
+        "Việt": "Kinh",
+        "Kinh (Việt)": "Kinh",
+        "Hán": "Hoa",
+        "Ra-glai": "Raglai",
+        "Stiêng": "Xtiêng",
+        "Jrai": "Gia Rai",
+        "Bahnar": "Ba Na",
+        "Khác": "Dân tộc khác",
+        "Nước ngoài": "Quốc tịch gốc nước ngoài",
+        "Gốc nước ngoài": "Quốc tịch gốc nước ngoài",
+    },
+)
+_RELIGION = _choices_by_key(
+    Religion.choices,
+    {
+        "Không": Religion.NONE,
+        "Không có": Religion.NONE,
+        "Không tôn giáo": Religion.NONE,
+        "-": Religion.NONE,
+        "Công giáo": Religion.CATHOLIC,
+        "Thiên Chúa": Religion.CATHOLIC,
+        "Thiên Chúa giáo": Religion.CATHOLIC,
+        "Đạo Thiên Chúa": Religion.CATHOLIC,
+        "Tin lành": Religion.PROTESTANT,
+        "Đạo Tin Lành": Religion.PROTESTANT,
+        "Cơ Đốc": Religion.PROTESTANT,
+        "Phật": Religion.BUDDHIST,
+        "Đạo Phật": Religion.BUDDHIST,
+        "Cao Đài": Religion.CAO_DAI,
+        "Đạo Cao Đài": Religion.CAO_DAI,
+        "Hòa Hảo": Religion.HOA_HAO,
+        "Hoà Hảo": Religion.HOA_HAO,
+        "Phật giáo Hòa Hảo": Religion.HOA_HAO,
+        "Phật giáo Hoà Hảo": Religion.HOA_HAO,
+        "Hồi": Religion.ISLAM,
+        "Hồi giáo": Religion.ISLAM,
+        "Islam": Religion.ISLAM,
+        "Khác": Religion.OTHER,
     },
 )
 _QUALIFICATION = _choices_by_key(
     Qualification.choices,
     {
         "Không": Qualification.NONE,
-        "Sơ cấp": Qualification.VOCATIONAL,
-        "Trung cấp": Qualification.VOCATIONAL,
+        "Sơ cấp": Qualification.ELEMENTARY,
+        "Trung cấp": Qualification.INTERMEDIATE,
         "Cử nhân": Qualification.BACHELOR,
         "Kỹ sư": Qualification.BACHELOR,
         "ThS": Qualification.MASTER,
@@ -352,6 +407,9 @@ _PARSERS = {
     "phone": _phone,
     "ethnicity": lambda v: _choice(
         v, _ETHNIC, gettext_lazy("Dân tộc “%(value)s” không có trong danh mục 54 dân tộc.")
+    ),
+    "religion": lambda v: _choice(
+        v, _RELIGION, gettext_lazy("Tôn giáo “%(value)s” không có trong danh mục.")
     ),
     "education": _education,
     "qualification": lambda v: _choice(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from chibo.dates import add_months, years_before
 from chibo.text import fold
-from members.choices import MEMBER_STATUSES, PlacementKind, Status
+from members.choices import DATED_PROFILE_FIELDS, MEMBER_STATUSES, PlacementKind, Status
 from members.models import (
     Candidacy,
     CivilServantEvaluation,
@@ -20,9 +20,11 @@ from members.models import (
     Exemption,
     Member,
     Placement,
+    ProfileChange,
     ResidenceComment,
     ResidenceContact,
     StatusPeriod,
+    profile_value,
 )
 from members.rules import (
     BADGE_YEARS,
@@ -564,3 +566,35 @@ def membership_in_cell(member_ids, unit: Unit, start: date, end: date) -> dict[i
 
 def in_periods(periods: list[tuple], day: date) -> bool:
     return any(a <= day and (b is None or b > day) for a, b in periods)
+
+
+# --- The counted profile as of a date (members.models.ProfileChange) ----------
+
+
+def profile_on(day: date, members=None) -> dict[int, dict[str, object]]:
+    """The counted profile fields whose value on `day` differs from the
+    member's current one: {member_id: {field: value on day}}. A member (or a
+    field) missing from the answer had on `day` the value Member holds now.
+
+    One query over the changes after `day` (few: most levels never change), so
+    a form can count the current columns in SQL and correct the figures with
+    this; `members` (ids or a queryset) narrows it."""
+    changes = ProfileChange.objects.filter(changed_on__gt=day)
+    if members is not None:
+        changes = changes.filter(member__in=members)
+    result: dict[int, dict[str, object]] = {}
+    rows = changes.order_by("member_id", "field", "changed_on", "pk").values_list(
+        "member_id", "field", "previous"
+    )
+    for member_id, field, previous in rows:
+        values = result.setdefault(member_id, {})
+        if field not in values:  # the first change after the day holds the value of the day
+            values[field] = profile_value(field, previous)
+    return result
+
+
+def member_profile_on(member: Member, day: date) -> dict[str, object]:
+    """Every counted profile field of one member as it was on `day`."""
+    values = {f: getattr(member, f) for f in DATED_PROFILE_FIELDS}
+    values.update(profile_on(day, [member.pk]).get(member.pk, {}))
+    return values

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from chibo.audit import audit_record
 from chibo.errors import ServiceError
-from members.choices import MEMBER_STATUSES, PlacementKind, Status
+from members.choices import DATED_PROFILE_FIELDS, MEMBER_STATUSES, PlacementKind, Status
 from members.models import (
     Candidacy,
     CivilServantEvaluation,
@@ -20,10 +20,12 @@ from members.models import (
     Exemption,
     Member,
     Placement,
+    ProfileChange,
     Rating,
     ResidenceComment,
     ResidenceContact,
     StatusPeriod,
+    profile_stored,
 )
 from members.rules import (
     RemovalGround,
@@ -223,13 +225,20 @@ PROFILE_FIELDS = (
     "education",
     "qualification",
     "theory_level",
+    "academic_title",
     "occupation",
+    "occupation_category",
     "position",
     "is_civil_servant",
     "is_retired",
     "workplace",
+    "is_youth_union_member",
+    "is_discharged_soldier",
+    "is_private_business_owner",
+    "married_to_foreigner",
     "admitted_on",
     "probation_from",
+    "is_readmitted",
     "official_on",
     "card_number",
     "dossier_number",
@@ -383,10 +392,58 @@ def _check_party_dates(member: Member, changed: list[str]) -> None:
         )
 
 
+def _record_profile_changes(
+    member: Member, before: dict, changed: list[str], changed_on: date, actor
+) -> list[str]:
+    """Dated rows for the counted fields that really changed on `changed_on`
+    (members.models.ProfileChange), so a form for an earlier date still reads
+    the earlier value. Changes of one field are kept in date order."""
+    dated = [f for f in changed if f in DATED_PROFILE_FIELDS]
+    if not dated:
+        return []
+    _not_future(changed_on, _("Ngày thay đổi"))
+    if member.birth_date and changed_on < member.birth_date:
+        raise ServiceError(_("Ngày thay đổi trước ngày sinh."))
+    later = (
+        member.profile_changes.filter(field__in=dated, changed_on__gt=changed_on)
+        .order_by("-changed_on")
+        .first()
+    )
+    if later is not None:
+        raise ServiceError(
+            _(
+                "Đã ghi một thay đổi “%(field)s” từ ngày %(later)s, sau ngày %(day)s: "
+                "các thay đổi phải ghi theo thứ tự ngày."
+            )
+            % {
+                "field": Member._meta.get_field(later.field).verbose_name,
+                "later": _d(later.changed_on),
+                "day": _d(changed_on),
+            }
+        )
+    ProfileChange.objects.bulk_create(
+        ProfileChange(
+            member=member,
+            field=f,
+            previous=profile_stored(f, before[f]),
+            value=profile_stored(f, getattr(member, f)),
+            changed_on=changed_on,
+            created_by=_user(actor),
+        )
+        for f in dated
+    )
+    return dated
+
+
 @transaction.atomic
-def member_update(*, actor, member: Member, **changes) -> Member:
+def member_update(*, actor, member: Member, changed_on: date | None = None, **changes) -> Member:
     """Correct or complete a member's dossier. Every change is kept, with who
-    made it and the previous value (the dossier is confidential)."""
+    made it and the previous value (the dossier is confidential).
+
+    With `changed_on`, the counted fields that change (education, levels,
+    occupation, …: members.choices.DATED_PROFILE_FIELDS) changed in fact on
+    that day, and a form for an earlier date keeps the earlier value; without
+    it the edit corrects a wrong entry, for every date."""
     member = _lock(member)
     _check_reach(actor, member.unit)
     unknown = set(changes) - set(PROFILE_FIELDS)
@@ -400,6 +457,9 @@ def member_update(*, actor, member: Member, **changes) -> Member:
         return member
     _check_party_dates(member, changed)
     _validate_profile(member)
+    dated = []
+    if changed_on is not None:
+        dated = _record_profile_changes(member, before, changed, changed_on, actor)
     fields = changed + (["sort_key", "search_name"] if "full_name" in changed else [])
     _save(member, actor, fields, _("Sửa hồ sơ"))
     _audit(
@@ -407,7 +467,7 @@ def member_update(*, actor, member: Member, **changes) -> Member:
         "member_update",
         member,
         _("Sửa hồ sơ %(name)s") % {"name": member.full_name},
-        {"fields": changed},
+        {"fields": changed, **({"changed_on": changed_on, "dated": dated} if dated else {})},
     )
     return member
 
