@@ -128,7 +128,7 @@ def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) 
         )
         statuses = cursor.fetchall()
         cursor.execute(
-            f"""SELECT member_id, valid_from, valid_to, unit_id FROM {p}
+            f"""SELECT member_id, valid_from, valid_to, unit_id, arrived_from, left_to FROM {p}
                 WHERE kind = %s AND valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
                   AND member_id IN ({cand_sql})""",
             [PlacementKind.PERMANENT, day1, day0, *cand_args],
@@ -151,8 +151,8 @@ def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) 
     for member_id, valid_from, valid_to, status, note in statuses:
         by_member_s[member_id].append((valid_from, valid_to, status, note))
     by_member_p: dict[int, list] = defaultdict(list)
-    for member_id, valid_from, valid_to, unit_id in placements:
-        by_member_p[member_id].append((valid_from, valid_to, unit_id))
+    for member_id, valid_from, valid_to, unit_id, arrived_from, left_to in placements:
+        by_member_p[member_id].append((valid_from, valid_to, unit_id, arrived_from, left_to))
     if not by_member_p:
         return []
     provinces = _provinces()
@@ -245,16 +245,27 @@ def _where(path, provinces, home, inside, outside_district):
     return outside_district if home is not None and other == home else inside
 
 
+# A transfer from or to outside the system, as the office recorded it on the
+# placement (members.choices.TransferScope); within the system the cells'
+# places in the tree tell.
+SCOPE_IN = {"other_province": IN_PROVINCE, "other_district": IN_DISTRICT}
+SCOPE_OUT = {"other_province": OUT_PROVINCE, "other_district": OUT_DISTRICT}
+
+
 def _why_in(before, now, provinces, home) -> str:
     _on, status, placement, path = before
+    arrived = (now[2][3] or "") if now[2] is not None else ""
     if status is None or status[2] not in MEMBER:
         if status is None:
-            return ENTERED
+            # first entered in chibo: a transfer in if the office said so
+            return SCOPE_IN.get(arrived, IN_UNKNOWN if arrived else ENTERED)
         if status[2] in (Status.REMOVED, Status.EXPELLED):
             return RESTORED
         if status[2] == Status.TRANSFERRED_OUT:
-            return IN_UNKNOWN
+            return SCOPE_IN.get(arrived, IN_UNKNOWN)
         return ADMITTED
+    if placement is None:  # a member with no cell before (abroad, not recorded)
+        return SCOPE_IN.get(arrived, IN_UNKNOWN)
     # a member before and after: the placement or the cell's version moved in
     where = _where(path, provinces, home, IN_PROVINCE, IN_DISTRICT)
     return where or IN_UNKNOWN
@@ -269,7 +280,8 @@ def _why_out(before, now, provinces, home) -> str:
         if kind == Status.EXPELLED:
             return EXPELLED
         if kind == Status.TRANSFERRED_OUT:
-            return OUT_UNKNOWN
+            left = (before[2][4] or "") if before[2] is not None else ""
+            return SCOPE_OUT.get(left, OUT_UNKNOWN)
         if kind == Status.REMOVED and (status[3] or "").startswith(LEFT_PARTY_PREFIXES):
             return LEFT
         # removed, or a probationary member not recognized (Biểu 1: "xóa tên,

@@ -204,3 +204,17 @@ def test_members_who_only_visit_are_not_on_the_list(world):
     assert (
         figures(run(world["w"], Params(start=date(2024, 3, 1), end=date(2024, 3, 1))))["B"] == 1
     )  # the admission of 01/03, not the visitor
+
+
+def test_a_transfer_out_of_the_system_counts_where_the_office_said_it_went(world):
+    from members.models import Placement
+
+    member = world["m2"][4]
+    member_transfer_out(actor=None, member=member, day=date(2024, 11, 1), destination="Hà Nội")
+    # the destination kind as the transfer page records it (members.choices.TransferScope)
+    Placement.objects.filter(member=member, valid_to=date(2024, 11, 1)).update(
+        left_to="other_province"
+    )
+    table = run(world["w"])
+    assert (value_of(table, "C5"), value_of(table, "C5a"), value_of(table, "C5b")) == (3, 2, 1)
+    assert all(c["ok"] for c in table.form["checks"])
