@@ -17,6 +17,7 @@ from reports.catalogue import ReportError, catalogue, get_report, parse_params
 from reports.models import Review, Submission, SubmissionStatus
 from reports.selectors import inbox_for, parse_period, recent_periods, submissions_under
 from reports.services import may_review, params_for, submission_review, submission_submit
+from reports.statforms.layout import form_context
 from reports.tables import Table
 
 FORMAT_LINKS = [
@@ -108,6 +109,8 @@ def report_view(request, name: str, unit_id: int):
         "formats": FORMAT_LINKS,
         "link_query": _query_without(request.GET, "by", "format"),
         "values": _form_values(request.GET, table),
+        # an official form in its printed layout (not its breakdown)
+        "layout": form_context(table) if table and table.form and not table.by_children else None,
     }
     return render(request, "reports/report.html", context, status=400 if error else 200)
 
