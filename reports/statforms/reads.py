@@ -299,3 +299,191 @@ def branch_segment(root_path: str, path: str) -> int | None:
 
 def day_before(day: date) -> date:
     return day - timedelta(days=1)
+
+
+# --- the list on a day, counted by the member's data -------------------------
+
+
+@dataclass(frozen=True)
+class Cond:
+    """One condition on a member of the list: `field` a Member column (or
+    "status", "exempt"), `op` one of = in >= <= > < between blank true."""
+
+    field: str
+    op: str
+    value: object = None
+
+    def sql(self) -> tuple[str, list]:
+        column = {"status": "s.status", "exempt": "e.member_id"}.get(self.field, f"m.{self.field}")
+        if self.op == "true":
+            return f"{column} = %s", [True]
+        if self.op == "blank":
+            return f"({column} IS NULL OR {column} = '')", []
+        if self.op == "in":
+            values = list(self.value)
+            return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+        if self.op == "between":
+            low, high = self.value
+            return f"{column} >= %s AND {column} <= %s", [low, high]
+        if self.op == "exempt":
+            return f"{column} IS NOT NULL", []
+        return f"{column} {self.op} %s", [self.value]
+
+    def holds(self, values: dict) -> bool:
+        value = values.get(self.field)
+        if self.op == "true":
+            return bool(value)
+        if self.op == "blank":
+            return value in (None, "")
+        if self.op == "exempt":
+            return bool(value)
+        if value is None:
+            return False
+        if self.op == "in":
+            return value in self.value
+        if self.op == "between":
+            return self.value[0] <= value <= self.value[1]
+        return {
+            "=": value == self.value,
+            "<>": value != self.value,
+            ">=": value >= self.value,
+            "<=": value <= self.value,
+            ">": value > self.value,
+            "<": value < self.value,
+        }[self.op]
+
+
+def list_figures(root_path: str, day: date, figures: dict[str, tuple[Cond, ...]]) -> dict[str, int]:
+    """{key: members on the list on `day` meeting every condition of
+    figures[key]} (an empty tuple: everyone), in one query; the fields a
+    member's dated changes (members.models.ProfileChange) had otherwise on
+    `day` are then corrected member by member (two more queries, for the few
+    whose values changed since)."""
+    from members.models import Exemption, Member
+    from members.selectors import profile_on
+
+    keys = list(figures)
+    sums, args = [], []
+    for key in keys:
+        parts, part_args = [], []
+        for cond in figures[key]:
+            sql, values = cond.sql()
+            parts.append(sql)
+            part_args += values
+        sums.append(f"SUM(CASE WHEN {' AND '.join(parts) or '1 = 1'} THEN 1 ELSE 0 END)")
+        args += part_args
+    p, s, m, e, v = (
+        Placement._meta.db_table,
+        StatusPeriod._meta.db_table,
+        Member._meta.db_table,
+        Exemption._meta.db_table,
+        UnitVersion._meta.db_table,
+    )
+    on_list = f"""
+        FROM {p} p
+        JOIN {s} s ON s.member_id = p.member_id
+             AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s)
+             AND s.status IN (%s, %s)
+        JOIN {m} m ON m.id = p.member_id
+        LEFT JOIN (SELECT DISTINCT member_id FROM {e} WHERE valid_from <= %s
+                   AND (valid_to IS NULL OR valid_to > %s)) e ON e.member_id = p.member_id
+        WHERE p.kind = %s AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
+          AND p.unit_id IN (
+              SELECT v.unit_id FROM {v} v
+              WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+                AND v.path LIKE %s)
+    """
+    list_args = [
+        day,
+        day,
+        Status.PROBATIONARY,
+        Status.OFFICIAL,
+        day,
+        day,
+        PlacementKind.PERMANENT,
+        day,
+        day,
+        day,
+        day,
+        root_path + "%",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(sums)} {on_list}", [*args, *list_args])
+        row = cursor.fetchone()
+        out = {k: int(n or 0) for k, n in zip(keys, row, strict=True)}
+        # the few members whose counted fields changed after the day (most
+        # never change), and of those the ones on the list then
+        changed = profile_on(day)
+        if changed:
+            marks = ", ".join(["%s"] * len(changed))
+            cursor.execute(
+                f"SELECT p.member_id {on_list} AND p.member_id IN ({marks})",
+                [*list_args, *changed],
+            )
+            on = {r[0] for r in cursor.fetchall()}
+            changed = {k: v for k, v in changed.items() if k in on}
+    if changed:
+        fields = sorted(
+            {c.field for conds in figures.values() for c in conds} - {"status", "exempt"}
+        )
+        current = {
+            r["id"]: r for r in Member.objects.filter(pk__in=list(changed)).values("id", *fields)
+        }
+        statuses = dict(
+            StatusPeriod.objects.filter(member_id__in=list(changed), valid_from__lte=day)
+            .exclude(valid_to__lte=day)
+            .values_list("member_id", "status")
+        )
+        exempt = set(
+            Exemption.objects.filter(member_id__in=list(changed), valid_from__lte=day)
+            .exclude(valid_to__lte=day)
+            .values_list("member_id", flat=True)
+        )
+        for member_id, past in changed.items():
+            now = {**current.get(member_id, {}), "status": statuses.get(member_id)}
+            now["exempt"] = member_id in exempt
+            then = {**now, **past}
+            for key in keys:
+                was = all(c.holds(then) for c in figures[key])
+                is_now = all(c.holds(now) for c in figures[key])
+                out[key] += int(was) - int(is_now)
+    return out
+
+
+def birth_dates_on_list(root_path: str, day: date, extra: str = "", extra_args=()) -> list[tuple]:
+    """(birth date, members) of the list on `day`: for the average age."""
+    from members.models import Member
+
+    p, s, m, v = (
+        Placement._meta.db_table,
+        StatusPeriod._meta.db_table,
+        Member._meta.db_table,
+        UnitVersion._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT m.birth_date, COUNT(*) FROM {p} p
+            JOIN {s} s ON s.member_id = p.member_id
+                 AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s)
+                 AND s.status IN (%s, %s)
+            JOIN {m} m ON m.id = p.member_id
+            WHERE p.kind = %s AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
+              AND p.unit_id IN (SELECT v.unit_id FROM {v} v WHERE v.valid_from <= %s
+                   AND (v.valid_to IS NULL OR v.valid_to > %s) AND v.path LIKE %s)
+            GROUP BY m.birth_date
+            """,
+            [
+                day,
+                day,
+                Status.PROBATIONARY,
+                Status.OFFICIAL,
+                PlacementKind.PERMANENT,
+                day,
+                day,
+                day,
+                day,
+                root_path + "%",
+            ],
+        )
+        return cursor.fetchall()
