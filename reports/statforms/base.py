@@ -165,6 +165,8 @@ def value_of(table: Table, code: str, column: str = "this", section: int = 0):
     if code not in s.codes:
         return None
     keys = [c.key for c in s.columns]
+    if column not in keys:
+        return None
     return s.rows[s.codes.index(code)][keys.index(column)]
 
 
