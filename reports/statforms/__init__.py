@@ -3,4 +3,4 @@
 
 def register_all() -> None:
     """Import the forms, which register themselves in the catalogue."""
-    from reports.statforms import movement, organizations, profile  # noqa: F401
+    from reports.statforms import badges, movement, organizations, profile  # noqa: F401
