@@ -76,3 +76,23 @@ def test_the_page_shows_the_form_and_its_checks(client, world, table):  # noqa: 
     assert 'data-code="B2b"' in page
     assert "✓ D = A + B − C" in page
     assert value_of(table, "D") == 10
+
+
+def test_the_command_line_gives_the_form_as_json_with_its_lines(world, capsys):  # noqa: F811
+    from django.core.management import call_command
+
+    call_command(
+        "report",
+        "member_movement",
+        "--unit",
+        str(world["w"].pk),
+        "--from",
+        "01/01/2024",
+        "--to",
+        "31/12/2024",
+        "--format",
+        "json",
+    )
+    data = json.loads(capsys.readouterr().out)
+    rows = {r["code"]: r["values"]["this"] for r in data["lines"][0]["rows"]}
+    assert (rows["A"], rows["B"], rows["C"], rows["D"]) == (12, 4, 6, 10)
