@@ -215,6 +215,10 @@ class FormReport(Report):
     def checks(self, table: Table, snap, params: Params) -> list[Check]:
         return []
 
+    def breakdown_checks(self, table: Table, snap, params: Params) -> list[Check]:
+        """Checks of the breakdown by sub-unit: its lines add up to the unit's."""
+        return []
+
     def finish(self, table, snap, params):
         form_set, version = self.version_for(params.as_of)
         proxies = []
@@ -224,7 +228,10 @@ class FormReport(Report):
         for line in lines:
             if line.proxy:
                 proxies.append({"code": line.code, "label": line.label, "why": line.proxy})
-        checks = [] if params.by_children else self.checks(table, snap, params)
+        if params.by_children:
+            checks = self.breakdown_checks(table, snap, params)
+        else:
+            checks = self.checks(table, snap, params)
         table.form = {
             "name": str(self.form_name),
             "number": f"Biểu số {version.number}-{form_set.suffix}",

@@ -222,6 +222,44 @@ class MemberMovementForm(FormReport):
         )
         return out
 
+    def breakdown_checks(self, table, snap, params):
+        """The sub-units add up to the unit: the lists at both ends, and the
+        net movement (moves between sub-units cancel out)."""
+        unit = self._unit(snap)
+        section = table.sections[0]
+        keys = [c.key for c in section.columns]
+        sums = {k: sum(r[keys.index(k)] for r in section.rows) for k in ("start", "end")}
+        net = sum(r[keys.index("increases")] - r[keys.index("decreases")] for r in section.rows)
+        own = {
+            "start": _list_size(unit, reads.day_before(params.start)),
+            "end": _list_size(unit, params.end),
+        }
+        events = reads.movement(snap.root.path, reads.day_before(params.start), params.end)
+        own_net = sum(e.sign for e in events)
+        out = []
+        for key, code in (("start", "A"), ("end", "D")):
+            ok = sums[key] == own[key]
+            out.append(
+                Check(
+                    label=_("Cộng các đơn vị trực thuộc = %(code)s của %(unit)s")
+                    % {"code": code, "unit": snap.root.name},
+                    ok=ok,
+                    rows=[code],
+                    detail="" if ok else f"{sums[key]} ≠ {own[key]}",
+                )
+            )
+        ok = net == own_net
+        out.append(
+            Check(
+                label=_("Cộng (B − C) các đơn vị trực thuộc = B − C của %(unit)s")
+                % {"unit": snap.root.name},
+                ok=ok,
+                rows=["B", "C"],
+                detail="" if ok else f"{net} ≠ {own_net}",
+            )
+        )
+        return out
+
     def breakdown(self, snap, params):
         day0 = reads.day_before(params.start)
         root = snap.root

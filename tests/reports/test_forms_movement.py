@@ -196,6 +196,12 @@ def test_the_breakdown_by_cell_adds_up(world):
     assert rows["Chi bộ W1"] == [6, 3, 1, 4, 1, 5]
     assert rows["Chi bộ W2"] == [6, 2, 0, 3, 0, 5]
     assert table.sections[0].totals[1] == 12 and table.sections[0].totals[-1] == 10
+    # the sub-units add up to the ward: A, D and the net movement
+    assert [c["ok"] for c in table.form["checks"]] == [True, True, True]
+    province = get_report("member_movement").run(
+        world["p"], Params(start=YEAR.start, end=YEAR.end, by_children=True)
+    )
+    assert all(c["ok"] for c in province.form["checks"]), province.form["checks"]
 
 
 def test_members_who_only_visit_are_not_on_the_list(world):
