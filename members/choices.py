@@ -259,3 +259,8 @@ class CardEvent(models.TextChoices):
     ISSUED = "issued", _("Phát thẻ")
     REISSUED = "reissued", _("Cấp lại do mất")
     REPLACED = "replaced", _("Đổi do hỏng")
+
+
+# The note of history rows written from a dossier's dates (an imported roster,
+# the demo) rather than from a decision recorded in chibo: the timeline shows it.
+RECONSTRUCTED = _("theo dữ liệu nhập")
