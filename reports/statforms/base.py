@@ -230,6 +230,7 @@ class FormReport(Report):
                 proxies.append({"code": line.code, "label": line.label, "why": line.proxy})
         if params.by_children:
             checks = self.breakdown_checks(table, snap, params)
+            _breakdown_charts(table.sections[0])
         else:
             checks = self.checks(table, snap, params)
         table.form = {
@@ -252,3 +253,22 @@ class FormReport(Report):
                 if not c.ok
             ],
         }
+
+
+def _breakdown_charts(section: Section, most: int = 2) -> None:
+    """Sorted bars comparing the sub-units on the breakdown's first figures
+    (small multiples, one chart per figure)."""
+    if section.chart:
+        return
+    labels = [r[0] for r in section.rows]
+    section.chart = [
+        {
+            "type": "bar",
+            "sort": True,
+            "title": str(column.label),
+            "labels": labels,
+            "values": [r[i] or 0 for r in section.rows],
+        }
+        for i, column in enumerate(section.columns)
+        if column.kind == "int"
+    ][:most]
