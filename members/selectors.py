@@ -344,7 +344,7 @@ def _reconstructed(text: str) -> tuple[str, bool]:
 def member_timeline(member: Member) -> list[TimelineEvent]:
     """Everything that happened to the member, in date order, from the
     histories (status, placements, exemptions, discipline, candidacy,
-    residence contact): six queries."""
+    residence contact, dated profile changes): seven queries."""
     events: list[TimelineEvent] = []
     for c in Candidacy.objects.filter(member=member).select_related(
         "helper_1", "helper_2", "created_by"
@@ -372,8 +372,27 @@ def member_timeline(member: Member) -> list[TimelineEvent]:
             else _("Sinh hoạt tạm thời tại %(unit)s")
         ) % {"unit": p.unit.name}
         reason, past = _reconstructed(p.reason)
-        detail = " · ".join(x for x in (reason, p.decision_number) if x)
+        scope = [
+            _("chuyển đến từ: %(kind)s") % {"kind": p.get_arrived_from_display()}
+            if p.arrived_from
+            else "",
+            _("chuyển đi: %(kind)s") % {"kind": p.get_left_to_display()} if p.left_to else "",
+        ]
+        detail = " · ".join(x for x in (reason, p.decision_number, *scope) if x)
         events.append(TimelineEvent(p.valid_from, title, detail, p.valid_to, p.created_by, past))
+    for c in member.profile_changes.select_related("created_by"):
+        field = Member._meta.get_field(c.field)
+        old = _display(field, profile_value(c.field, c.previous))
+        new = _display(field, profile_value(c.field, c.value))
+        events.append(
+            TimelineEvent(
+                c.changed_on,
+                _("Thay đổi %(field)s: %(old)s → %(new)s")
+                % {"field": field.verbose_name, "old": old, "new": new},
+                c.note,
+                by=c.created_by,
+            )
+        )
     for e in member.exemptions.select_related("created_by"):
         note, past = _reconstructed(e.note)
         events.append(

@@ -22,6 +22,7 @@ from members.choices import (
     DecisionLevel,
     PlacementKind,
     Status,
+    TransferScope,
 )
 from members.models import (
     Award,
@@ -49,9 +50,10 @@ from members.rules import (
     qualifies_for_exemption_by_age,
     recognition_date_problem,
     temporary_transfer_fits,
+    transfer_scope,
     two_thirds_reached,
 )
-from organizations.models import CELL_LEVELS, Unit, valid_on
+from organizations.models import CELL_LEVELS, Unit, UnitVersion, path_ids, valid_on
 from organizations.selectors import can_edit
 
 
@@ -85,12 +87,22 @@ def member_create(
     status: str,
     since: date,
     record: bool = True,
+    arrived_from: str = "",
+    decision_number: str = "",
     **profile,
 ) -> Member:
     """Enter a member (or candidate) already in a cell, e.g. when an office
-    starts using chibo: the profile, the first status and the first placement."""
+    starts using chibo: the profile, the first status and the first placement.
+
+    With `arrived_from` (members.choices.TransferScope) the member was
+    transferred in on `since` from a committee this system does not keep (Biểu
+    1 "chuyển đến": from another province, or another district of it)."""
     if status not in Status.values:
         raise ServiceError(_("Tình trạng đảng viên không hợp lệ."))
+    if arrived_from and arrived_from not in TransferScope.values:
+        raise ServiceError(_("Nơi chuyển đến không hợp lệ."))
+    if arrived_from and status not in MEMBER_STATUSES:
+        raise ServiceError(_("Chỉ đảng viên (dự bị hoặc chính thức) mới chuyển sinh hoạt đến."))
     validate_cell(unit, since)
     member = Member(unit=unit, status=status, **profile)
     _validate_profile(member)
@@ -103,7 +115,9 @@ def member_create(
         unit=unit,
         kind=PlacementKind.PERMANENT,
         valid_from=since,
-        reason=_("Nhập hồ sơ"),
+        reason=_("Chuyển sinh hoạt đến") if arrived_from else _("Nhập hồ sơ"),
+        decision_number=decision_number,
+        arrived_from=arrived_from,
         created_by=_user(actor),
     )
     if record:
@@ -435,8 +449,10 @@ def member_place(
     reason: str = "",
     decision_number: str = "",
     record: bool = True,
+    scope: str = "",
 ) -> Placement:
-    """Move a member's permanent placement to `unit` from `day`.
+    """Move a member's permanent placement to `unit` from `day`; `scope` (a
+    TransferScope) marks the move as a transfer on both rows.
 
     The open placement is closed the day before; the old row stays, so the
     cell the member belonged to on any past date can still be read.
@@ -458,7 +474,8 @@ def member_place(
                 % {"day": _d(day), "since": _d(current.valid_from)}
             )
         current.valid_to = day
-        current.save(update_fields=["valid_to"])
+        current.left_to = scope
+        current.save(update_fields=["valid_to", "left_to"])
     placement = Placement.objects.create(
         member=member,
         unit=unit,
@@ -466,6 +483,7 @@ def member_place(
         valid_from=day,
         reason=reason,
         decision_number=decision_number,
+        arrived_from=scope if current is not None else "",
         created_by=_user(actor),
     )
     if day <= date.today():
@@ -976,6 +994,63 @@ def member_reject(*, actor, member: Member, day: date, reason: str = "", decisio
     return member
 
 
+@transaction.atomic
+def member_receive(
+    *,
+    actor,
+    unit: Unit,
+    day: date,
+    arrived_from: str,
+    decision_number: str = "",
+    **profile,
+) -> Member:
+    """Tiếp nhận a member transferred in (chuyển sinh hoạt đảng chính thức đến)
+    from a committee this system does not keep, with the introduction letter's
+    number: the dossier, the status the party dates give (official with an
+    official date, else probationary), and the first placement from `day`
+    marked with where the member came from (Biểu 1 B2a / B2b)."""
+    _check_reach(actor, unit)
+    _not_future(day, _("Ngày tiếp nhận"))
+    if arrived_from not in TransferScope.values:
+        raise ServiceError(
+            _("Cần chọn nơi chuyển đến từ: %(kinds)s.")
+            % {"kinds": "; ".join(str(label) for label in TransferScope.labels)}
+        )
+    admitted = profile.get("admitted_on")
+    if admitted is None:
+        raise ServiceError(_("Cần ghi ngày vào Đảng của đảng viên chuyển đến."))
+    _not_future(admitted, _("Ngày vào Đảng"))
+    if admitted > day:
+        raise ServiceError(_("Ngày vào Đảng sau ngày tiếp nhận."))
+    official = profile.get("official_on")
+    if official is not None and official > day:
+        raise ServiceError(_("Ngày chính thức sau ngày tiếp nhận."))
+    member = member_create(
+        actor=actor,
+        unit=unit,
+        status=Status.OFFICIAL if official else Status.PROBATIONARY,
+        since=day,
+        record=False,
+        arrived_from=arrived_from,
+        decision_number=decision_number,
+        **profile,
+    )
+    _audit(
+        actor,
+        "member_receive",
+        member,
+        _("Tiếp nhận %(name)s chuyển sinh hoạt đến %(unit)s từ %(day)s (%(kind)s)")
+        % {
+            "name": member.full_name,
+            "unit": unit.name,
+            "day": _d(day),
+            "kind": TransferScope(arrived_from).label,
+        },
+        {"day": day, "scope": arrived_from},
+    )
+    return member
+
+
 MEMBER_ONLY = gettext_lazy("%(name)s đang là “%(status)s”, không phải đảng viên đang sinh hoạt.")
 
 
@@ -989,6 +1064,7 @@ def member_transfer_permanent(
     _check_reach(actor, unit)
     _require_status(member, LIVE_STATUSES, MEMBER_ONLY)
     _not_future(day, _("Ngày chuyển sinh hoạt"))
+    scope = transfer_scope_between(member.unit, unit, day) if member.unit else ""
     placement = member_place(
         actor=actor,
         member=member,
@@ -997,33 +1073,72 @@ def member_transfer_permanent(
         reason=reason or _("Chuyển sinh hoạt đảng chính thức"),
         decision_number=decision_number,
         record=False,
+        scope=scope,
     )
     member.refresh_from_db(fields=["unit"])
     _audit(
         actor,
         "member_transfer_permanent",
         member,
-        _("Chuyển sinh hoạt chính thức %(name)s sang %(unit)s từ %(day)s")
-        % {"name": member.full_name, "unit": unit.name, "day": _d(day)},
-        {"to": unit.pk, "day": day},
+        _("Chuyển sinh hoạt chính thức %(name)s sang %(unit)s từ %(day)s (%(scope)s)")
+        % {
+            "name": member.full_name,
+            "unit": unit.name,
+            "day": _d(day),
+            "scope": TransferScope(scope).label if scope else "—",
+        },
+        {"to": unit.pk, "day": day, "scope": scope},
     )
     return placement
 
 
+def _chain_on(unit: Unit, day: date) -> list[tuple[int, str]]:
+    """The unit's ancestors and itself on `day`, as (id, level) from the root."""
+    versions = {v.unit_id: v for v in UnitVersion.objects.filter(valid_on(day), unit=unit)}
+    path = versions[unit.pk].path if unit.pk in versions else unit.path
+    ids = path_ids(path)
+    levels = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "level"))
+    levels.update(
+        UnitVersion.objects.filter(valid_on(day), unit_id__in=ids).values_list("unit_id", "level")
+    )
+    return [(pk, levels.get(pk, "")) for pk in ids]
+
+
+def transfer_scope_between(origin: Unit, destination: Unit, day: date) -> str:
+    """members.rules.transfer_scope for two cells of the tree as it was on `day`."""
+    return transfer_scope(_chain_on(origin, day), _chain_on(destination, day))
+
+
 @transaction.atomic
 def member_transfer_out(
-    *, actor, member: Member, day: date, destination: str, decision_number: str = ""
+    *,
+    actor,
+    member: Member,
+    day: date,
+    destination: str,
+    destination_kind: str,
+    decision_number: str = "",
 ) -> Member:
-    """Chuyển sinh hoạt đảng ra ngoài (to a committee this system does not keep)."""
+    """Chuyển sinh hoạt đảng ra ngoài (to a committee this system does not
+    keep). `destination_kind` (a TransferScope) is how Biểu 1 counts it: to
+    another province, to another district of the province, or inside."""
     member = _lock(member)
     _check_reach(actor, member.unit)
     _require_status(member, (Status.PROBATIONARY, Status.OFFICIAL), MEMBER_ONLY)
     _not_future(day, _("Ngày chuyển sinh hoạt"))
     if not destination.strip():
         raise ServiceError(_("Cần ghi nơi chuyển đến."))
+    if destination_kind not in TransferScope.values:
+        raise ServiceError(
+            _("Cần chọn nơi chuyển đến thuộc: %(kinds)s.")
+            % {"kinds": "; ".join(str(label) for label in TransferScope.labels)}
+        )
     note = _("Chuyển đến: %(dest)s") % {"dest": destination.strip()}
     _end_membership(
         member, Status.TRANSFERRED_OUT, day, actor, decision_number=decision_number, note=note
+    )
+    member.placements.filter(kind=PlacementKind.PERMANENT, valid_to=day).update(
+        left_to=destination_kind
     )
     _audit(
         actor,
@@ -1031,7 +1146,7 @@ def member_transfer_out(
         member,
         _("Chuyển sinh hoạt %(name)s ra ngoài (%(dest)s)")
         % {"name": member.full_name, "dest": destination.strip()},
-        {"day": day},
+        {"day": day, "scope": destination_kind},
     )
     return member
 

@@ -176,9 +176,14 @@ def test_a_later_restructure_leaves_the_past_form_unchanged(world):
     assert moved["C5b"] == moved["A"] - moved["D"] > 0
 
 
-def test_a_transfer_out_with_no_destination_kind_warns_naming_the_rows(world):
+def test_a_transfer_out_inside_the_district_warns_naming_the_rows(world):
+    # "inside the same district": a decrease of the ward that neither a) nor b) names
     member_transfer_out(
-        actor=None, member=world["m2"][4], day=date(2024, 11, 1), destination="Hà Nội"
+        actor=None,
+        member=world["m2"][4],
+        day=date(2024, 11, 1),
+        destination="Phường bên cạnh",
+        destination_kind="internal",
     )
     table = run(world["w"])
     assert value_of(table, "C5") == 3 and value_of(table, "C5a") + value_of(table, "C5b") == 2
@@ -213,14 +218,34 @@ def test_members_who_only_visit_are_not_on_the_list(world):
 
 
 def test_a_transfer_out_of_the_system_counts_where_the_office_said_it_went(world):
-    from members.models import Placement
-
     member = world["m2"][4]
-    member_transfer_out(actor=None, member=member, day=date(2024, 11, 1), destination="Hà Nội")
-    # the destination kind as the transfer page records it (members.choices.TransferScope)
-    Placement.objects.filter(member=member, valid_to=date(2024, 11, 1)).update(
-        left_to="other_province"
+    member_transfer_out(
+        actor=None,
+        member=member,
+        day=date(2024, 11, 1),
+        destination="Hà Nội",
+        destination_kind="other_province",
     )
     table = run(world["w"])
     assert (value_of(table, "C5"), value_of(table, "C5a"), value_of(table, "C5b")) == (3, 2, 1)
     assert all(c["ok"] for c in table.form["checks"])
+
+
+def test_a_member_received_from_outside_counts_where_they_came_from(world):
+    from members.services import member_receive
+
+    for n, scope in enumerate(("other_province", "other_district")):
+        member_receive(
+            actor=None,
+            unit=world["w2"],
+            day=date(2024, 12, 1),
+            arrived_from=scope,
+            full_name=f"Người Chuyển Đến {n}",
+            gender="M",
+            birth_date=date(1985, 1, 1),
+            admitted_on=date(2010, 1, 1),
+            official_on=date(2011, 1, 1),
+        )
+    table = run(world["w"])
+    assert (value_of(table, "B2"), value_of(table, "B2a"), value_of(table, "B2b")) == (4, 2, 2)
+    assert value_of(table, "D") == 12 and all(c["ok"] for c in table.form["checks"])
