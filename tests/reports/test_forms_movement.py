@@ -249,3 +249,10 @@ def test_a_member_received_from_outside_counts_where_they_came_from(world):
     table = run(world["w"])
     assert (value_of(table, "B2"), value_of(table, "B2a"), value_of(table, "B2b")) == (4, 2, 2)
     assert value_of(table, "D") == 12 and all(c["ok"] for c in table.form["checks"])
+
+
+def test_restoring_needs_a_removed_or_expelled_member(world):
+    from chibo.errors import ServiceError
+
+    with pytest.raises(ServiceError, match="không phải người đã bị xóa tên hoặc khai trừ"):
+        member_restore(actor=None, member=world["m2"][0], unit=world["w2"], day=date(2024, 6, 1))
