@@ -73,34 +73,45 @@ def province_of(path: str, provinces: set[int]) -> int | None:
 
 
 def _candidates_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
-    """The members placed in the subtree at some time in (day0, day1] with a
-    change of status, placement or cell version inside it."""
+    """The members with a change of status, of permanent placement or of
+    their cell's version inside (day0, day1] (one pass over each history
+    table), of those the ones placed in the subtree at some time in it."""
     p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
+    inside = "(({a}.valid_from > %s AND {a}.valid_from <= %s) OR ({a}.valid_to > %s AND {a}.valid_to <= %s))"
     sql = f"""
-        SELECT p.member_id FROM {p} p
+        SELECT DISTINCT p.member_id FROM (
+            SELECT member_id FROM {s} s WHERE {inside.format(a="s")}
+            UNION
+            SELECT member_id FROM {p} q WHERE q.kind = %s AND {inside.format(a="q")}
+            UNION
+            SELECT r.member_id FROM {p} r JOIN {v} w ON w.unit_id = r.unit_id
+            WHERE r.kind = %s AND r.valid_from <= %s AND (r.valid_to IS NULL OR r.valid_to > %s)
+              AND {inside.format(a="w")}
+              -- only a cell moved into or out of the subtree: a new path inside
+              -- it (the 2025 reform re-pathed every unit) changes no list
+              AND NOT w.path LIKE %s
+        ) c
+        JOIN {p} p ON p.member_id = c.member_id AND p.kind = %s
+             AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
         JOIN {v} v ON v.unit_id = p.unit_id
-        WHERE p.kind = %s AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
-          AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s) AND v.path LIKE %s
-          AND (p.valid_from > %s OR p.valid_to <= %s OR v.valid_from > %s OR v.valid_to <= %s
-               OR EXISTS (SELECT 1 FROM {s} s WHERE s.member_id = p.member_id
-                          AND ((s.valid_from > %s AND s.valid_from <= %s)
-                               OR (s.valid_to > %s AND s.valid_to <= %s))))
+             AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s) AND v.path LIKE %s
     """
+    window = [day0, day1, day0, day1]
     args = [
+        *window,
+        PlacementKind.PERMANENT,
+        *window,
+        PlacementKind.PERMANENT,
+        day1,
+        day0,
+        *window,
+        root_path + "%",
         PlacementKind.PERMANENT,
         day1,
         day0,
         day1,
         day0,
         root_path + "%",
-        day0,
-        day1,
-        day0,
-        day1,
-        day0,
-        day1,
-        day0,
-        day1,
     ]
     return sql, args
 
@@ -119,7 +130,10 @@ def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) 
     increase of the other). Three queries."""
     cand_sql, cand_args = _candidates_sql(root_path, day0, day1)
     s, p, v = StatusPeriod._meta.db_table, Placement._meta.db_table, UnitVersion._meta.db_table
+    versions: dict[int, list] = defaultdict(list)
     with connection.cursor() as cursor:
+        # the members with a change, read once per history table (the
+        # candidates' subquery each time: a fixed number of queries)
         cursor.execute(
             f"""SELECT member_id, valid_from, valid_to, status, note FROM {s}
                 WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
@@ -134,19 +148,16 @@ def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) 
             [PlacementKind.PERMANENT, day1, day0, *cand_args],
         )
         placements = cursor.fetchall()
-        unit_ids = sorted({r[3] for r in placements})
-        versions: dict[int, list] = defaultdict(list)
+        unit_ids = {r[3] for r in placements}
         if unit_ids:
             cursor.execute(
                 f"""SELECT unit_id, valid_from, valid_to, path FROM {v}
-                    WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
-                      AND unit_id IN (SELECT p.unit_id FROM {p} p WHERE p.kind = %s
-                          AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to >= %s)
-                          AND p.member_id IN ({cand_sql}))""",
-                [day1, day0, PlacementKind.PERMANENT, day1, day0, *cand_args],
+                    WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)""",
+                [day1, day0],
             )
             for unit_id, valid_from, valid_to, path in cursor.fetchall():
-                versions[unit_id].append((valid_from, valid_to, path))
+                if unit_id in unit_ids:
+                    versions[unit_id].append((valid_from, valid_to, path))
     by_member_s: dict[int, list] = defaultdict(list)
     for member_id, valid_from, valid_to, status, note in statuses:
         by_member_s[member_id].append((valid_from, valid_to, status, note))
@@ -264,8 +275,10 @@ def _why_in(before, now, provinces, home) -> str:
         if status[2] == Status.TRANSFERRED_OUT:
             return SCOPE_IN.get(arrived, IN_UNKNOWN)
         return ADMITTED
-    if placement is None:  # a member with no cell before (abroad, not recorded)
-        return SCOPE_IN.get(arrived, IN_UNKNOWN)
+    if placement is None:
+        # no cell before: the dossier's first placement (entered in chibo),
+        # a transfer in if the office recorded where from
+        return SCOPE_IN.get(arrived, IN_UNKNOWN if arrived else ENTERED)
     # a member before and after: the placement or the cell's version moved in
     where = _where(path, provinces, home, IN_PROVINCE, IN_DISTRICT)
     return where or IN_UNKNOWN
