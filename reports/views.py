@@ -61,11 +61,33 @@ def catalogue_page(request):
         unit = unit_for_user_or_404(request.user, request.GET["unit"])
     elif roots:
         unit = roots[0]
+    everything = catalogue()
+    forms = sorted(
+        (r for r in everything if isinstance(r, FormReport)), key=lambda r: FORM_ORDER.index(r.name)
+    )
     return render(
         request,
         "reports/catalogue.html",
-        {"reports": catalogue(), "unit": unit, "roots": roots},
+        {
+            "reports": [r for r in everything if not isinstance(r, FormReport)],
+            "forms": forms,
+            "unit": unit,
+            "roots": roots,
+        },
     )
+
+
+# the official forms in the order of their numbers
+FORM_ORDER = [
+    "member_movement",
+    "new_members",
+    "member_profile",
+    "ethnicity_religion",
+    "organization_types",
+    "organization_ratings",
+    "member_ratings",
+    "badges_cards_transfers",
+]
 
 
 @login_required
