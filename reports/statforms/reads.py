@@ -83,13 +83,21 @@ def _candidates_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
             SELECT member_id FROM {s} s WHERE {inside.format(a="s")}
             UNION
             SELECT member_id FROM {p} q WHERE q.kind = %s AND {inside.format(a="q")}
+              AND q.unit_id IN (SELECT unit_id FROM {v} WHERE path LIKE %s
+                                AND valid_from <= %s AND (valid_to IS NULL OR valid_to > %s))
             UNION
-            SELECT r.member_id FROM {p} r JOIN {v} w ON w.unit_id = r.unit_id
+            SELECT r.member_id FROM {p} r
             WHERE r.kind = %s AND r.valid_from <= %s AND (r.valid_to IS NULL OR r.valid_to > %s)
-              AND {inside.format(a="w")}
-              -- only a cell moved into or out of the subtree: a new path inside
-              -- it (the 2025 reform re-pathed every unit) changes no list
-              AND NOT w.path LIKE %s
+              -- only a cell moved into or out of the subtree in the period
+              -- (a version outside it begun or ended then, and one inside):
+              -- a new path inside it (the 2025 reform re-pathed every unit)
+              -- changes no list
+              AND r.unit_id IN (
+                  SELECT w.unit_id FROM {v} w
+                  WHERE {inside.format(a="w")} AND NOT w.path LIKE %s
+                    AND EXISTS (SELECT 1 FROM {v} x WHERE x.unit_id = w.unit_id
+                                AND x.path LIKE %s AND x.valid_from <= %s
+                                AND (x.valid_to IS NULL OR x.valid_to > %s)))
         ) c
         JOIN {p} p ON p.member_id = c.member_id AND p.kind = %s
              AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
@@ -101,11 +109,17 @@ def _candidates_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
         *window,
         PlacementKind.PERMANENT,
         *window,
+        root_path + "%",
+        day1,
+        day0,
         PlacementKind.PERMANENT,
         day1,
         day0,
         *window,
         root_path + "%",
+        root_path + "%",
+        day1,
+        day0,
         PlacementKind.PERMANENT,
         day1,
         day0,
@@ -114,6 +128,14 @@ def _candidates_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
         root_path + "%",
     ]
     return sql, args
+
+
+def _among(ids: list[int]) -> tuple[str, list]:
+    """SQL "is one of `ids`": one array parameter on PostgreSQL, a list of
+    parameters elsewhere (SQLite, the tests' sizes)."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [ids]
+    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def _valid(rows, day):
@@ -127,25 +149,30 @@ def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) 
     """Every time a member came onto the list of the unit at `root_path` or
     left it, on a day in (day0, day1]. With `branches`, also each move from
     one direct sub-unit to another (an INTERNAL decrease of the one and
-    increase of the other). Three queries."""
+    increase of the other). Four queries."""
     cand_sql, cand_args = _candidates_sql(root_path, day0, day1)
     s, p, v = StatusPeriod._meta.db_table, Placement._meta.db_table, UnitVersion._meta.db_table
     versions: dict[int, list] = defaultdict(list)
     with connection.cursor() as cursor:
-        # the members with a change, read once per history table (the
-        # candidates' subquery each time: a fixed number of queries)
+        # the members with a change, found once, then their rows read once
+        # per history table: a fixed number of queries
+        cursor.execute(cand_sql, cand_args)
+        ids = [r[0] for r in cursor.fetchall()]
+        if not ids:
+            return []
+        among, among_args = _among(ids)
         cursor.execute(
             f"""SELECT member_id, valid_from, valid_to, status, note FROM {s}
                 WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
-                  AND member_id IN ({cand_sql})""",
-            [day1, day0, *cand_args],
+                  AND member_id {among}""",
+            [day1, day0, *among_args],
         )
         statuses = cursor.fetchall()
         cursor.execute(
             f"""SELECT member_id, valid_from, valid_to, unit_id, arrived_from, left_to FROM {p}
                 WHERE kind = %s AND valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
-                  AND member_id IN ({cand_sql})""",
-            [PlacementKind.PERMANENT, day1, day0, *cand_args],
+                  AND member_id {among}""",
+            [PlacementKind.PERMANENT, day1, day0, *among_args],
         )
         placements = cursor.fetchall()
         unit_ids = {r[3] for r in placements}
