@@ -217,7 +217,10 @@ class MemberMovementForm(FormReport):
                 label="D = A + B − C",
                 ok=d == a + b - c,
                 rows=["D", "A", "B", "C"],
-                detail="" if d == a + b - c else f"{d} ≠ {a} + {b} − {c}",
+                detail=""
+                if d == a + b - c
+                else f"{d} ≠ {a} + {b} − {c}"
+                + (f"; {table.sections[0].note}" if table.sections[0].note else ""),
             ),
         )
         return out
