@@ -22,12 +22,7 @@ from members.choices import (
 )
 from members.models import Exemption, Member, Placement, Rating, StatusPeriod
 from members.rules import exemption_latest_birth, probation_ends_on
-from members.services import (
-    member_create,
-    member_create_with_past,
-    past_rows,
-    reconstruct_past,
-)
+from members.services import member_create_with_past, past_rows, reconstruct_past
 from organizations.models import Category
 
 SIZES = {
@@ -386,12 +381,10 @@ def _movements(ctx: DemoContext, cells1, cells2, day_after_start: date) -> None:
     ctx.data["serial"] += 1
     n = ctx.data["serial"]
     birth = date(today.year - 41, rng.randint(1, 12), rng.randint(1, 28))
-    member_create(
+    services.member_receive(
         actor=None,
         unit=cells1[1],
-        status=Status.OFFICIAL,
-        since=day(),
-        record=False,
+        day=day(),
         arrived_from=TransferScope.OTHER_PROVINCE,
         decision_number=f"{rng.randint(100, 999)}-GGT/BTCTU",
         full_name=ctx.person_name("F"),

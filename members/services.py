@@ -1008,7 +1008,8 @@ def member_receive(
     from a committee this system does not keep, with the introduction letter's
     number: the dossier, the status the party dates give (official with an
     official date, else probationary), and the first placement from `day`
-    marked with where the member came from (Biểu 1 B2a / B2b)."""
+    marked with where the member came from (Biểu 1 B2a / B2b). Their party
+    status before the arrival is the one the dates tell (member_create_with_past)."""
     _check_reach(actor, unit)
     _not_future(day, _("Ngày tiếp nhận"))
     if arrived_from not in TransferScope.values:
@@ -1025,15 +1026,13 @@ def member_receive(
     official = profile.get("official_on")
     if official is not None and official > day:
         raise ServiceError(_("Ngày chính thức sau ngày tiếp nhận."))
-    member = member_create(
-        actor=actor,
-        unit=unit,
-        status=Status.OFFICIAL if official else Status.PROBATIONARY,
-        since=day,
-        record=False,
+    # probationary from the admission and official from the official date
+    # (elsewhere: the Party is one), in this cell from the day of arrival
+    member = member_create_with_past(actor=actor, unit=unit, placed_on=day, record=False, **profile)
+    member.placements.filter(kind=PlacementKind.PERMANENT, valid_from=day).update(
         arrived_from=arrived_from,
         decision_number=decision_number,
-        **profile,
+        reason=_("Chuyển sinh hoạt đến"),
     )
     _audit(
         actor,

@@ -7,11 +7,11 @@ class StructureConfig(AppConfig):
     verbose_name = _("Tổ chức đảng và đảng viên")
 
     def ready(self):
+        # imported once the apps are loaded (their modules read models)
         from chibo.imports import register
         from structure.imports import CommunityPostsKind, SeatsKind
+        from structure.plan_import import RestructurePlanKind
 
         register(SeatsKind())
         register(CommunityPostsKind())
-        from structure.plan_import import RestructurePlanKind
-
         register(RestructurePlanKind())

@@ -144,3 +144,47 @@ def test_a_first_card_only_for_an_official_member_once(tree):
         card_issue(
             actor=None, member=o, number="12-ab", event=CardEvent.REPLACED, day=date(2025, 8, 1)
         )
+
+
+def test_the_profile_and_unit_page_show_awards_badges_and_cards(
+    client, tree, ward1_staff, ward2_staff
+):
+    m = make_member(tree.cell1a, admitted_on=date(1976, 5, 19), official_on=date(1977, 5, 19))
+    client.force_login(ward1_staff)
+    # the badges-due list links to recording the badge, with the milestone chosen
+    page = client.get("/dang-vien/den-han/huy-hieu/?nam=2026").content.decode()
+    link = f"/dang-vien/{m.pk}/huy-hieu/?years=50"
+    assert link in page
+    form = client.get(link).content.decode()
+    assert '<option value="50" selected>' in form
+    response = client.post(
+        f"/dang-vien/{m.pk}/huy-hieu/",
+        {"years": "50", "decision_number": "12-QĐ/TU", "day": "03/02/2026"},
+        follow=True,
+    )
+    assert "Đã ghi" in response.content.decode()
+    assert "đã tặng" in client.get("/dang-vien/den-han/huy-hieu/?nam=2026").content.decode()
+    client.post(
+        f"/dang-vien/{m.pk}/the-dang/",
+        {"event": "replaced", "number": "79000999", "day": "01/03/2026"},
+    )
+    duplicate = client.post(
+        f"/dang-vien/{tree.members.m1a[0].pk}/the-dang/",
+        {"event": "replaced", "number": "79000999", "day": "01/03/2026"},
+    ).content.decode()
+    assert f"Số thẻ 79000999 đã cấp cho đảng viên {m.full_name}" in duplicate
+    client.post(
+        f"/dang-vien/{m.pk}/khen-thuong/",
+        {"kind": "merit", "level": "province", "decision_number": "9-QĐ/TU", "day": "02/09/2025"},
+    )
+    profile = client.get(f"/dang-vien/{m.pk}/").content.decode()
+    assert "50 năm (03/02/2026, QĐ 12-QĐ/TU)" in profile
+    assert "79000999" in profile and "Đổi do hỏng" in profile and "9-QĐ/TU" in profile
+    response = client.post(
+        f"/dang-vien/to-chuc/{tree.cell1a.pk}/khen-thuong/",
+        {"kind": "flag", "level": "superior", "decision_number": "88-QĐ", "day": "20/12/2025"},
+        follow=True,
+    )
+    assert "88-QĐ" in client.get(f"/to-chuc/{tree.cell1a.pk}/").content.decode()
+    client.force_login(ward2_staff)
+    assert client.get(f"/dang-vien/to-chuc/{tree.cell1a.pk}/khen-thuong/").status_code == 404

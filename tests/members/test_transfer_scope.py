@@ -161,3 +161,20 @@ def test_another_ward_cannot_receive_into_this_cell(client, tree, ward2_staff):
     assert client.get(url).status_code in (403, 404)
     assert client.post(url, _receive_data()).status_code in (403, 404)
     assert not Member.objects.filter(full_name="Hà Thị Đến").exists()
+
+
+def test_a_received_member_was_a_member_before_arriving_but_counts_here_from_the_day(
+    client, tree, ward1_staff
+):
+    from members.selectors import count_members_on
+
+    client.force_login(ward1_staff)
+    client.post(reverse("members:receive", args=[tree.cell1a.pk]), _receive_data())
+    m = Member.objects.get(full_name="Hà Thị Đến")
+    statuses = list(m.status_periods.order_by("valid_from").values_list("status", "valid_from"))
+    assert statuses == [
+        (Status.PROBATIONARY, date(2010, 5, 19)),
+        (Status.OFFICIAL, date(2011, 5, 19)),
+    ]
+    assert count_members_on(tree.cell1a, date(2024, 3, 1)) == 3
+    assert count_members_on(tree.cell1a, date(2024, 3, 2)) == 4
