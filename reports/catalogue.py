@@ -139,6 +139,7 @@ class Report:
             table.sections = [self.breakdown(snap, params)]
         else:
             table.sections = self.sections(snap, params)
+        self.finish(table, snap, params)
         # Plain values only (no lazy text): what the page shows is exactly what
         # the files and a frozen submission hold.
         return Table.from_dict(table.as_dict())
@@ -148,6 +149,10 @@ class Report:
 
     def breakdown(self, snap: Snapshot, params: Params) -> Section:
         raise NotImplementedError
+
+    def finish(self, table: Table, snap: Snapshot, params: Params) -> None:
+        """Anything the table carries besides its sections (an official
+        form's header, version and cross-checks: reports/statforms)."""
 
 
 def _children_section(

@@ -19,6 +19,8 @@ from organizations.selectors import reach_key, unit_for_user_or_404
 from reports.catalogue import get_report, parse_params
 from reports.models import Submission
 from reports.pdf import to_docx, to_pdf
+from reports.statforms.layout import json_lines
+from reports.statforms.layout import to_xlsx as form_xlsx
 from reports.tables import Table
 
 CONTENT_TYPES = {
@@ -66,7 +68,11 @@ def _lines(table: Table):
 
 
 def to_json(table: Table) -> bytes:
-    return json.dumps(table.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    data = table.as_dict()
+    if table.form:
+        # each row with its official code, label and values per column
+        data["lines"] = json_lines(table)
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def to_csv(table: Table) -> bytes:
@@ -79,6 +85,8 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
+    if table.form and not table.by_children:
+        return form_xlsx(table)
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
