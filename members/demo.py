@@ -15,6 +15,7 @@ from members.choices import (
     Status,
     TheoryLevel,
 )
+from members.counts import counts_deferred, counts_refresh
 from members.models import Exemption, Member, Placement, Rating, StatusPeriod
 from members.rules import exemption_latest_birth
 from members.services import member_create
@@ -72,6 +73,12 @@ def _profile(ctx: DemoContext, category: str, serial: int) -> tuple[dict, str, d
 
 
 def build(ctx: DemoContext) -> None:
+    # the member counts per unit: once at the end rather than after each member
+    with counts_deferred():
+        _build(ctx)
+
+
+def _build(ctx: DemoContext) -> None:
     serial = 0
     total = 0
     for cell in ctx.data["cells"]:
@@ -290,4 +297,6 @@ def build_province(ctx: DemoContext) -> None:
             flush()
     if batch_members:
         flush()
+    # bulk_create sends no signals: the province's member counts in one statement
+    counts_refresh(c.pk for c in ctx.data["province_cells"])
     ctx.say(f"  quy mô tỉnh: {created} đảng viên\n")
