@@ -165,6 +165,22 @@ def unit_member_counts(unit_ids, day: date) -> dict[int, MemberCounts]:
     return out
 
 
+def subtree_member_counts(root_path: str, day: date) -> MemberCounts:
+    """The official, probationary and exempt members of the whole subtree
+    whose path (on `day`) starts with `root_path`, from the maintained
+    counts: one aggregate query, no rows to Python."""
+    units = UnitVersion.objects.filter(valid_on(day), path__startswith=root_path).values("unit_id")
+    out = MemberCounts()
+    for kind, n in (
+        MemberCount.objects.filter(valid_on(day), unit_id__in=units)
+        .values_list("kind")
+        .annotate(total=Sum("n"))
+        .order_by()
+    ):
+        setattr(out, kind, n)
+    return out
+
+
 def unit_member_counts_on_days(unit_ids, days: list[date]) -> dict[date, dict[int, MemberCounts]]:
     """unit_member_counts for several days at once (the month ends of a trend
     chart): {day: {unit id: counts}}, in one query."""

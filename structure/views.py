@@ -159,8 +159,11 @@ def _levels_of(units) -> list[tuple[str, int]]:
     paginated list (only when it is paginated)."""
     if len(units) <= CHILDREN_PAGE:
         return []
-    counts = Counter(u.get_level_display() for u in units)
-    return sorted(counts.items(), key=lambda kv: -kv[1])
+    # by level code, labelled once: get_level_display() on a thousand units
+    # hashes a lazy translation each time (0.4 s for a province)
+    counts = Counter(u.level for u in units)
+    labels = dict(Level.choices)
+    return sorted(((str(labels.get(k, k)), n) for k, n in counts.items()), key=lambda kv: -kv[1])
 
 
 def _editable_or_403(request, pk: int) -> Unit:
