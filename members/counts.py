@@ -23,7 +23,7 @@ with it and with the day-by-day history counts
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection, transaction
 
@@ -250,15 +250,6 @@ def connect() -> None:
 
 
 # --- the check ----------------------------------------------------------------------
-
-
-def month_ends(day: date, months: int) -> list[date]:
-    """The last days of the `months` months before `day`'s, latest first."""
-    out, end = [], day.replace(day=1) - timedelta(days=1)
-    for _ in range(months):
-        out.append(end)
-        end = end.replace(day=1) - timedelta(days=1)
-    return out
 
 
 def verify(days: list[date]) -> list[str]:

@@ -202,6 +202,56 @@ def unit_member_counts_on_days(unit_ids, days: list[date]) -> dict[date, dict[in
     return out
 
 
+def subtree_trend(unit: Unit, days: list[date]) -> list[tuple[date, MemberCounts | None]]:
+    """[(day, members of the unit's whole subtree that day)] for the month
+    ends of a trend, as the history says (the subtree as it stood on each
+    day; None where the unit did not exist): three queries whatever the
+    number of days and units."""
+    if not days:
+        return []
+    first, last = min(days), max(days)
+
+    def overlapping(qs):
+        return qs.filter(valid_from__lte=last).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=first)
+        )
+
+    def on(day, a, b):
+        return a <= day and (b is None or b > day)
+
+    own = list(
+        overlapping(UnitVersion.objects.filter(unit=unit)).values_list(
+            "path", "valid_from", "valid_to"
+        )
+    )
+    root_on = {d: next((p for p, a, b in own if on(d, a, b)), None) for d in days}
+    prefixes = {p for p in root_on.values() if p}
+    if not prefixes:
+        return [(d, None) for d in days]
+    under = Q()
+    for p in prefixes:
+        under |= Q(path__startswith=p)
+    versions = list(
+        overlapping(UnitVersion.objects.filter(under)).values_list(
+            "unit_id", "path", "valid_from", "valid_to"
+        )
+    )
+    counts = unit_member_counts_on_days({v[0] for v in versions}, days)
+    out = []
+    for d in days:
+        root = root_on[d]
+        if root is None:
+            out.append((d, None))
+            continue
+        total = MemberCounts()
+        for unit_id in {u for u, path, a, b in versions if on(d, a, b) and path.startswith(root)}:
+            c = counts[d].get(unit_id)
+            if c is not None:
+                total.add(c)
+        out.append((d, total))
+    return out
+
+
 def member_counts_on(unit_ids, day: date) -> dict[int, int]:
     """{unit id: members (probationary + official) placed permanently in it on
     `day`}, in one query (unit_member_counts). `unit_ids` may be a list or a

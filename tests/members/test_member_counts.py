@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from chibo.dates import month_ends
 from members import services
-from members.counts import month_ends, runs_from_history, runs_stored, verify
+from members.counts import runs_from_history, runs_stored, verify
 from members.models import MemberCount, Placement, StatusPeriod
 from members.rules import RemovalGround
 from members.selectors import unit_member_counts, unit_member_counts_on_days
@@ -210,3 +211,20 @@ def test_the_pages_read_the_counts_in_a_fixed_number_of_queries(tree, board, cli
     assert [queries(u) for u in urls] == before
     page = client.get(f"/to-chuc/{tree.ward1.pk}/", HTTP_HOST="localhost").content.decode()
     assert "56" in page  # 5 + 51 members of the ward
+
+
+def test_the_unit_page_shows_the_members_at_each_month_end(tree, board, client):
+    """The trend of the last twelve month ends, as the history says: a member
+    admitted (placed) three months ago appears from that month end on."""
+    since = month_ends(TODAY, 3)[-1]  # the last day of the month three months back
+    make_member(tree.cell1a, since=since)
+    client.force_login(board)
+    page = client.get(f"/to-chuc/{tree.ward1.pk}/", HTTP_HOST="localhost").content.decode()
+    trend = page[page.index("member-trend") :]
+    trend = trend[: trend.index("</details>")]
+    ends = list(reversed(month_ends(TODAY, 12)))
+    rows = trend.split("<tr>")[2:]  # after the header row
+    assert len(rows) == 12
+    for day, row in zip(ends, rows, strict=True):
+        assert f"{day:%m/%Y}" in row
+        assert f">{6 if day >= since else 5}</td></tr>" in row

@@ -4,7 +4,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from members.counts import counts_rebuild, month_ends, verify
+from chibo.dates import month_ends
+from members.counts import counts_rebuild, verify
 
 
 class Command(BaseCommand):
