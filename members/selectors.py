@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -205,51 +206,78 @@ def unit_member_counts_on_days(unit_ids, days: list[date]) -> dict[date, dict[in
 def subtree_trend(unit: Unit, days: list[date]) -> list[tuple[date, MemberCounts | None]]:
     """[(day, members of the unit's whole subtree that day)] for the month
     ends of a trend, as the history says (the subtree as it stood on each
-    day; None where the unit did not exist): three queries whatever the
-    number of days and units."""
+    day; None where the unit did not exist): one aggregate query over the
+    maintained counts, whatever the number of days and units."""
     if not days:
         return []
     first, last = min(days), max(days)
-
-    def overlapping(qs):
-        return qs.filter(valid_from__lte=last).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=first)
+    version = unit_version_on(unit, last)
+    if version is not None:
+        # The usual case: the subtree did not change in the period (no unit
+        # version under it began or ended then, the unit's own included), so
+        # one scan of its units' counts answers every day.
+        changed = (
+            UnitVersion.objects.filter(Q(path__startswith=version.path) | Q(unit=unit))
+            .filter(
+                Q(valid_from__gt=first, valid_from__lte=last)
+                | Q(valid_to__gt=first, valid_to__lte=last)
+            )
+            .exists()
         )
+        if not changed:
+            return _steady_subtree_trend(version.path, days)
+    v, c = UnitVersion._meta.db_table, MemberCount._meta.db_table
+    values = ", ".join(["(%s)"] * len(days))
+    sql = f"""
+        WITH d(day) AS (VALUES {values})
+        SELECT d.day, c.kind, SUM(c.n)
+        FROM d
+        JOIN {v} r ON r.unit_id = %s
+             AND r.valid_from <= d.day AND (r.valid_to IS NULL OR r.valid_to > d.day)
+        LEFT JOIN {v} v ON v.path LIKE r.path || '%%'
+             AND v.valid_from <= d.day AND (v.valid_to IS NULL OR v.valid_to > d.day)
+        LEFT JOIN {c} c ON c.unit_id = v.unit_id
+             AND c.valid_from <= d.day AND (c.valid_to IS NULL OR c.valid_to > d.day)
+        GROUP BY d.day, c.kind
+    """
+    found: dict[date, MemberCounts] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*days, unit.pk])
+        for day, kind, n in cursor.fetchall():
+            day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+            counts = found.setdefault(day, MemberCounts())
+            if kind is not None:
+                setattr(counts, kind, int(n))
+    return [(d, found.get(d)) for d in days]
 
-    def on(day, a, b):
-        return a <= day and (b is None or b > day)
 
-    own = list(
-        overlapping(UnitVersion.objects.filter(unit=unit)).values_list(
-            "path", "valid_from", "valid_to"
+def _steady_subtree_trend(path: str, days: list[date]) -> list[tuple[date, MemberCounts]]:
+    """subtree_trend for a subtree that stood unchanged over the days: one
+    pass over its units' counts, a sum per day."""
+    units = UnitVersion.objects.filter(valid_on(max(days)), path__startswith=path).values("unit_id")
+    sums = {
+        f"d{i}": Sum(
+            Case(
+                When(
+                    Q(valid_from__lte=d) & (Q(valid_to__isnull=True) | Q(valid_to__gt=d)), then="n"
+                ),
+                default=0,
+            )
         )
+        for i, d in enumerate(days)
+    }
+    rows = (
+        MemberCount.objects.filter(unit_id__in=units, valid_from__lte=max(days))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=min(days)))
+        .values("kind")
+        .annotate(**sums)
+        .order_by()
     )
-    root_on = {d: next((p for p, a, b in own if on(d, a, b)), None) for d in days}
-    prefixes = {p for p in root_on.values() if p}
-    if not prefixes:
-        return [(d, None) for d in days]
-    under = Q()
-    for p in prefixes:
-        under |= Q(path__startswith=p)
-    versions = list(
-        overlapping(UnitVersion.objects.filter(under)).values_list(
-            "unit_id", "path", "valid_from", "valid_to"
-        )
-    )
-    counts = unit_member_counts_on_days({v[0] for v in versions}, days)
-    out = []
-    for d in days:
-        root = root_on[d]
-        if root is None:
-            out.append((d, None))
-            continue
-        total = MemberCounts()
-        for unit_id in {u for u, path, a, b in versions if on(d, a, b) and path.startswith(root)}:
-            c = counts[d].get(unit_id)
-            if c is not None:
-                total.add(c)
-        out.append((d, total))
-    return out
+    out = [MemberCounts() for _ in days]
+    for row in rows:
+        for i in range(len(days)):
+            setattr(out[i], row["kind"], row[f"d{i}"] or 0)
+    return list(zip(days, out, strict=True))
 
 
 def member_counts_on(unit_ids, day: date) -> dict[int, int]:

@@ -14,8 +14,9 @@ from members import services
 from members.counts import runs_from_history, runs_stored, verify
 from members.models import MemberCount, Placement, StatusPeriod
 from members.rules import RemovalGround
-from members.selectors import unit_member_counts, unit_member_counts_on_days
+from members.selectors import subtree_trend, unit_member_counts, unit_member_counts_on_days
 from organizations.models import Level
+from organizations.services import unit_move
 from structure.services import unit_dissolve, unit_merge, unit_split
 from tests.factories import make_member, make_unit
 from tests.members.factories import make_candidate, make_probationary
@@ -228,3 +229,18 @@ def test_the_unit_page_shows_the_members_at_each_month_end(tree, board, client):
     for day, row in zip(ends, rows, strict=True):
         assert f"{day:%m/%Y}" in row
         assert f">{6 if day >= since else 5}</td></tr>" in row
+
+
+def test_the_trend_follows_a_cell_moved_to_another_committee_in_the_year(tree):
+    """The subtree as it stood each month end: cell1b (2 members) moved
+    from ward1 to ward2 three months ago counts under ward1 before, ward2 after."""
+    moved_on = month_ends(TODAY, 3)[-1] + timedelta(days=1)  # a first of the month
+    unit_move(actor=None, unit=tree.cell1b, parent=tree.ward2, **decision(moved_on))
+    ends = list(reversed(month_ends(TODAY, 12)))
+    ward1 = dict(subtree_trend(tree.ward1, ends))
+    ward2 = dict(subtree_trend(tree.ward2, ends))
+    for day in ends:
+        assert ward1[day].total == (5 if day < moved_on else 3), day
+        assert ward2[day].total == (4 if day < moved_on else 6), day
+    # an unchanged subtree takes the one-scan way, with the same figures
+    assert [c.total for _d, c in subtree_trend(tree.cell2a, ends)] == [4] * 12
