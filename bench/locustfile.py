@@ -21,7 +21,7 @@ FLOOR = os.environ.get("CHIBO_FLOOR") == "1"
 
 class Browser(HttpUser):
     abstract = True
-    wait_time = between(0.5, 1.5)
+    wait_time = between(0.1, 0.5)
     username = ""
 
     def on_start(self):
@@ -108,7 +108,7 @@ class Floor(HttpUser):
     """The framework and the base template alone: the log-in page, logged out."""
 
     abstract = not FLOOR
-    wait_time = between(0.5, 1.5)
+    wait_time = between(0.1, 0.5)
 
     @task
     def login_page(self):
