@@ -13,6 +13,7 @@ from members.models import (
     Exemption,
     Member,
     Placement,
+    ProfileChange,
     ResidenceComment,
     ResidenceContact,
     StatusPeriod,
@@ -34,7 +35,16 @@ class PlacementInline(ReadOnlyMixin, admin.TabularInline):
     model = Placement
     fk_name = "member"
     extra = 0
-    fields = ["unit", "kind", "valid_from", "valid_to", "reason", "decision_number"]
+    fields = [
+        "unit",
+        "kind",
+        "valid_from",
+        "valid_to",
+        "reason",
+        "decision_number",
+        "arrived_from",
+        "left_to",
+    ]
 
 
 class StatusInline(ReadOnlyMixin, admin.TabularInline):
@@ -43,13 +53,19 @@ class StatusInline(ReadOnlyMixin, admin.TabularInline):
     fields = ["status", "valid_from", "valid_to", "decision_number", "note"]
 
 
+class ProfileChangeInline(ReadOnlyMixin, admin.TabularInline):
+    model = ProfileChange
+    extra = 0
+    fields = ["field", "previous", "value", "changed_on", "note", "created_by"]
+
+
 @admin.register(Member)
 class MemberAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "gender", "birth_date", "unit", "status", "card_number"]
-    list_filter = ["status", "gender", "is_exempt", "is_civil_servant"]
+    list_filter = ["status", "gender", "is_exempt", "is_civil_servant", "occupation_category"]
     search_fields = ["search_name", "card_number", "national_id"]
     list_select_related = ["unit"]
-    inlines = [StatusInline, PlacementInline]
+    inlines = [StatusInline, PlacementInline, ProfileChangeInline]
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):

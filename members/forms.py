@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.forms import DayField, MonthField
 from chibo.phones import validate_phone
-from members.choices import Gender, Status
+from members.choices import Gender, Status, TransferScope
 from members.models import Discipline, Exemption, Member, Rating
 from members.rules import RemovalGround
 from members.selectors import AGE_BANDS, STATUS_ANY, STATUS_CURRENT
@@ -82,6 +82,16 @@ class MemberFilterForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    changed_on = DayField(
+        label=_("Trình độ, nghề nghiệp thay đổi từ ngày"),
+        required=False,
+        help_text=_(
+            "Khi đảng viên thực sự thay đổi (học xong, được phong chức danh, nghỉ hưu, thôi là "
+            "đoàn viên…): ghi ngày thay đổi, biểu thống kê của các kỳ trước vẫn tính theo giá "
+            "trị cũ. Để trống nếu chỉ sửa chỗ ghi sai: giá trị mới đúng cho mọi kỳ."
+        ),
+    )
+
     class Meta:
         model = Member
         fields = PROFILE_FIELDS
@@ -95,11 +105,17 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(validate_phone)
+        # the date of a change sits under the fields it dates
+        order = list(PROFILE_FIELDS)
+        order.insert(order.index("married_to_foreigner") + 1, "changed_on")
+        self.order_fields(order)
 
     def validate_unique(self):
         """Left to the service, which says which number is taken, in Vietnamese."""
 
 
+# With what Biểu 2 (new members) counts: levels, occupation group, youth
+# union, re-admission; the rest of the dossier is completed after admission.
 CANDIDATE_FIELDS = (
     "full_name",
     "gender",
@@ -109,9 +125,64 @@ CANDIDATE_FIELDS = (
     "religion",
     "residence",
     "phone",
+    "education",
+    "qualification",
+    "theory_level",
     "occupation",
+    "occupation_category",
     "workplace",
+    "is_youth_union_member",
+    "is_readmitted",
 )
+
+
+RECEIVE_FIELDS = (
+    "full_name",
+    "gender",
+    "birth_date",
+    "national_id",
+    "ethnicity",
+    "religion",
+    "phone",
+    "residence",
+    "education",
+    "qualification",
+    "academic_title",
+    "theory_level",
+    "occupation",
+    "occupation_category",
+    "workplace",
+    "is_youth_union_member",
+    "is_discharged_soldier",
+    "admitted_on",
+    "official_on",
+    "card_number",
+    "dossier_number",
+)
+
+
+class ReceiveForm(forms.ModelForm):
+    """Tiếp nhận đảng viên chuyển đến: the dossier as the letter brings it."""
+
+    day = date_field(_("Ngày tiếp nhận"))
+    arrived_from = pick(_("Chuyển đến từ"), TransferScope.choices)
+    decision_number = forms.CharField(
+        label=_("Số giấy giới thiệu sinh hoạt đảng"), required=False, max_length=64
+    )
+
+    class Meta:
+        model = Member
+        fields = RECEIVE_FIELDS
+        field_classes = {"birth_date": DayField, "admitted_on": DayField, "official_on": DayField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(validate_phone)
+        self.fields["admitted_on"].required = True
+        self.order_fields(["day", "arrived_from", "decision_number", *RECEIVE_FIELDS])
+
+    def validate_unique(self):
+        """Left to the service."""
 
 
 class CandidateForm(forms.ModelForm):
@@ -187,6 +258,7 @@ class TransferForm(forms.Form):
 class TransferOutForm(forms.Form):
     day = date_field(_("Ngày chuyển"))
     destination = forms.CharField(label=_("Nơi chuyển đến"), max_length=200)
+    destination_kind = pick(_("Nơi chuyển đến thuộc"), TransferScope.choices)
     decision_number = forms.CharField(label=_("Số giấy giới thiệu"), required=False, max_length=64)
 
 

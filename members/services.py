@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy
 
 from chibo.audit import audit_record
 from chibo.errors import ServiceError
-from members.choices import MEMBER_STATUSES, RECONSTRUCTED, PlacementKind, Status
+from members.choices import (
+    DATED_PROFILE_FIELDS,
+    MEMBER_STATUSES,
+    RECONSTRUCTED,
+    PlacementKind,
+    Status,
+    TransferScope,
+)
 from members.models import (
     Candidacy,
     CivilServantEvaluation,
@@ -21,10 +28,12 @@ from members.models import (
     Exemption,
     Member,
     Placement,
+    ProfileChange,
     Rating,
     ResidenceComment,
     ResidenceContact,
     StatusPeriod,
+    profile_stored,
 )
 from members.rules import (
     RemovalGround,
@@ -34,9 +43,10 @@ from members.rules import (
     qualifies_for_exemption_by_age,
     recognition_date_problem,
     temporary_transfer_fits,
+    transfer_scope,
     two_thirds_reached,
 )
-from organizations.models import CELL_LEVELS, Unit, valid_on
+from organizations.models import CELL_LEVELS, Unit, UnitVersion, path_ids, valid_on
 from organizations.selectors import can_edit
 
 
@@ -70,12 +80,22 @@ def member_create(
     status: str,
     since: date,
     record: bool = True,
+    arrived_from: str = "",
+    decision_number: str = "",
     **profile,
 ) -> Member:
     """Enter a member (or candidate) already in a cell, e.g. when an office
-    starts using chibo: the profile, the first status and the first placement."""
+    starts using chibo: the profile, the first status and the first placement.
+
+    With `arrived_from` (members.choices.TransferScope) the member was
+    transferred in on `since` from a committee this system does not keep (Biểu
+    1 "chuyển đến": from another province, or another district of it)."""
     if status not in Status.values:
         raise ServiceError(_("Tình trạng đảng viên không hợp lệ."))
+    if arrived_from and arrived_from not in TransferScope.values:
+        raise ServiceError(_("Nơi chuyển đến không hợp lệ."))
+    if arrived_from and status not in MEMBER_STATUSES:
+        raise ServiceError(_("Chỉ đảng viên (dự bị hoặc chính thức) mới chuyển sinh hoạt đến."))
     validate_cell(unit, since)
     member = Member(unit=unit, status=status, **profile)
     _validate_profile(member)
@@ -88,7 +108,9 @@ def member_create(
         unit=unit,
         kind=PlacementKind.PERMANENT,
         valid_from=since,
-        reason=_("Nhập hồ sơ"),
+        reason=_("Chuyển sinh hoạt đến") if arrived_from else _("Nhập hồ sơ"),
+        decision_number=decision_number,
+        arrived_from=arrived_from,
         created_by=_user(actor),
     )
     if record:
@@ -420,8 +442,10 @@ def member_place(
     reason: str = "",
     decision_number: str = "",
     record: bool = True,
+    scope: str = "",
 ) -> Placement:
-    """Move a member's permanent placement to `unit` from `day`.
+    """Move a member's permanent placement to `unit` from `day`; `scope` (a
+    TransferScope) marks the move as a transfer on both rows.
 
     The open placement is closed the day before; the old row stays, so the
     cell the member belonged to on any past date can still be read.
@@ -443,7 +467,8 @@ def member_place(
                 % {"day": _d(day), "since": _d(current.valid_from)}
             )
         current.valid_to = day
-        current.save(update_fields=["valid_to"])
+        current.left_to = scope
+        current.save(update_fields=["valid_to", "left_to"])
     placement = Placement.objects.create(
         member=member,
         unit=unit,
@@ -451,6 +476,7 @@ def member_place(
         valid_from=day,
         reason=reason,
         decision_number=decision_number,
+        arrived_from=scope if current is not None else "",
         created_by=_user(actor),
     )
     if day <= date.today():
@@ -502,13 +528,20 @@ PROFILE_FIELDS = (
     "education",
     "qualification",
     "theory_level",
+    "academic_title",
     "occupation",
+    "occupation_category",
     "position",
     "is_civil_servant",
     "is_retired",
     "workplace",
+    "is_youth_union_member",
+    "is_discharged_soldier",
+    "is_private_business_owner",
+    "married_to_foreigner",
     "admitted_on",
     "probation_from",
+    "is_readmitted",
     "official_on",
     "card_number",
     "dossier_number",
@@ -662,10 +695,58 @@ def _check_party_dates(member: Member, changed: list[str]) -> None:
         )
 
 
+def _record_profile_changes(
+    member: Member, before: dict, changed: list[str], changed_on: date, actor
+) -> list[str]:
+    """Dated rows for the counted fields that really changed on `changed_on`
+    (members.models.ProfileChange), so a form for an earlier date still reads
+    the earlier value. Changes of one field are kept in date order."""
+    dated = [f for f in changed if f in DATED_PROFILE_FIELDS]
+    if not dated:
+        return []
+    _not_future(changed_on, _("Ngày thay đổi"))
+    if member.birth_date and changed_on < member.birth_date:
+        raise ServiceError(_("Ngày thay đổi trước ngày sinh."))
+    later = (
+        member.profile_changes.filter(field__in=dated, changed_on__gt=changed_on)
+        .order_by("-changed_on")
+        .first()
+    )
+    if later is not None:
+        raise ServiceError(
+            _(
+                "Đã ghi một thay đổi “%(field)s” từ ngày %(later)s, sau ngày %(day)s: "
+                "các thay đổi phải ghi theo thứ tự ngày."
+            )
+            % {
+                "field": Member._meta.get_field(later.field).verbose_name,
+                "later": _d(later.changed_on),
+                "day": _d(changed_on),
+            }
+        )
+    ProfileChange.objects.bulk_create(
+        ProfileChange(
+            member=member,
+            field=f,
+            previous=profile_stored(f, before[f]),
+            value=profile_stored(f, getattr(member, f)),
+            changed_on=changed_on,
+            created_by=_user(actor),
+        )
+        for f in dated
+    )
+    return dated
+
+
 @transaction.atomic
-def member_update(*, actor, member: Member, **changes) -> Member:
+def member_update(*, actor, member: Member, changed_on: date | None = None, **changes) -> Member:
     """Correct or complete a member's dossier. Every change is kept, with who
-    made it and the previous value (the dossier is confidential)."""
+    made it and the previous value (the dossier is confidential).
+
+    With `changed_on`, the counted fields that change (education, levels,
+    occupation, …: members.choices.DATED_PROFILE_FIELDS) changed in fact on
+    that day, and a form for an earlier date keeps the earlier value; without
+    it the edit corrects a wrong entry, for every date."""
     member = _lock(member)
     _check_reach(actor, member.unit)
     unknown = set(changes) - set(PROFILE_FIELDS)
@@ -679,6 +760,9 @@ def member_update(*, actor, member: Member, **changes) -> Member:
         return member
     _check_party_dates(member, changed)
     _validate_profile(member)
+    dated = []
+    if changed_on is not None:
+        dated = _record_profile_changes(member, before, changed, changed_on, actor)
     fields = changed + (["sort_key", "search_name"] if "full_name" in changed else [])
     _save(member, actor, fields, _("Sửa hồ sơ"))
     _audit(
@@ -686,7 +770,7 @@ def member_update(*, actor, member: Member, **changes) -> Member:
         "member_update",
         member,
         _("Sửa hồ sơ %(name)s") % {"name": member.full_name},
-        {"fields": changed},
+        {"fields": changed, **({"changed_on": changed_on, "dated": dated} if dated else {})},
     )
     return member
 
@@ -903,6 +987,62 @@ def member_reject(*, actor, member: Member, day: date, reason: str = "", decisio
     return member
 
 
+@transaction.atomic
+def member_receive(
+    *,
+    actor,
+    unit: Unit,
+    day: date,
+    arrived_from: str,
+    decision_number: str = "",
+    **profile,
+) -> Member:
+    """Tiếp nhận a member transferred in (chuyển sinh hoạt đảng chính thức đến)
+    from a committee this system does not keep, with the introduction letter's
+    number: the dossier, the status the party dates give (official with an
+    official date, else probationary), and the first placement from `day`
+    marked with where the member came from (Biểu 1 B2a / B2b). Their party
+    status before the arrival is the one the dates tell (member_create_with_past)."""
+    _check_reach(actor, unit)
+    _not_future(day, _("Ngày tiếp nhận"))
+    if arrived_from not in TransferScope.values:
+        raise ServiceError(
+            _("Cần chọn nơi chuyển đến từ: %(kinds)s.")
+            % {"kinds": "; ".join(str(label) for label in TransferScope.labels)}
+        )
+    admitted = profile.get("admitted_on")
+    if admitted is None:
+        raise ServiceError(_("Cần ghi ngày vào Đảng của đảng viên chuyển đến."))
+    _not_future(admitted, _("Ngày vào Đảng"))
+    if admitted > day:
+        raise ServiceError(_("Ngày vào Đảng sau ngày tiếp nhận."))
+    official = profile.get("official_on")
+    if official is not None and official > day:
+        raise ServiceError(_("Ngày chính thức sau ngày tiếp nhận."))
+    # probationary from the admission and official from the official date
+    # (elsewhere: the Party is one), in this cell from the day of arrival
+    member = member_create_with_past(actor=actor, unit=unit, placed_on=day, record=False, **profile)
+    member.placements.filter(kind=PlacementKind.PERMANENT, valid_from=day).update(
+        arrived_from=arrived_from,
+        decision_number=decision_number,
+        reason=_("Chuyển sinh hoạt đến"),
+    )
+    _audit(
+        actor,
+        "member_receive",
+        member,
+        _("Tiếp nhận %(name)s chuyển sinh hoạt đến %(unit)s từ %(day)s (%(kind)s)")
+        % {
+            "name": member.full_name,
+            "unit": unit.name,
+            "day": _d(day),
+            "kind": TransferScope(arrived_from).label,
+        },
+        {"day": day, "scope": arrived_from},
+    )
+    return member
+
+
 MEMBER_ONLY = gettext_lazy("%(name)s đang là “%(status)s”, không phải đảng viên đang sinh hoạt.")
 
 
@@ -916,6 +1056,7 @@ def member_transfer_permanent(
     _check_reach(actor, unit)
     _require_status(member, LIVE_STATUSES, MEMBER_ONLY)
     _not_future(day, _("Ngày chuyển sinh hoạt"))
+    scope = transfer_scope_between(member.unit, unit, day) if member.unit else ""
     placement = member_place(
         actor=actor,
         member=member,
@@ -924,33 +1065,72 @@ def member_transfer_permanent(
         reason=reason or _("Chuyển sinh hoạt đảng chính thức"),
         decision_number=decision_number,
         record=False,
+        scope=scope,
     )
     member.refresh_from_db(fields=["unit"])
     _audit(
         actor,
         "member_transfer_permanent",
         member,
-        _("Chuyển sinh hoạt chính thức %(name)s sang %(unit)s từ %(day)s")
-        % {"name": member.full_name, "unit": unit.name, "day": _d(day)},
-        {"to": unit.pk, "day": day},
+        _("Chuyển sinh hoạt chính thức %(name)s sang %(unit)s từ %(day)s (%(scope)s)")
+        % {
+            "name": member.full_name,
+            "unit": unit.name,
+            "day": _d(day),
+            "scope": TransferScope(scope).label if scope else "—",
+        },
+        {"to": unit.pk, "day": day, "scope": scope},
     )
     return placement
 
 
+def _chain_on(unit: Unit, day: date) -> list[tuple[int, str]]:
+    """The unit's ancestors and itself on `day`, as (id, level) from the root."""
+    versions = {v.unit_id: v for v in UnitVersion.objects.filter(valid_on(day), unit=unit)}
+    path = versions[unit.pk].path if unit.pk in versions else unit.path
+    ids = path_ids(path)
+    levels = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "level"))
+    levels.update(
+        UnitVersion.objects.filter(valid_on(day), unit_id__in=ids).values_list("unit_id", "level")
+    )
+    return [(pk, levels.get(pk, "")) for pk in ids]
+
+
+def transfer_scope_between(origin: Unit, destination: Unit, day: date) -> str:
+    """members.rules.transfer_scope for two cells of the tree as it was on `day`."""
+    return transfer_scope(_chain_on(origin, day), _chain_on(destination, day))
+
+
 @transaction.atomic
 def member_transfer_out(
-    *, actor, member: Member, day: date, destination: str, decision_number: str = ""
+    *,
+    actor,
+    member: Member,
+    day: date,
+    destination: str,
+    destination_kind: str,
+    decision_number: str = "",
 ) -> Member:
-    """Chuyển sinh hoạt đảng ra ngoài (to a committee this system does not keep)."""
+    """Chuyển sinh hoạt đảng ra ngoài (to a committee this system does not
+    keep). `destination_kind` (a TransferScope) is how Biểu 1 counts it: to
+    another province, to another district of the province, or inside."""
     member = _lock(member)
     _check_reach(actor, member.unit)
     _require_status(member, (Status.PROBATIONARY, Status.OFFICIAL), MEMBER_ONLY)
     _not_future(day, _("Ngày chuyển sinh hoạt"))
     if not destination.strip():
         raise ServiceError(_("Cần ghi nơi chuyển đến."))
+    if destination_kind not in TransferScope.values:
+        raise ServiceError(
+            _("Cần chọn nơi chuyển đến thuộc: %(kinds)s.")
+            % {"kinds": "; ".join(str(label) for label in TransferScope.labels)}
+        )
     note = _("Chuyển đến: %(dest)s") % {"dest": destination.strip()}
     _end_membership(
         member, Status.TRANSFERRED_OUT, day, actor, decision_number=decision_number, note=note
+    )
+    member.placements.filter(kind=PlacementKind.PERMANENT, valid_to=day).update(
+        left_to=destination_kind
     )
     _audit(
         actor,
@@ -958,7 +1138,7 @@ def member_transfer_out(
         member,
         _("Chuyển sinh hoạt %(name)s ra ngoài (%(dest)s)")
         % {"name": member.full_name, "dest": destination.strip()},
-        {"day": day},
+        {"day": day, "scope": destination_kind},
     )
     return member
 

@@ -253,6 +253,7 @@ def member_edit(request, pk: int):
             services.member_update(
                 actor=request.user,
                 member=member,
+                changed_on=form.cleaned_data["changed_on"],
                 **{f: form.cleaned_data[f] for f in services.PROFILE_FIELDS},
             )
         except ServiceError as exc:
@@ -367,6 +368,38 @@ def candidate_new(request, unit_pk: int):
         request,
         "members/form.html",
         {"form": form, "unit": unit, "title": _("Đề nghị kết nạp quần chúng ưu tú")},
+    )
+
+
+@login_required
+def member_receive(request, unit_pk: int):
+    """Tiếp nhận đảng viên chuyển sinh hoạt đến from outside the system."""
+    unit = unit_for_user_or_404(request.user, unit_pk)
+    if not can_edit(request.user, unit):
+        raise PermissionDenied
+    if unit.level not in CELL_LEVELS:
+        raise Http404
+    form = forms.ReceiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            member = services.member_receive(
+                actor=request.user,
+                unit=unit,
+                day=data.pop("day"),
+                arrived_from=data.pop("arrived_from"),
+                decision_number=data.pop("decision_number"),
+                **data,
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã tiếp nhận đảng viên %(name)s.") % {"name": member})
+            return redirect("members:detail", pk=member.pk)
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "unit": unit, "title": _("Tiếp nhận đảng viên chuyển đến")},
     )
 
 

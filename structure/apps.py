@@ -7,6 +7,7 @@ class StructureConfig(AppConfig):
     verbose_name = _("Tổ chức đảng và đảng viên")
 
     def ready(self):
+        # imported once the apps are loaded (their modules read models)
         from chibo.imports import register
         from structure.imports import CommunityPostsKind, SeatsKind
 

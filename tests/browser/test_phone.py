@@ -111,6 +111,18 @@ def _pages(tree, data):
         "bao-cao-sinh-hoat-theo-don-vi": f"/bao-cao/meeting_attendance/{tree.ward1.pk}/?by=children",
         "danh-gia": "/danh-gia/",
         "cho-duyet": "/bao-cao/cho-duyet/",
+        # forms and lists an office opens less often
+        "sua-ho-so": f"/dang-vien/{data['member'].pk}/sua/",
+        "tiep-nhan-chuyen-den": f"/dang-vien/chi-bo/{tree.cell1a.pk}/chuyen-den/",
+        "chuyen-ra": f"/dang-vien/{data['member'].pk}/chuyen-ra/",
+        "cap-uy": f"/to-chuc/{tree.ward1.pk}/cap-uy/",
+        "giai-the": f"/to-chuc/{tree.cell1a.pk}/sap-xep/giai-the/",
+        "hop-nhat": f"/to-chuc/{tree.cell1a.pk}/sap-xep/hop-nhat/",
+        "canh-bao": "/to-chuc/canh-bao/",
+        "nhap-du-lieu": "/nhap/",
+        "nhap-danh-sach": "/nhap/danh-sach-dang-vien/",
+        "nop-bao-cao": f"/bao-cao/nop/{tree.ward1.pk}/",
+        "tep-da-tao": "/tep/",
     }
 
 

@@ -14,7 +14,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0004_search_trigram'),
+        ('members', '0005_member_form_fields'),
         ('organizations', '0005_load_legacy_administrative_units'),
     ]
 
