@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from chibo.dates import month_ends
 from members import services
+from members.choices import TransferScope
 from members.counts import runs_from_history, runs_stored, verify
 from members.models import MemberCount, Placement, StatusPeriod
 from members.rules import RemovalGround
@@ -92,7 +93,11 @@ def test_transfers_exemption_removal_death(tree):
     assert counts(tree.cell1a) == (0, 0, 0)
     assert counts(tree.cell1a, date(2025, 8, 31)) == (2, 0, 0)
     services.member_transfer_out(
-        actor=None, member=tree.members.m2a[0], day=date(2025, 11, 1), destination="Tỉnh khác"
+        actor=None,
+        member=tree.members.m2a[0],
+        day=date(2025, 11, 1),
+        destination="Tỉnh khác",
+        destination_kind=TransferScope.OTHER_PROVINCE,
     )
     assert counts(tree.cell2a) == (4, 0, 0)
     assert_counts_match()
