@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "chibo.replica.ReplicaMiddleware",  # reads that may go to the replica (if any)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -99,6 +100,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
+
+# A streaming replica for the pages that only read (chibo/replica.py):
+# reports, exports made by the worker, the long read-only lists. Writes, and
+# the reads of a browser for CHIBO_REPLICA_PIN_SECONDS after it wrote, go to
+# the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASE_ROUTERS = ["chibo.replica.ReplicaRouter"]
+CHIBO_REPLICA_PIN_SECONDS = env.int("CHIBO_REPLICA_PIN_SECONDS", default=10)
+CHIBO_REPLICA_VIEWS = [
+    "reports:catalogue",
+    "reports:report",
+    "members:list",
+    "meetings:tracker",
+    "reviews:results",
+    "organizations:tree",
+    "organizations:unit_as_of",
+    "organizations:warnings",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "chibo.User"
