@@ -42,6 +42,14 @@ Reading rules:
 Writing: `build_xlsx(headers, rows)` returns the bytes of a one-sheet
 workbook (exports); `build_workbook([XlsxSheet(...), ...])` several sheets,
 with comments on cells (import templates and their guide, rejected rows).
+Every writer of a file people open in Excel goes through one pair of
+functions: `xlsx_row(sheet, values)` for a workbook's row and `csv_row(values)`
+for a CSV line. Both drop the control characters a spreadsheet cannot hold
+(a name stored before input was cleaned would otherwise break the file) and
+neutralise text that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
+`+1+2`, `-2+3`, `@SUM(…)`, a leading tab or CR): in a workbook the cell is
+typed as text, keeping the name as typed; in CSV, where no type exists, it is
+prefixed with an apostrophe, as OWASP advises.
 """
 
 from __future__ import annotations
@@ -527,6 +535,52 @@ def build_workbook(sheets: list[XlsxSheet]) -> bytes:
 
 _ERROR_FILL = "FFC7CE"  # Excel's own "bad" red
 
+# What openpyxl refuses (IllegalCharacterError): C0 controls but tab, LF, CR.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def writable_text(value: str) -> str:
+    """`value` without the control characters no spreadsheet can hold."""
+    return _UNWRITABLE.sub("", value)
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(_FORMULA_START)
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    """One CSV line's values, safe to open in Excel (see the module's docstring)."""
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            value = writable_text(value)
+            if is_formula_like(value):
+                value = "'" + value
+        out.append(value)
+    return out
+
+
+def xlsx_row(sheet, values: Iterable[Any]) -> list[Any]:
+    """One workbook row's values for `sheet.append`, safe (see the module's
+    docstring): text that would start a formula becomes a text cell."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            value = writable_text(value)
+            if is_formula_like(value):
+                value = _text_cell(WriteOnlyCell(sheet, value=value), value)
+        out.append(value)
+    return out
+
+
+def _text_cell(cell, text: str):
+    cell.value = text
+    cell.data_type = "s"  # openpyxl would take a leading "=" as a formula
+    return cell
+
 
 def _write_sheet(workbook, spec: XlsxSheet) -> None:
     from openpyxl.cell import WriteOnlyCell
@@ -539,7 +593,11 @@ def _write_sheet(workbook, spec: XlsxSheet) -> None:
     fill = PatternFill("solid", fgColor=_ERROR_FILL) if spec.notes else None
 
     def cell(value, bold=False, fmt=None, note=None):
+        if isinstance(value, str):
+            value = writable_text(value)
         c = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and is_formula_like(value):
+            _text_cell(c, value)
         if bold:
             c.font = Font(bold=True)
         if fmt:
@@ -565,8 +623,8 @@ def _write_sheet(workbook, spec: XlsxSheet) -> None:
                 out.append(cell(value, fmt="dd/mm/yyyy", note=note))
             elif i in texts and value not in (None, ""):
                 out.append(cell(str(value), fmt="@", note=note))
-            elif note:
-                out.append(cell(value, note=note))
+            elif note or isinstance(value, str):
+                out.append(cell(value, note=note) if note else xlsx_row(sheet, (value,))[0])
             else:
                 out.append(value)
         sheet.append(out)
