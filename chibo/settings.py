@@ -194,6 +194,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CHIBO_MAX_UPLOAD_BYTES = env.int("CHIBO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# ... and an XLSX that would expand beyond this, or declares more rows, is
+# refused from its zip directory before any of it is expanded (a zip bomb).
+CHIBO_MAX_UNCOMPRESSED_BYTES = env.int("CHIBO_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+CHIBO_IMPORT_MAX_ROWS = env.int("CHIBO_IMPORT_MAX_ROWS", default=300_000)
+# Uploaded files are kept this many days, then emptied (the import's record,
+# its outcome and its rows' messages stay): `manage.py purge_generated_files`.
+CHIBO_IMPORT_KEEP_DAYS = env.int("CHIBO_IMPORT_KEEP_DAYS", default=30)
+# An import "running" with no progress report for this long lost its worker:
+# marked failed, with a "Làm lại" button (chibo.imports.import_reap).
+CHIBO_IMPORT_STALE_MINUTES = env.int("CHIBO_IMPORT_STALE_MINUTES", default=10)
 
 # Background work (large imports, big PDFs): django-tasks with its database
 # backend; run `python manage.py db_worker` beside the web server.

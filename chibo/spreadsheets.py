@@ -227,7 +227,52 @@ def _broken_xlsx() -> str:
     return _("Tệp Excel bị hỏng hoặc không đầy đủ, không đọc được. Hãy mở và lưu lại tệp.")
 
 
+def archive_problem(data: bytes) -> str | None:
+    """Why an XLSX must not be opened, read from its zip directory and the
+    first bytes of its sheet only (milliseconds): what it would expand to
+    beyond settings.CHIBO_MAX_UNCOMPRESSED_BYTES (a 1 MB file that expands to
+    1 GB), or more rows declared than settings.CHIBO_IMPORT_MAX_ROWS."""
+    if not data.startswith(_ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            expanded = sum(i.file_size for i in infos)
+            limit = settings.CHIBO_MAX_UNCOMPRESSED_BYTES
+            if expanded > limit:
+                return _(
+                    "Tệp này khi giải nén lên tới %(size)s MB, vượt giới hạn %(limit)s MB: "
+                    "không phải một bảng danh sách bình thường. Hãy lưu lại chỉ trang dữ liệu "
+                    "cần nhập rồi tải lên."
+                ) % {"size": f"{expanded / 1024 / 1024:,.0f}", "limit": f"{limit / 1024 / 1024:g}"}
+            rows = _declared_rows(zf)
+    except Exception:
+        return None  # a broken file gets its own message when it is read
+    if rows and rows > settings.CHIBO_IMPORT_MAX_ROWS:
+        return _(
+            "Trang tính khai báo %(rows)s dòng, vượt giới hạn %(limit)s dòng một lần nhập. "
+            "Hãy chia tệp thành nhiều tệp nhỏ hơn."
+        ) % {
+            "rows": f"{rows:,}".replace(",", "."),
+            "limit": f"{settings.CHIBO_IMPORT_MAX_ROWS:,}".replace(",", "."),
+        }
+    return None
+
+
+def _declared_rows(zf: zipfile.ZipFile) -> int | None:
+    sheets = sorted(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+    if not sheets:
+        return None
+    with zf.open(sheets[0]) as fh:
+        head = fh.read(4096).decode("utf-8", "replace")
+    m = re.search(r'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"', head)
+    return int(m.group(1)) if m and m.group(1) else None
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+    problem = archive_problem(data)
+    if problem:
+        raise SpreadsheetError(problem)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
@@ -400,6 +445,8 @@ def estimate_rows(source: bytes) -> int:
     working in the background. Never raises."""
     try:
         if source.startswith(_ZIP_MAGIC):
+            if archive_problem(source):
+                return 0  # refused when it is read, without expanding it here
             with zipfile.ZipFile(io.BytesIO(source)) as zf:
                 sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
                 if not sheets:
