@@ -28,6 +28,7 @@ from common import database_label  # noqa: I001  (sets Django up before the impo
 from django.core.management import call_command
 from django.db import connection
 
+from chibo.dates import add_months
 from members.choices import ETHNIC_GROUPS
 from organizations.models import Level, Unit
 
@@ -61,7 +62,8 @@ def rows(n: int):
     for i in range(1, n + 1):
         birth = base + timedelta(days=(i * 37) % 15000)
         admitted = birth + timedelta(days=365 * 20 + i % 3000)
-        official = admitted + timedelta(days=365) if i % 5 else None
+        # twelve months of probation (Điều lệ, Điều 5): the import checks it
+        official = add_months(admitted, 12) if i % 5 else None
         yield [
             i,
             f"{FAMILY[i % 10]} {MIDDLE[i % 8]} {GIVEN[i % 12]}",

@@ -56,3 +56,23 @@ def render_typst(template_name: str, data: dict) -> bytes:
         font_paths=[p for p in settings.CHIBO_TYPST_FONT_PATHS if Path(p).is_dir()],
         ignore_system_fonts=True,
     )
+
+
+_PICTURE = b"""#set page(width: auto, height: auto, margin: 0pt, fill: white)
+#image(bytes(sys.inputs.svg), format: "svg", width: float(sys.inputs.width) * 1mm)
+"""
+
+
+def svg_to_png(svg: str, *, width_mm: float, ppi: int = 200) -> bytes:
+    """An SVG (a report's chart) drawn as a PNG by Typst, with the documents'
+    fonts: the picture a word processor shows where it cannot draw the SVG."""
+    import typst
+
+    return typst.compile(
+        _PICTURE,
+        format="png",
+        ppi=ppi,
+        sys_inputs={"svg": svg, "width": str(width_mm)},
+        font_paths=[p for p in settings.CHIBO_TYPST_FONT_PATHS if Path(p).is_dir()],
+        ignore_system_fonts=True,
+    )

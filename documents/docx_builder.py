@@ -8,14 +8,21 @@ template, so an administrator can open the default, restyle it in Word,
 keep the tags and upload it as the committee's own.
 """
 
+import io
+
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from chibo.pdf import svg_to_png
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -115,6 +122,60 @@ def _no_borders(table) -> None:
         el.set(qn("w:val"), "nil")
         borders.append(el)
     table._tbl.tblPr.append(borders)
+
+
+# Office's extension that puts an SVG beside a picture's PNG (Word 2016 and
+# later, LibreOffice draw the SVG; older readers the PNG).
+SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def svg_picture(container, svg: str, *, width_mm: float) -> None:
+    """A chart in its own centred paragraph: the SVG the page and the PDF
+    draw, with a PNG of it for readers that cannot draw SVG."""
+    p = container.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.keep_together = True
+    run = p.add_run()
+    shape = run.add_picture(io.BytesIO(svg_to_png(svg, width_mm=width_mm)), width=Mm(width_mm))
+    document_part = run.part
+    package = document_part.package
+    svg_part = Part(
+        PackURI(package.next_partname("/word/media/chart%d.svg")),
+        "image/svg+xml",
+        svg.encode("utf-8"),
+        package,
+    )
+    rid = document_part.relate_to(svg_part, RT.IMAGE)
+    inline = shape._inline
+    # docPr ids must be unique in the document, and pictures made in a
+    # sub-document do not see each other's: number them on the package
+    package.chibo_pictures = getattr(package, "chibo_pictures", 0) + 1
+    inline.docPr.id = 1000 + package.chibo_pictures
+    blip = inline.graphic.graphicData.pic.blipFill.blip
+    ext_list = OxmlElement("a:extLst")
+    ext = OxmlElement("a:ext")
+    ext.set("uri", SVG_BLIP_EXT)
+    svg_blip = ext.makeelement(f"{{{SVG_NS}}}svgBlip", nsmap={"asvg": SVG_NS})
+    svg_blip.set(qn("r:embed"), rid)
+    ext.append(svg_blip)
+    ext_list.append(ext)
+    blip.append(ext_list)
+
+
+def svg_pictures(container, svgs: list[str], *, width_mm: float = 150) -> None:
+    """One chart across the page; small multiples two abreast, as in the PDF."""
+    if len(svgs) == 1:
+        svg_picture(container, svgs[0], width_mm=width_mm)
+        return
+    table = container.add_table(rows=(len(svgs) + 1) // 2, cols=2)
+    _no_borders(table)
+    for i, svg in enumerate(svgs):
+        cell = table.rows[i // 2].cells[i % 2]
+        svg_picture(cell, svg, width_mm=width_mm / 2 - 3)
+        first = cell.paragraphs[0]
+        if not first.text and not first.runs and len(cell.paragraphs) > 1:
+            first._p.getparent().remove(first._p)
 
 
 def cant_split(row) -> None:

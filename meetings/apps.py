@@ -8,4 +8,8 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         # the minutes and the resolution as documents (PDF and .docx)
+        from chibo.imports import register
         from meetings import documents  # noqa: F401
+        from meetings.imports import AttendanceSheetKind
+
+        register(AttendanceSheetKind())

@@ -325,15 +325,20 @@ def meeting_record_attendance(
     actor,
     meeting: Meeting,
     entries: dict[int, dict],
+    expected: list | None = None,
 ) -> list[Attendance]:
     """Record who was there. `entries` maps member id to {"status", "reason",
     "restriction"}; expected members not in it are present (or exempt / away,
     as the history says). Only members of the cell on the meeting date may
-    be entered."""
+    be entered. `expected` is expected_attendance(meeting) when the caller
+    has it already (the attendance-sheet import reads a whole province's
+    members of a day at once, not one cell at a time)."""
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
     _check_reach(actor, meeting.unit)
     _refuse_if_adopted(meeting)
-    expected = {row.member.pk: row for row in expected_attendance(meeting)}
+    if expected is None:
+        expected = expected_attendance(meeting)
+    expected = {row.member.pk: row for row in expected}
     strangers = [pk for pk in entries if pk not in expected]
     if strangers:
         names = ", ".join(

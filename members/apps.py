@@ -7,6 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Đảng viên")
 
     def ready(self):
+        # imported once the apps are loaded (their modules read models)
         from chibo.imports import register
         from members.imports import RosterKind
 

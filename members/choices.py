@@ -107,3 +107,8 @@ class TheoryLevel(models.TextChoices):
 class PlacementKind(models.TextChoices):
     PERMANENT = "permanent", _("Sinh hoạt chính thức")
     TEMPORARY = "temporary", _("Sinh hoạt tạm thời")
+
+
+# The note of history rows written from a dossier's dates (an imported roster,
+# the demo) rather than from a decision recorded in chibo: the timeline shows it.
+RECONSTRUCTED = _("theo dữ liệu nhập")

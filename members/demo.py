@@ -10,14 +10,13 @@ from members import services
 from members.choices import (
     ETHNIC_GROUPS,
     Education,
-    PlacementKind,
     Qualification,
     Status,
     TheoryLevel,
 )
 from members.models import Exemption, Member, Placement, Rating, StatusPeriod
-from members.rules import exemption_latest_birth
-from members.services import member_create
+from members.rules import exemption_latest_birth, probation_ends_on
+from members.services import member_create_with_past, past_rows, reconstruct_past
 from organizations.models import Category
 
 SIZES = {
@@ -42,7 +41,10 @@ def _profile(ctx: DemoContext, category: str, serial: int) -> tuple[dict, str, d
     birth = date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
     admitted = ctx.day_between(birth.replace(year=birth.year + 20), today - timedelta(days=30))
     probationary = (today - admitted).days < 365 and rng.random() < 0.9
-    official = None if probationary else admitted + timedelta(days=365)
+    # official when the twelve months are over (Điều lệ, Điều 5), never in the future
+    official = None if probationary else probation_ends_on(admitted)
+    if official is not None and official > today:
+        probationary, official = True, None
     profile = {
         "full_name": ctx.person_name(gender),
         "gender": gender,
@@ -78,15 +80,11 @@ def build(ctx: DemoContext) -> None:
         lo, hi = SIZES.get(cell.category, (5, 15))
         for _ in range(ctx.rng.randint(lo, hi)):
             serial += 1
-            profile, status, admitted = _profile(ctx, cell.category, serial)
-            member_create(
-                actor=None,
-                unit=cell,
-                status=status,
-                since=max(admitted, cell.founded_on),
-                record=False,
-                **profile,
-            )
+            profile, _status, _admitted = _profile(ctx, cell.category, serial)
+            # the past the dossier's dates tell: probationary from the
+            # admission (2017, 1990, ...), official from then, in the cell
+            # since its founding
+            member_create_with_past(actor=None, unit=cell, record=False, **profile)
             total += 1
     ctx.data["serial"] = serial
     ctx.say(f"  {total} đảng viên\n")
@@ -256,22 +254,13 @@ def build_province(ctx: DemoContext) -> None:
     def flush():
         nonlocal batch_members, batch_meta, created
         members = Member.objects.bulk_create(batch_members, batch_size=5000)
-        Placement.objects.bulk_create(
-            [
-                Placement(
-                    member=m, unit_id=m.unit_id, kind=PlacementKind.PERMANENT, valid_from=since
-                )
-                for m, (since, _) in zip(members, batch_meta, strict=True)
-            ],
-            batch_size=5000,
-        )
-        StatusPeriod.objects.bulk_create(
-            [
-                StatusPeriod(member=m, status=m.status, valid_from=since)
-                for m, (since, _) in zip(members, batch_meta, strict=True)
-            ],
-            batch_size=5000,
-        )
+        statuses, placements = [], []
+        for m, past in zip(members, batch_meta, strict=True):
+            s_rows, p_rows, _e = past_rows(past, member_id=m.pk, unit_id=m.unit_id, user_id=None)
+            statuses += [StatusPeriod(**row) for row in s_rows]
+            placements += [Placement(**row) for row in p_rows]
+        Placement.objects.bulk_create(placements, batch_size=5000)
+        StatusPeriod.objects.bulk_create(statuses, batch_size=5000)
         created += len(members)
         batch_members, batch_meta = [], []
 
@@ -285,7 +274,13 @@ def build_province(ctx: DemoContext) -> None:
             m.sort_key = sort_key(m.full_name)
             m.search_name = fold(m.full_name)
             batch_members.append(m)
-            batch_meta.append((max(admitted, cell.founded_on), None))
+            batch_meta.append(
+                reconstruct_past(
+                    admitted_on=admitted,
+                    official_on=profile["official_on"],
+                    founded_on=cell.founded_on,
+                )
+            )
         if len(batch_members) >= 10000:
             flush()
     if batch_members:

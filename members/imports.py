@@ -23,9 +23,18 @@ Rules (issue 4):
   official member are lifecycle steps with their own services: an import
   that would change them is refused for that row.
 - A new member born less than 16 years ago gets a warning (members.rules).
+- A new member's past is reconstructed from the row's dates
+  (members.services.reconstruct_past, the same rows member_create_with_past
+  writes): probationary from "Ngày vào Đảng" to "Ngày chính thức", official
+  from then, exempt from "Ngày miễn sinh hoạt" if given, in the cell from
+  "Ngày chuyển đến chi bộ" if the sheet has it, else from the admission (or
+  the cell's founding, if later); every row marked "theo dữ liệu nhập".
+  Dates that contradict each other or the Điều lệ (members.services.
+  past_problems) are row errors, or warnings where the rule allows doubt.
+  For a member already kept, these columns change nothing: a different date
+  is a warning (transfers and exemptions are lifecycle steps).
 
-What the roster writes is `roster_write`: the one place to change when the
-import learns to reconstruct a member's past from the row's dates.
+What the roster writes is `roster_write`.
 """
 
 from __future__ import annotations
@@ -56,13 +65,19 @@ from chibo.imports import (
     shown,
 )
 from chibo.models import AuditEvent
-from chibo.spreadsheets import CellError, Row, cell_text, header_key
+from chibo.spreadsheets import CellError, Column, Row, cell_text, header_key, parse_date
 from chibo.text import fold, normalize, sort_key
 from members.choices import PlacementKind, Status
-from members.models import Member, Placement, StatusPeriod
+from members.models import Exemption, Member, Placement, StatusPeriod
 from members.resources import DATE_FIELDS, MEMBER_COLUMNS, parse_cell
 from members.rules import old_enough_for_admission, younger_than_a_candidate
-from members.services import validate_cell
+from members.services import (
+    exemption_reason_for,
+    past_problems,
+    past_rows,
+    reconstruct_past,
+    validate_cell,
+)
 from organizations.models import CELL_LEVELS, Role, Unit
 from organizations.selectors import role_paths, sees_everything
 
@@ -74,12 +89,61 @@ def _d(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+# Columns of the member's past that are not dossier fields: what the history
+# of a new member is reconstructed from.
+PAST_COLUMNS: list[Column] = [
+    Column(
+        "placed_on",
+        "Ngày chuyển đến chi bộ",
+        aliases=(
+            "Ngày chuyển sinh hoạt đến",
+            "Ngày chuyển đến",
+            "Ngày đến chi bộ",
+            "Ngày sinh hoạt tại chi bộ",
+            "Sinh hoạt tại chi bộ từ ngày",
+            "Ngày bắt đầu sinh hoạt",
+            "Ngày nhận sinh hoạt",
+        ),
+        kind="date",
+        help=gettext_lazy(
+            "Ngày bắt đầu sinh hoạt ở chi bộ này (chuyển đến từ nơi khác), dd/mm/yyyy; "
+            "để trống nếu sinh hoạt tại chi bộ từ khi vào Đảng."
+        ),
+    ),
+    Column(
+        "exempt_on",
+        "Ngày miễn sinh hoạt",
+        aliases=(
+            "Miễn sinh hoạt từ ngày",
+            "Ngày miễn công tác và sinh hoạt",
+            "Ngày miễn công tác và sinh hoạt đảng",
+            "Ngày miễn CT và SH",
+            "Miễn sinh hoạt",
+        ),
+        kind="date",
+        help=gettext_lazy(
+            "Ngày được miễn công tác và sinh hoạt đảng, dd/mm/yyyy; để trống nếu không."
+        ),
+    ),
+    Column(
+        "exemption_reason",
+        "Lý do miễn sinh hoạt",
+        aliases=("Lý do miễn",),
+        help=gettext_lazy("Tuổi cao, Sức khỏe yếu hoặc ghi tự do; để trống thì theo tuổi."),
+    ),
+]
+PAST_KEYS = {c.key for c in PAST_COLUMNS}
+
+
 @dataclass(slots=True)
 class MemberRow(RowOutcome):
     values: dict = field(default_factory=dict)  # {field: value to store}
     member: Member | None = None  # the member an UPDATED row changes
     member_id: int | None = None  # the member a NEW row created
     cell: Unit | None = None
+    placed_on: date | None = None  # "Ngày chuyển đến chi bộ"
+    exempt_on: date | None = None
+    exemption_reason: str = ""  # what the sheet wrote
 
     @property
     def card(self) -> str:
@@ -93,9 +157,11 @@ class RosterKind(ImportKind):
     description = gettext_lazy(
         "Một dòng một đảng viên. Đảng viên đã có được nhận ra theo số thẻ đảng viên, rồi "
         "theo số CCCD (không theo họ tên). Ô để trống không làm thay đổi dữ liệu đã có. "
-        "Chuyển sinh hoạt và công nhận chính thức không làm qua nhập tệp."
+        "Chuyển sinh hoạt và công nhận chính thức không làm qua nhập tệp. Quá trình của đảng "
+        "viên mới (dự bị, chính thức, miễn sinh hoạt, sinh hoạt tại chi bộ) được ghi theo các "
+        "ngày trong tệp, đánh dấu “theo dữ liệu nhập”."
     )
-    columns = MEMBER_COLUMNS
+    columns = MEMBER_COLUMNS + PAST_COLUMNS
     example = {
         "full_name": "Nguyễn Văn An",
         "gender": "Nam",
@@ -119,6 +185,7 @@ class RosterKind(ImportKind):
         "card_number": "12345678",
         "dossier_number": "LL-001",
         "unit": "Chi bộ khu phố 1",
+        "placed_on": date(2012, 8, 1),
     }
     required_when_new = ("gender", "birth_date", "admitted_on", "unit")
     template_title = gettext_lazy(
@@ -262,6 +329,10 @@ def _parse_row(number, raw_values, header, cells: _Cells, default_cell, today) -
         try:
             if key == "unit":
                 out.cell = cells.find(raw)
+            elif key == "exemption_reason":
+                out.exemption_reason = cell_text(raw)
+            elif key in PAST_KEYS:
+                setattr(out, key, parse_date(raw))
             else:
                 out.values[key] = parse_cell(key, raw)
         except CellError as exc:
@@ -331,6 +402,15 @@ def _match_chunk(rows, header, actor, paths, seen_card, seen_nid) -> None:
     by_nid = _members_by_nid(
         [r.values["national_id"] for r in rows if r.values.get("national_id")], by_card
     )
+    recorded = _recorded_past(
+        [
+            m.pk
+            for r in rows
+            if r.placed_on or r.exempt_on
+            for m in (by_card.get(r.card), by_nid.get(r.values.get("national_id")))
+            if m is not None
+        ]
+    )
     for r in rows:
         card = r.card
         nid = r.values.get("national_id")
@@ -383,6 +463,7 @@ def _match_chunk(rows, header, actor, paths, seen_card, seen_nid) -> None:
             )
         elif member is not None:
             _check_update(r, member, header)
+            _check_recorded_past(r, member, header, recorded)
         else:
             _check_new(r, header)
         r.outcome = (
@@ -423,19 +504,61 @@ def _check_new(r: MemberRow, header) -> None:
             )
     if r.cell is None and not any(c == header("unit") for c, _m in r.errors):
         r.error(header("unit"), _("Thiếu chi bộ (bắt buộc khi thêm đảng viên mới)."))
-    _check_dates(r, header, v.get("birth_date"), v.get("admitted_on"), v.get("official_on"))
-    if r.cell is not None and v.get("admitted_on"):
+    for problem in past_problems(
+        birth_date=v.get("birth_date"),
+        admitted_on=v.get("admitted_on"),
+        official_on=v.get("official_on"),
+        placed_on=r.placed_on,
+        exempt_on=r.exempt_on,
+    ):
+        (r.warn if problem.warning else r.error)(header(problem.field), problem.message)
+    if r.exemption_reason and not r.exempt_on:
+        r.error(
+            header("exempt_on"),
+            _("Có lý do miễn sinh hoạt nhưng thiếu “%(column)s”.")
+            % {"column": header("exempt_on")},
+        )
+    if r.cell is not None and v.get("admitted_on") and not r.errors:
         try:
-            validate_cell(r.cell, _since(r))
+            validate_cell(r.cell, _past(r).placed_on)
         except ServiceError as exc:
-            r.error(header("unit"), " ".join(exc.messages))
+            column = header("placed_on") if r.placed_on else header("unit")
+            r.error(column, " ".join(exc.messages))
+        else:
+            if not r.placed_on and r.cell.founded_on > v["admitted_on"]:
+                r.notes.append(
+                    _("Sinh hoạt tại %(cell)s từ ngày thành lập chi bộ (%(day)s)")
+                    % {"cell": r.cell.name, "day": _d(r.cell.founded_on)}
+                )
 
 
-def _since(r: MemberRow) -> date:
-    """The day the member's first status and placement start: the day they
-    became what they are now, or the founding of the cell if that is later."""
-    start = r.values.get("official_on") or r.values["admitted_on"]
-    return max(start, r.cell.founded_on)
+def _past(r: MemberRow):
+    """The new member's past, from the row's dates (members.services.reconstruct_past)."""
+    return reconstruct_past(
+        admitted_on=r.values["admitted_on"],
+        official_on=r.values.get("official_on"),
+        founded_on=r.cell.founded_on,
+        placed_on=r.placed_on,
+        exempt_on=r.exempt_on,
+    )
+
+
+_AGE_WORDS = {"tuoi"}  # "tuổi cao"
+_HEALTH_WORDS = {"khoe", "benh", "om", "yeu"}  # "sức khỏe yếu", "bệnh", "ốm đau"
+
+
+def _exemption_reason(r: MemberRow) -> tuple[str, str]:
+    """(Exemption.Reason, note) from what the sheet wrote, or by age if nothing."""
+    text = r.exemption_reason
+    words = set(fold(text).replace(",", " ").split())
+    if words & _AGE_WORDS:
+        return Exemption.Reason.AGE, ""
+    if words & _HEALTH_WORDS:
+        return Exemption.Reason.HEALTH, ""
+    if text:
+        return Exemption.Reason.OTHER, text
+    v = r.values
+    return exemption_reason_for(v["gender"], v["birth_date"], r.exempt_on), ""
 
 
 def _check_update(r: MemberRow, member: Member, header) -> None:
@@ -474,6 +597,47 @@ def _check_update(r: MemberRow, member: Member, header) -> None:
     )
 
 
+def _recorded_past(member_ids: list[int]) -> dict[int, tuple[set, set]]:
+    """{member id: (first days of their open permanent placements, first days
+    of their exemptions)}, for comparing a kept member with the sheet's dates."""
+    out: dict[int, tuple[set, set]] = {pk: (set(), set()) for pk in member_ids}
+    for i in range(0, len(member_ids), CHUNK):
+        chunk = member_ids[i : i + CHUNK]
+        for pk, day in Placement.objects.filter(
+            member_id__in=chunk, kind=PlacementKind.PERMANENT, valid_to__isnull=True
+        ).values_list("member_id", "valid_from"):
+            out[pk][0].add(day)
+        for pk, day in Exemption.objects.filter(member_id__in=chunk).values_list(
+            "member_id", "valid_from"
+        ):
+            out[pk][1].add(day)
+    return out
+
+
+def _check_recorded_past(r: MemberRow, member: Member, header, recorded) -> None:
+    """A kept member's placement and exemption are lifecycle steps: a sheet
+    whose dates differ from them changes nothing, and says so."""
+    placed, exempt = recorded.get(member.pk, (set(), set()))
+    if r.placed_on and r.placed_on not in placed:
+        r.warn(
+            header("placed_on"),
+            _(
+                "%(name)s sinh hoạt tại chi bộ hiện tại từ %(since)s theo hồ sơ đã có; ngày "
+                "trong tệp không làm thay đổi quá trình sinh hoạt."
+            )
+            % {"name": member.full_name, "since": ", ".join(_d(d) for d in sorted(placed)) or "—"},
+        )
+    if r.exempt_on and r.exempt_on not in exempt:
+        r.warn(
+            header("exempt_on"),
+            _(
+                "Hồ sơ đã có của %(name)s không ghi miễn sinh hoạt từ ngày %(day)s; miễn sinh "
+                "hoạt phải làm theo thủ tục, không qua nhập tệp."
+            )
+            % {"name": member.full_name, "day": _d(r.exempt_on)},
+        )
+
+
 # --- writing -------------------------------------------------------------------
 
 
@@ -487,7 +651,6 @@ def roster_write(
     updated = [r for r in rows if r.outcome == UPDATED]
     total = len(new_rows) + len(updated)
     done = 0
-    placement_reason = _("Nhập hồ sơ")
     member_defaults = {
         f.attname: f.get_default()
         for f in Member._meta.concrete_fields
@@ -495,8 +658,9 @@ def roster_write(
     }
     for i in range(0, len(new_rows), CHUNK * 5):
         chunk = new_rows[i : i + CHUNK * 5]
-        rows = []
+        rows, pasts = [], []
         for r in chunk:
+            pasts.append(_past(r))
             name = normalize(r.values["full_name"])
             rows.append(
                 {
@@ -506,37 +670,31 @@ def roster_write(
                     "sort_key": sort_key(name),
                     "search_name": fold(name),
                     "unit_id": r.cell.pk,
-                    "status": Status.OFFICIAL
-                    if r.values.get("official_on")
-                    else Status.PROBATIONARY,
+                    "status": pasts[-1].status,
+                    "is_exempt": r.exempt_on is not None,
                 }
             )
         ids = _insert_members(rows, user=user, reason=reason)
-        statuses, placements = [], []
+        statuses, placements, exemptions = [], [], []
         user_id = user.pk if user else None
-        for r, row, pk in zip(chunk, rows, ids, strict=True):
-            since = _since(r)
+        for r, past, pk in zip(chunk, pasts, ids, strict=True):
             r.member_id = pk
-            statuses.append(
-                {
-                    "member_id": pk,
-                    "status": row["status"],
-                    "valid_from": since,
-                    "created_by_id": user_id,
-                }
+            reason_code, note = _exemption_reason(r) if r.exempt_on else ("", "")
+            s_rows, p_rows, e_rows = past_rows(
+                past,
+                member_id=pk,
+                unit_id=r.cell.pk,
+                user_id=user_id,
+                exemption_reason=reason_code,
+                exemption_note=note,
             )
-            placements.append(
-                {
-                    "member_id": pk,
-                    "unit_id": r.cell.pk,
-                    "kind": PlacementKind.PERMANENT,
-                    "valid_from": since,
-                    "reason": placement_reason,
-                    "created_by_id": user_id,
-                }
-            )
+            statuses += s_rows
+            placements += p_rows
+            exemptions += e_rows
         _insert(StatusPeriod, statuses)
         _insert(Placement, placements)
+        if exemptions:
+            _insert(Exemption, exemptions)
         done += len(chunk)
         if progress:
             progress(done, total, "running")

@@ -50,6 +50,33 @@ def may_be_recognized_on(start: date, day: date) -> bool:
     return day >= probation_ends_on(start)
 
 
+# The Điều lệ Đảng in force (adopted by the XI Congress on 19/01/2011, kept by
+# the XII and XIII): twelve months of probation, then recognition. A roster
+# row admitted since then whose official date is earlier breaks the rule;
+# one much later (the cell votes, the committee above decides, within months)
+# is most often a mistyped year. Rows admitted before are not checked against
+# it: earlier charters counted probation differently.
+CHARTER_SINCE = date(2011, 1, 19)
+# How long after the twelve months a recorded recognition is still plausible
+# without a warning (practice: the cell's review, then the committee's decision).
+RECOGNITION_GRACE_MONTHS = 6
+
+
+def recognition_date_problem(admitted_on: date, official_on: date) -> str | None:
+    """ "early" when the official date in a dossier comes before the twelve
+    months of probation are over, "late" when it comes more than
+    RECOGNITION_GRACE_MONTHS after, for admissions under the charter in
+    force (Điều lệ Đảng 2011, Điều 5); None otherwise."""
+    if admitted_on < CHARTER_SINCE or official_on < admitted_on:
+        return None
+    ends = probation_ends_on(admitted_on)
+    if official_on < ends:
+        return "early"
+    if official_on > add_months(ends, RECOGNITION_GRACE_MONTHS):
+        return "late"
+    return None
+
+
 def party_age(admitted_on: date, day: date) -> int:
     """Party age in whole years, counted from the admission decision (Điều lệ, Điều 5)."""
     return age_on(admitted_on, day)

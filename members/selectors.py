@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from chibo.dates import add_months, years_before
 from chibo.text import fold
-from members.choices import MEMBER_STATUSES, PlacementKind, Status
+from members.choices import MEMBER_STATUSES, RECONSTRUCTED, PlacementKind, Status
 from members.models import (
     Candidacy,
     CivilServantEvaluation,
@@ -318,6 +318,19 @@ class TimelineEvent:
     detail: str = ""
     until: date | None = None
     by: object = None  # who recorded it
+    # written from a dossier's dates when it was imported, not a decision
+    # recorded in chibo (members.choices.RECONSTRUCTED): "theo dữ liệu nhập"
+    reconstructed: bool = False
+
+
+def _reconstructed(text: str) -> tuple[str, bool]:
+    """(the rest of a note, whether it marks a reconstructed row)."""
+    mark = str(RECONSTRUCTED)
+    if text == mark:
+        return "", True
+    if text.startswith(mark + ": "):
+        return text[len(mark) + 2 :], True
+    return text, False
 
 
 def member_timeline(member: Member) -> list[TimelineEvent]:
@@ -337,9 +350,12 @@ def member_timeline(member: Member) -> list[TimelineEvent]:
             )
         )
     for p in member.status_periods.select_related("created_by"):
-        detail = " · ".join(x for x in (p.decision_number, p.note) if x)
+        note, past = _reconstructed(p.note)
+        detail = " · ".join(x for x in (p.decision_number, note) if x)
         events.append(
-            TimelineEvent(p.valid_from, p.get_status_display(), detail, p.valid_to, p.created_by)
+            TimelineEvent(
+                p.valid_from, p.get_status_display(), detail, p.valid_to, p.created_by, past
+            )
         )
     for p in member.placements.select_related("unit", "created_by"):
         title = (
@@ -347,16 +363,19 @@ def member_timeline(member: Member) -> list[TimelineEvent]:
             if p.kind == PlacementKind.PERMANENT
             else _("Sinh hoạt tạm thời tại %(unit)s")
         ) % {"unit": p.unit.name}
-        detail = " · ".join(x for x in (p.reason, p.decision_number) if x)
-        events.append(TimelineEvent(p.valid_from, title, detail, p.valid_to, p.created_by))
+        reason, past = _reconstructed(p.reason)
+        detail = " · ".join(x for x in (reason, p.decision_number) if x)
+        events.append(TimelineEvent(p.valid_from, title, detail, p.valid_to, p.created_by, past))
     for e in member.exemptions.select_related("created_by"):
+        note, past = _reconstructed(e.note)
         events.append(
             TimelineEvent(
                 e.valid_from,
                 _("Miễn công tác và sinh hoạt đảng"),
-                e.get_reason_display(),
+                " · ".join(x for x in (str(e.get_reason_display()), note) if x),
                 e.valid_to,
                 e.created_by,
+                past,
             )
         )
     for d in Discipline.objects.filter(member=member).select_related("created_by"):

@@ -2,6 +2,7 @@
 writes the append-only history and the cached current values in one
 transaction, and records who did it."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from chibo.audit import audit_record
 from chibo.errors import ServiceError
-from members.choices import MEMBER_STATUSES, PlacementKind, Status
+from members.choices import MEMBER_STATUSES, RECONSTRUCTED, PlacementKind, Status
 from members.models import (
     Candidacy,
     CivilServantEvaluation,
@@ -31,6 +32,7 @@ from members.rules import (
     old_enough_for_admission,
     probation_ends_on,
     qualifies_for_exemption_by_age,
+    recognition_date_problem,
     temporary_transfer_fits,
     two_thirds_reached,
 )
@@ -103,6 +105,283 @@ def member_create(
 
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
+
+
+# --- A member's past from a dossier's dates (an office's first roster) ------------
+#
+# An office that starts with chibo has no decisions recorded in it, only each
+# member's dates: admission, recognition, exemption, the day they came to the
+# cell. The past they tell is written as history rows like those the lifecycle
+# steps write (valid_from in the past, nothing overwritten), each marked
+# RECONSTRUCTED so the timeline never passes it off as a recorded decision.
+# The roster import writes the same rows in bulk (members/imports.py), so a
+# figure on any past date is the same as for the history entered step by step.
+
+
+@dataclass(frozen=True)
+class Past:
+    """What a dossier's dates say: the status periods (status, from, to), the
+    day the placement in the cell starts, the exemption's first day."""
+
+    statuses: tuple[tuple[str, date, date | None], ...]
+    placed_on: date
+    exempt_on: date | None
+
+    @property
+    def status(self) -> str:
+        return self.statuses[-1][0]
+
+
+def reconstruct_past(
+    *,
+    admitted_on: date,
+    official_on: date | None,
+    founded_on: date,
+    placed_on: date | None = None,
+    exempt_on: date | None = None,
+) -> Past:
+    """Probationary from the admission decision to the official date, official
+    from then; in the cell from `placed_on` (the sheet's "Ngày chuyển đến chi
+    bộ") or else from the earliest day the row supports: the admission, or the
+    cell's founding if later."""
+    if official_on is None:
+        statuses = ((Status.PROBATIONARY, admitted_on, None),)
+    elif official_on > admitted_on:
+        statuses = (
+            (Status.PROBATIONARY, admitted_on, official_on),
+            (Status.OFFICIAL, official_on, None),
+        )
+    else:  # an old dossier with one date for both: official from it
+        statuses = ((Status.OFFICIAL, official_on, None),)
+    return Past(statuses, placed_on or max(admitted_on, founded_on), exempt_on)
+
+
+@dataclass(frozen=True)
+class DateProblem:
+    field: str  # admitted_on, official_on, placed_on, exempt_on
+    message: str
+    warning: bool = False
+
+
+def past_problems(
+    *,
+    birth_date: date | None,
+    admitted_on: date | None,
+    official_on: date | None,
+    placed_on: date | None = None,
+    exempt_on: date | None = None,
+) -> list[DateProblem]:
+    """What is wrong with a dossier's dates (Điều lệ Đảng, Điều 1 and 5): an
+    official date before the admission, an admission before the 18th
+    birthday, under the charter in force an official date before the twelve
+    months of probation (an error) or long after them (a warning); a placement
+    or exemption before the admission."""
+    out: list[DateProblem] = []
+    if admitted_on and official_on and official_on < admitted_on:
+        out.append(
+            DateProblem(
+                "official_on",
+                _("Ngày chính thức (%(official)s) trước ngày vào Đảng (%(admitted)s).")
+                % {"official": _d(official_on), "admitted": _d(admitted_on)},
+            )
+        )
+    elif admitted_on and official_on:
+        problem = recognition_date_problem(admitted_on, official_on)
+        if problem == "early":
+            out.append(
+                DateProblem(
+                    "official_on",
+                    _(
+                        "Ngày chính thức (%(official)s) chưa đủ 12 tháng dự bị kể từ ngày vào "
+                        "Đảng (%(admitted)s): theo Điều lệ Đảng, sớm nhất là ngày %(ends)s."
+                    )
+                    % {
+                        "official": _d(official_on),
+                        "admitted": _d(admitted_on),
+                        "ends": _d(probation_ends_on(admitted_on)),
+                    },
+                )
+            )
+        elif problem == "late":
+            out.append(
+                DateProblem(
+                    "official_on",
+                    _(
+                        "Ngày chính thức (%(official)s) muộn hơn nhiều so với 12 tháng dự bị kể "
+                        "từ ngày vào Đảng (%(admitted)s); hãy kiểm tra lại năm."
+                    )
+                    % {"official": _d(official_on), "admitted": _d(admitted_on)},
+                    warning=True,
+                )
+            )
+    if birth_date and admitted_on and admitted_on < birth_date:
+        out.append(DateProblem("admitted_on", _("Ngày vào Đảng trước ngày sinh.")))
+    elif birth_date and admitted_on and not old_enough_for_admission(birth_date, admitted_on):
+        # most often a mistyped year of birth or of admission
+        out.append(
+            DateProblem(
+                "admitted_on",
+                _("Ngày vào Đảng (%(admitted)s) khi chưa đủ 18 tuổi (sinh ngày %(birth)s).")
+                % {"admitted": _d(admitted_on), "birth": _d(birth_date)},
+            )
+        )
+    for field, day, what in (
+        ("placed_on", placed_on, _("Ngày chuyển đến chi bộ")),
+        ("exempt_on", exempt_on, _("Ngày miễn sinh hoạt")),
+    ):
+        if day and admitted_on and day < admitted_on:
+            out.append(
+                DateProblem(
+                    field,
+                    _("%(what)s (%(day)s) trước ngày vào Đảng (%(admitted)s).")
+                    % {"what": what, "day": _d(day), "admitted": _d(admitted_on)},
+                )
+            )
+        elif day and day > date.today():
+            out.append(
+                DateProblem(
+                    field,
+                    _("%(what)s (%(day)s) không được sau ngày hôm nay.")
+                    % {"what": what, "day": _d(day)},
+                )
+            )
+    return out
+
+
+def exemption_reason_for(gender: str, birth_date: date, day: date) -> str:
+    """The reason of an exemption a dossier gives only the date of: age when the
+    member was over the age then, otherwise "other"."""
+    if qualifies_for_exemption_by_age(gender, birth_date, day):
+        return Exemption.Reason.AGE
+    return Exemption.Reason.OTHER
+
+
+def past_rows(
+    past: Past,
+    *,
+    member_id: int,
+    unit_id: int,
+    user_id: int | None,
+    exemption_reason: str = "",
+    exemption_note: str = "",
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """The StatusPeriod, Placement and Exemption rows of a reconstructed past,
+    as {attname: value}: what member_create_with_past and the roster import
+    both insert."""
+    note = str(RECONSTRUCTED)
+    statuses = [
+        {
+            "member_id": member_id,
+            "status": status,
+            "valid_from": start,
+            "valid_to": end,
+            "note": note,
+            "created_by_id": user_id,
+        }
+        for status, start, end in past.statuses
+    ]
+    placements = [
+        {
+            "member_id": member_id,
+            "unit_id": unit_id,
+            "kind": PlacementKind.PERMANENT,
+            "valid_from": past.placed_on,
+            "reason": note,
+            "created_by_id": user_id,
+        }
+    ]
+    exemptions = []
+    if past.exempt_on:
+        exemptions.append(
+            {
+                "member_id": member_id,
+                "reason": exemption_reason or Exemption.Reason.OTHER,
+                "valid_from": past.exempt_on,
+                "note": (f"{note}: {exemption_note}" if exemption_note else note)[:255],
+                "created_by_id": user_id,
+            }
+        )
+    return statuses, placements, exemptions
+
+
+@transaction.atomic
+def member_create_with_past(
+    *,
+    actor,
+    unit: Unit,
+    admitted_on: date,
+    official_on: date | None = None,
+    placed_on: date | None = None,
+    exempt_on: date | None = None,
+    exemption_reason: str = "",
+    record: bool = True,
+    **profile,
+) -> Member:
+    """Enter a member already in a cell with the past their dossier's dates
+    tell (reconstruct_past): probationary from the admission, official from
+    the official date, exempt from the exemption date, in the cell from
+    `placed_on` or the admission. The rows are marked "theo dữ liệu nhập"."""
+    _check_reach(actor, unit)
+    errors = [
+        p.message
+        for p in past_problems(
+            birth_date=profile.get("birth_date"),
+            admitted_on=admitted_on,
+            official_on=official_on,
+            placed_on=placed_on,
+            exempt_on=exempt_on,
+        )
+        if not p.warning
+    ]
+    if errors:
+        raise ServiceError(errors)
+    _not_future(admitted_on, _("Ngày vào Đảng"))
+    if official_on:
+        _not_future(official_on, _("Ngày chính thức"))
+    past = reconstruct_past(
+        admitted_on=admitted_on,
+        official_on=official_on,
+        founded_on=unit.founded_on,
+        placed_on=placed_on,
+        exempt_on=exempt_on,
+    )
+    validate_cell(unit, past.placed_on)
+    if exemption_reason and exemption_reason not in Exemption.Reason.values:
+        raise ServiceError(_("Lý do miễn sinh hoạt không hợp lệ."))
+    member = Member(
+        unit=unit,
+        status=past.status,
+        is_exempt=exempt_on is not None,
+        admitted_on=admitted_on,
+        official_on=official_on,
+        **profile,
+    )
+    _validate_profile(member)
+    member._history_user = _user(actor)
+    member._change_reason = str(RECONSTRUCTED)
+    member.save()
+    statuses, placements, exemptions = past_rows(
+        past,
+        member_id=member.pk,
+        unit_id=unit.pk,
+        user_id=getattr(_user(actor), "pk", None),
+        exemption_reason=exemption_reason
+        or (exempt_on and exemption_reason_for(member.gender, member.birth_date, exempt_on))
+        or "",
+    )
+    StatusPeriod.objects.bulk_create([StatusPeriod(**row) for row in statuses])
+    Placement.objects.bulk_create([Placement(**row) for row in placements])
+    Exemption.objects.bulk_create([Exemption(**row) for row in exemptions])
+    if record:
+        audit_record(
+            actor=actor,
+            action="member_create",
+            target=member,
+            unit=unit,
+            summary=_("Nhập hồ sơ %(name)s vào %(unit)s (quá trình theo dữ liệu nhập)")
+            % {"name": member.full_name, "unit": unit.name},
+        )
+    return member
 
 
 def _validate_profile(member: Member) -> None:

@@ -7,6 +7,7 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Tổ chức đảng")
 
     def ready(self):
+        # imported once the apps are loaded (their modules read models)
         from chibo.imports import register
         from organizations.imports import UnitTreeKind
 

@@ -5,6 +5,7 @@ every list, detail, export, report and PDF starts from it (or from
 `unit_for_user_or_404`). A unit outside the user's reach answers 404.
 """
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from chibo.dates import dmy
 from chibo.errors import ServiceError
+from chibo.spreadsheets import CellError
 from chibo.text import fold, normalize, sort_key
 from organizations.models import (
     PATH_STEP,
@@ -599,3 +601,103 @@ def locality_kinds_on(ids, day: date) -> dict[int, str]:
     for asked in pending:
         out[asked] = ""
     return out
+
+
+# --- Units named in a spreadsheet's cell ----------------------------------------------
+
+# How the names of party organizations begin, folded: left out when a typed
+# name is compared with them ("khu phố 3" is "Chi bộ khu phố 3").
+_UNIT_KIND_WORDS = (
+    "dang bo bo phan",
+    "dang bo co so",
+    "chi bo truc thuoc",
+    "chi bo",
+    "dang bo",
+    "to dang",
+    "dang uy",
+)
+
+
+def _unit_key(name: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z ]+", " ", fold(name)).split())
+
+
+def _bare_unit_name(name: str) -> str:
+    """ "khu pho 3" from "Chi bộ khu phố 3"."""
+    text = _unit_key(name)
+    for word in _UNIT_KIND_WORDS:
+        if text.startswith(word + " "):
+            return text[len(word) + 1 :]
+    return text
+
+
+def closest_unit_names(text: str, names, n: int = 3) -> list[str]:
+    """The names among `names` closest to what was typed, best first: those
+    that are the same once "Chi bộ" / "Đảng bộ" and accents are left out
+    ("khu phố 3" → "Chi bộ khu phố 3"), else those difflib finds alike.
+    Every import that names a unit suggests them when the name is unknown."""
+    bare = _bare_unit_name(text)
+    if not bare:
+        return []
+    names = list(dict.fromkeys(names))
+    keyed = {_bare_unit_name(name): name for name in reversed(names)}
+    same = [name for name in names if _bare_unit_name(name) == bare]
+    if same:  # "khu phố 3" is "Chi bộ khu phố 3": nothing else is worth naming
+        return same[:n]
+    alike = difflib.get_close_matches(bare, list(keyed), n=n, cutoff=0.6)
+    return [keyed[k] for k in alike]
+
+
+class UnitFinder:
+    """Finds the unit a spreadsheet's cell names, among `units` (the ones the
+    importer may act on): by code, then by name ignoring case, accents and
+    punctuation. An unknown name gets the closest names as a suggestion; a
+    unit outside `units` gets the same message as one that does not exist,
+    so nothing leaks. `find` raises chibo.spreadsheets.CellError."""
+
+    def __init__(self, units, *, what: str = ""):
+        self.what = what or _("đơn vị")
+        self.by_code: dict[str, Unit] = {}
+        self.by_name: dict[str, list[Unit]] = {}
+        for unit in units:
+            if unit.code:
+                self.by_code[_unit_key(unit.code)] = unit
+            self.by_name.setdefault(_unit_key(unit.name), []).append(unit)
+        self._found: dict[str, Unit | str] = {}
+
+    def find(self, text) -> Unit:
+        text = normalize(str(text) if text is not None else "")
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = self._look_up(text)
+        if isinstance(found, str):
+            raise CellError(found)
+        return found
+
+    def _look_up(self, text: str) -> Unit | str:
+        key = _unit_key(text)
+        if not key:
+            return _("Thiếu tên %(what)s.") % {"what": self.what}
+        if key in self.by_code:
+            return self.by_code[key]
+        matches = self.by_name.get(key, [])
+        active = [u for u in matches if u.dissolved_on is None]
+        if len(active) > 1:
+            return _("Có %(n)s %(what)s tên “%(name)s”; hãy ghi mã đơn vị.") % {
+                "n": len(active),
+                "what": self.what,
+                "name": text,
+            }
+        if active or matches:
+            return (active or matches)[0]
+        message = _("Không tìm thấy %(what)s “%(name)s” (hoặc không thuộc phạm vi của bạn).") % {
+            "what": self.what,
+            "name": text,
+        }
+        names = [u.name for units in self.by_name.values() for u in units]
+        close = closest_unit_names(text, names)
+        if close:
+            message += " " + _("Có phải: %(names)s?") % {
+                "names": ", ".join(f"“{name}”" for name in close)
+            }
+        return message

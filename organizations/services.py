@@ -941,6 +941,24 @@ def community_post_assign(
     person_name = normalize(member.full_name if member is not None else person_name)
     if not person_name:
         raise ServiceError(_("Cần ghi họ và tên người giữ chức danh."))
+    # a post of the past (ended) that the new holder's start falls inside:
+    # one holder at a time, so refused (an open one is handed over below)
+    clash = (
+        CommunityPost.objects.filter(
+            unit=unit, kind=kind, valid_to__isnull=False, valid_to__gt=valid_from
+        )
+        .filter(valid_from__lte=valid_from)
+        .first()
+    )
+    if clash is not None:
+        raise ServiceError(
+            _("%(name)s giữ chức danh này từ %(start)s đến %(end)s; mỗi lúc chỉ một người giữ.")
+            % {
+                "name": clash.person_name,
+                "start": _d(clash.valid_from),
+                "end": _d(clash.valid_to - timedelta(days=1)),
+            }
+        )
     return hand_over(
         CommunityPost,
         actor=actor,
@@ -961,3 +979,42 @@ def community_post_assign(
         person_name=person_name,
         member=member,
     )
+
+
+@transaction.atomic
+def community_post_end(*, actor, post: CommunityPost, day: date) -> CommunityPost:
+    """The holder of `post` leaves it on `day` (exclusive: their last day is
+    the day before); a post of the past is recorded with its end this way."""
+    post = CommunityPost.objects.select_for_update().select_related("unit").get(pk=post.pk)
+    _check_reach(actor, post.unit)
+    if post.valid_to is not None:
+        raise ServiceError(_("Chức danh này đã kết thúc."))
+    if day <= post.valid_from:
+        raise ServiceError(
+            _("Ngày thôi giữ chức danh phải sau ngày bắt đầu (%(day)s).")
+            % {"day": _d(post.valid_from)}
+        )
+    later = CommunityPost.objects.filter(
+        unit=post.unit, kind=post.kind, valid_from__gt=post.valid_from, valid_from__lt=day
+    ).first()
+    if later is not None:
+        raise ServiceError(
+            _("%(name)s giữ chức danh này từ %(day)s; mỗi lúc chỉ một người giữ.")
+            % {"name": later.person_name, "day": _d(later.valid_from)}
+        )
+    post.valid_to = day
+    post.save(update_fields=["valid_to"])
+    audit_record(
+        actor=actor,
+        action="community_post_end",
+        target=post,
+        unit=post.unit,
+        summary=_("%(name)s thôi làm %(kind)s (%(unit)s) từ %(day)s")
+        % {
+            "name": post.person_name,
+            "kind": post.get_kind_display(),
+            "unit": post.unit.name,
+            "day": _d(day),
+        },
+    )
+    return post

@@ -409,11 +409,22 @@ class StructureReport(Report):
         section = _children_section(snap, _("Theo đơn vị trực thuộc"), columns, figures)
         section.totals = _sum_rows(section.rows, section.columns)
         section.chart = {
-            "type": "bar",
+            "type": "stacked",
             "sort": True,
             "title": _("Đảng viên theo đơn vị trực thuộc"),
             "labels": [r[0] for r in section.rows],
-            "values": [r[3] for r in section.rows],
+            "series": [
+                {
+                    "label": _("Chính thức"),
+                    "key": "official",
+                    "values": [r[4] for r in section.rows],
+                },
+                {
+                    "label": _("Dự bị"),
+                    "key": "probationary",
+                    "values": [r[5] for r in section.rows],
+                },
+            ],
         }
         return section
 
@@ -553,13 +564,33 @@ class AgencyCellCoverageReport(Report):
             branch = snap.branch_of(i["unit"].id)
             if branch is not None:
                 by_branch[branch].append(i)
-        return _children_section(
+        section = _children_section(
             snap,
             _("Theo đơn vị trực thuộc"),
             COVERAGE_COLUMNS,
             lambda child: _coverage_figures(by_branch[child.id]),
             totals=[_("Tổng cộng"), *_coverage_figures(items)],
         )
+        labels = [r[0] for r in section.rows]
+        section.chart = [
+            {
+                "type": "bar",
+                "sort": True,
+                "title": _("Tỷ lệ địa phương có chi bộ cơ quan (%)"),
+                "labels": labels,
+                "values": [r[3] or 0 for r in section.rows],
+                "max": 100,
+            },
+            {
+                "type": "bar",
+                "sort": True,
+                "title": _("Tỷ lệ đảng viên chi bộ cơ quan (%)"),
+                "labels": labels,
+                "values": [r[7] or 0 for r in section.rows],
+                "max": 100,
+            },
+        ]
+        return section
 
 
 # --- composition (seed 000) -----------------------------------------------------
@@ -758,14 +789,22 @@ class CompositionReport(Report):
             lambda child: figures_of(sums[child.id]),
             totals=[_("Tổng cộng"), *figures_of(everything)],
         )
-        section.chart = {
-            "type": "bar",
-            "sort": True,
-            "title": _("Tỷ lệ đảng viên trên 60 tuổi (%)"),
-            "labels": [r[0] for r in section.rows],
-            "values": [r[5] or 0 for r in section.rows],
-            "max": 100,
-        }
+        # small multiples: each share compared across the sub-units, largest first
+        section.chart = [
+            {
+                "type": "bar",
+                "sort": True,
+                "title": title,
+                "labels": [r[0] for r in section.rows],
+                "values": [r[i] or 0 for r in section.rows],
+                "max": 100,
+            }
+            for title, i in (
+                (_("Tỷ lệ đảng viên nữ (%)"), 2),
+                (_("Tỷ lệ đảng viên đến 30 tuổi (%)"), 4),
+                (_("Tỷ lệ đảng viên trên 60 tuổi (%)"), 5),
+            )
+        ]
         return section
 
 
@@ -988,6 +1027,28 @@ class AdmissionsReport(Report):
             lambda c: [admitted[c.id], recognized[c.id], overdue[c.id]],
         )
         section.totals = _sum_rows(section.rows, section.columns)
+        labels = [r[0] for r in section.rows]
+        section.chart = [
+            {
+                "type": "bar",
+                "sort": True,
+                "title": _("Đảng viên kết nạp trong kỳ"),
+                "labels": labels,
+                "values": [r[1] for r in section.rows],
+            }
+        ]
+        if any(r[3] for r in section.rows):
+            # overdue is a fault: every bar in the colour of a missed target
+            section.chart.append(
+                {
+                    "type": "bar",
+                    "sort": True,
+                    "title": _("Dự bị quá hạn chưa xét công nhận chính thức"),
+                    "labels": labels,
+                    "values": [r[3] for r in section.rows],
+                    "keys": ["missed"] * len(labels),
+                }
+            )
         return section
 
 
@@ -1097,6 +1158,22 @@ class DualRolesReport(Report):
 
         section = _children_section(snap, _("Theo đơn vị trực thuộc"), columns, figures)
         section.totals = _sum_rows(section.rows, section.columns)
+        # the share of each sub-unit's villages and residential groups, so
+        # that a ward of 30 compares with a commune of 8
+        section.chart = [
+            {
+                "type": "bar",
+                "sort": True,
+                "title": title,
+                "labels": [r[0] for r in section.rows],
+                "values": [pct(r[i], r[1]) or 0 for r in section.rows],
+                "max": 100,
+            }
+            for title, i in (
+                (_("Trưởng thôn, tổ trưởng là đảng viên (%)"), 2),
+                (_("Bí thư chi bộ kiêm trưởng thôn, tổ trưởng (%)"), 4),
+            )
+        ]
         return section
 
 
@@ -1451,6 +1528,23 @@ class RestructuringReport(Report):
             ],
         )
         section.note = _("Một quyết định liên quan đến nhiều đơn vị được tính ở mỗi đơn vị đó.")
+        labels = [r[0] for r in section.rows]
+        section.chart = [
+            {
+                "type": "bar",
+                "sort": True,
+                "title": _("Đảng viên chuyển sinh hoạt do sắp xếp tổ chức"),
+                "labels": labels,
+                "values": [r[2] for r in section.rows],
+            },
+            {
+                "type": "bar",
+                "sort": True,
+                "title": _("Quyết định sắp xếp liên quan"),
+                "labels": labels,
+                "values": [r[1] for r in section.rows],
+            },
+        ]
         return section
 
 
@@ -1652,33 +1746,47 @@ class RatingsReport(Report):
             _("Tổng cộng"),
             *figures_of(everything["this"], everything["last"], everything["orgs"]),
         ]
+        # every level's share of each sub-unit, in the levels' own colours,
+        # the sub-unit with the most rated good or better first
+        levels = [("excellent", 2, "HTXSNV"), ("good", 3, "HTTNV"), ("completed", 4, "HTNV")]
+        levels.append(("not_completed", 5, "KHTNV"))
+        shares = {
+            "type": "stacked",
+            "percent": True,
+            "sort": True,
+            "lead": 2,
+            "lead_label": _("Số cuối mỗi thanh: tỷ lệ HTTNV trở lên (%)"),
+            "title": _("Mức xếp loại đảng viên năm %(y)s theo đơn vị (%%)") % {"y": year},
+            "labels": [r[0] for r in section.rows],
+            "series": [
+                {"label": label, "key": key, "values": [r[i] for r in section.rows]}
+                for key, i, label in levels
+            ],
+        }
         rs = rule_set_for_year(year)
-        if rs.excellent_cap is not None:
+        if rs is not None and rs.excellent_cap is not None:
             # the cap of the rule set: excellent at most 20% of those rated good or better
             def excellent_share(row):
                 excellent, good = row[2], row[3]
                 return pct(excellent, excellent + good) or 0
 
-            section.chart = {
-                "type": "bar",
-                "sort": True,
-                "title": _("HTXSNV trên số đảng viên HTTNV trở lên năm %(y)s (%%)") % {"y": year},
-                "labels": [r[0] for r in section.rows],
-                "values": [excellent_share(r) for r in section.rows],
-                "max": 100,
-                "target": float(rs.excellent_cap * 100),
-                "cap": True,
-                "target_label": _("Tối đa theo %(r)s") % {"r": rs.regulation},
-            }
+            section.chart = [shares]
+            section.chart.append(
+                {
+                    "type": "bar",
+                    "sort": True,
+                    "title": _("HTXSNV trên số đảng viên HTTNV trở lên năm %(y)s (%%)")
+                    % {"y": year},
+                    "labels": [r[0] for r in section.rows],
+                    "values": [excellent_share(r) for r in section.rows],
+                    "max": 100,
+                    "target": float(rs.excellent_cap * 100),
+                    "cap": True,
+                    "target_label": _("Tối đa theo %(r)s") % {"r": rs.regulation},
+                }
+            )
         else:
-            section.chart = {
-                "type": "bar",
-                "sort": True,
-                "title": _("Tỷ lệ đảng viên HTTNV trở lên năm %(y)s (%%)") % {"y": year},
-                "labels": [r[0] for r in section.rows],
-                "values": [r[6] or 0 for r in section.rows],
-                "max": 100,
-            }
+            section.chart = [shares]
         section.note = _(
             "Tính các mức cấp ủy có thẩm quyền đã quyết định (kể cả đã công bố), "
             "ở đơn vị nơi được đánh giá."

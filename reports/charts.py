@@ -13,6 +13,15 @@ A chart spec (a section's `chart`) is plain data, frozen with submissions:
      "keys": [colour key per label] (optional), "max": 100 (optional),
      "target": 85 or [85, 95, …] (per bar), "target_label": "Chỉ tiêu",
      "cap": True (the target is a ceiling), "sort": True}
+or, for a breakdown's parts side by side (official and probationary members,
+the four rating levels), stacked bars:
+    {"type": "stacked", "title", "labels",
+     "series": [{"label", "key", "values"}, …],
+     "percent": True (each bar is its row's 100%), "lead": 2 (the number
+     written at a bar's end and its order: the share of the first two parts;
+     all of them when absent), "lead_label": "HTTNV trở lên", "sort": True}
+A section's `chart` may also be a list of specs: small multiples, one small
+chart per figure compared across the same rows.
 """
 
 from math import cos, pi, sin
@@ -63,6 +72,25 @@ def _number(value: float) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+TITLE_CHARS = 42  # of bold 16-unit text in the 400 units of a chart's width
+
+
+def _title_lines(title: str) -> list[str]:
+    """The title broken between words so that no line runs past the chart."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= TITLE_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _top(title: str, empty: int) -> int:
+    """Where the chart starts under its title."""
+    return 28 + 20 * (len(_title_lines(title)) - 1) if title else empty
+
+
 def _open(width: int, height: int, title: str) -> list[str]:
     label = escape(title, {'"': "&quot;"})
     parts = [
@@ -72,7 +100,11 @@ def _open(width: int, height: int, title: str) -> list[str]:
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
-        parts.append(f'<text x="0" y="17" font-weight="bold" font-size="16">{escape(title)}</text>')
+        for i, line in enumerate(_title_lines(title)):
+            parts.append(
+                f'<text x="0" y="{17 + 20 * i}" font-weight="bold" font-size="16">'
+                f"{escape(line)}</text>"
+            )
     return parts
 
 
@@ -102,7 +134,7 @@ def bar_chart(
     (400 units), so that on a phone the text keeps its size."""
     label_h, bar_h, gap, left, bar_w = 20, 18, 9, 2, 320
     row = label_h + bar_h + gap
-    top = 28 if title else 4
+    top = _top(title, 4)
     legend = 24 if target is not None else 0
     height = top + len(labels) * row + legend
     width = 400
@@ -163,11 +195,75 @@ def bar_chart(
     return "".join(parts)
 
 
+def stacked_chart(
+    labels: list[str],
+    series: list[dict],
+    *,
+    title: str = "",
+    percent: bool = False,
+    lead: int | None = None,
+    lead_label: str = "",
+) -> str:
+    """One bar per row made of its parts, each part in its category's colour,
+    with a legend of the parts. `percent`: every bar is its row's whole, so
+    shares compare across rows of different sizes. The number at a bar's end
+    is the sum of the first `lead` parts (in percent of the row when
+    `percent`)."""
+    label_h, bar_h, gap, left, bar_w = 20, 18, 9, 2, 320
+    row = label_h + bar_h + gap
+    top = _top(title, 4)
+    legend_rows = len(series) + (1 if lead_label else 0)
+    height = top + len(labels) * row + 4 + legend_rows * 22
+    width = 400
+    lead = len(series) if lead is None else lead
+    totals = [sum(s["values"][i] or 0 for s in series) for i in range(len(labels))]
+    top_value = 100.0 if percent else max(totals + [1])
+    parts = _open(width, height, title)
+    for i, label in enumerate(labels):
+        y = top + i * row
+        bar_y = y + label_h
+        whole = totals[i]
+        x = float(left)
+        text = label if len(label) <= 46 else label[:45] + "…"
+        parts.append(f'<g><text x="{left}" y="{y + 15}">{escape(text)}</text>')
+        for s in series:
+            value = s["values"][i] or 0
+            share = (100.0 * value / whole if whole else 0) if percent else value
+            length = bar_w * share / top_value
+            if length > 0:
+                tip = f"{s['label']}: {_number(value)}"
+                if percent and whole:
+                    tip += f" ({_number(round(share, 1))}%)"
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{bar_y}" width="{max(length, 1):.1f}" '
+                    f'height="{bar_h}" fill="{colour_of(s.get("key"))}">'
+                    f"<title>{escape(label)}, {escape(tip)}</title></rect>"
+                )
+            x += length
+        led = sum(s["values"][i] or 0 for s in series[:lead])
+        shown = (round(100.0 * led / whole, 1) if whole else 0) if percent else led
+        end = left + (bar_w if percent and whole else x - left)
+        parts.append(
+            f'<text x="{end + 5:.1f}" y="{bar_y + 14}" font-weight="bold">{_number(shown)}</text></g>'
+        )
+    y = top + len(labels) * row + 4
+    for s in series:
+        parts.append(
+            f'<rect x="2" y="{y}" width="14" height="14" fill="{colour_of(s.get("key"))}"/>'
+            f'<text x="22" y="{y + 13}">{escape(str(s["label"]))}</text>'
+        )
+        y += 22
+    if lead_label:
+        parts.append(f'<text x="2" y="{y + 13}">{escape(lead_label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def pie_chart(
     labels: list[str], values: list[float], *, title: str = "", keys: list[str] | None = None
 ) -> str:
     """A pie with, under it, a legend giving each part's value and share."""
-    r, top = 70, 28 if title else 6
+    r, top = 70, _top(title, 6)
     cx, cy = 80, top + r + 4
     total = sum(v or 0 for v in values)
     legend_top = cy + r + 14
@@ -219,14 +315,60 @@ def _sorted(spec: dict, labels, values):
     return out
 
 
-def render(spec: dict | None) -> SafeString:
-    """The SVG of a section's chart spec (empty when there is none, no data, or
-    too many bars to read)."""
+def specs(chart: dict | list | None) -> list[dict]:
+    """A section's chart as a list of specs (one, several, or none)."""
+    if not chart:
+        return []
+    return [chart] if isinstance(chart, dict) else [c for c in chart if c]
+
+
+def svgs(chart: dict | list | None) -> list[str]:
+    """The SVG of each chart of a section that can be drawn: what the page,
+    the PDF and the .docx all show."""
+    return [svg for svg in (str(_render_one(spec)) for spec in specs(chart)) if svg]
+
+
+def render(chart: dict | list | None) -> SafeString:
+    """The SVG of a section's chart, or of its small multiples one after the
+    other (empty when there is none, no data, or too many bars to read)."""
+    return mark_safe("".join(svgs(chart)))
+
+
+def _sorted_stack(spec: dict, labels: list[str]) -> tuple[list[str], list[dict]]:
+    series = spec["series"]
+    lead = spec.get("lead") or len(series)
+
+    def key(i):
+        whole = sum(s["values"][i] or 0 for s in series)
+        led = sum(s["values"][i] or 0 for s in series[:lead])
+        return -(led / whole if whole else -1) if spec.get("percent") else -led
+
+    order = sorted(range(len(labels)), key=key)
+    return [labels[i] for i in order], [
+        {**s, "values": [s["values"][i] for i in order]} for s in series
+    ]
+
+
+def _render_one(spec: dict) -> SafeString:
     if not spec or not spec.get("labels") or len(spec["labels"]) > MAX_BARS:
         return mark_safe("")
     labels = [str(label) for label in spec["labels"]]
-    values = list(spec["values"])
     title = str(spec.get("title", ""))
+    if spec.get("type") == "stacked":
+        series = [{**s, "label": str(s["label"])} for s in spec["series"]]
+        if spec.get("sort"):
+            labels, series = _sorted_stack({**spec, "series": series}, labels)
+        return mark_safe(
+            stacked_chart(
+                labels,
+                series,
+                title=title,
+                percent=bool(spec.get("percent")),
+                lead=spec.get("lead"),
+                lead_label=str(spec.get("lead_label", "")),
+            )
+        )
+    values = list(spec["values"])
     if spec.get("type") == "pie":
         return mark_safe(pie_chart(labels, values, title=title, keys=spec.get("keys")))
     drawn = {

@@ -1,7 +1,8 @@
 """A report as a document, PDF and .docx, in the official layout: the issuing
 committee and the one above it top left, "ĐẢNG CỘNG SẢN VIỆT NAM" and the
-place and date top right, the same tables as the page (and in the PDF the
-same SVG charts), signed for the committee by its secretary."""
+place and date top right, the same tables and SVG charts as the page (in the
+.docx each chart is the SVG with a PNG of it for older readers), signed for
+the committee by its secretary."""
 
 from datetime import date
 
@@ -75,6 +76,10 @@ def _report_body(tpl, context: dict) -> dict:
                     size=size,
                     align="left" if column.kind == "text" else "right",
                 )
+        svgs = charts.svgs(section.chart)
+        if svgs:
+            b.para(doc, "")
+            b.svg_pictures(doc, svgs)
         if section.note:
             b.para(doc, str(section.note), italic=True)
     return {"body": doc}

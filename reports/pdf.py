@@ -60,7 +60,7 @@ def typst_data(context: dict) -> dict:
                 "totals": [str(figure(v, k)) for v, k in zip(s.totals, kinds, strict=False)]
                 if s.totals
                 else None,
-                "chart": str(charts.render(s.chart)),
+                "charts": charts.svgs(s.chart),
                 "empty": _("Không có số liệu."),
             }
         )

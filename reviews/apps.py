@@ -9,7 +9,11 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         # the kinds of file this app exports, for the pages and the worker
         # the review's sheets and lists as documents (PDF and .docx)
+        from chibo.imports import register
         from reviews import (
             documents,  # noqa: F401
             exports,  # noqa: F401
         )
+        from reviews.imports import PastRatingsKind
+
+        register(PastRatingsKind())

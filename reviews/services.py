@@ -976,3 +976,80 @@ def organization_review_return(
     _require_committee(actor, review.unit)
     _return(review, actor=actor, reason=reason)
     return review
+
+
+# --- Ratings of past years, as the committee decided them -----------------------------------
+
+
+def cycle_for(*, actor, unit: Unit, year: int) -> ReviewCycle:
+    """The year's review cycle that covers `unit` (a cell or organization),
+    opened for its grassroots organization (or the cell itself, at the top)
+    if there is none yet."""
+    prefixes = [*_prefixes(unit.path), unit.path]
+    cycle = (
+        ReviewCycle.objects.filter(year=year, unit__path__in=prefixes)
+        .select_related("unit")
+        .order_by("unit__path")
+        .first()
+    )
+    if cycle is not None:
+        return cycle
+    target = grassroots_of(unit) or unit
+    return review_open_cycle(actor=actor, unit=target, year=year)
+
+
+@transaction.atomic
+def review_record_past(
+    *, actor, review: MemberReview | OrganizationReview, level: str, decided_by: str = ""
+) -> tuple[MemberReview | OrganizationReview, list[Check]]:
+    """Record a rating the competent committee decided and announced in a
+    past year (from the office's books): the review is proposed, decided and
+    published at `level` in one step, with who decided it ("Đảng ủy phường
+    Một") kept in the decision's step. The rules of the year are checked and
+    returned; a broken one does not refuse the past decision (it was taken
+    then) but is kept as the decision's override reason. Recording the same
+    level again changes nothing; a different level than the one decided is
+    refused (a decision is returned through the review pages)."""
+    is_member = isinstance(review, MemberReview)
+    review = _lock_member_review(review) if is_member else _lock_org_review(review)
+    rated = review.cell if is_member else review.unit
+    _require_committee(actor, rated)
+    _check_level(review.cycle.rules, level)
+    if review.decided_level == level:
+        return review, []
+    if review.decided_level or review.published_at:
+        raise ServiceError(
+            _("%(name)s đã được xếp loại %(level)s năm %(year)s; muốn sửa hãy trả lại quyết định.")
+            % {
+                "name": _name(review),
+                "level": rules.SHORT.get(review.decided_level, review.decided_level),
+                "year": review.year,
+            }
+        )
+    if is_member:
+        _refuse_exempt(review)
+    checks = (member_review_checks if is_member else organization_review_checks)(review, level)
+    broken = rules.broken(checks)
+    now = timezone.now()
+    decided_by = (decided_by or "").strip()
+    note = _("Kết quả xếp loại năm %(year)s đã quyết định, ghi từ sổ sách") % {"year": review.year}
+    if decided_by:
+        note += _(" (cấp quyết định: %(by)s)") % {"by": decided_by}
+    review.proposed_level = review.decided_level = level
+    review.proposed_at = review.decided_at = review.published_at = now
+    review.proposal_checks = [c.as_dict() for c in checks]
+    review.decided_by = _user(actor)
+    review.override_reason = note if broken else ""
+    review.save()
+    data = {"checks": review.proposal_checks, "past": True, "decided_by": decided_by}
+    _step(review, actor, ReviewStep.Kind.DECIDE, level=level, reason=note, data=data)
+    _step(review, actor, ReviewStep.Kind.PUBLISH, level=level)
+    _audit(
+        actor,
+        "review_record_past",
+        review,
+        _("Ghi kết quả xếp loại năm %(y)s của %(n)s: %(l)s")
+        % {"y": review.year, "n": _name(review), "l": rules.SHORT[level]},
+        {"level": level, "decided_by": decided_by},
+    )
+    return review, broken

@@ -144,8 +144,9 @@ def unit_detail(request, pk: int):
         "upcoming": unit.versions.filter(valid_from__gt=today)
         .select_related("parent", "restructure")
         .order_by("valid_from"),
+        # (address, label, whether it ends the unit: coloured as a grave step)
         "restructure_links": [
-            (slug, Restructure.Kind(kind).label)
+            (slug, Restructure.Kind(kind).label, kind == Restructure.Kind.DISSOLVE)
             for slug, kind in RESTRUCTURES.items()
             if kind != Restructure.Kind.UPGRADE or unit.level in (Level.CELL, Level.GRASSROOTS_CELL)
         ],

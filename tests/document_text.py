@@ -46,3 +46,23 @@ def docx_text(data: bytes) -> str:
 def docx_fonts(data: bytes) -> set[str]:
     doc = Document(io.BytesIO(data))
     return {s.font.name for s in doc.styles if getattr(s, "font", None) and s.font.name}
+
+
+def pdf_body_size(data: bytes) -> float:
+    """The size in points of most of a PDF's text (by characters)."""
+    from collections import Counter
+
+    sizes: Counter = Counter()
+
+    def visit(text, cm, tm, font, size):
+        scale = (tm[0] * cm[0]) or (tm[3] * cm[3]) or 1
+        if text.strip():
+            sizes[round(abs(size * scale), 1)] += len(text.strip())
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes.most_common(1)[0][0]
+
+
+def docx_body_size(data: bytes) -> float:
+    return Document(io.BytesIO(data)).styles["Normal"].font.size.pt

@@ -114,6 +114,7 @@ from chibo.imports.kinds import (
     kind_by_slug,
     kinds_for,
     register,
+    rolled_back,
     shown,
     unregister,
 )
@@ -142,6 +143,7 @@ __all__ = [
     "kinds_for",
     "register",
     "rejected_rows_xlsx",
+    "rolled_back",
     "shown",
     "template_xlsx",
     "unregister",

@@ -208,6 +208,7 @@ def template_xlsx(kind: ImportKind) -> bytes:
         ]
         for c in columns
     ]
+    guide += [[str(what), "", str(text), ""] for what, text in kind.guide_notes]
     return build_workbook(
         [
             XlsxSheet(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from chibo.spreadsheets import Column, Row
@@ -22,6 +23,24 @@ OUTCOME_LABELS = {
 }
 
 Progress = Callable[[int, int, str], None]
+
+
+class _TrialOver(Exception):
+    """Rolls back a trial run."""
+
+
+def rolled_back(fn: Callable[[], Any]) -> Any:
+    """Run `fn` in a transaction that is rolled back, and return its result:
+    how a kind's `analyse` lets the services themselves check each row (their
+    refusals become the row's errors) without writing anything."""
+    box: list[Any] = []
+    try:
+        with transaction.atomic():
+            box.append(fn())
+            raise _TrialOver
+    except _TrialOver:
+        pass
+    return box[0]
 
 
 def shown(value: Any) -> Any:
@@ -87,6 +106,10 @@ class ImportContext:
     total: int = 0  # a cheap estimate of the number of rows
     reason: str = ""  # "Nhập từ tệp ds.xlsx (lần nhập số 12)": for history records
     batch: Any = None  # the ImportBatch
+    # what `analyse` adds to the preview beside the rows (JSON-able), kept on
+    # the batch's result: {"trees": {"before": [...], "after": [...]}} shows
+    # a unit tree before and after (restructure plans)
+    extra: dict = field(default_factory=dict)
 
     @property
     def user(self):
@@ -107,6 +130,7 @@ class ImportKind:
     example: dict[str, Any] = {}  # the template's example row, by column key
     required_when_new: tuple[str, ...] = ()  # keys needed to add a record, not to update one
     template_title: str = ""  # the template's title line
+    guide_notes: list = []  # [(what, explanation)]: more lines of the template's "Hướng dẫn"
     file_label: str = _("Tệp dữ liệu (.xlsx hoặc .csv)")
     subject_label: str = _("Nội dung")  # the preview's column for RowOutcome.name
     key_label: str = ""  # the preview's column for RowOutcome.key (none if empty)

@@ -127,7 +127,7 @@ def analyse(
         if r.errors:
             r.outcome = ERROR
     ctx.progress(len(rows), len(rows), "analysing")
-    layout = {"header_row": sheet.header_row, "headers": sheet.headers}
+    layout = {"header_row": sheet.header_row, "headers": sheet.headers, **ctx.extra}
     return rows, layout, ctx
 
 

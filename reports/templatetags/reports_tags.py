@@ -1,6 +1,7 @@
 """Template helpers for report tables: Vietnamese numbers, charts."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from reports import charts
 
@@ -20,6 +21,12 @@ def figure(value, kind="int"):
 @register.simple_tag
 def chart(spec):
     return charts.render(spec)
+
+
+@register.filter
+def chart_svgs(spec) -> list:
+    """Each SVG of a section's chart (several for small multiples)."""
+    return [mark_safe(svg) for svg in charts.svgs(spec)]
 
 
 @register.filter

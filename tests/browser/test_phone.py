@@ -56,6 +56,18 @@ def data(tree):
     return {"meeting": meeting, "member": secretary}
 
 
+def _small_targets(page) -> list:
+    """Buttons, button-like links, fields and the header's menu button lower
+    than 44 px (links inside running text are exempt, as in WCAG 2.5.8)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+              'main a.button, main button, main input:not([type=checkbox]):not([type=radio]):not([type=hidden]), main select, header button')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().height])
+            .filter(([, h]) => h < 44)"""
+    )
+
+
 def _check(page, name: str, failures: list | None = None) -> None:
     """The page fits the screen, and axe finds nothing serious or critical."""
     page.wait_for_load_state("load")
@@ -63,6 +75,9 @@ def _check(page, name: str, failures: list | None = None) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= WIDTH, f"{name}: the page is {width} px wide on a {WIDTH} px screen"
+    assert _small_targets(page) == [], name
+    size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert size >= 16, f"{name}: base text {size} px"
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => {
@@ -96,6 +111,16 @@ def _pages(tree, data):
         "bao-cao-sinh-hoat-theo-don-vi": f"/bao-cao/meeting_attendance/{tree.ward1.pk}/?by=children",
         "danh-gia": "/danh-gia/",
         "cho-duyet": "/bao-cao/cho-duyet/",
+        # forms and lists an office opens less often
+        "sua-ho-so": f"/dang-vien/{data['member'].pk}/sua/",
+        "cap-uy": f"/to-chuc/{tree.ward1.pk}/cap-uy/",
+        "giai-the": f"/to-chuc/{tree.cell1a.pk}/sap-xep/giai-the/",
+        "hop-nhat": f"/to-chuc/{tree.cell1a.pk}/sap-xep/hop-nhat/",
+        "canh-bao": "/to-chuc/canh-bao/",
+        "nhap-du-lieu": "/nhap/",
+        "nhap-danh-sach": "/nhap/danh-sach-dang-vien/",
+        "nop-bao-cao": f"/bao-cao/nop/{tree.ward1.pk}/",
+        "tep-da-tao": "/tep/",
     }
 
 
@@ -142,14 +167,7 @@ def test_the_header_is_one_line_with_a_menu_and_text_and_targets_are_big_enough(
     expect(nav.get_by_role("link", name="Đảng viên")).to_be_hidden()
     phone.get_by_role("button", name="Menu").tap()
     expect(nav.get_by_role("link", name="Đảng viên")).to_be_visible()
-    small = phone.evaluate(
-        """() => [...document.querySelectorAll(
-              'main a.button, main button, main input:not([type=checkbox]):not([type=radio]):not([type=hidden]), main select, header button')]
-            .filter(e => e.offsetParent !== null)
-            .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().height])
-            .filter(([, h]) => h < 44)"""
-    )
-    assert small == []
+    assert _small_targets(phone) == []
     size = phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert size >= 16
 
@@ -182,6 +200,10 @@ def test_grave_lifecycle_actions_are_apart_and_confirmed(phone, tree, data, ward
     grave = phone.locator(".grave-actions")
     for name in ("Xóa tên", "Kỷ luật", "Từ trần"):
         expect(grave.get_by_role("link", name=name)).to_be_visible()
+        # in the colour of danger, unlike the harmless white buttons
+        expect(grave.get_by_role("link", name=name)).to_have_css(
+            "background-color", "rgb(140, 29, 24)"
+        )
         expect(phone.locator(".member-actions").get_by_role("link", name=name)).to_have_count(0)
     grave.get_by_role("link", name="Từ trần").tap()
     expect(phone.locator(".confirm-grave")).to_be_visible()

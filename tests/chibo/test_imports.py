@@ -352,10 +352,17 @@ def test_the_import_page_lists_the_kinds_the_user_may_import(client, tree, kind,
     assert client.get(reverse("imports:start", args=["khong-co"])).status_code == 404
 
 
-@pytest.mark.parametrize("persona", ["board", "cell_secretary", "outsider"])
+@pytest.mark.parametrize("persona", ["board", "outsider"])
 def test_people_who_may_import_nothing_are_refused(client, persona, request):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("imports:index")).status_code == 403
+
+
+def test_a_cell_secretary_may_import_only_the_attendance_sheet(client, cell_secretary):
+    client.force_login(cell_secretary)
+    page = client.get(reverse("imports:index")).content.decode()
+    assert "Điểm danh sinh hoạt chi bộ" in page and "Danh sách đảng viên" not in page
+    assert client.get(reverse("imports:start", args=["cay-to-chuc"])).status_code == 403
 
 
 def test_every_template_has_a_guide_sheet_listing_its_columns(client, tree, admin_user, kind):

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 
@@ -47,3 +48,14 @@ def test_unit_page_lists_sub_units_with_member_counts(client, board, tree):
     children = {u.name: u.member_count for u in response.context["children"]}
     assert children == {"Đảng bộ phường Một": 5, "Đảng bộ xã Hai": 4}
     assert response.context["member_count"] == 9
+
+
+def test_every_page_names_its_favicon_and_the_browsers_guess_finds_one(client, ward1_staff, tree):
+    client.force_login(ward1_staff)
+    page = client.get("/").content.decode()
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    # what a browser asks for by itself: sent on to the served file
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"] == "/static/favicon.ico"
+    served = settings.BASE_DIR / "static" / "favicon.ico"
+    assert served.read_bytes()[:4] == b"\x00\x00\x01\x00"  # an .ico file

@@ -10,7 +10,14 @@ from chibo.errors import ServiceError
 from meetings.models import AttendanceStatus, Meeting
 from meetings.services import minutes_adopt, vote_record
 from organizations.models import Position
-from tests.document_text import docx_fonts, docx_text, pdf_fonts, pdf_pages
+from tests.document_text import (
+    docx_body_size,
+    docx_fonts,
+    docx_text,
+    pdf_body_size,
+    pdf_fonts,
+    pdf_pages,
+)
 from tests.factories import give_seat
 from tests.meetings.factories import make_meeting, take_attendance
 
@@ -107,6 +114,15 @@ def test_the_documents_embed_liberation_serif(meeting, client, ward1_staff):
     for url in ("bien-ban.pdf", "nghi-quyet.pdf"):
         fonts = pdf_fonts(_get(client, ward1_staff, f"/sinh-hoat/{meeting.pk}/{url}").content)
         assert fonts and all("Liberation-Serif" in f for f in fonts), fonts
+
+
+def test_the_body_is_set_in_13_to_14_points(meeting, client, ward1_staff):
+    """HD 36-HD/VPTW: body text 13–14 pt, in the PDF as in the .docx."""
+    for name in ("bien-ban", "nghi-quyet"):
+        pdf = _get(client, ward1_staff, f"/sinh-hoat/{meeting.pk}/{name}.pdf").content
+        assert 13 <= pdf_body_size(pdf) <= 14, name
+        docx = _get(client, ward1_staff, f"/sinh-hoat/{meeting.pk}/{name}.docx").content
+        assert 13 <= docx_body_size(docx) <= 14, name
 
 
 def test_the_docx_says_what_the_pdf_says(meeting, seats, client, ward1_staff):

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import F, OuterRef, Subquery
 
 from members.choices import PlacementKind
 from members.models import (
@@ -9,10 +10,12 @@ from members.models import (
     CivilServantEvaluation,
     Discipline,
     Exemption,
+    Member,
     Placement,
     ResidenceContact,
+    StatusPeriod,
 )
-from members.selectors import probation_due
+from members.selectors import member_timeline, probation_due
 
 
 def test_the_demo_shows_every_part_of_the_lifecycle(db):
@@ -27,3 +30,28 @@ def test_the_demo_shows_every_part_of_the_lifecycle(db):
     contact = ResidenceContact.objects.first()
     assert contact is not None and contact.unit_id != contact.member.unit_id
     assert CivilServantEvaluation.objects.filter(member=contact.member).exists()
+
+
+def test_the_demo_members_past_starts_at_their_admission_not_at_the_wards_founding(db):
+    call_command("seed_demo")
+    ward_founded = date(2025, 7, 1)
+    old = (
+        Member.objects.filter(admitted_on__lt=date(2018, 1, 1), official_on__isnull=False)
+        .order_by("id")
+        .first()
+    )
+    timeline = member_timeline(old)
+    # probationary from the admission, official from the official date, then
+    # in the cell since the new ward's founding: each "theo dữ liệu nhập"
+    assert (timeline[0].day, timeline[0].title) == (old.admitted_on, "Đảng viên dự bị")
+    assert (timeline[1].day, timeline[1].title) == (old.official_on, "Đảng viên chính thức")
+    assert timeline[0].reconstructed and timeline[1].reconstructed
+    assert any(e.day == ward_founded and e.title.startswith("Sinh hoạt tại") for e in timeline)
+    # no demo member is recorded only from 01/07/2025 (those admitted through
+    # the lifecycle start as candidates)
+    first = StatusPeriod.objects.filter(member=OuterRef("pk")).order_by("valid_from")
+    starts = Member.objects.filter(admitted_on__isnull=False).annotate(
+        first=Subquery(first.values("valid_from")[:1])
+    )
+    assert starts.filter(candidacies__isnull=True).count() > 500
+    assert not starts.filter(candidacies__isnull=True).exclude(first=F("admitted_on")).exists()

@@ -18,7 +18,7 @@ def run(actor, rows, **kwargs):
     return import_file(actor=actor, file_name="danh-sach.xlsx", data=data, **kwargs)
 
 
-def test_a_new_member_gets_the_history_member_create_would_write(tree, ward1_staff):
+def test_a_new_member_gets_the_past_the_rows_dates_tell(tree, ward1_staff):
     batch = run(ward1_staff, [roster_row(1)])
     assert batch.status == ImportBatch.Status.DONE
     member = Member.objects.get(card_number="90000001")
@@ -28,18 +28,21 @@ def test_a_new_member_gets_the_history_member_create_would_write(tree, ward1_sta
     assert member.unit == tree.cell1a
     assert member.status == Status.OFFICIAL
     assert member.search_name == "le thi nhap 1"
-    [status] = StatusPeriod.objects.filter(member=member)
+    # probationary from the admission, official from the official date, in
+    # the cell since the admission: each marked as reconstructed
+    statuses = StatusPeriod.objects.filter(member=member).order_by("valid_from")
+    assert [(s.status, s.valid_from, s.valid_to, s.note) for s in statuses] == [
+        (Status.PROBATIONARY, date(2010, 2, 3), date(2011, 2, 3), "theo dữ liệu nhập"),
+        (Status.OFFICIAL, date(2011, 2, 3), None, "theo dữ liệu nhập"),
+    ]
     [placement] = Placement.objects.filter(member=member)
-    assert (status.status, status.valid_from, status.valid_to) == (
-        Status.OFFICIAL,
-        date(2011, 2, 3),
-        None,
-    )
-    assert (placement.unit, placement.kind, placement.valid_from) == (
+    assert (placement.unit, placement.kind, placement.valid_from, placement.reason) == (
         tree.cell1a,
         PlacementKind.PERMANENT,
-        date(2011, 2, 3),
+        date(2010, 2, 3),
+        "theo dữ liệu nhập",
     )
+    assert not member.exemptions.exists()
     assert placement.created_by == ward1_staff
     [created] = member.history.all()
     assert (created.history_type, created.history_user) == ("+", ward1_staff)

@@ -435,3 +435,13 @@ def test_cells_are_listed_alphabetically_with_numbers_in_order(client, tree, war
     assert [u.name for u in page.context["children"]] == expected
     tree_page = client.get(url("tree"), {"goc": tree.ward1.pk})
     assert [n.name for n in tree_page.context["nodes"]][1:] == expected
+
+
+def test_dissolving_stands_out_from_the_harmless_restructures(client, ward1_staff, tree):
+    client.force_login(ward1_staff)
+    page = client.get(url("unit_detail", tree.cell1a.pk)).content.decode()
+    dissolve = url("restructure", tree.cell1a.pk, "giai-the")
+    rename = url("restructure", tree.cell1a.pk, "doi-ten")
+    assert f'<a class="button danger" href="{dissolve}">Giải thể</a>' in page
+    assert f'<a class="button" href="{rename}">' in page
+    # its preview before the confirmation: test_the_dissolution_preview_shows_counts…

@@ -7,6 +7,7 @@ sub-unit dissolved (or founded) in the period keeps its row, marked.
 The test iterates the registry, so a report added later is checked too,
 and fails until it says how its breakdown adds up."""
 
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
 
@@ -15,6 +16,7 @@ import pytest
 from meetings.models import AttendanceStatus
 from organizations.models import AdministrativeUnit, Body, Category, CommunityPost, Level, Position
 from organizations.services import community_post_assign, population_record, term_open
+from reports import charts
 from reports.catalogue import Params, catalogue
 from reviews.rules import Level as Rating
 from structure.services import seat_assign, unit_dissolve, unit_merge
@@ -222,3 +224,34 @@ def test_meetings_of_a_merged_wards_cells_stay_with_the_ward_they_were_held_in(p
     # B1 met in March under ward B, C1 in July under ward C: before the merge
     assert held["Đảng bộ phường B"] == 1 and held["Đảng bộ thị trấn C"] == 1
     assert held["Đảng bộ phường BC"] == 0 and held["Đảng bộ xã A"] == 3
+
+
+def _bar_figures(svg: str) -> list[tuple[str, float]]:
+    """(row label, the figure written at its bar's end), top to bottom."""
+    ns = "{http://www.w3.org/2000/svg}"
+    out = []
+    for g in ET.fromstring(svg).findall(f"{ns}g"):
+        texts = [t.text for t in g.findall(f"{ns}text")]
+        out.append((texts[0], float(texts[-1].replace(".", "").replace(",", "."))))
+    return out
+
+
+def test_every_reports_breakdown_compares_its_sub_units_in_sorted_charts(province):
+    """Breakdowns have charts: sorted bars (or stacked parts), one chart per
+    figure when there are several (small multiples), each naming every row."""
+    for report in catalogue():
+        params = params_of(report)[-1]
+        section = report.run(province["p"], replace(params, by_children=True)).sections[0]
+        specs = charts.specs(section.chart)
+        assert specs, f"{report.name}: its breakdown has no chart"
+        svgs = charts.svgs(section.chart)
+        assert len(svgs) == len(specs), report.name
+        rows = sorted(
+            str(r[0]) if len(str(r[0])) <= 46 else str(r[0])[:45] + "…" for r in section.rows
+        )
+        for spec, svg in zip(specs, svgs, strict=True):
+            assert spec.get("sort"), (report.name, spec["title"])
+            bars = _bar_figures(svg)
+            assert sorted(label for label, _n in bars) == rows, report.name
+            figures = [n for _label, n in bars]
+            assert figures == sorted(figures, reverse=True), (report.name, spec["title"], bars)

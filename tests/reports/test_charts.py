@@ -104,3 +104,52 @@ def test_a_colour_means_the_same_thing_on_every_chart():
     bars = str(render({"type": "bar", "labels": ["a"], "values": [1], "keys": ["excellent"]}))
     assert COLOURS["excellent"] in rating_pie and COLOURS["not_completed"] in rating_pie
     assert _bars(bars) == [("a", COLOURS["excellent"])]
+
+
+def test_stacked_shares_compare_rows_of_different_sizes():
+    spec = {
+        "type": "stacked",
+        "percent": True,
+        "sort": True,
+        "lead": 2,
+        "lead_label": "HTTNV trở lên (%)",
+        "labels": ["Phường lớn", "Xã nhỏ"],
+        "series": [
+            {"label": "HTXSNV", "key": "excellent", "values": [10, 1]},
+            {"label": "HTTNV", "key": "good", "values": [50, 3]},
+            {"label": "KHTNV", "key": "not_completed", "values": [40, 0]},
+        ],
+    }
+    root = ET.fromstring(str(render(spec)))
+    rows = root.findall(f"{NS}g")
+    # the small commune (4 of 4 good or better) before the big ward (60 of 100)
+    assert [[t.text for t in g.findall(f"{NS}text")] for g in rows] == [
+        ["Xã nhỏ", "100"],
+        ["Phường lớn", "60"],
+    ]
+    # each part in its level's colour, as wide as its share of the row
+    ward = [(r.get("fill"), float(r.get("width"))) for r in rows[1].findall(f"{NS}rect")]
+    assert [f for f, _w in ward] == [COLOURS["excellent"], COLOURS["good"]] + [
+        COLOURS["not_completed"]
+    ]
+    assert [round(w) for _f, w in ward] == [32, 160, 128]  # 10%, 50%, 40% of 320
+    assert "HTTNV trở lên (%)" in str(render(spec))
+
+
+def test_small_multiples_draw_one_chart_per_spec():
+    one = {"type": "bar", "title": "Nữ (%)", "labels": ["A"], "values": [40]}
+    two = {"type": "bar", "title": "Trên 60 tuổi (%)", "labels": ["A"], "values": [55]}
+    svg = str(render([one, two]))
+    assert svg.count("<svg ") == 2 and svg.index("Nữ (%)") < svg.index("Trên 60 tuổi (%)")
+    assert str(render([])) == "" and str(render(None)) == ""
+
+
+def test_a_long_title_wraps_instead_of_running_off_the_chart():
+    title = "HTXSNV trên số đảng viên HTTNV trở lên năm 2025 (%)"
+    root = ET.fromstring(
+        str(render({"type": "bar", "title": title, "labels": ["A"], "values": [1]}))
+    )
+    lines = [t.text for t in root.findall(f"{NS}text")]
+    assert lines[:2] == ["HTXSNV trên số đảng viên HTTNV trở lên năm", "2025 (%)"]
+    # the bars start below the second line
+    assert float(root.find(f"{NS}g/{NS}text").get("y")) > 37

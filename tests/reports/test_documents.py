@@ -2,14 +2,19 @@
 and the same tables in the PDF and the .docx, signed for the committee."""
 
 import io
+import re
+import zipfile
 from datetime import date
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from chibo.text import slug
 from organizations.models import Position
+from reports.catalogue import Params, get_report
 from reports.exports import filename, sheet_name
+from reports.pdf import to_pdf
 from reports.tables import Table
 from tests.document_text import docx_text, pdf_fonts, pdf_pages
 from tests.factories import give_seat
@@ -100,3 +105,38 @@ def test_the_report_docx_has_the_pdfs_tables_and_signer(client, tree, board):
     assert all("Liberation" in f for f in pdf_fonts(pdf.content))
     # the same chart in the PDF as on the page
     assert "Đảng viên theo loại chi bộ" in printed
+
+
+def _page_svgs(html: str) -> list[str]:
+    return re.findall(r"<svg .*?</svg>", html, flags=re.S)
+
+
+def test_the_charts_of_the_page_go_into_the_pdf_and_the_docx(client, tree, board):
+    """A breakdown's small multiples: the same SVGs in the page, the PDF (both
+    engines) and the .docx, where each is the SVG itself with a PNG of it."""
+    client.force_login(board)
+    url = f"/bao-cao/composition/{tree.ward1.pk}/"
+    query = {"date": "01/12/2026", "by": "children"}
+    svgs = _page_svgs(client.get(url, query).content.decode())
+    titles = ["Tỷ lệ đảng viên nữ (%)", "Tỷ lệ đảng viên đến 30 tuổi (%)"]
+    titles.append("Tỷ lệ đảng viên trên 60 tuổi (%)")
+    assert [re.search(r"<title>(.*?)</title>", s).group(1) for s in svgs] == titles
+
+    docx = client.get(url, {**query, "format": "docx"}).content
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        media = sorted(n for n in z.namelist() if n.startswith("word/media/"))
+        assert sorted(z.read(n).decode() for n in media if n.endswith(".svg")) == sorted(svgs)
+        pngs = [z.read(n) for n in media if n.endswith(".png")]
+        assert len(pngs) == len(svgs) and all(p.startswith(b"\x89PNG") for p in pngs)
+        body = z.read("word/document.xml").decode()
+    # each picture points at its SVG, for the readers that draw SVG
+    assert body.count("<asvg:svgBlip ") == len(svgs)
+    assert len(Document(io.BytesIO(docx)).inline_shapes) == len(svgs)
+
+    table = get_report("composition").run(
+        tree.ward1, Params(day=date(2026, 12, 1), by_children=True)
+    )
+    for engine in ("weasyprint", "typst"):
+        printed = " ".join(pdf_pages(to_pdf(table, engine=engine)))
+        for title in titles:
+            assert title in printed, (engine, title)

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from members.services import member_transfer_permanent
 from organizations.models import Category, Level
 from reports.catalogue import Params, get_report
+from reports.charts import render
 from reviews.models import MemberReview, OrganizationReview, ReviewCycle
 from reviews.rules import Level as Rating
 from reviews.rules import rule_set_for_year
@@ -185,9 +186,22 @@ def test_breakdown_by_sub_unit_adds_up_to_the_whole(rated):
         rated.ward1.pk: "Đảng bộ phường Một",
         rated.ward2.pk: "Đảng bộ xã Hai",
     }
-    # the chart: excellent out of good-or-better against the 20% cap of 124/132
-    assert sorted(section.chart["values"]) == [0, 28.6]
-    assert section.chart["target"] == 20.0 and section.chart["cap"]
+    # small multiples: every level's share of each sub-unit, the one with
+    # more good or better first (ward 2: 4 of 4; ward 1: 7 of 10) ...
+    shares, cap = section.chart
+    assert shares["type"] == "stacked" and shares["percent"] and shares["lead"] == 2
+    assert [s["key"] for s in shares["series"]] == [
+        "excellent",
+        "good",
+        "completed",
+        "not_completed",
+    ]
+    svg = str(render(shares))
+    assert svg.index("Đảng bộ xã Hai") < svg.index("Đảng bộ phường Một")
+    assert ">100</text>" in svg and ">70</text>" in svg
+    # ... and excellent out of good-or-better against the 20% cap of 124/132
+    assert sorted(cap["values"]) == [0, 28.6]
+    assert cap["target"] == 20.0 and cap["cap"]
 
 
 def test_a_unit_without_any_review_gives_zeros_not_an_error(tree):

@@ -78,6 +78,13 @@ class Command(BaseCommand):
         )
         return self._finish(options, batch, batch.message)
 
+    def more_json(self, batch: ImportBatch | None) -> dict:
+        """What a command for one kind adds to the --json output."""
+        return {}
+
+    def more_text(self, batch: ImportBatch | None) -> None:
+        """What a command for one kind prints before the counts."""
+
     def _finish(self, options, batch: ImportBatch | None, message: str):
         errors = list(batch.errors) if batch else []
         if batch is None or (batch.status == ImportBatch.Status.FAILED and not errors):
@@ -100,6 +107,7 @@ class Command(BaseCommand):
                 **counts,
                 "errors": errors,
                 "warnings": warnings,
+                **self.more_json(batch),
             }
             self.stdout.write(json.dumps(out, ensure_ascii=False))
         else:
@@ -108,6 +116,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{where}{e['message']}")
             for w in warnings:
                 self.stderr.write(f"Dòng {w['row']}, cột “{w['column']}” (lưu ý): {w['message']}")
+            self.more_text(batch)
             if message and batch is not None and errors and batch.errors:
                 self.stderr.write(message)
             self.stdout.write(
