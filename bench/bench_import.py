@@ -184,7 +184,7 @@ def child_bulk(path: str) -> dict:
                     home_town=r[4],
                     residence=r[5],
                     ethnicity=r[6],
-                    religion=r[7],
+                    religion="none",  # what the import reads "Không" as
                     national_id=r[8],
                     phone=r[9],
                     occupation=r[11],

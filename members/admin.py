@@ -7,12 +7,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from chibo.text import fold
 from members.models import (
+    Award,
+    Badge,
     Candidacy,
     CivilServantEvaluation,
     Discipline,
     Exemption,
     Member,
+    PartyCard,
     Placement,
+    ProfileChange,
     ResidenceComment,
     ResidenceContact,
     StatusPeriod,
@@ -34,7 +38,16 @@ class PlacementInline(ReadOnlyMixin, admin.TabularInline):
     model = Placement
     fk_name = "member"
     extra = 0
-    fields = ["unit", "kind", "valid_from", "valid_to", "reason", "decision_number"]
+    fields = [
+        "unit",
+        "kind",
+        "valid_from",
+        "valid_to",
+        "reason",
+        "decision_number",
+        "arrived_from",
+        "left_to",
+    ]
 
 
 class StatusInline(ReadOnlyMixin, admin.TabularInline):
@@ -43,13 +56,19 @@ class StatusInline(ReadOnlyMixin, admin.TabularInline):
     fields = ["status", "valid_from", "valid_to", "decision_number", "note"]
 
 
+class ProfileChangeInline(ReadOnlyMixin, admin.TabularInline):
+    model = ProfileChange
+    extra = 0
+    fields = ["field", "previous", "value", "changed_on", "note", "created_by"]
+
+
 @admin.register(Member)
 class MemberAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "gender", "birth_date", "unit", "status", "card_number"]
-    list_filter = ["status", "gender", "is_exempt", "is_civil_servant"]
+    list_filter = ["status", "gender", "is_exempt", "is_civil_servant", "occupation_category"]
     search_fields = ["search_name", "card_number", "national_id"]
     list_select_related = ["unit"]
-    inlines = [StatusInline, PlacementInline]
+    inlines = [StatusInline, PlacementInline, ProfileChangeInline]
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
@@ -63,6 +82,9 @@ for model in (
     ResidenceContact,
     ResidenceComment,
     CivilServantEvaluation,
+    Award,
+    Badge,
+    PartyCard,
 ):
     admin.site.register(
         model,

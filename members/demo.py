@@ -1,18 +1,24 @@
 """Demo members: a few hundred per ward through the services (so every row
 has its history); at province scale ~100,000 more in bulk."""
 
+import random
 from datetime import date, timedelta
 
 from chibo.dates import add_months
-from chibo.demo import DemoContext
+from chibo.demo import SEED, DemoContext
 from chibo.text import fold, sort_key
 from members import services
 from members.choices import (
     ETHNIC_GROUPS,
+    AcademicTitle,
     Education,
+    Occupation,
+    PlacementKind,
     Qualification,
+    Religion,
     Status,
     TheoryLevel,
+    TransferScope,
 )
 from members.models import Exemption, Member, Placement, Rating, StatusPeriod
 from members.rules import exemption_latest_birth, probation_ends_on
@@ -50,18 +56,14 @@ def _profile(ctx: DemoContext, category: str, serial: int) -> tuple[dict, str, d
         "gender": gender,
         "birth_date": birth,
         "ethnicity": "Kinh" if rng.random() < 0.9 else rng.choice(ETHNIC_GROUPS[1:12]),
-        "religion": "Không"
+        "religion": Religion.NONE
         if rng.random() < 0.85
-        else rng.choice(["Phật giáo", "Công giáo", "Cao Đài"]),
+        else rng.choice([Religion.BUDDHIST, Religion.CATHOLIC, Religion.CAO_DAI]),
         "national_id": f"0{rng.randint(1, 96):02d}{1 if gender == 'F' else 0}{birth.year % 100:02d}{serial:06d}",
         "phone": f"09{rng.randint(10000000, 99999999)}",
         "home_town": ctx.faker.province() if hasattr(ctx.faker, "province") else "",
         "residence": ctx.faker.street_address(),
-        "education": Education.UPPER_SECONDARY if rng.random() < 0.8 else Education.LOWER_SECONDARY,
-        "qualification": rng.choice(list(Qualification.values)),
-        "theory_level": rng.choice(
-            [TheoryLevel.ELEMENTARY, TheoryLevel.INTERMEDIATE, TheoryLevel.NONE]
-        ),
+        **_form_data(category, gender, age, serial),
         "is_civil_servant": category in (Category.AGENCY, Category.SCHOOL, Category.HEALTH),
         "is_retired": age >= 60,
         "admitted_on": admitted,
@@ -71,6 +73,110 @@ def _profile(ctx: DemoContext, category: str, serial: int) -> tuple[dict, str, d
     }
     status = Status.PROBATIONARY if probationary else Status.OFFICIAL
     return profile, status, admitted
+
+
+def _pick(r: random.Random, weights: dict):
+    return r.choices(list(weights), weights=list(weights.values()))[0]
+
+
+Q, T, Occ = Qualification, TheoryLevel, Occupation
+QUALIFICATION_BY_CATEGORY = {
+    Category.AGENCY: {Q.BACHELOR: 68, Q.MASTER: 20, Q.COLLEGE: 6, Q.INTERMEDIATE: 5, Q.DOCTOR: 1},
+    Category.SCHOOL: {Q.BACHELOR: 62, Q.MASTER: 18, Q.COLLEGE: 14, Q.DOCTOR: 6},
+    Category.HEALTH: {Q.BACHELOR: 40, Q.INTERMEDIATE: 30, Q.COLLEGE: 20, Q.MASTER: 8, Q.DOCTOR: 2},
+    Category.POLICE: {Q.BACHELOR: 50, Q.INTERMEDIATE: 40, Q.MASTER: 10},
+    Category.MILITARY: {Q.BACHELOR: 45, Q.INTERMEDIATE: 45, Q.MASTER: 10},
+    Category.ENTERPRISE: {Q.BACHELOR: 45, Q.COLLEGE: 20, Q.INTERMEDIATE: 20, Q.ELEMENTARY: 15},
+}
+QUALIFICATION_RESIDENT = {
+    Q.NONE: 38,
+    Q.ELEMENTARY: 15,
+    Q.INTERMEDIATE: 20,
+    Q.COLLEGE: 6,
+    Q.BACHELOR: 18,
+    Q.MASTER: 2,
+    Q.DOCTOR_OF_SCIENCE: 1,
+}
+THEORY_BY_CATEGORY = {
+    Category.AGENCY: {T.ELEMENTARY: 30, T.INTERMEDIATE: 50, T.ADVANCED: 15, T.BACHELOR: 5},
+    Category.POLICE: {T.ELEMENTARY: 40, T.INTERMEDIATE: 50, T.ADVANCED: 10},
+    Category.MILITARY: {T.ELEMENTARY: 40, T.INTERMEDIATE: 50, T.ADVANCED: 10},
+}
+THEORY_OTHER = {T.NONE: 25, T.ELEMENTARY: 58, T.INTERMEDIATE: 15, T.ADVANCED: 2}
+OCCUPATION_BY_CATEGORY = {
+    Category.AGENCY: {Occ.COMMUNE: 80, Occ.STATE: 10, Occ.PARTY_FRONT: 10},
+    Category.SCHOOL: {Occ.PUBLIC_SERVICE: 100},
+    Category.HEALTH: {Occ.PUBLIC_SERVICE: 100},
+    Category.POLICE: {Occ.ARMED_FORCES: 100},
+    Category.MILITARY: {Occ.ARMED_FORCES: 100},
+    Category.ENTERPRISE: {
+        Occ.ENTERPRISE_MANAGER: 20,
+        Occ.ENTERPRISE_STAFF: 40,
+        Occ.ENTERPRISE_WORKER: 40,
+    },
+    Category.VILLAGE: {
+        Occ.AGRICULTURE: 58,
+        Occ.VILLAGE: 15,
+        Occ.OTHER: 15,
+        Occ.ENTERPRISE_WORKER: 10,
+        Occ.STUDENT: 2,
+    },
+}
+OCCUPATION_RESIDENT = {
+    Occ.VILLAGE: 15,
+    Occ.OTHER: 30,
+    Occ.ENTERPRISE_WORKER: 10,
+    Occ.ENTERPRISE_STAFF: 10,
+    Occ.ENTERPRISE_MANAGER: 3,
+    Occ.PUBLIC_SERVICE: 12,
+    Occ.STATE: 8,
+    Occ.PARTY_FRONT: 3,
+    Occ.NON_PUBLIC_SERVICE: 5,
+    Occ.STUDENT: 3,
+    Occ.PUPIL: 1,
+}
+
+
+def _form_data(category: str, gender: str, age: int, serial: int) -> dict:
+    """The data the statistics forms count, in plausible shares by kind of cell
+    and age. Drawn from the member's own fixed seed, so the rest of the demo
+    (names, dates, sizes) does not move when these shares are tuned."""
+    r = random.Random(f"{SEED}-form-{serial}")
+    old = age >= 70
+    if age >= 80 and r.random() < 0.04:
+        education = Education.LITERATE
+    elif old:
+        education = _pick(
+            r, {Education.UPPER_SECONDARY: 50, Education.LOWER_SECONDARY: 40, Education.PRIMARY: 10}
+        )
+    else:
+        education = _pick(r, {Education.UPPER_SECONDARY: 92, Education.LOWER_SECONDARY: 8})
+    qualification = _pick(r, QUALIFICATION_BY_CATEGORY.get(category, QUALIFICATION_RESIDENT))
+    title = ""
+    if qualification in (Q.DOCTOR, Q.DOCTOR_OF_SCIENCE) and age >= 40:
+        title = _pick(
+            r, {"": 50, AcademicTitle.ASSOCIATE_PROFESSOR: 40, AcademicTitle.PROFESSOR: 10}
+        )
+    if age >= 60:
+        occupation = Occ.RETIRED
+    elif age < 25 and category in (Category.RESIDENTIAL, Category.VILLAGE) and r.random() < 0.4:
+        occupation = Occ.STUDENT
+    else:
+        occupation = _pick(r, OCCUPATION_BY_CATEGORY.get(category, OCCUPATION_RESIDENT))
+    resident = category in (Category.RESIDENTIAL, Category.VILLAGE)
+    return {
+        "education": education,
+        "qualification": qualification,
+        "academic_title": title,
+        "theory_level": _pick(r, THEORY_BY_CATEGORY.get(category, THEORY_OTHER)),
+        "occupation_category": occupation,
+        "is_youth_union_member": age <= 30 and r.random() < 0.85,
+        "is_discharged_soldier": r.random()
+        < ((0.22 if resident else 0.12) if gender == "M" else 0.01),
+        "is_private_business_owner": resident and age < 60 and r.random() < 0.03,
+        "married_to_foreigner": r.random() < 0.006,
+        "is_readmitted": r.random() < 0.005,
+    }
 
 
 def build(ctx: DemoContext) -> None:
@@ -150,6 +256,8 @@ def _lifecycle(ctx: DemoContext) -> None:
                 unit=cell,
                 proposed_on=start,
                 helpers=helpers,
+                # one of them was a member before (Biểu 2 "trong đó kết nạp lại")
+                is_readmitted=shown["probationary"] == 0,
                 **profile(rng.choice("MF"), rng.randint(22, 40)),
             )
             services.member_admit(
@@ -240,10 +348,76 @@ def _lifecycle(ctx: DemoContext) -> None:
                     year=contact.valid_from.year,
                     comment="Gương mẫu, tích cực tham gia các hoạt động của khu dân cư.",
                 )
+    _movements(ctx, cells1, cells2, day_after_start)
     ctx.say(
         f"  vòng đời: {shown['candidates']} quần chúng ưu tú, {shown['probationary']} dự bị đến hạn,"
-        " 1 miễn sinh hoạt, 1 sinh hoạt tạm thời, 1 kỷ luật, liên hệ nơi cư trú\n"
+        " 1 miễn sinh hoạt, 1 sinh hoạt tạm thời, 1 kỷ luật, liên hệ nơi cư trú,"
+        " chuyển sinh hoạt đến / đi, thay đổi trình độ\n"
     )
+
+
+def _movements(ctx: DemoContext, cells1, cells2, day_after_start: date) -> None:
+    """This year's movements the statistics forms count (Biểu 1): a member
+    transferred in from another province, one moved to the other committee
+    (another district-level unit of the province), one moved inside the ward,
+    one transferred out to another province; and a few theory courses
+    finished during the year, so a form for last year reads the old level."""
+    rng, today = ctx.rng, ctx.today
+    # this year, or the last two months early in January
+    first = max(day_after_start, min(date(today.year, 1, 2), today - timedelta(days=60)))
+    if first >= today - timedelta(days=15) or len(cells1) < 2 or not cells2:
+        return
+
+    def day():
+        return ctx.day_between(first, today - timedelta(days=10))
+
+    def movable(cell):
+        return list(
+            Member.objects.filter(unit=cell, status=Status.OFFICIAL, is_exempt=False)
+            .exclude(placements__kind=PlacementKind.TEMPORARY)
+            .order_by("id")
+        )
+
+    ctx.data["serial"] += 1
+    n = ctx.data["serial"]
+    birth = date(today.year - 41, rng.randint(1, 12), rng.randint(1, 28))
+    services.member_receive(
+        actor=None,
+        unit=cells1[1],
+        day=day(),
+        arrived_from=TransferScope.OTHER_PROVINCE,
+        decision_number=f"{rng.randint(100, 999)}-GGT/BTCTU",
+        full_name=ctx.person_name("F"),
+        gender="F",
+        birth_date=birth,
+        national_id=f"0{rng.randint(1, 96):02d}1{birth.year % 100:02d}{n:06d}",
+        admitted_on=date(birth.year + 24, 5, 19),
+        official_on=date(birth.year + 25, 5, 19),
+        card_number=f"{n:08d}",
+        **_form_data(Category.AGENCY, "F", 41, n),
+    )
+    out_of_ward = movable(cells1[-1])[:1]
+    inside = movable(cells1[0])[:1]
+    leaving = movable(cells2[-1])[:1]
+    for m in out_of_ward:
+        services.member_transfer_permanent(actor=None, member=m, unit=cells2[0], day=day())
+    for m in inside:
+        services.member_transfer_permanent(actor=None, member=m, unit=cells1[-1], day=day())
+    for m in leaving:
+        services.member_transfer_out(
+            actor=None,
+            member=m,
+            day=day(),
+            destination="Đảng bộ phường Bến Thành, Thành phố Hồ Chí Minh",
+            destination_kind=TransferScope.OTHER_PROVINCE,
+        )
+    learners = Member.objects.filter(
+        unit__in=cells1, status=Status.OFFICIAL, theory_level=TheoryLevel.ELEMENTARY
+    ).order_by("id")[:4]
+    for m in learners:
+        services.member_update(
+            actor=None, member=m, changed_on=day(), theory_level=TheoryLevel.INTERMEDIATE
+        )
 
 
 def build_province(ctx: DemoContext) -> None:

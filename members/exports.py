@@ -35,6 +35,11 @@ def roster_rows(qs) -> tuple[list[str], list[int], Iterator[list]]:
         for f in Member._meta.fields
         if f.name in keys and f.choices and f.name != "ethnicity"
     }
+    flags = {
+        f.name
+        for f in Member._meta.fields
+        if f.name in keys and f.get_internal_type() == "BooleanField"
+    }
     fields = [k for k in keys if k != "unit"] + ["unit__code", "unit__name"]
 
     def rows():
@@ -44,7 +49,7 @@ def roster_rows(qs) -> tuple[list[str], list[int], Iterator[list]]:
             for key in keys:
                 if key == "unit":
                     value = record["unit__code"] or record["unit__name"] or ""
-                elif key == "is_civil_servant":
+                elif key in flags:
                     value = "x" if record[key] else ""
                 elif key in labels:
                     value = str(labels[key].get(record[key], "")) if record[key] else ""

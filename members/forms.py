@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from chibo.concurrency import SeenMixin
 from chibo.forms import DayField, MonthField
 from chibo.phones import validate_phone
-from members.choices import Gender, Status
+from members.choices import AwardKind, CardEvent, DecisionLevel, Gender, Status, TransferScope
 from members.models import Discipline, Exemption, Member, Rating
-from members.rules import RemovalGround
+from members.rules import BADGE_YEARS, RemovalGround
 from members.selectors import AGE_BANDS, STATUS_ANY, STATUS_CURRENT
 from members.services import PROFILE_FIELDS
 from organizations.models import CELL_LEVELS, Category, Unit
@@ -83,6 +83,16 @@ class MemberFilterForm(forms.Form):
 
 
 class ProfileForm(SeenMixin, forms.ModelForm):
+    changed_on = DayField(
+        label=_("Trình độ, nghề nghiệp thay đổi từ ngày"),
+        required=False,
+        help_text=_(
+            "Khi đảng viên thực sự thay đổi (học xong, được phong chức danh, nghỉ hưu, thôi là "
+            "đoàn viên…): ghi ngày thay đổi, biểu thống kê của các kỳ trước vẫn tính theo giá "
+            "trị cũ. Để trống nếu chỉ sửa chỗ ghi sai: giá trị mới đúng cho mọi kỳ."
+        ),
+    )
+
     class Meta:
         model = Member
         fields = PROFILE_FIELDS
@@ -96,11 +106,17 @@ class ProfileForm(SeenMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(validate_phone)
+        # the date of a change sits under the fields it dates
+        order = list(PROFILE_FIELDS)
+        order.insert(order.index("married_to_foreigner") + 1, "changed_on")
+        self.order_fields(order)
 
     def validate_unique(self):
         """Left to the service, which says which number is taken, in Vietnamese."""
 
 
+# With what Biểu 2 (new members) counts: levels, occupation group, youth
+# union, re-admission; the rest of the dossier is completed after admission.
 CANDIDATE_FIELDS = (
     "full_name",
     "gender",
@@ -110,9 +126,64 @@ CANDIDATE_FIELDS = (
     "religion",
     "residence",
     "phone",
+    "education",
+    "qualification",
+    "theory_level",
     "occupation",
+    "occupation_category",
     "workplace",
+    "is_youth_union_member",
+    "is_readmitted",
 )
+
+
+RECEIVE_FIELDS = (
+    "full_name",
+    "gender",
+    "birth_date",
+    "national_id",
+    "ethnicity",
+    "religion",
+    "phone",
+    "residence",
+    "education",
+    "qualification",
+    "academic_title",
+    "theory_level",
+    "occupation",
+    "occupation_category",
+    "workplace",
+    "is_youth_union_member",
+    "is_discharged_soldier",
+    "admitted_on",
+    "official_on",
+    "card_number",
+    "dossier_number",
+)
+
+
+class ReceiveForm(forms.ModelForm):
+    """Tiếp nhận đảng viên chuyển đến: the dossier as the letter brings it."""
+
+    day = date_field(_("Ngày tiếp nhận"))
+    arrived_from = pick(_("Chuyển đến từ"), TransferScope.choices)
+    decision_number = forms.CharField(
+        label=_("Số giấy giới thiệu sinh hoạt đảng"), required=False, max_length=64
+    )
+
+    class Meta:
+        model = Member
+        fields = RECEIVE_FIELDS
+        field_classes = {"birth_date": DayField, "admitted_on": DayField, "official_on": DayField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(validate_phone)
+        self.fields["admitted_on"].required = True
+        self.order_fields(["day", "arrived_from", "decision_number", *RECEIVE_FIELDS])
+
+    def validate_unique(self):
+        """Left to the service."""
 
 
 class CandidateForm(forms.ModelForm):
@@ -188,6 +259,7 @@ class TransferForm(forms.Form):
 class TransferOutForm(forms.Form):
     day = date_field(_("Ngày chuyển"))
     destination = forms.CharField(label=_("Nơi chuyển đến"), max_length=200)
+    destination_kind = pick(_("Nơi chuyển đến thuộc"), TransferScope.choices)
     decision_number = forms.CharField(label=_("Số giấy giới thiệu"), required=False, max_length=64)
 
 
@@ -229,6 +301,11 @@ class DisciplineForm(forms.Form):
     self_reported = forms.BooleanField(label=_("Tự giác nhận khuyết điểm"), required=False)
     corrected = forms.BooleanField(label=_("Đã khắc phục hậu quả"), required=False)
     decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+    level = forms.ChoiceField(
+        label=_("Cấp quyết định"),
+        choices=[("", "—"), *DecisionLevel.choices],
+        required=False,
+    )
 
 
 class DeathForm(forms.Form):
@@ -256,3 +333,30 @@ class EvaluationForm(forms.Form):
 class CommentForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     comment = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AwardForm(forms.Form):
+    kind = pick(_("Hình thức khen thưởng"), AwardKind.choices)
+    level = pick(_("Cấp khen thưởng"), DecisionLevel.choices)
+    title = forms.CharField(label=_("Tên khen thưởng"), required=False, max_length=255)
+    reason = forms.CharField(label=_("Thành tích"), required=False, max_length=255)
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
+    day = date_field(_("Ngày quyết định"))
+
+
+class BadgeForm(forms.Form):
+    years = forms.TypedChoiceField(
+        label=_("Huy hiệu"),
+        coerce=int,
+        choices=[(y, _("%(y)s năm tuổi Đảng") % {"y": y}) for y in BADGE_YEARS],
+    )
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
+    day = date_field(_("Ngày trao tặng"))
+
+
+class CardForm(forms.Form):
+    event = pick(_("Hình thức"), CardEvent.choices)
+    number = forms.CharField(label=_("Số thẻ đảng viên"), max_length=20)
+    day = date_field(_("Ngày cấp"))
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)

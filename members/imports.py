@@ -79,7 +79,7 @@ from members.services import (
     validate_cell,
 )
 from organizations.models import CELL_LEVELS, Role, Unit
-from organizations.selectors import role_paths, sees_everything
+from organizations.selectors import closest_unit_names, role_paths, sees_everything
 
 EDIT_KINDS = (Role.Kind.ADMIN, Role.Kind.STAFF)
 CHUNK = 1000
@@ -144,6 +144,9 @@ class MemberRow(RowOutcome):
     placed_on: date | None = None  # "Ngày chuyển đến chi bộ"
     exempt_on: date | None = None
     exemption_reason: str = ""  # what the sheet wrote
+    # a kept member's past before the day chibo's first rows start, written
+    # from the row's dates: (Past, the day the kept rows start, the cell)
+    fill: tuple | None = None
 
     @property
     def card(self) -> str:
@@ -175,11 +178,19 @@ class RosterKind(ImportKind):
         "phone": "0912345678",
         "education": "12/12",
         "qualification": "Đại học",
+        "academic_title": "",
         "theory_level": "Trung cấp",
         "occupation": "Công chức",
+        "occupation_category": "CBCC xã",
         "position": "Chuyên viên",
         "is_civil_servant": "x",
         "workplace": "UBND phường Một",
+        "is_retired": "",
+        "is_youth_union_member": "",
+        "is_discharged_soldier": "x",
+        "is_private_business_owner": "",
+        "married_to_foreigner": "",
+        "is_readmitted": "",
         "admitted_on": date(2005, 3, 3),
         "official_on": date(2006, 3, 3),
         "card_number": "12345678",
@@ -303,9 +314,16 @@ class _Cells:
             }
         if active or matches:
             return (active or matches)[0]
-        return _("Chi bộ “%(name)s” không tìm thấy hoặc không thuộc phạm vi của bạn.") % {
+        message = _("Chi bộ “%(name)s” không tìm thấy hoặc không thuộc phạm vi của bạn.") % {
             "name": text
         }
+        names = [c.name for cells in self.by_name.values() for c in cells]
+        close = closest_unit_names(text, names)
+        if close:
+            message += " " + _("Có phải: %(names)s?") % {
+                "names": ", ".join(f"“{name}”" for name in close)
+            }
+        return message
 
 
 def _sees_all(actor) -> bool:
@@ -411,6 +429,16 @@ def _match_chunk(rows, header, actor, paths, seen_card, seen_nid) -> None:
             if m is not None
         ]
     )
+    starts = _first_rows(
+        list(
+            {
+                m.pk
+                for r in rows
+                for m in (by_card.get(r.card), by_nid.get(r.values.get("national_id")))
+                if m is not None and m.status in (Status.PROBATIONARY, Status.OFFICIAL)
+            }
+        )
+    )
     for r in rows:
         card = r.card
         nid = r.values.get("national_id")
@@ -463,11 +491,15 @@ def _match_chunk(rows, header, actor, paths, seen_card, seen_nid) -> None:
             )
         elif member is not None:
             _check_update(r, member, header)
+            if not r.errors:
+                _check_fill(r, member, starts.get(member.pk))
             _check_recorded_past(r, member, header, recorded)
         else:
             _check_new(r, header)
         r.outcome = (
-            ERROR if r.errors else (NEW if member is None else UPDATED if r.changes else UNCHANGED)
+            ERROR
+            if r.errors
+            else (NEW if member is None else UPDATED if r.changes or r.fill else UNCHANGED)
         )
         if r.outcome == UPDATED:
             r.member = member
@@ -518,7 +550,8 @@ def _check_new(r: MemberRow, header) -> None:
             _("Có lý do miễn sinh hoạt nhưng thiếu “%(column)s”.")
             % {"column": header("exempt_on")},
         )
-    if r.cell is not None and v.get("admitted_on") and not r.errors:
+    dates_ok = not any(r.has_error(header(k)) for k in ("admitted_on", "official_on", "placed_on"))
+    if r.cell is not None and v.get("admitted_on") and dates_ok:
         try:
             validate_cell(r.cell, _past(r).placed_on)
         except ServiceError as exc:
@@ -614,10 +647,124 @@ def _recorded_past(member_ids: list[int]) -> dict[int, tuple[set, set]]:
     return out
 
 
+@dataclass(slots=True, frozen=True)
+class _First:
+    """The first status period and permanent placement of a kept member."""
+
+    status: str
+    status_from: date
+    placed_from: date
+    cell: Unit
+    reason: str
+
+
+def _first_rows(member_ids: list[int]) -> dict[int, _First]:
+    """{member id: _First} of the members with both, as plain values (a
+    re-imported province loads 100,000 of them)."""
+    statuses: dict[int, tuple] = {}
+    placements: dict[int, tuple] = {}
+    for i in range(0, len(member_ids), CHUNK):
+        chunk = member_ids[i : i + CHUNK]
+        for pk, *rest in (
+            StatusPeriod.objects.filter(member_id__in=chunk)
+            .order_by("member_id", "valid_from")
+            .values_list("member_id", "status", "valid_from")
+        ):
+            statuses.setdefault(pk, rest)
+        for pk, *rest in (
+            Placement.objects.filter(member_id__in=chunk, kind=PlacementKind.PERMANENT)
+            .order_by("member_id", "valid_from")
+            .values_list("member_id", "valid_from", "unit_id", "reason")
+        ):
+            placements.setdefault(pk, rest)
+    units = Unit.objects.in_bulk({p[1] for p in placements.values()})
+    return {
+        pk: _First(st, st_from, p_from, units[unit_id], reason)
+        for pk, (st, st_from) in statuses.items()
+        if pk in placements
+        for p_from, unit_id, reason in [placements[pk]]
+    }
+
+
+ENTERED = "Nhập hồ sơ"  # the reason of the first placement member_create writes
+
+
+def _check_fill(r: MemberRow, member: Member, first) -> None:
+    """A member entered before chibo reconstructed the past (member_create,
+    or this import before it did) is recorded only from the day they became
+    what they were then: the official date, or the cell's founding. The row's
+    dates tell what came before; it is written as the past of a new member
+    would be, ending on that day, and the kept rows stay as they are. Only a
+    history of exactly that shape is completed, so a second import of the same
+    file finds nothing to add."""
+    if first is None:
+        return
+    day = first.status_from
+    admitted = r.values.get("admitted_on", member.admitted_on)
+    official = r.values.get("official_on", member.official_on)
+    cell = first.cell
+    if not admitted or admitted >= day or first.placed_from != day:
+        return
+    if first.reason != _(ENTERED) or cell.pk != member.unit_id:
+        return
+    if day != max(official or admitted, cell.founded_on):
+        return
+    then = Status.OFFICIAL if official and official <= day else Status.PROBATIONARY
+    if first.status != then:
+        return
+    if any(
+        not p.warning
+        for p in past_problems(
+            birth_date=r.values.get("birth_date", member.birth_date),
+            admitted_on=admitted,
+            official_on=official,
+            placed_on=r.placed_on,
+        )
+    ):
+        return
+    past = reconstruct_past(
+        admitted_on=admitted,
+        official_on=official,
+        founded_on=cell.founded_on,
+        placed_on=r.placed_on,
+    )
+    r.fill = (past, day, cell)
+    parts = [
+        _("%(status)s từ %(day)s") % {"status": Status(st).label.lower(), "day": _d(start)}
+        for st, start, _end in past.statuses
+        if start < day
+    ]
+    if past.placed_on < day:
+        parts.append(
+            _("sinh hoạt tại %(cell)s từ %(day)s") % {"cell": cell.name, "day": _d(past.placed_on)}
+        )
+    r.notes.append(
+        _("Bổ sung quá trình trước ngày %(day)s theo dữ liệu nhập: %(parts)s")
+        % {"day": _d(day), "parts": ", ".join(parts)}
+    )
+
+
+def _fill_rows(r: MemberRow, user_id) -> tuple[list[dict], list[dict]]:
+    """The status and placement rows that complete a kept member's past (_check_fill)."""
+    past, day, cell = r.fill
+    statuses, placements, _e = past_rows(
+        past, member_id=r.member.pk, unit_id=cell.pk, user_id=user_id
+    )
+    statuses = [
+        {**row, "valid_to": min(row["valid_to"] or day, day)}
+        for row in statuses
+        if row["valid_from"] < day
+    ]
+    placements = [{**row, "valid_to": day} for row in placements if row["valid_from"] < day]
+    return statuses, placements
+
+
 def _check_recorded_past(r: MemberRow, member: Member, header, recorded) -> None:
     """A kept member's placement and exemption are lifecycle steps: a sheet
     whose dates differ from them changes nothing, and says so."""
     placed, exempt = recorded.get(member.pk, (set(), set()))
+    if r.fill and r.placed_on and r.fill[0].placed_on == r.placed_on:
+        placed = {r.placed_on}  # the completed past starts on it
     if r.placed_on and r.placed_on not in placed:
         r.warn(
             header("placed_on"),
@@ -701,8 +848,13 @@ def roster_write(
     if updated:
         fields: set[str] = set()
         events = []
+        filled_statuses, filled_placements = [], []
         for r in updated:
             m = r.member
+            if r.fill:
+                s_rows, p_rows = _fill_rows(r, user.pk if user else None)
+                filled_statuses += s_rows
+                filled_placements += p_rows
             for key, (_old, new) in r.changes.items():
                 setattr(m, key, new)
                 fields.add(key)
@@ -721,23 +873,31 @@ def roster_write(
                     % {
                         "name": m.full_name,
                         "fields": ", ".join(
-                            str(Member._meta.get_field(k).verbose_name) for k in r.changes
+                            [str(Member._meta.get_field(k).verbose_name) for k in r.changes]
+                            + ([_("quá trình trước khi nhập")] if r.fill else [])
                         ),
                     },
                     data={
                         "import": reason,
                         "changes": {k: [shown(a), shown(b)] for k, (a, b) in r.changes.items()},
+                        **({"past": r.notes[-1]} if r.fill else {}),
                     },
                 )
             )
-        bulk_update_with_history(
-            [r.member for r in updated],
-            Member,
-            sorted(fields),
-            batch_size=CHUNK,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        changed = [r.member for r in updated if r.changes]
+        if changed:
+            bulk_update_with_history(
+                changed,
+                Member,
+                sorted(fields),
+                batch_size=CHUNK,
+                default_user=user,
+                default_change_reason=reason,
+            )
+        if filled_statuses:
+            _insert(StatusPeriod, filled_statuses)
+        if filled_placements:
+            _insert(Placement, filled_placements)
         AuditEvent.objects.bulk_create(events, batch_size=CHUNK)
         if progress:
             progress(total, total, "running")

@@ -10,18 +10,26 @@ only by members/services.py in the same transaction as the history.
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chibo.text import fold, normalize, sort_key
 from members.choices import (
     ETHNICITY_CHOICES,
+    AcademicTitle,
+    AwardKind,
+    CardEvent,
+    DecisionLevel,
     Education,
     Gender,
+    Occupation,
     PlacementKind,
     Qualification,
+    Religion,
     Status,
     TheoryLevel,
+    TransferScope,
 )
 from members.rules import discipline_counts_against_rating
 from organizations.models import Period, Unit, one_open, valid_range
@@ -39,7 +47,9 @@ class Member(models.Model):
     ethnicity = models.CharField(
         _("dân tộc"), max_length=32, choices=ETHNICITY_CHOICES, default="Kinh"
     )
-    religion = models.CharField(_("tôn giáo"), max_length=64, blank=True, default="Không")
+    religion = models.CharField(
+        _("tôn giáo"), max_length=16, choices=Religion.choices, default=Religion.NONE
+    )
     national_id = models.CharField(
         _("số CCCD"),
         max_length=12,
@@ -58,16 +68,36 @@ class Member(models.Model):
     theory_level = models.CharField(
         _("lý luận chính trị"), max_length=20, choices=TheoryLevel.choices, blank=True
     )
+    academic_title = models.CharField(
+        _("chức danh khoa học"), max_length=20, choices=AcademicTitle.choices, blank=True
+    )
+    # The free text the dossier writes ("giáo viên", "buôn bán") beside the
+    # category the forms count (the 2017 list).
     occupation = models.CharField(_("nghề nghiệp"), max_length=255, blank=True)
+    occupation_category = models.CharField(
+        _("nhóm nghề nghiệp (biểu thống kê)"),
+        max_length=20,
+        choices=Occupation.choices,
+        blank=True,
+    )
     position = models.CharField(_("chức vụ"), max_length=255, blank=True)
     is_civil_servant = models.BooleanField(_("cán bộ, công chức"), default=False)
     is_retired = models.BooleanField(_("đã nghỉ hưu"), default=False)
     workplace = models.CharField(_("nơi công tác"), max_length=255, blank=True)
+    is_youth_union_member = models.BooleanField(_("đoàn viên TNCS Hồ Chí Minh"), default=False)
+    is_discharged_soldier = models.BooleanField(_("quân nhân xuất ngũ"), default=False)
+    is_private_business_owner = models.BooleanField(_("chủ doanh nghiệp tư nhân"), default=False)
+    married_to_foreigner = models.BooleanField(
+        _("có quan hệ hôn nhân với người nước ngoài"), default=False
+    )
 
     admitted_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
     # The admission ceremony (lễ kết nạp): probation's twelve months run from it.
     # Party age counts from `admitted_on` (the decision).
     probation_from = models.DateField(_("ngày kết nạp (lễ)"), null=True, blank=True)
+    # Kết nạp lại: admitted again after leaving the Party (Biểu 2 "trong đó
+    # kết nạp lại"); `admitted_on` is then the date of the new admission.
+    is_readmitted = models.BooleanField(_("kết nạp lại"), default=False)
     official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
     card_number = models.CharField(
         _("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True
@@ -123,6 +153,15 @@ class Placement(Period):
     )
     reason = models.CharField(_("lý do"), max_length=255, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    # For a placement begun or ended by a transfer: where the member came from
+    # or went to, as Biểu 1 counts it. Blank: not a transfer (entry of the
+    # dossier, admission, death, ...).
+    arrived_from = models.CharField(
+        _("chuyển đến từ"), max_length=16, choices=TransferScope.choices, blank=True
+    )
+    left_to = models.CharField(
+        _("chuyển đi đến"), max_length=16, choices=TransferScope.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("quá trình sinh hoạt")
@@ -139,6 +178,62 @@ class Placement(Period):
 
     def __str__(self) -> str:
         return f"{self.member} @ {self.unit} ({self.valid_from:%d/%m/%Y})"
+
+
+class ProfileChange(models.Model):
+    """A real change of a counted profile field (members.choices.DATED_PROFILE_FIELDS)
+    from `changed_on`: a degree obtained, a theory course finished, retirement.
+
+    Member keeps the current value; each change keeps the value before it, so
+    the value on a past day is the `previous` of the first change after that
+    day, or the current value if there is none (members.selectors.profile_on).
+    Only changes need rows: a member whose levels never changed has none, and a
+    roster imported today answers every past date as the same dossier entered
+    by hand would. Booleans are kept as "1" / "0".
+
+    Why not the dossier's simple_history: its dates are when a row was edited,
+    not when the member obtained the level, and the forms must never count by
+    the date a row was last edited (issue 12).
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="profile_changes")
+    field = models.CharField(_("thông tin"), max_length=32)
+    previous = models.CharField(_("giá trị trước"), max_length=32, blank=True)
+    value = models.CharField(_("giá trị mới"), max_length=32, blank=True)
+    changed_on = models.DateField(_("từ ngày"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thay đổi trình độ, nghề nghiệp")
+        verbose_name_plural = _("thay đổi trình độ, nghề nghiệp")
+        ordering = ["member_id", "field", "changed_on", "pk"]
+        indexes = [
+            models.Index(fields=["changed_on"], name="profilechange_day_idx"),
+            models.Index(fields=["member", "field", "changed_on"], name="profilechange_member_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.field} {self.previous} → {self.value} ({self.changed_on:%d/%m/%Y})"
+
+
+def _is_boolean(field: str) -> bool:
+    return Member._meta.get_field(field).get_internal_type() == "BooleanField"
+
+
+def profile_value(field: str, stored: str):
+    """A ProfileChange's stored text as the field's value ("1" / "0" for booleans)."""
+    return stored == "1" if _is_boolean(field) else stored
+
+
+def profile_stored(field: str, value) -> str:
+    """A field's value as a ProfileChange keeps it."""
+    if _is_boolean(field):
+        return "1" if value else "0"
+    return value or ""
 
 
 class StatusPeriod(Period):
@@ -245,6 +340,9 @@ class Discipline(models.Model):
     decided_on = models.DateField(_("ngày quyết định"))
     fault = models.TextField(_("vi phạm"))
     decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    level = models.CharField(
+        _("cấp quyết định"), max_length=16, choices=DecisionLevel.choices, blank=True
+    )
     self_reported = models.BooleanField(_("tự giác nhận khuyết điểm"), default=False)
     corrected = models.BooleanField(_("đã khắc phục hậu quả"), default=False)
     created_by = models.ForeignKey(
@@ -346,3 +444,117 @@ class CivilServantEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.month:%m/%Y}"
+
+
+class Award(models.Model):
+    """A khen thưởng: to a member or to an organization (exactly one of them),
+    with its kind, the level that decided it, and the decision."""
+
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("tổ chức đảng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    kind = models.CharField(_("hình thức"), max_length=16, choices=AwardKind.choices)
+    level = models.CharField(_("cấp khen thưởng"), max_length=16, choices=DecisionLevel.choices)
+    title = models.CharField(
+        _("tên khen thưởng"),
+        max_length=255,
+        blank=True,
+        help_text=_("vd. Huân chương Lao động hạng Ba"),
+    )
+    reason = models.CharField(_("thành tích"), max_length=255, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=64)
+    decided_on = models.DateField(_("ngày quyết định"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khen thưởng")
+        verbose_name_plural = _("khen thưởng")
+        ordering = ["decided_on", "pk"]
+        indexes = [models.Index(fields=["decided_on"], name="award_day_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(member__isnull=False, unit__isnull=True))
+                | Q(member__isnull=True, unit__isnull=False),
+                name="award_member_or_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "decision_number", "kind"],
+                condition=Q(member__isnull=False),
+                name="award_member_once_per_decision",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "decision_number", "kind"],
+                condition=Q(unit__isnull=False),
+                name="award_unit_once_per_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member or self.unit}: {self.get_kind_display()} ({self.decided_on:%d/%m/%Y})"
+
+
+class Badge(models.Model):
+    """A huy hiệu Đảng awarded for a milestone of party age (30 … 90 years)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="badges")
+    years = models.PositiveSmallIntegerField(_("huy hiệu (năm tuổi Đảng)"))
+    decision_number = models.CharField(_("số quyết định"), max_length=64)
+    awarded_on = models.DateField(_("ngày trao tặng"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("huy hiệu Đảng")
+        verbose_name_plural = _("huy hiệu Đảng")
+        ordering = ["member_id", "years"]
+        indexes = [models.Index(fields=["awarded_on"], name="badge_day_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "years"], name="badge_once_per_milestone")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.years} năm ({self.awarded_on:%d/%m/%Y})"
+
+
+class PartyCard(models.Model):
+    """One issue of a party card (thẻ đảng viên): first issue, reissue after a
+    loss, replacement of a damaged card. The rows are the card-number history;
+    `Member.card_number` caches the newest. A number belongs to one member."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cards")
+    number = models.CharField(_("số thẻ đảng viên"), max_length=20, db_index=True)
+    event = models.CharField(_("hình thức"), max_length=16, choices=CardEvent.choices)
+    issued_on = models.DateField(_("ngày cấp"))
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thẻ đảng viên")
+        verbose_name_plural = _("thẻ đảng viên")
+        ordering = ["member_id", "issued_on", "pk"]
+        indexes = [models.Index(fields=["issued_on"], name="card_day_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "issued_on", "event"], name="card_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.number} ({self.issued_on:%d/%m/%Y})"

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chibo.dates import add_months, age_on
+from members.choices import TransferScope
+from organizations.models import Level
 
 # Điều lệ Đảng, Điều 5: probation lasts twelve months from the admission ceremony.
 PROBATION_MONTHS = 12
@@ -144,3 +146,28 @@ def discipline_counts_against_rating(*, self_reported: bool, corrected: bool) ->
     """A member disciplined during the year is rated "not completed", unless the
     fault was self-reported and corrected (Quy định 132-QĐ/TW, 124-QĐ/TW)."""
     return not (self_reported and corrected)
+
+
+def transfer_scope(origin: list[tuple[int, str]], destination: list[tuple[int, str]]) -> str:
+    """How Biểu 1 counts a permanent transfer between two cells of the tree
+    (B2a/B2b, C5a/C5b; 1-TCTW 2012 and 1-BTCTW 2017, forms.md "Biểu 1"): only
+    a move across a district or province boundary changes those figures.
+
+    Each argument is a cell's chain of (unit id, level) from the root down. The
+    province is the topmost provincial-level unit (else the root); "huyện ủy
+    và tương đương" is the unit directly under it (a district before
+    1/7/2025, a bloc committee, a commune or ward committee after)."""
+
+    def province_and_district(chain):
+        top = next((i for i, (_pk, level) in enumerate(chain) if level == Level.PROVINCIAL), 0)
+        province = chain[top][0] if chain else None
+        district = chain[top + 1][0] if len(chain) > top + 1 else province
+        return province, district
+
+    province_a, district_a = province_and_district(origin)
+    province_b, district_b = province_and_district(destination)
+    if province_a != province_b:
+        return TransferScope.OTHER_PROVINCE
+    if district_a != district_b:
+        return TransferScope.OTHER_DISTRICT
+    return TransferScope.INTERNAL

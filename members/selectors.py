@@ -12,17 +12,26 @@ from django.utils.translation import gettext_lazy as _l
 
 from chibo.dates import add_months, years_before
 from chibo.text import fold
-from members.choices import MEMBER_STATUSES, RECONSTRUCTED, PlacementKind, Status
+from members.choices import (
+    DATED_PROFILE_FIELDS,
+    MEMBER_STATUSES,
+    RECONSTRUCTED,
+    PlacementKind,
+    Status,
+)
 from members.models import (
+    Badge,
     Candidacy,
     CivilServantEvaluation,
     Discipline,
     Exemption,
     Member,
     Placement,
+    ProfileChange,
     ResidenceComment,
     ResidenceContact,
     StatusPeriod,
+    profile_value,
 )
 from members.rules import (
     BADGE_YEARS,
@@ -271,8 +280,14 @@ def badges_due(user, year: int) -> QuerySet[Member]:
 
 
 def with_badge_years(members, year: int):
+    """Each member's milestone of `year` and whether its badge is recorded (one query)."""
+    members = list(members)
+    given = set(
+        Badge.objects.filter(member__in=[m.pk for m in members]).values_list("member_id", "years")
+    )
     for m in members:
         m.badge_years = year - m.admitted_on.year
+        m.badge_given = (m.pk, m.badge_years) in given
     return members
 
 
@@ -336,7 +351,7 @@ def _reconstructed(text: str) -> tuple[str, bool]:
 def member_timeline(member: Member) -> list[TimelineEvent]:
     """Everything that happened to the member, in date order, from the
     histories (status, placements, exemptions, discipline, candidacy,
-    residence contact): six queries."""
+    residence contact, dated profile changes): seven queries."""
     events: list[TimelineEvent] = []
     for c in Candidacy.objects.filter(member=member).select_related(
         "helper_1", "helper_2", "created_by"
@@ -364,8 +379,27 @@ def member_timeline(member: Member) -> list[TimelineEvent]:
             else _("Sinh hoạt tạm thời tại %(unit)s")
         ) % {"unit": p.unit.name}
         reason, past = _reconstructed(p.reason)
-        detail = " · ".join(x for x in (reason, p.decision_number) if x)
+        scope = [
+            _("chuyển đến từ: %(kind)s") % {"kind": p.get_arrived_from_display()}
+            if p.arrived_from
+            else "",
+            _("chuyển đi: %(kind)s") % {"kind": p.get_left_to_display()} if p.left_to else "",
+        ]
+        detail = " · ".join(x for x in (reason, p.decision_number, *scope) if x)
         events.append(TimelineEvent(p.valid_from, title, detail, p.valid_to, p.created_by, past))
+    for c in member.profile_changes.select_related("created_by"):
+        field = Member._meta.get_field(c.field)
+        old = _display(field, profile_value(c.field, c.previous))
+        new = _display(field, profile_value(c.field, c.value))
+        events.append(
+            TimelineEvent(
+                c.changed_on,
+                _("Thay đổi %(field)s: %(old)s → %(new)s")
+                % {"field": field.verbose_name, "old": old, "new": new},
+                c.note,
+                by=c.created_by,
+            )
+        )
     for e in member.exemptions.select_related("created_by"):
         note, past = _reconstructed(e.note)
         events.append(
@@ -583,3 +617,35 @@ def membership_in_cell(member_ids, unit: Unit, start: date, end: date) -> dict[i
 
 def in_periods(periods: list[tuple], day: date) -> bool:
     return any(a <= day and (b is None or b > day) for a, b in periods)
+
+
+# --- The counted profile as of a date (members.models.ProfileChange) ----------
+
+
+def profile_on(day: date, members=None) -> dict[int, dict[str, object]]:
+    """The counted profile fields whose value on `day` differs from the
+    member's current one: {member_id: {field: value on day}}. A member (or a
+    field) missing from the answer had on `day` the value Member holds now.
+
+    One query over the changes after `day` (few: most levels never change), so
+    a form can count the current columns in SQL and correct the figures with
+    this; `members` (ids or a queryset) narrows it."""
+    changes = ProfileChange.objects.filter(changed_on__gt=day)
+    if members is not None:
+        changes = changes.filter(member__in=members)
+    result: dict[int, dict[str, object]] = {}
+    rows = changes.order_by("member_id", "field", "changed_on", "pk").values_list(
+        "member_id", "field", "previous"
+    )
+    for member_id, field, previous in rows:
+        values = result.setdefault(member_id, {})
+        if field not in values:  # the first change after the day holds the value of the day
+            values[field] = profile_value(field, previous)
+    return result
+
+
+def member_profile_on(member: Member, day: date) -> dict[str, object]:
+    """Every counted profile field of one member as it was on `day`."""
+    values = {f: getattr(member, f) for f in DATED_PROFILE_FIELDS}
+    values.update(profile_on(day, [member.pk]).get(member.pk, {}))
+    return values

@@ -13,20 +13,36 @@ from django.utils.translation import gettext_lazy
 
 from chibo.audit import audit_record
 from chibo.errors import ServiceError
-from members.choices import MEMBER_STATUSES, RECONSTRUCTED, PlacementKind, Status
+from members.choices import (
+    DATED_PROFILE_FIELDS,
+    MEMBER_STATUSES,
+    RECONSTRUCTED,
+    AwardKind,
+    CardEvent,
+    DecisionLevel,
+    PlacementKind,
+    Status,
+    TransferScope,
+)
 from members.models import (
+    Award,
+    Badge,
     Candidacy,
     CivilServantEvaluation,
     Discipline,
     Exemption,
     Member,
+    PartyCard,
     Placement,
+    ProfileChange,
     Rating,
     ResidenceComment,
     ResidenceContact,
     StatusPeriod,
+    profile_stored,
 )
 from members.rules import (
+    BADGE_YEARS,
     RemovalGround,
     may_be_recognized_on,
     old_enough_for_admission,
@@ -34,9 +50,10 @@ from members.rules import (
     qualifies_for_exemption_by_age,
     recognition_date_problem,
     temporary_transfer_fits,
+    transfer_scope,
     two_thirds_reached,
 )
-from organizations.models import CELL_LEVELS, Unit, valid_on
+from organizations.models import CELL_LEVELS, Unit, UnitVersion, path_ids, valid_on
 from organizations.selectors import can_edit
 
 
@@ -70,12 +87,22 @@ def member_create(
     status: str,
     since: date,
     record: bool = True,
+    arrived_from: str = "",
+    decision_number: str = "",
     **profile,
 ) -> Member:
     """Enter a member (or candidate) already in a cell, e.g. when an office
-    starts using chibo: the profile, the first status and the first placement."""
+    starts using chibo: the profile, the first status and the first placement.
+
+    With `arrived_from` (members.choices.TransferScope) the member was
+    transferred in on `since` from a committee this system does not keep (Biểu
+    1 "chuyển đến": from another province, or another district of it)."""
     if status not in Status.values:
         raise ServiceError(_("Tình trạng đảng viên không hợp lệ."))
+    if arrived_from and arrived_from not in TransferScope.values:
+        raise ServiceError(_("Nơi chuyển đến không hợp lệ."))
+    if arrived_from and status not in MEMBER_STATUSES:
+        raise ServiceError(_("Chỉ đảng viên (dự bị hoặc chính thức) mới chuyển sinh hoạt đến."))
     validate_cell(unit, since)
     member = Member(unit=unit, status=status, **profile)
     _validate_profile(member)
@@ -88,7 +115,9 @@ def member_create(
         unit=unit,
         kind=PlacementKind.PERMANENT,
         valid_from=since,
-        reason=_("Nhập hồ sơ"),
+        reason=_("Chuyển sinh hoạt đến") if arrived_from else _("Nhập hồ sơ"),
+        decision_number=decision_number,
+        arrived_from=arrived_from,
         created_by=_user(actor),
     )
     if record:
@@ -420,8 +449,10 @@ def member_place(
     reason: str = "",
     decision_number: str = "",
     record: bool = True,
+    scope: str = "",
 ) -> Placement:
-    """Move a member's permanent placement to `unit` from `day`.
+    """Move a member's permanent placement to `unit` from `day`; `scope` (a
+    TransferScope) marks the move as a transfer on both rows.
 
     The open placement is closed the day before; the old row stays, so the
     cell the member belonged to on any past date can still be read.
@@ -443,7 +474,8 @@ def member_place(
                 % {"day": _d(day), "since": _d(current.valid_from)}
             )
         current.valid_to = day
-        current.save(update_fields=["valid_to"])
+        current.left_to = scope
+        current.save(update_fields=["valid_to", "left_to"])
     placement = Placement.objects.create(
         member=member,
         unit=unit,
@@ -451,6 +483,7 @@ def member_place(
         valid_from=day,
         reason=reason,
         decision_number=decision_number,
+        arrived_from=scope if current is not None else "",
         created_by=_user(actor),
     )
     if day <= date.today():
@@ -502,13 +535,20 @@ PROFILE_FIELDS = (
     "education",
     "qualification",
     "theory_level",
+    "academic_title",
     "occupation",
+    "occupation_category",
     "position",
     "is_civil_servant",
     "is_retired",
     "workplace",
+    "is_youth_union_member",
+    "is_discharged_soldier",
+    "is_private_business_owner",
+    "married_to_foreigner",
     "admitted_on",
     "probation_from",
+    "is_readmitted",
     "official_on",
     "card_number",
     "dossier_number",
@@ -662,10 +702,58 @@ def _check_party_dates(member: Member, changed: list[str]) -> None:
         )
 
 
+def _record_profile_changes(
+    member: Member, before: dict, changed: list[str], changed_on: date, actor
+) -> list[str]:
+    """Dated rows for the counted fields that really changed on `changed_on`
+    (members.models.ProfileChange), so a form for an earlier date still reads
+    the earlier value. Changes of one field are kept in date order."""
+    dated = [f for f in changed if f in DATED_PROFILE_FIELDS]
+    if not dated:
+        return []
+    _not_future(changed_on, _("Ngày thay đổi"))
+    if member.birth_date and changed_on < member.birth_date:
+        raise ServiceError(_("Ngày thay đổi trước ngày sinh."))
+    later = (
+        member.profile_changes.filter(field__in=dated, changed_on__gt=changed_on)
+        .order_by("-changed_on")
+        .first()
+    )
+    if later is not None:
+        raise ServiceError(
+            _(
+                "Đã ghi một thay đổi “%(field)s” từ ngày %(later)s, sau ngày %(day)s: "
+                "các thay đổi phải ghi theo thứ tự ngày."
+            )
+            % {
+                "field": Member._meta.get_field(later.field).verbose_name,
+                "later": _d(later.changed_on),
+                "day": _d(changed_on),
+            }
+        )
+    ProfileChange.objects.bulk_create(
+        ProfileChange(
+            member=member,
+            field=f,
+            previous=profile_stored(f, before[f]),
+            value=profile_stored(f, getattr(member, f)),
+            changed_on=changed_on,
+            created_by=_user(actor),
+        )
+        for f in dated
+    )
+    return dated
+
+
 @transaction.atomic
-def member_update(*, actor, member: Member, **changes) -> Member:
+def member_update(*, actor, member: Member, changed_on: date | None = None, **changes) -> Member:
     """Correct or complete a member's dossier. Every change is kept, with who
-    made it and the previous value (the dossier is confidential)."""
+    made it and the previous value (the dossier is confidential).
+
+    With `changed_on`, the counted fields that change (education, levels,
+    occupation, …: members.choices.DATED_PROFILE_FIELDS) changed in fact on
+    that day, and a form for an earlier date keeps the earlier value; without
+    it the edit corrects a wrong entry, for every date."""
     member = _lock(member)
     _check_reach(actor, member.unit)
     unknown = set(changes) - set(PROFILE_FIELDS)
@@ -679,6 +767,9 @@ def member_update(*, actor, member: Member, **changes) -> Member:
         return member
     _check_party_dates(member, changed)
     _validate_profile(member)
+    dated = []
+    if changed_on is not None:
+        dated = _record_profile_changes(member, before, changed, changed_on, actor)
     fields = changed + (["sort_key", "search_name"] if "full_name" in changed else [])
     _save(member, actor, fields, _("Sửa hồ sơ"))
     _audit(
@@ -686,7 +777,7 @@ def member_update(*, actor, member: Member, **changes) -> Member:
         "member_update",
         member,
         _("Sửa hồ sơ %(name)s") % {"name": member.full_name},
-        {"fields": changed},
+        {"fields": changed, **({"changed_on": changed_on, "dated": dated} if dated else {})},
     )
     return member
 
@@ -903,6 +994,62 @@ def member_reject(*, actor, member: Member, day: date, reason: str = "", decisio
     return member
 
 
+@transaction.atomic
+def member_receive(
+    *,
+    actor,
+    unit: Unit,
+    day: date,
+    arrived_from: str,
+    decision_number: str = "",
+    **profile,
+) -> Member:
+    """Tiếp nhận a member transferred in (chuyển sinh hoạt đảng chính thức đến)
+    from a committee this system does not keep, with the introduction letter's
+    number: the dossier, the status the party dates give (official with an
+    official date, else probationary), and the first placement from `day`
+    marked with where the member came from (Biểu 1 B2a / B2b). Their party
+    status before the arrival is the one the dates tell (member_create_with_past)."""
+    _check_reach(actor, unit)
+    _not_future(day, _("Ngày tiếp nhận"))
+    if arrived_from not in TransferScope.values:
+        raise ServiceError(
+            _("Cần chọn nơi chuyển đến từ: %(kinds)s.")
+            % {"kinds": "; ".join(str(label) for label in TransferScope.labels)}
+        )
+    admitted = profile.get("admitted_on")
+    if admitted is None:
+        raise ServiceError(_("Cần ghi ngày vào Đảng của đảng viên chuyển đến."))
+    _not_future(admitted, _("Ngày vào Đảng"))
+    if admitted > day:
+        raise ServiceError(_("Ngày vào Đảng sau ngày tiếp nhận."))
+    official = profile.get("official_on")
+    if official is not None and official > day:
+        raise ServiceError(_("Ngày chính thức sau ngày tiếp nhận."))
+    # probationary from the admission and official from the official date
+    # (elsewhere: the Party is one), in this cell from the day of arrival
+    member = member_create_with_past(actor=actor, unit=unit, placed_on=day, record=False, **profile)
+    member.placements.filter(kind=PlacementKind.PERMANENT, valid_from=day).update(
+        arrived_from=arrived_from,
+        decision_number=decision_number,
+        reason=_("Chuyển sinh hoạt đến"),
+    )
+    _audit(
+        actor,
+        "member_receive",
+        member,
+        _("Tiếp nhận %(name)s chuyển sinh hoạt đến %(unit)s từ %(day)s (%(kind)s)")
+        % {
+            "name": member.full_name,
+            "unit": unit.name,
+            "day": _d(day),
+            "kind": TransferScope(arrived_from).label,
+        },
+        {"day": day, "scope": arrived_from},
+    )
+    return member
+
+
 MEMBER_ONLY = gettext_lazy("%(name)s đang là “%(status)s”, không phải đảng viên đang sinh hoạt.")
 
 
@@ -916,6 +1063,7 @@ def member_transfer_permanent(
     _check_reach(actor, unit)
     _require_status(member, LIVE_STATUSES, MEMBER_ONLY)
     _not_future(day, _("Ngày chuyển sinh hoạt"))
+    scope = transfer_scope_between(member.unit, unit, day) if member.unit else ""
     placement = member_place(
         actor=actor,
         member=member,
@@ -924,33 +1072,72 @@ def member_transfer_permanent(
         reason=reason or _("Chuyển sinh hoạt đảng chính thức"),
         decision_number=decision_number,
         record=False,
+        scope=scope,
     )
     member.refresh_from_db(fields=["unit"])
     _audit(
         actor,
         "member_transfer_permanent",
         member,
-        _("Chuyển sinh hoạt chính thức %(name)s sang %(unit)s từ %(day)s")
-        % {"name": member.full_name, "unit": unit.name, "day": _d(day)},
-        {"to": unit.pk, "day": day},
+        _("Chuyển sinh hoạt chính thức %(name)s sang %(unit)s từ %(day)s (%(scope)s)")
+        % {
+            "name": member.full_name,
+            "unit": unit.name,
+            "day": _d(day),
+            "scope": TransferScope(scope).label if scope else "—",
+        },
+        {"to": unit.pk, "day": day, "scope": scope},
     )
     return placement
 
 
+def _chain_on(unit: Unit, day: date) -> list[tuple[int, str]]:
+    """The unit's ancestors and itself on `day`, as (id, level) from the root."""
+    versions = {v.unit_id: v for v in UnitVersion.objects.filter(valid_on(day), unit=unit)}
+    path = versions[unit.pk].path if unit.pk in versions else unit.path
+    ids = path_ids(path)
+    levels = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "level"))
+    levels.update(
+        UnitVersion.objects.filter(valid_on(day), unit_id__in=ids).values_list("unit_id", "level")
+    )
+    return [(pk, levels.get(pk, "")) for pk in ids]
+
+
+def transfer_scope_between(origin: Unit, destination: Unit, day: date) -> str:
+    """members.rules.transfer_scope for two cells of the tree as it was on `day`."""
+    return transfer_scope(_chain_on(origin, day), _chain_on(destination, day))
+
+
 @transaction.atomic
 def member_transfer_out(
-    *, actor, member: Member, day: date, destination: str, decision_number: str = ""
+    *,
+    actor,
+    member: Member,
+    day: date,
+    destination: str,
+    destination_kind: str,
+    decision_number: str = "",
 ) -> Member:
-    """Chuyển sinh hoạt đảng ra ngoài (to a committee this system does not keep)."""
+    """Chuyển sinh hoạt đảng ra ngoài (to a committee this system does not
+    keep). `destination_kind` (a TransferScope) is how Biểu 1 counts it: to
+    another province, to another district of the province, or inside."""
     member = _lock(member)
     _check_reach(actor, member.unit)
     _require_status(member, (Status.PROBATIONARY, Status.OFFICIAL), MEMBER_ONLY)
     _not_future(day, _("Ngày chuyển sinh hoạt"))
     if not destination.strip():
         raise ServiceError(_("Cần ghi nơi chuyển đến."))
+    if destination_kind not in TransferScope.values:
+        raise ServiceError(
+            _("Cần chọn nơi chuyển đến thuộc: %(kinds)s.")
+            % {"kinds": "; ".join(str(label) for label in TransferScope.labels)}
+        )
     note = _("Chuyển đến: %(dest)s") % {"dest": destination.strip()}
     _end_membership(
         member, Status.TRANSFERRED_OUT, day, actor, decision_number=decision_number, note=note
+    )
+    member.placements.filter(kind=PlacementKind.PERMANENT, valid_to=day).update(
+        left_to=destination_kind
     )
     _audit(
         actor,
@@ -958,7 +1145,7 @@ def member_transfer_out(
         member,
         _("Chuyển sinh hoạt %(name)s ra ngoài (%(dest)s)")
         % {"name": member.full_name, "dest": destination.strip()},
-        {"day": day},
+        {"day": day, "scope": destination_kind},
     )
     return member
 
@@ -1143,6 +1330,7 @@ def member_discipline(
     self_reported: bool = False,
     corrected: bool = False,
     decision_number: str = "",
+    level: str = "",
 ) -> Discipline:
     """Record a disciplinary measure; expulsion (khai trừ) also ends membership."""
     member = _lock(member)
@@ -1153,7 +1341,10 @@ def member_discipline(
         raise ServiceError(_("Hình thức kỷ luật không hợp lệ."))
     if not fault.strip():
         raise ServiceError(_("Cần ghi nội dung vi phạm."))
+    if level and level not in DecisionLevel.values:
+        raise ServiceError(_("Cấp quyết định kỷ luật không hợp lệ."))
     discipline = Discipline.objects.create(
+        level=level,
         member=member,
         form=form,
         decided_on=day,
@@ -1365,3 +1556,233 @@ def members_refresh_current(*, actor=None, day: date | None = None) -> dict[str,
             data={"day": day, **counts},
         )
     return counts
+
+
+# --- Awards, badges, party cards ----------------------------------------------
+
+
+def _decision(number: str, day: date, what: str) -> str:
+    number = (number or "").strip()
+    if not number:
+        raise ServiceError(_("Cần ghi số quyết định %(what)s.") % {"what": what})
+    if len(number) > 64:
+        raise ServiceError(_("Số quyết định quá dài (tối đa 64 ký tự)."))
+    _not_future(day, _("Ngày quyết định"))
+    return number
+
+
+@transaction.atomic
+def award_record(
+    *,
+    actor,
+    kind: str,
+    level: str,
+    decision_number: str,
+    day: date,
+    member: Member | None = None,
+    unit: Unit | None = None,
+    title: str = "",
+    reason: str = "",
+) -> Award:
+    """Record a khen thưởng for a member or for a party organization."""
+    if (member is None) == (unit is None):
+        raise ServiceError(_("Khen thưởng phải dành cho một đảng viên hoặc một tổ chức đảng."))
+    if kind not in AwardKind.values:
+        raise ServiceError(_("Hình thức khen thưởng không hợp lệ."))
+    if level not in DecisionLevel.values:
+        raise ServiceError(_("Cấp khen thưởng không hợp lệ."))
+    number = _decision(decision_number, day, _("khen thưởng"))
+    if member is not None:
+        member = _lock(member)
+        _check_reach(actor, member.unit)
+        if member.status == Status.CANDIDATE or (
+            member.admitted_on is None and member.status not in MEMBER_STATUSES
+        ):
+            raise ServiceError(
+                _("%(name)s chưa là đảng viên: khen thưởng đảng viên không ghi được.")
+                % {"name": member.full_name}
+            )
+        same = Award.objects.filter(member=member, decision_number=number, kind=kind)
+    else:
+        _check_reach(actor, unit)
+        if day < unit.founded_on:
+            raise ServiceError(
+                _("“%(name)s” thành lập ngày %(founded)s, sau ngày quyết định %(day)s.")
+                % {"name": unit.name, "founded": _d(unit.founded_on), "day": _d(day)}
+            )
+        same = Award.objects.filter(unit=unit, decision_number=number, kind=kind)
+    if same.exists():
+        raise ServiceError(
+            _("Khen thưởng theo quyết định %(number)s đã được ghi.") % {"number": number}
+        )
+    award = Award.objects.create(
+        member=member,
+        unit=unit,
+        kind=kind,
+        level=level,
+        title=title.strip()[:255],
+        reason=reason.strip()[:255],
+        decision_number=number,
+        decided_on=day,
+        created_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="award_record",
+        target=member or unit,
+        unit=member.unit if member is not None else unit,
+        summary=_("Khen thưởng %(who)s: %(kind)s (QĐ %(number)s)")
+        % {"who": member or unit, "kind": award.get_kind_display(), "number": number},
+        data={"kind": kind, "level": level, "day": day},
+    )
+    return award
+
+
+@transaction.atomic
+def badge_record(*, actor, member: Member, years: int, decision_number: str, day: date) -> Badge:
+    """Record a huy hiệu Đảng: a milestone the member has reached by the year
+    of the decision (badges are given on the year's anniversaries)."""
+    member = _lock(member)
+    _check_reach(actor, member.unit)
+    if years not in BADGE_YEARS:
+        raise ServiceError(
+            _("Huy hiệu %(years)s năm tuổi Đảng không có; các mốc là %(list)s.")
+            % {"years": years, "list": ", ".join(str(y) for y in BADGE_YEARS)}
+        )
+    number = _decision(decision_number, day, _("tặng huy hiệu"))
+    if member.admitted_on is None:
+        raise ServiceError(
+            _("Hồ sơ của %(name)s chưa có ngày vào Đảng.") % {"name": member.full_name}
+        )
+    if member.admitted_on.year + years > day.year:
+        raise ServiceError(
+            _(
+                "%(name)s vào Đảng ngày %(admitted)s, đến năm %(year)s chưa đủ %(years)s năm "
+                "tuổi Đảng."
+            )
+            % {
+                "name": member.full_name,
+                "admitted": _d(member.admitted_on),
+                "year": day.year,
+                "years": years,
+            }
+        )
+    if member.badges.filter(years=years).exists():
+        raise ServiceError(
+            _("%(name)s đã được tặng huy hiệu %(years)s năm tuổi Đảng.")
+            % {"name": member.full_name, "years": years}
+        )
+    badge = Badge.objects.create(
+        member=member,
+        years=years,
+        decision_number=number,
+        awarded_on=day,
+        created_by=_user(actor),
+    )
+    _audit(
+        actor,
+        "badge_record",
+        member,
+        _("Tặng huy hiệu %(years)s năm tuổi Đảng cho %(name)s")
+        % {"years": years, "name": member.full_name},
+        {"years": years, "day": day},
+    )
+    return badge
+
+
+def card_number_holder(number: str, member: Member | None = None) -> Member | None:
+    """The other member a party card number was given to, if any: a number
+    belongs to one member (their reissued card may keep it)."""
+    others = Member.objects.exclude(pk=getattr(member, "pk", None))
+    holder = others.filter(card_number=number).first()
+    if holder is None:
+        card = PartyCard.objects.filter(number=number).exclude(member=member).first()
+        holder = card.member if card is not None else None
+    return holder
+
+
+@transaction.atomic
+def card_issue(
+    *,
+    actor,
+    member: Member,
+    number: str,
+    event: str,
+    day: date,
+    decision_number: str = "",
+    note: str = "",
+) -> PartyCard:
+    """Issue a party card (first issue to an official member; reissue after a
+    loss; replacement of a damaged card). Keeps the number history."""
+    member = _lock(member)
+    _check_reach(actor, member.unit)
+    if event not in CardEvent.values:
+        raise ServiceError(_("Hình thức cấp thẻ không hợp lệ."))
+    number = (number or "").strip().replace(" ", "")
+    if not number:
+        raise ServiceError(_("Cần ghi số thẻ đảng viên."))
+    if len(number) > 20 or not number.isalnum():
+        raise ServiceError(
+            _("Số thẻ đảng viên “%(number)s” không hợp lệ (chỉ gồm chữ số, tối đa 20 ký tự).")
+            % {"number": number}
+        )
+    _not_future(day, _("Ngày cấp thẻ"))
+    if member.status != Status.OFFICIAL:
+        raise ServiceError(
+            _("Thẻ đảng viên chỉ phát cho đảng viên chính thức; %(name)s là %(status)s.")
+            % {"name": member.full_name, "status": member.get_status_display().lower()}
+        )
+    if member.official_on and day < member.official_on:
+        raise ServiceError(
+            _("Ngày cấp thẻ %(day)s trước ngày chính thức %(official)s.")
+            % {"day": _d(day), "official": _d(member.official_on)}
+        )
+    holder = card_number_holder(number, member)
+    if holder is not None:
+        raise ServiceError(
+            _("Số thẻ %(number)s đã cấp cho đảng viên %(name)s; mỗi số thẻ chỉ cấp cho một người.")
+            % {"number": number, "name": holder.full_name}
+        )
+    previous = member.cards.order_by("-issued_on", "-pk").first()
+    if event == CardEvent.ISSUED and previous is not None:
+        raise ServiceError(
+            _("%(name)s đã được phát thẻ số %(number)s; thẻ mất thì cấp lại, hỏng thì đổi.")
+            % {"name": member.full_name, "number": previous.number}
+        )
+    if event != CardEvent.ISSUED and previous is None and not member.card_number:
+        raise ServiceError(
+            _("%(name)s chưa được phát thẻ nên không cấp lại hay đổi thẻ được.")
+            % {"name": member.full_name}
+        )
+    if previous is not None and day < previous.issued_on:
+        raise ServiceError(
+            _("Ngày cấp %(day)s trước lần cấp thẻ gần nhất (%(last)s).")
+            % {"day": _d(day), "last": _d(previous.issued_on)}
+        )
+    if member.cards.filter(issued_on=day, event=event).exists():
+        raise ServiceError(_("Lần cấp thẻ này đã được ghi."))
+    card = PartyCard.objects.create(
+        member=member,
+        number=number,
+        event=event,
+        issued_on=day,
+        decision_number=(decision_number or "").strip()[:64],
+        note=note.strip()[:255],
+        created_by=_user(actor),
+    )
+    if member.card_number != number:
+        old = member.card_number
+        member.card_number = number
+        _save(member, actor, ["card_number"], str(CardEvent(event).label))
+        data = {"number": number, "previous": old, "event": event}
+    else:
+        data = {"number": number, "event": event}
+    _audit(
+        actor,
+        "card_issue",
+        member,
+        _("%(event)s: thẻ đảng viên số %(number)s của %(name)s")
+        % {"event": CardEvent(event).label, "name": member.full_name, "number": number},
+        data | {"day": day},
+    )
+    return card

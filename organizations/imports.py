@@ -28,7 +28,13 @@ from chibo.text import fold
 from organizations.forms import validate_plausible_day
 from organizations.models import AdministrativeUnit, Level, Role, Unit
 from organizations.resources import COLUMNS, parse_category, parse_level
-from organizations.selectors import administrative_unit_find, role_paths, sees_everything, units_for
+from organizations.selectors import (
+    administrative_unit_find,
+    closest_unit_names,
+    role_paths,
+    sees_everything,
+    units_for,
+)
 from organizations.services import unit_found
 
 
@@ -148,10 +154,17 @@ def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
             raise ServiceError(
                 _("Có nhiều đơn vị tên “%(name)s”; hãy ghi mã đơn vị cấp trên.") % {"name": text}
             )
-        raise ServiceError(
-            _("Không tìm thấy đơn vị cấp trên “%(name)s” (trong tệp hoặc trong phạm vi của bạn).")
-            % {"name": text}
-        )
+        message = _(
+            "Không tìm thấy đơn vị cấp trên “%(name)s” (trong tệp hoặc trong phạm vi của bạn)."
+        ) % {"name": text}
+        names = [u.name for units in by_name.values() for u, _r in units]
+        names += list(visible.filter(dissolved_on__isnull=True).values_list("name", flat=True))
+        close = closest_unit_names(text, names)
+        if close:
+            message += " " + _("Có phải: %(names)s?") % {
+                "names": ", ".join(f"“{name}”" for name in close)
+            }
+        raise ServiceError(message)
 
     for row in rows:
         v = row.values

@@ -7,8 +7,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Đánh giá, xếp loại")
 
     def ready(self):
-        # the kinds of file this app exports, for the pages and the worker
-        # the review's sheets and lists as documents (PDF and .docx)
+        # imported once the apps are loaded (their modules read models): the
+        # kinds of file this app exports, for the pages and the worker; the
+        # review's sheets and lists as documents (PDF and .docx); past
+        # ratings as a kind of import
         from chibo.imports import register
         from reviews import (
             documents,  # noqa: F401

@@ -10,9 +10,8 @@ class StructureConfig(AppConfig):
         # imported once the apps are loaded (their modules read models)
         from chibo.imports import register
         from structure.imports import CommunityPostsKind, SeatsKind
+        from structure.plan_import import RestructurePlanKind
 
         register(SeatsKind())
         register(CommunityPostsKind())
-        from structure.plan_import import RestructurePlanKind
-
         register(RestructurePlanKind())

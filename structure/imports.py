@@ -352,7 +352,9 @@ def _write_seat(r: SeatRow, actor) -> Seat:
         term=term, body=r.body, position=r.position, member=member, valid_from=r.valid_from
     ).first()
     if same is not None:
-        if same.valid_to == r.valid_to:
+        # a seat left open in the file and ended by the next congress is the same seat
+        closed_by_congress = r.valid_to is None and same.valid_to == term.valid_to
+        if same.valid_to == r.valid_to or closed_by_congress:
             r.outcome = UNCHANGED
             return same
         if same.valid_to is None and r.valid_to is not None:
@@ -559,7 +561,15 @@ def _write_post(r: PostRow, actor) -> CommunityPost:
                 )
                 % {"name": same.person_name, "day": _d(same.valid_from)}
             )
-        if same.valid_to == r.valid_to:
+        # left open in the file, handed over to the next holder since
+        handed_over = (
+            r.valid_to is None
+            and same.valid_to is not None
+            and CommunityPost.objects.filter(
+                unit=unit, kind=r.kind, valid_from=same.valid_to
+            ).exists()
+        )
+        if same.valid_to == r.valid_to or handed_over:
             r.outcome = UNCHANGED
             return same
         if same.valid_to is None and r.valid_to is not None:

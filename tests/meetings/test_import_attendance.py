@@ -225,3 +225,23 @@ def test_the_command_preview_writes_nothing(db, tmp_path, capsys):
     call_command("import_data", "attendance", str(path), "--dry-run")
     assert "4 thêm mới" in capsys.readouterr().out
     assert not Meeting.objects.exists()
+
+
+def test_a_month_whose_meeting_day_is_still_to_come_is_refused(db):
+    _ward, cell, members = cell_with_members("Một")
+    today = date.today()
+    month, day = (today.month + 1, 5) if today.month < 12 else (today.month, 28)
+    if date(today.year, month, day) <= today:
+        pytest.skip("no meeting day left in this year to be in the future")
+    marks = [["x" if m == month else "" for m in range(1, 13)] for _ in members]
+    data = sheet(cell, members, marks, year=today.year)
+    batch = import_file(
+        "attendance",
+        actor=None,
+        file_name="dd.xlsx",
+        data=data,
+        options={"meeting_day": day},
+    )
+    assert batch.errors and all(e["column"] == f"T{month}" for e in batch.errors[:4])
+    assert "chưa tới ngày họp" in batch.errors[0]["message"]
+    assert not Meeting.objects.exists()

@@ -12,7 +12,7 @@ from chibo.errors import ServiceError
 from chibo.models import ImportBatch
 from members.choices import PlacementKind, Status
 from members.models import Exemption, Member, Placement, StatusPeriod
-from members.services import member_create_with_past
+from members.services import member_create, member_create_with_past
 from tests.factories import make_unit
 from tests.members.import_factories import HEADERS, import_file, roster_row, roster_xlsx
 
@@ -316,3 +316,75 @@ def test_someone_outside_the_ward_may_not_enter_a_member_there(tree, ward2_staff
             gender="M",
             birth_date=date(1980, 1, 1),
         )
+
+
+def test_a_member_recorded_only_from_the_official_date_gets_the_past_before_it_once(
+    tree, ward1_staff
+):
+    """What the import wrote before it reconstructed the past (and what
+    member_create writes): official, in the cell, from the official date only.
+    The same roster again completes the past before that day, once."""
+    kept = member_create(
+        actor=None,
+        unit=tree.cell1a,
+        status=Status.OFFICIAL,
+        since=date(2011, 2, 3),
+        full_name="Lê Thị Nhập 1",
+        gender="F",
+        birth_date=date(1980, 3, 15),
+        admitted_on=date(2010, 2, 3),
+        official_on=date(2011, 2, 3),
+        card_number="90000001",
+        national_id="040180000001",
+    )
+    row = roster_row(1)
+    batch = run(ward1_staff, [row])
+    assert batch.status == ImportBatch.Status.DONE, batch.errors
+    [result] = batch.result["rows"]
+    assert result["outcome"] == "updated"
+    assert result["notes"] == [
+        "Bổ sung quá trình trước ngày 03/02/2011 theo dữ liệu nhập: đảng viên dự bị từ "
+        "03/02/2010, sinh hoạt tại Chi bộ khu phố 1 từ 03/02/2010"
+    ]
+    assert history(kept) == (
+        [
+            (Status.PROBATIONARY, date(2010, 2, 3), date(2011, 2, 3)),
+            (Status.OFFICIAL, date(2011, 2, 3), None),
+        ],
+        [
+            (tree.cell1a.pk, PlacementKind.PERMANENT, date(2010, 2, 3), date(2011, 2, 3)),
+            (tree.cell1a.pk, PlacementKind.PERMANENT, date(2011, 2, 3), None),
+        ],
+        [],
+    )
+    assert kept.status_periods.get(valid_from=date(2010, 2, 3)).note == "theo dữ liệu nhập"
+    # the kept rows stay as they were
+    assert kept.placements.get(valid_from=date(2011, 2, 3)).reason == "Nhập hồ sơ"
+    before = written()
+    again = run(ward1_staff, [row])
+    assert [r["outcome"] for r in again.result["rows"]] == ["unchanged"]
+    assert written() == before
+
+
+def test_a_member_with_a_recorded_past_is_not_completed(tree, ward1_staff):
+    """Members entered with their own dates (in the cell since 2010, admitted
+    in 2000: a transfer the office recorded) keep their history as it is."""
+    member = tree.members.m1a[0]
+    row = roster_row(
+        1,
+        **{
+            "Họ và tên": member.full_name,
+            "Số thẻ đảng viên": member.card_number,
+            "Số CCCD": member.national_id,
+            "Ngày sinh": "01/01/1970",
+            "Giới tính": "Nam",
+            "Ngày vào Đảng": "01/01/2000",
+            "Ngày chính thức": "01/01/2001",
+        },
+    )
+    for key in ("Quê quán", "Nơi ở hiện nay", "Số điện thoại"):
+        row[key] = ""
+    before = history(member)
+    batch = run(ward1_staff, [row])
+    assert [r["outcome"] for r in batch.result["rows"]] == ["unchanged"]
+    assert history(member) == before

@@ -7,7 +7,7 @@ import pytest
 from chibo.errors import ServiceError
 from chibo.models import AuditEvent
 from members import services
-from members.choices import PlacementKind, Status
+from members.choices import PlacementKind, Status, TransferScope
 from members.models import Candidacy, Discipline, Member, Placement, StatusPeriod
 from members.selectors import count_members_on, member_timeline, members_on
 from tests.members.factories import candidate_profile, make_candidate, make_probationary
@@ -250,7 +250,11 @@ def test_staff_cannot_transfer_into_or_act_on_cells_outside_their_reach(tree, wa
 def test_transfer_out_of_the_system_ends_membership_but_keeps_the_dossier(tree):
     leaver = tree.members.m1a[0]
     services.member_transfer_out(
-        actor=None, member=leaver, day=date(2024, 6, 1), destination="Đảng bộ tỉnh Bình Phước"
+        actor=None,
+        member=leaver,
+        day=date(2024, 6, 1),
+        destination="Đảng bộ tỉnh Bình Phước",
+        destination_kind=TransferScope.OTHER_PROVINCE,
     )
     leaver.refresh_from_db()
     assert leaver.status == Status.TRANSFERRED_OUT

@@ -123,3 +123,16 @@ def test_confirming_twice_applies_once(tree, ward1_staff):
     assert import_confirm(batch, actor=ward1_staff)
     assert not import_confirm(batch, actor=ward1_staff)
     assert CommunityPost.objects.count() == 2
+
+
+def test_a_holder_left_open_is_handed_over_to_the_next_and_a_resend_changes_nothing(tree):
+    rows = [
+        ["Chi bộ khu phố 1", "Trưởng khu phố", "Người Trước", "", "", "01/01/2015", ""],
+        ["Chi bộ khu phố 1", "Trưởng khu phố", "Người Sau", "", "", "01/01/2020", ""],
+    ]
+    assert send(rows).status == ImportBatch.Status.DONE
+    before = CommunityPost.objects.get(person_name="Người Trước")
+    assert before.valid_to == date(2020, 1, 1)
+    again = send(rows)
+    assert again.status == ImportBatch.Status.DONE, again.errors
+    assert again.unchanged_count == 2 and CommunityPost.objects.count() == 2

@@ -213,3 +213,21 @@ def test_the_command_previews_without_writing(tree, tmp_path, capsys):
     call_command("import_data", "seats", str(path), "--dry-run", "--json")
     assert '"new": 6' in capsys.readouterr().out.replace(" ", " ")
     assert not Seat.objects.exists()
+
+
+def test_two_terms_in_one_file_the_next_congress_ends_the_earlier_seats(tree):
+    a, b, _c = tree.members.m1a
+    ward = "Đảng bộ phường Một"
+    rows = [
+        # the later term first: rows are written in the order of their dates
+        [ward, "2025–2030", "20/07/2025", "BCH", "Bí thư", b.full_name, "", "", "", ""],
+        [ward, "2020–2025", "15/07/2020", "BCH", "Bí thư", a.full_name, "", "", "", ""],
+    ]
+    batch = send(xlsx(rows))
+    assert batch.status == ImportBatch.Status.DONE, batch.errors
+    first = Seat.objects.get(member=a)
+    assert first.valid_to == date(2025, 7, 20)
+    assert Term.objects.get(unit=tree.ward1, valid_to__isnull=True).name == "2025–2030"
+    again = send(xlsx(rows))
+    assert again.status == ImportBatch.Status.DONE, again.errors
+    assert again.unchanged_count == 2 and Seat.objects.count() == 2
