@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from chibo.downloads import export_response
 from chibo.errors import ServiceError
-from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404
+from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404, units_for
 from reports import exports
 from reports.catalogue import ReportError, catalogue, get_report, parse_params
 from reports.models import Review, Submission, SubmissionStatus, period_bounds
@@ -130,6 +130,9 @@ def report_view(request, name: str, unit_id: int):
         "error": error,
         "query": request.GET,
         "has_children": unit.children.exists(),
+        # the superior's report only for who may open it (a cell secretary may not)
+        "parent_in_reach": bool(unit.parent_id)
+        and units_for(request.user).filter(pk=unit.parent_id).exists(),
         "formats": FORMAT_LINKS,
         "link_query": _query_without(request.GET, "by", "format"),
         "values": _form_values(request.GET, table),

@@ -243,6 +243,12 @@ def unit_as_of(request, pk: int):
     unit = unit_on_for_user_or_404(request.user, pk, day)
     version = unit_version_on(unit, day)
     parent = unit_version_on(version.parent, day) if version and version.parent_id else None
+    try:  # linked only for who may open it (a cell secretary may not see the ward)
+        parent_in_reach = parent is not None and bool(
+            unit_on_for_user_or_404(request.user, parent.unit_id, day)
+        )
+    except Http404:
+        parent_in_reach = False
     return render(
         request,
         "organizations/unit_as_of.html",
@@ -252,6 +258,7 @@ def unit_as_of(request, pk: int):
             "form": form,
             "version": version,
             "parent": parent,
+            "parent_in_reach": parent_in_reach,
             "members": members_on(unit, day) if version and version.is_cell else [],
             "member_total": subtree_member_count_on(unit, day) if version else None,
             "seats": committee_on(unit, day) if version else [],
