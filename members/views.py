@@ -239,7 +239,7 @@ def member_detail(request, pk: int, *, revealed: bool = False):
     context = {
         "member": member,
         "timeline": member_timeline(member),
-        "changes": dossier_changes(member),
+        "changes": dossier_changes(member, revealed=revealed),
         "can_edit": editable,
         "actions": [a for a in _actions_for(member) if a[0] not in GRAVE_ACTIONS]
         if editable

@@ -122,3 +122,15 @@ def test_a_masked_cell_matching_no_one_is_refused_not_stored(tree, ward1_staff, 
     assert not Member.objects.filter(card_number__contains="•").exists()
     person.refresh_from_db()
     assert person.card_number == "79001234"
+
+
+def test_the_dossier_history_masks_old_and_new_numbers(client, ward1_staff, person):
+    from members import services
+
+    services.member_update(actor=ward1_staff, member=person, national_id="079999990001")
+    client.force_login(ward1_staff)
+    html = client.get(reverse("members:detail", args=[person.pk])).content.decode()
+    assert "••••••••6789" in html and "••••••••0001" in html
+    assert "079123456789" not in html and "079999990001" not in html
+    html = client.post(reverse("members:reveal", args=[person.pk])).content.decode()
+    assert "079123456789" in html and "079999990001" in html
