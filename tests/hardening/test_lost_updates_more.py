@@ -1,0 +1,60 @@
+"""Issue 15, defect 1, the same edit rule (chibo.concurrency) on the dues
+sheet, the review steps and the unit edit pages: the second save is told
+what changed and writes nothing; the page shown again saves."""
+
+from datetime import date
+
+from django.test import Client
+
+from dues.choices import DuesCategory
+from dues.services import basis_set
+from meetings.models import DuesPayment
+from tests.hardening.html import post_form
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
+
+
+def test_two_people_saving_one_dues_sheet_the_second_is_told_what_changed(
+    tree, cell_secretary, ward1_staff
+):
+    a, b, c = tree.members.m1a
+    for m in (a, b, c):
+        basis_set(
+            actor=None, member=m, category=DuesCategory.PENSION, base=6_000_000,
+            since=date(2025, 1, 1),
+        )  # fmt: skip
+    url = f"/dang-phi/don-vi/{tree.cell1a.pk}/?month=03/2026"
+    first, second = _client(cell_secretary), _client(ward1_staff)
+    form1 = post_form(first.get(url).content, containing="_seen")
+    form2 = post_form(second.get(url).content, containing="_seen")
+
+    form1[f"state_{a.pk}"] = "other"
+    form1[f"amount_{a.pk}"] = "50.000"
+    assert first.post(url, form1).status_code == 302
+    saved = dict(DuesPayment.objects.values_list("member_id", "amount"))
+    assert saved == {a.pk: 50_000, b.pk: 30_000, c.pk: 30_000}
+
+    form2[f"state_{b.pk}"] = "unpaid"
+    response = second.post(url, form2)
+    assert response.status_code == 200
+    text = _messages(response)
+    assert "Trong lúc bạn sửa" in text and a.full_name in text and "50.000 đ" in text, text
+    # nothing of the second save written
+    assert dict(DuesPayment.objects.values_list("member_id", "amount")) == saved
+
+    again = post_form(response.content, containing="_seen")
+    assert again[f"state_{a.pk}"] == "other" and again[f"amount_{a.pk}"] == "50.000"
+    again[f"state_{b.pk}"] = "unpaid"
+    assert second.post(url, again).status_code == 302
+    assert dict(DuesPayment.objects.values_list("member_id", "amount")) == {
+        a.pk: 50_000,
+        c.pk: 30_000,
+    }
