@@ -58,3 +58,40 @@ def test_two_people_saving_one_dues_sheet_the_second_is_told_what_changed(
         a.pk: 50_000,
         c.pk: 30_000,
     }
+
+
+def test_two_staff_restructuring_one_unit_the_second_is_told_what_changed(
+    tree, ward1_staff, admin_user
+):
+    from organizations.models import Unit
+
+    url = f"/to-chuc/{tree.cell1b.pk}/sap-xep/doi-ten/"
+    first, second = _client(ward1_staff), _client(admin_user)
+    seen1 = post_form(first.get(url).content, containing="_seen")["_seen"]
+    seen2 = post_form(second.get(url).content, containing="_seen")["_seen"]
+
+    def rename(client, seen, name, day):
+        data = {
+            "_seen": seen,
+            "name": name,
+            "decision_number": "7-QĐ/ĐU",
+            "decision_date": "01/09/2019",
+            "effective_on": day,
+        }
+        page = client.post(url, {**data, "preview": "1"})
+        assert page.context["token"], page.context["error"] or page.context["form"].errors
+        return page, client.post(url, {**data, "confirm": "1", "token": page.context["token"]})
+
+    _page, done = rename(first, seen1, "Chi bộ Văn phòng phường", "01/10/2019")
+    assert done.status_code == 302
+    _page, refused = rename(second, seen2, "Chi bộ Cơ quan Đảng", "01/11/2019")
+    assert refused.status_code == 200
+    error = refused.context["error"]
+    assert "Trong lúc bạn sửa" in error and "Chi bộ Văn phòng phường" in error, error
+    assert Unit.objects.get(pk=tree.cell1b.pk).name == "Chi bộ Văn phòng phường"
+    # the page shown again carries the unit as it is now: preview and confirm go through
+    fresh = refused.context["seen"]
+    assert fresh != seen2
+    _page, done = rename(second, fresh, "Chi bộ Cơ quan Đảng", "01/11/2019")
+    assert done.status_code == 302
+    assert Unit.objects.get(pk=tree.cell1b.pk).name == "Chi bộ Cơ quan Đảng"
