@@ -95,3 +95,50 @@ def test_two_staff_restructuring_one_unit_the_second_is_told_what_changed(
     _page, done = rename(second, fresh, "Chi bộ Cơ quan Đảng", "01/11/2019")
     assert done.status_code == 302
     assert Unit.objects.get(pk=tree.cell1b.pk).name == "Chi bộ Cơ quan Đảng"
+
+
+def _form_to(content, action: str) -> dict:
+    from tests.hardening.html import parse
+
+    form = next(f for f in parse(content).forms if f["action"] == action)
+    return dict(form["fields"])
+
+
+def test_two_people_saving_one_review_step_the_second_is_told_what_changed(
+    tree, cell_secretary, ward1_staff
+):
+    from django.urls import reverse
+
+    from reviews.models import MemberReview
+    from tests.reviews.factories import open_cycle, review_of
+
+    review = review_of(open_cycle(tree.cell1a, 2024), tree.members.m1a[0])
+    page = reverse("reviews:review", args=[review.pk])
+    comment, own = (
+        reverse("reviews:review_comment", args=[review.pk]),
+        reverse("reviews:review_self", args=[review.pk]),
+    )
+    first, second = _client(cell_secretary), _client(ward1_staff)
+    content2 = second.get(page).content
+    form1 = _form_to(first.get(page).content, comment)
+    form2, self2 = _form_to(content2, comment), _form_to(content2, own)
+    assert form1["_seen"] and form2["_seen"]
+
+    form1["text"] = "Gương mẫu, nhiệt tình"
+    assert first.post(comment, form1).status_code == 302
+    form2["text"] = "Còn chậm trễ"
+    response = second.post(comment, form2)
+    assert response.status_code == 200
+    text = _messages(response)
+    assert "Trong lúc bạn sửa" in text and "Gương mẫu, nhiệt tình" in text, text
+    assert MemberReview.objects.get(pk=review.pk).cell_comment == "Gương mẫu, nhiệt tình"
+    # what was typed here is kept on the page shown again, which saves on a second click
+    again = _form_to(response.content, comment)
+    assert "Còn chậm trễ" in response.content.decode()
+    again["text"] = "Còn chậm trễ"
+    assert second.post(comment, again).status_code == 302
+    assert MemberReview.objects.get(pk=review.pk).cell_comment == "Còn chậm trễ"
+    # another step of the same page, untouched by anyone else, is not refused
+    self2["text"] = "Hoàn thành tốt nhiệm vụ"
+    assert second.post(own, self2).status_code == 302
+    assert MemberReview.objects.get(pk=review.pk).self_review == "Hoàn thành tốt nhiệm vụ"
