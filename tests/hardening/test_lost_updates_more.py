@@ -4,12 +4,15 @@ what changed and writes nothing; the page shown again saves."""
 
 from datetime import date
 
+import pytest
 from django.test import Client
 
 from dues.choices import DuesCategory
 from dues.services import basis_set
 from meetings.models import DuesPayment
 from tests.hardening.html import post_form
+from tests.hardening.test_imports_and_races import _slowed, _together
+from tests.hardening.test_lost_updates import on_postgres
 
 
 def _client(user) -> Client:
@@ -142,3 +145,39 @@ def test_two_people_saving_one_review_step_the_second_is_told_what_changed(
     self2["text"] = "Hoàn thành tốt nhiệm vụ"
     assert second.post(own, self2).status_code == 302
     assert MemberReview.objects.get(pk=review.pk).self_review == "Hoàn thành tốt nhiệm vụ"
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_dues_sheet_saves_at_the_same_moment_lose_nothing_silently(
+    tree, cell_secretary, ward1_staff, monkeypatch
+):
+    from dues import services
+
+    a, b, c = tree.members.m1a
+    for m in (a, b, c):
+        basis_set(
+            actor=None, member=m, category=DuesCategory.PENSION, base=6_000_000,
+            since=date(2025, 1, 1),
+        )  # fmt: skip
+    _slowed(monkeypatch, services, "dues_collect")
+    url = f"/dang-phi/don-vi/{tree.cell1a.pk}/?month=03/2026"
+    clients = [_client(cell_secretary), _client(ward1_staff)]
+    forms = [post_form(cl.get(url).content, containing="_seen") for cl in clients]
+    forms[0][f"state_{a.pk}"] = "other"
+    forms[0][f"amount_{a.pk}"] = "50.000"
+    forms[1][f"state_{b.pk}"] = "other"
+    forms[1][f"amount_{b.pk}"] = "40.000"
+
+    def save(i):
+        response = clients[i].post(url, forms[i])
+        return response.status_code, _messages(response)
+
+    results = _together(2, save)
+    assert sorted(code for code, _ in results) == [200, 302], results
+    told = next(text for code, text in results if code == 200)
+    assert "Trong lúc bạn sửa" in told
+    saved = dict(DuesPayment.objects.values_list("member_id", "amount"))
+    # exactly one of the two sheets is in: the one whose author was told "saved"
+    assert (saved[a.pk], saved[b.pk]) in ((50_000, 30_000), (30_000, 40_000)), saved
