@@ -24,6 +24,7 @@ from members.choices import (
     Status,
     TransferScope,
 )
+from members.counts import touch_units
 from members.models import (
     Award,
     Badge,
@@ -401,6 +402,9 @@ def member_create_with_past(
     StatusPeriod.objects.bulk_create([StatusPeriod(**row) for row in statuses])
     Placement.objects.bulk_create([Placement(**row) for row in placements])
     Exemption.objects.bulk_create([Exemption(**row) for row in exemptions])
+    # bulk_create sends no signals: the cell's maintained counts (MemberCount)
+    # now, or at the end of the caller's counts_deferred() block
+    touch_units([unit.pk])
     if record:
         audit_record(
             actor=actor,
