@@ -87,6 +87,24 @@ def phone_page(browser, live_server):
     assert not page.csp_violations, page.csp_violations
 
 
+@pytest.fixture
+def administrative_units(db):
+    """The administrative units the organizations migrations 0002 and 0005
+    load. Every browser test is transactional (the live server needs the
+    rows committed), and a transactional test ends by flushing every table,
+    the migrations' data with the rest: a later test that needs the units
+    (the demo's province, code 75) loads them again (both loaders add only
+    the missing ones)."""
+    from organizations.admin_units import (
+        load_administrative_units,
+        load_legacy_administrative_units,
+    )
+    from organizations.models import AdministrativeSuccession, AdministrativeUnit
+
+    load_administrative_units(AdministrativeUnit)
+    load_legacy_administrative_units(AdministrativeUnit, AdministrativeSuccession)
+
+
 def log_in(page, username: str, password: str = "chibo-demo") -> None:
     page.goto(page.base_url + "/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(username)

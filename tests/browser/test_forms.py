@@ -11,7 +11,7 @@ from organizations.models import Role
 from tests.browser.conftest import log_in
 
 
-def test_the_demo_ward_opens_downloads_and_submits_its_biểu_1(page, db):
+def test_the_demo_ward_opens_downloads_and_submits_its_biểu_1(page, administrative_units):
     call_command("seed_demo")
     ward = Role.objects.get(user__username="ward1").unit
     log_in(page, "ward1")
