@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     # Annual review and rating: its own app (rule sets per regulation year,
     # cycles, votes, decisions) rather than more of members/.
     "reviews",
+    # Party dues by regulation (rule sets, categories and bases, reliefs,
+    # the monthly sheet, the dues book, shares and remittance): above meetings.
+    "dues",
     "reports",
 ]
 

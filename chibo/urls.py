@@ -13,6 +13,7 @@ urlpatterns = [
     path("dang-vien/", include("members.urls")),
     path("sinh-hoat/", include("meetings.urls")),
     path("danh-gia/", include("reviews.urls")),
+    path("dang-phi/", include("dues.urls")),
     path("bao-cao/", include("reports.urls")),
     path("tep/", views.generated_files, name="generated_files"),
     path("tep/<int:pk>/", views.generated_file, name="generated_file"),

@@ -27,3 +27,11 @@ class VoteKind:
     ORDINARY = "ordinary"
     ADMISSION = "admission"
     RECOGNITION = "recognition"
+
+
+class DuesChannel(models.TextChoices):
+    """How party dues were paid (01-QĐ/TW: in cash to the cell, or on the
+    national public-service portal)."""
+
+    CASH = "cash", _("Tiền mặt")
+    PORTAL = "portal", _("Cổng Dịch vụ công")

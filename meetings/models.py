@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from meetings.choices import AttendanceStatus, MeetingKind, VoteKind
+from meetings.choices import AttendanceStatus, DuesChannel, MeetingKind, VoteKind
 from meetings.rules import documents_sent_late, minimum_minutes
 from organizations.models import Unit
 
@@ -264,7 +265,11 @@ class MinutesVersion(models.Model):
 
 
 class DuesPayment(models.Model):
-    """Party dues (đảng phí) a member paid for one month, usually at the meeting."""
+    """Party dues (đảng phí) a member paid for one month, usually at the
+    meeting, in cash or on the public-service portal. `expected` is what the
+    rule set asked when it was recorded (dues/), `voluntary` a payment above
+    it made of the member's own will. Corrections keep the earlier rows in
+    the history table."""
 
     member = models.ForeignKey(
         "members.Member", on_delete=models.PROTECT, related_name="dues_payments"
@@ -272,6 +277,12 @@ class DuesPayment(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dues_payments")
     month = models.DateField(_("tháng"))
     amount = models.PositiveIntegerField(_("số tiền (đồng)"))
+    channel = models.CharField(
+        _("hình thức nộp"), max_length=8, choices=DuesChannel.choices, default=DuesChannel.CASH
+    )
+    expected = models.PositiveIntegerField(_("mức phải đóng (đồng)"), null=True, blank=True)
+    voluntary = models.BooleanField(_("tự nguyện đóng cao hơn mức quy định"), default=False)
+    reference = models.CharField(_("mã giao dịch"), max_length=64, blank=True)
     meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="dues_payments"
     )
@@ -279,6 +290,7 @@ class DuesPayment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("đảng phí")

@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.dates import dmy, in_words, last_day, month_shift
+from chibo.dates import dmy, in_words, month_shift
 from chibo.text import fold
 from documents.header import locality_of, signer_on
 from meetings import rules
@@ -37,7 +37,6 @@ from meetings.models import (
     THEMATIC_KINDS,
     Attendance,
     AttendanceStatus,
-    DuesPayment,
     Guest,
     Meeting,
     MeetingBody,
@@ -45,7 +44,7 @@ from meetings.models import (
 )
 from members.choices import MEMBER_STATUSES, PlacementKind
 from members.models import Exemption, Member, Placement, StatusPeriod
-from members.selectors import CellMemberOn, in_periods, members_on, membership_in_cell
+from members.selectors import CellMemberOn, members_on
 from organizations.models import CELL_LEVELS, Body, Position, Role, Seat, Unit, valid_on
 from organizations.selectors import role_paths, scope_q, units_for
 
@@ -609,66 +608,6 @@ def home_warnings(user, today: date | None = None, limit: int = 8) -> dict | Non
         "year": last_month.year,
         "short": year_totals["short"],
         "low": year_totals["low"],
-    }
-
-
-# --- Dues -----------------------------------------------------------------------
-
-
-def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
-    """The dues of a cell for one month: each member's amount (this month and
-    last), the total, and who has gone three months of the year up to `month`
-    without paying (Điều lệ Đảng, Điều 8: a ground for removal)."""
-    today = today or timezone.localdate()
-    end = last_day(month)
-    rows = members_on(unit, min(end, today))
-    ids = [r.member.pk for r in rows]
-    prev = month_shift(month, -1)
-    # a month not over yet is not owed yet: this month's meeting may be to come
-    owed_until = month if end < today else prev
-    paid = {
-        (p["member_id"], p["month"]): p["amount"]
-        for p in DuesPayment.objects.filter(
-            member_id__in=ids, month__gte=min(prev, date(month.year, 1, 1)), month__lte=month
-        ).values("member_id", "month", "amount")
-    }
-    # a month is owed to this cell by who was a party member placed in it on
-    # the month's first day (a candidate admitted in May, a member who
-    # transferred in in June, owe it nothing for the months before)
-    year_start = date(month.year, 1, 1)
-    spans = membership_in_cell(ids, unit, year_start, last_day(owed_until))
-    lines = []
-    for r in rows:
-        if r.away is not None:
-            continue  # pays at the host cell
-        pk = r.member.pk
-        unpaid = [
-            m
-            for k in range(_index(owed_until) - _index(year_start) + 1)
-            if in_periods(spans.get(pk, []), m := month_shift(year_start, k))
-            and paid.get((pk, m)) is None
-        ]
-        lines.append(
-            {
-                "row": r,
-                "member": r.member,
-                "amount": paid.get((pk, month)),
-                "previous": paid.get((pk, prev)),
-                "unpaid_months": unpaid,
-                "unpaid_three": len(unpaid) >= rules.REMOVAL_MONTHS_IN_YEAR,
-            }
-        )
-    total = sum(line["amount"] or 0 for line in lines)
-    return {
-        "month": month,
-        "lines": lines,
-        "total": total,
-        "paid_count": sum(1 for line in lines if line["amount"]),
-        "unpaid_three": [line for line in lines if line["unpaid_three"]],
-        "unit_total": DuesPayment.objects.filter(unit=unit, month=month).aggregate(s=Sum("amount"))[
-            "s"
-        ]
-        or 0,
     }
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.audit import audit_event, audit_record, audit_record_many
-from chibo.dates import dmy, first_of_month, last_day, month_shift
+from chibo.dates import dmy, first_of_month, month_shift
 from chibo.errors import ServiceError
 from meetings import rules
 from meetings.models import (
@@ -18,7 +18,6 @@ from meetings.models import (
     THEMATIC_KINDS,
     Attendance,
     AttendanceStatus,
-    DuesPayment,
     Guest,
     Meeting,
     MeetingBody,
@@ -49,8 +48,6 @@ TEXT_FIELDS = (
     "conclusions",
     "resolution_text",
 )
-# A typing slip guard: far above any member's monthly dues (1% of income).
-MAX_MONTHLY_DUES = 10_000_000
 # Every field a meeting is recorded with, in the order the form shows them (the
 # day the documents were sent beside the documents).
 MEETING_FIELDS = (
@@ -746,72 +743,3 @@ def minutes_correct(*, actor, meeting: Meeting, reason: str, **changes) -> Minut
         data={"fields": sorted(changed)},
     )
     return version
-
-
-@transaction.atomic
-def dues_record(
-    *,
-    actor,
-    unit: Unit,
-    month: date,
-    amounts: dict[int, int | None],
-    meeting: Meeting | None = None,
-) -> int:
-    """Record the dues of `month` for members of `unit` ({member id: amount}; None
-    or 0 leaves a member unpaid). Only members of the cell that month may pay here."""
-    _check_reach(actor, unit)
-    month = first_of_month(month)
-    day = last_day(month)
-    if meeting is not None and meeting.unit_id != unit.pk:
-        raise ServiceError(_("Cuộc họp không thuộc chi bộ này."))
-    members = {row.member.pk: row for row in members_on(unit, min(day, timezone.localdate()))}
-    strangers = [pk for pk in amounts if pk not in members]
-    if strangers:
-        raise ServiceError(
-            _("Có người không phải đảng viên của “%(unit)s” trong tháng %(month)s.")
-            % {"unit": unit.name, "month": month.strftime("%m/%Y")}
-        )
-    written = 0
-    for pk, amount in amounts.items():
-        if amount is not None and amount < 0:
-            raise ServiceError(_("Số tiền đảng phí không được âm."))
-        if amount is not None and amount > MAX_MONTHLY_DUES:
-            raise ServiceError(
-                _("Số tiền %(amount)s đồng quá lớn cho đảng phí một tháng; xin kiểm tra lại.")
-                % {"amount": f"{amount:,}".replace(",", ".")}
-            )
-        existing = DuesPayment.objects.filter(member_id=pk, month=month).first()
-        if existing is not None and existing.unit_id != unit.pk:
-            raise ServiceError(
-                _("%(name)s đã đóng đảng phí tháng %(month)s ở chi bộ khác.")
-                % {"name": members[pk].member.full_name, "month": month.strftime("%m/%Y")}
-            )
-        if not amount:
-            if existing is not None:
-                existing.delete()
-                written += 1
-            continue
-        if existing is None:
-            DuesPayment.objects.create(
-                member_id=pk,
-                unit=unit,
-                month=month,
-                amount=amount,
-                meeting=meeting,
-                recorded_by=_user(actor),
-            )
-            written += 1
-        elif existing.amount != amount:
-            existing.amount = amount
-            existing.recorded_by = _user(actor)
-            existing.save(update_fields=["amount", "recorded_by"])
-            written += 1
-    audit_record(
-        actor=actor,
-        action="dues_record",
-        unit=unit,
-        summary=_("Ghi đảng phí tháng %(month)s của %(unit)s")
-        % {"month": month.strftime("%m/%Y"), "unit": unit.name},
-        data={"amounts": {str(k): v for k, v in amounts.items()}},
-    )
-    return written

@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.tracker, name="tracker"),
     path("don-vi/<int:unit_pk>/", views.unit_meetings, name="unit_meetings"),
     path("don-vi/<int:unit_pk>/them/", views.meeting_create, name="create"),
-    path("don-vi/<int:unit_pk>/dang-phi/", views.dues, name="dues"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/sua/", views.meeting_edit, name="edit"),
     path("<int:pk>/diem-danh/", views.attendance, name="attendance"),

@@ -435,57 +435,5 @@ def resolution_document(request, pk: int, fmt: str):
     return _document(request, pk, "resolution", fmt)
 
 
-@login_required
-def dues(request, unit_pk: int):
-    """The month's party dues of a cell, entered at the meeting or later."""
-    unit = unit_for_user_or_404(request.user, unit_pk)
-    today = timezone.localdate()
-    try:
-        month = parse_month(request.GET.get("month", "")) or today
-    except DateError as exc:  # a mistyped month in the box or the address
-        messages.error(request, exc.message)
-        month = today
-    if not 2000 <= month.year <= today.year + 1:
-        month = today
-    month = month.replace(day=1)
-    meeting = None
-    if request.GET.get("meeting"):
-        meeting = selectors.meeting_for_user_or_404(request.user, request.GET["meeting"])
-        if meeting.unit_id != unit.pk:
-            raise Http404
-    editable = can_edit(request.user, unit, routine=True)
-    if request.method == "POST":
-        _require_edit(request.user, unit)
-        amounts: dict[int, int | None] = {}
-        bad = False
-        for key, value in request.POST.items():
-            if not key.startswith("amount_"):
-                continue
-            try:
-                pk_ = int(key[7:])
-                value = value.replace(".", "").replace(",", "").strip()
-                amounts[pk_] = int(value) if value else None
-            except ValueError:
-                bad = True
-        if bad:
-            messages.error(request, _("Số tiền phải là số nguyên (đồng)."))
-        else:
-            try:
-                services.dues_record(
-                    actor=request.user, unit=unit, month=month, amounts=amounts, meeting=meeting
-                )
-            except ServiceError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, _("Đã lưu đảng phí."))
-                return redirect(request.get_full_path())
-    sheet = selectors.dues_sheet(unit, month, today)
-    return render(
-        request,
-        "meetings/dues.html",
-        {"unit": unit, "sheet": sheet, "meeting": meeting, "can_edit": editable, "month": month},
-    )
-
-
 def month_param(day: date) -> str:
     return day.strftime("%Y-%m")

@@ -7,11 +7,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from chibo.text import fold
 from members.models import (
+    Award,
+    Badge,
     Candidacy,
     CivilServantEvaluation,
     Discipline,
     Exemption,
     Member,
+    PartyCard,
     Placement,
     ProfileChange,
     ResidenceComment,
@@ -79,6 +82,9 @@ for model in (
     ResidenceContact,
     ResidenceComment,
     CivilServantEvaluation,
+    Award,
+    Badge,
+    PartyCard,
 ):
     admin.site.register(
         model,

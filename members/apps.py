@@ -9,8 +9,10 @@ class MembersConfig(AppConfig):
     def ready(self):
         # imported once the apps are loaded (their modules read models)
         from chibo.imports import register
+        from members.award_imports import AwardsDisciplineKind
         from members.imports import RosterKind
 
         register(RosterKind())
+        register(AwardsDisciplineKind())
         # the kinds of file this app exports, for the pages and the worker
         from members import exports  # noqa: F401

@@ -229,6 +229,38 @@ class PlacementKind(models.TextChoices):
     TEMPORARY = "temporary", _("Sinh hoạt tạm thời")
 
 
+class AwardKind(models.TextChoices):
+    """The forms of khen thưởng the statistics forms count (Biểu 7, 8)."""
+
+    FLAG = "flag", _("Cờ thi đua")
+    MERIT = "merit", _("Bằng khen")
+    CERTIFICATE = "certificate", _("Giấy khen")
+    ORDER = "order", _("Huân chương")
+    MEDAL = "medal", _("Huy chương")
+    TITLE = "title", _("Danh hiệu")
+    COMMEMORATIVE = "commemorative", _("Kỷ niệm chương")
+    OTHER = "other", _("Hình thức khác")
+
+
+class DecisionLevel(models.TextChoices):
+    """Who decided an award or a discipline (cấp quyết định)."""
+
+    STATE = "state", _("Nhà nước")
+    CENTRAL = "central", _("Trung ương")
+    PROVINCE = "province", _("Tỉnh ủy, thành ủy và tương đương")
+    SUPERIOR = "superior", _("Cấp trên cơ sở")
+    GRASSROOTS = "grassroots", _("Đảng ủy cơ sở")
+    CELL = "cell", _("Chi bộ")
+
+
+class CardEvent(models.TextChoices):
+    """A party card's issue (Biểu 7, III: phát thẻ; cấp lại do mất; đổi do hỏng)."""
+
+    ISSUED = "issued", _("Phát thẻ")
+    REISSUED = "reissued", _("Cấp lại do mất")
+    REPLACED = "replaced", _("Đổi do hỏng")
+
+
 # The note of history rows written from a dossier's dates (an imported roster,
 # the demo) rather than from a decision recorded in chibo: the timeline shows it.
 RECONSTRUCTED = _("theo dữ liệu nhập")

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.forms import DayField, MonthField
 from chibo.phones import validate_phone
-from members.choices import Gender, Status, TransferScope
+from members.choices import AwardKind, CardEvent, DecisionLevel, Gender, Status, TransferScope
 from members.models import Discipline, Exemption, Member, Rating
-from members.rules import RemovalGround
+from members.rules import BADGE_YEARS, RemovalGround
 from members.selectors import AGE_BANDS, STATUS_ANY, STATUS_CURRENT
 from members.services import PROFILE_FIELDS
 from organizations.models import CELL_LEVELS, Category, Unit
@@ -300,6 +300,11 @@ class DisciplineForm(forms.Form):
     self_reported = forms.BooleanField(label=_("Tự giác nhận khuyết điểm"), required=False)
     corrected = forms.BooleanField(label=_("Đã khắc phục hậu quả"), required=False)
     decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+    level = forms.ChoiceField(
+        label=_("Cấp quyết định"),
+        choices=[("", "—"), *DecisionLevel.choices],
+        required=False,
+    )
 
 
 class DeathForm(forms.Form):
@@ -327,3 +332,30 @@ class EvaluationForm(forms.Form):
 class CommentForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     comment = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AwardForm(forms.Form):
+    kind = pick(_("Hình thức khen thưởng"), AwardKind.choices)
+    level = pick(_("Cấp khen thưởng"), DecisionLevel.choices)
+    title = forms.CharField(label=_("Tên khen thưởng"), required=False, max_length=255)
+    reason = forms.CharField(label=_("Thành tích"), required=False, max_length=255)
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
+    day = date_field(_("Ngày quyết định"))
+
+
+class BadgeForm(forms.Form):
+    years = forms.TypedChoiceField(
+        label=_("Huy hiệu"),
+        coerce=int,
+        choices=[(y, _("%(y)s năm tuổi Đảng") % {"y": y}) for y in BADGE_YEARS],
+    )
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
+    day = date_field(_("Ngày trao tặng"))
+
+
+class CardForm(forms.Form):
+    event = pick(_("Hình thức"), CardEvent.choices)
+    number = forms.CharField(label=_("Số thẻ đảng viên"), max_length=20)
+    day = date_field(_("Ngày cấp"))
+    decision_number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)

@@ -10,6 +10,7 @@ only by members/services.py in the same transaction as the history.
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +18,9 @@ from chibo.text import fold, normalize, sort_key
 from members.choices import (
     ETHNICITY_CHOICES,
     AcademicTitle,
+    AwardKind,
+    CardEvent,
+    DecisionLevel,
     Education,
     Gender,
     Occupation,
@@ -336,6 +340,9 @@ class Discipline(models.Model):
     decided_on = models.DateField(_("ngày quyết định"))
     fault = models.TextField(_("vi phạm"))
     decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    level = models.CharField(
+        _("cấp quyết định"), max_length=16, choices=DecisionLevel.choices, blank=True
+    )
     self_reported = models.BooleanField(_("tự giác nhận khuyết điểm"), default=False)
     corrected = models.BooleanField(_("đã khắc phục hậu quả"), default=False)
     created_by = models.ForeignKey(
@@ -437,3 +444,117 @@ class CivilServantEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.month:%m/%Y}"
+
+
+class Award(models.Model):
+    """A khen thưởng: to a member or to an organization (exactly one of them),
+    with its kind, the level that decided it, and the decision."""
+
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("tổ chức đảng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    kind = models.CharField(_("hình thức"), max_length=16, choices=AwardKind.choices)
+    level = models.CharField(_("cấp khen thưởng"), max_length=16, choices=DecisionLevel.choices)
+    title = models.CharField(
+        _("tên khen thưởng"),
+        max_length=255,
+        blank=True,
+        help_text=_("vd. Huân chương Lao động hạng Ba"),
+    )
+    reason = models.CharField(_("thành tích"), max_length=255, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=64)
+    decided_on = models.DateField(_("ngày quyết định"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khen thưởng")
+        verbose_name_plural = _("khen thưởng")
+        ordering = ["decided_on", "pk"]
+        indexes = [models.Index(fields=["decided_on"], name="award_day_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(member__isnull=False, unit__isnull=True))
+                | Q(member__isnull=True, unit__isnull=False),
+                name="award_member_or_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "decision_number", "kind"],
+                condition=Q(member__isnull=False),
+                name="award_member_once_per_decision",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "decision_number", "kind"],
+                condition=Q(unit__isnull=False),
+                name="award_unit_once_per_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member or self.unit}: {self.get_kind_display()} ({self.decided_on:%d/%m/%Y})"
+
+
+class Badge(models.Model):
+    """A huy hiệu Đảng awarded for a milestone of party age (30 … 90 years)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="badges")
+    years = models.PositiveSmallIntegerField(_("huy hiệu (năm tuổi Đảng)"))
+    decision_number = models.CharField(_("số quyết định"), max_length=64)
+    awarded_on = models.DateField(_("ngày trao tặng"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("huy hiệu Đảng")
+        verbose_name_plural = _("huy hiệu Đảng")
+        ordering = ["member_id", "years"]
+        indexes = [models.Index(fields=["awarded_on"], name="badge_day_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "years"], name="badge_once_per_milestone")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.years} năm ({self.awarded_on:%d/%m/%Y})"
+
+
+class PartyCard(models.Model):
+    """One issue of a party card (thẻ đảng viên): first issue, reissue after a
+    loss, replacement of a damaged card. The rows are the card-number history;
+    `Member.card_number` caches the newest. A number belongs to one member."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cards")
+    number = models.CharField(_("số thẻ đảng viên"), max_length=20, db_index=True)
+    event = models.CharField(_("hình thức"), max_length=16, choices=CardEvent.choices)
+    issued_on = models.DateField(_("ngày cấp"))
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thẻ đảng viên")
+        verbose_name_plural = _("thẻ đảng viên")
+        ordering = ["member_id", "issued_on", "pk"]
+        indexes = [models.Index(fields=["issued_on"], name="card_day_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "issued_on", "event"], name="card_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.number} ({self.issued_on:%d/%m/%Y})"

@@ -26,5 +26,14 @@ def unit_panels(request, unit) -> list[Panel]:
             "members/_unit_members.html",
             {"unit": unit, "is_cell": unit.is_cell, "can_edit": can_edit(request.user, unit)},
             order=10,
-        )
+        ),
+        Panel(
+            "members/_unit_awards.html",
+            {
+                "unit": unit,
+                "awards": list(unit.awards.all()),
+                "can_edit": can_edit(request.user, unit),
+            },
+            order=80,
+        ),
     ]

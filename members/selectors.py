@@ -20,6 +20,7 @@ from members.choices import (
     Status,
 )
 from members.models import (
+    Badge,
     Candidacy,
     CivilServantEvaluation,
     Discipline,
@@ -279,8 +280,14 @@ def badges_due(user, year: int) -> QuerySet[Member]:
 
 
 def with_badge_years(members, year: int):
+    """Each member's milestone of `year` and whether its badge is recorded (one query)."""
+    members = list(members)
+    given = set(
+        Badge.objects.filter(member__in=[m.pk for m in members]).values_list("member_id", "years")
+    )
     for m in members:
         m.badge_years = year - m.admitted_on.year
+        m.badge_given = (m.pk, m.badge_years) in given
     return members
 
 

@@ -17,16 +17,22 @@ from members.choices import (
     DATED_PROFILE_FIELDS,
     MEMBER_STATUSES,
     RECONSTRUCTED,
+    AwardKind,
+    CardEvent,
+    DecisionLevel,
     PlacementKind,
     Status,
     TransferScope,
 )
 from members.models import (
+    Award,
+    Badge,
     Candidacy,
     CivilServantEvaluation,
     Discipline,
     Exemption,
     Member,
+    PartyCard,
     Placement,
     ProfileChange,
     Rating,
@@ -36,6 +42,7 @@ from members.models import (
     profile_stored,
 )
 from members.rules import (
+    BADGE_YEARS,
     RemovalGround,
     may_be_recognized_on,
     old_enough_for_admission,
@@ -1323,6 +1330,7 @@ def member_discipline(
     self_reported: bool = False,
     corrected: bool = False,
     decision_number: str = "",
+    level: str = "",
 ) -> Discipline:
     """Record a disciplinary measure; expulsion (khai trừ) also ends membership."""
     member = _lock(member)
@@ -1333,7 +1341,10 @@ def member_discipline(
         raise ServiceError(_("Hình thức kỷ luật không hợp lệ."))
     if not fault.strip():
         raise ServiceError(_("Cần ghi nội dung vi phạm."))
+    if level and level not in DecisionLevel.values:
+        raise ServiceError(_("Cấp quyết định kỷ luật không hợp lệ."))
     discipline = Discipline.objects.create(
+        level=level,
         member=member,
         form=form,
         decided_on=day,
@@ -1545,3 +1556,233 @@ def members_refresh_current(*, actor=None, day: date | None = None) -> dict[str,
             data={"day": day, **counts},
         )
     return counts
+
+
+# --- Awards, badges, party cards ----------------------------------------------
+
+
+def _decision(number: str, day: date, what: str) -> str:
+    number = (number or "").strip()
+    if not number:
+        raise ServiceError(_("Cần ghi số quyết định %(what)s.") % {"what": what})
+    if len(number) > 64:
+        raise ServiceError(_("Số quyết định quá dài (tối đa 64 ký tự)."))
+    _not_future(day, _("Ngày quyết định"))
+    return number
+
+
+@transaction.atomic
+def award_record(
+    *,
+    actor,
+    kind: str,
+    level: str,
+    decision_number: str,
+    day: date,
+    member: Member | None = None,
+    unit: Unit | None = None,
+    title: str = "",
+    reason: str = "",
+) -> Award:
+    """Record a khen thưởng for a member or for a party organization."""
+    if (member is None) == (unit is None):
+        raise ServiceError(_("Khen thưởng phải dành cho một đảng viên hoặc một tổ chức đảng."))
+    if kind not in AwardKind.values:
+        raise ServiceError(_("Hình thức khen thưởng không hợp lệ."))
+    if level not in DecisionLevel.values:
+        raise ServiceError(_("Cấp khen thưởng không hợp lệ."))
+    number = _decision(decision_number, day, _("khen thưởng"))
+    if member is not None:
+        member = _lock(member)
+        _check_reach(actor, member.unit)
+        if member.status == Status.CANDIDATE or (
+            member.admitted_on is None and member.status not in MEMBER_STATUSES
+        ):
+            raise ServiceError(
+                _("%(name)s chưa là đảng viên: khen thưởng đảng viên không ghi được.")
+                % {"name": member.full_name}
+            )
+        same = Award.objects.filter(member=member, decision_number=number, kind=kind)
+    else:
+        _check_reach(actor, unit)
+        if day < unit.founded_on:
+            raise ServiceError(
+                _("“%(name)s” thành lập ngày %(founded)s, sau ngày quyết định %(day)s.")
+                % {"name": unit.name, "founded": _d(unit.founded_on), "day": _d(day)}
+            )
+        same = Award.objects.filter(unit=unit, decision_number=number, kind=kind)
+    if same.exists():
+        raise ServiceError(
+            _("Khen thưởng theo quyết định %(number)s đã được ghi.") % {"number": number}
+        )
+    award = Award.objects.create(
+        member=member,
+        unit=unit,
+        kind=kind,
+        level=level,
+        title=title.strip()[:255],
+        reason=reason.strip()[:255],
+        decision_number=number,
+        decided_on=day,
+        created_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="award_record",
+        target=member or unit,
+        unit=member.unit if member is not None else unit,
+        summary=_("Khen thưởng %(who)s: %(kind)s (QĐ %(number)s)")
+        % {"who": member or unit, "kind": award.get_kind_display(), "number": number},
+        data={"kind": kind, "level": level, "day": day},
+    )
+    return award
+
+
+@transaction.atomic
+def badge_record(*, actor, member: Member, years: int, decision_number: str, day: date) -> Badge:
+    """Record a huy hiệu Đảng: a milestone the member has reached by the year
+    of the decision (badges are given on the year's anniversaries)."""
+    member = _lock(member)
+    _check_reach(actor, member.unit)
+    if years not in BADGE_YEARS:
+        raise ServiceError(
+            _("Huy hiệu %(years)s năm tuổi Đảng không có; các mốc là %(list)s.")
+            % {"years": years, "list": ", ".join(str(y) for y in BADGE_YEARS)}
+        )
+    number = _decision(decision_number, day, _("tặng huy hiệu"))
+    if member.admitted_on is None:
+        raise ServiceError(
+            _("Hồ sơ của %(name)s chưa có ngày vào Đảng.") % {"name": member.full_name}
+        )
+    if member.admitted_on.year + years > day.year:
+        raise ServiceError(
+            _(
+                "%(name)s vào Đảng ngày %(admitted)s, đến năm %(year)s chưa đủ %(years)s năm "
+                "tuổi Đảng."
+            )
+            % {
+                "name": member.full_name,
+                "admitted": _d(member.admitted_on),
+                "year": day.year,
+                "years": years,
+            }
+        )
+    if member.badges.filter(years=years).exists():
+        raise ServiceError(
+            _("%(name)s đã được tặng huy hiệu %(years)s năm tuổi Đảng.")
+            % {"name": member.full_name, "years": years}
+        )
+    badge = Badge.objects.create(
+        member=member,
+        years=years,
+        decision_number=number,
+        awarded_on=day,
+        created_by=_user(actor),
+    )
+    _audit(
+        actor,
+        "badge_record",
+        member,
+        _("Tặng huy hiệu %(years)s năm tuổi Đảng cho %(name)s")
+        % {"years": years, "name": member.full_name},
+        {"years": years, "day": day},
+    )
+    return badge
+
+
+def card_number_holder(number: str, member: Member | None = None) -> Member | None:
+    """The other member a party card number was given to, if any: a number
+    belongs to one member (their reissued card may keep it)."""
+    others = Member.objects.exclude(pk=getattr(member, "pk", None))
+    holder = others.filter(card_number=number).first()
+    if holder is None:
+        card = PartyCard.objects.filter(number=number).exclude(member=member).first()
+        holder = card.member if card is not None else None
+    return holder
+
+
+@transaction.atomic
+def card_issue(
+    *,
+    actor,
+    member: Member,
+    number: str,
+    event: str,
+    day: date,
+    decision_number: str = "",
+    note: str = "",
+) -> PartyCard:
+    """Issue a party card (first issue to an official member; reissue after a
+    loss; replacement of a damaged card). Keeps the number history."""
+    member = _lock(member)
+    _check_reach(actor, member.unit)
+    if event not in CardEvent.values:
+        raise ServiceError(_("Hình thức cấp thẻ không hợp lệ."))
+    number = (number or "").strip().replace(" ", "")
+    if not number:
+        raise ServiceError(_("Cần ghi số thẻ đảng viên."))
+    if len(number) > 20 or not number.isalnum():
+        raise ServiceError(
+            _("Số thẻ đảng viên “%(number)s” không hợp lệ (chỉ gồm chữ số, tối đa 20 ký tự).")
+            % {"number": number}
+        )
+    _not_future(day, _("Ngày cấp thẻ"))
+    if member.status != Status.OFFICIAL:
+        raise ServiceError(
+            _("Thẻ đảng viên chỉ phát cho đảng viên chính thức; %(name)s là %(status)s.")
+            % {"name": member.full_name, "status": member.get_status_display().lower()}
+        )
+    if member.official_on and day < member.official_on:
+        raise ServiceError(
+            _("Ngày cấp thẻ %(day)s trước ngày chính thức %(official)s.")
+            % {"day": _d(day), "official": _d(member.official_on)}
+        )
+    holder = card_number_holder(number, member)
+    if holder is not None:
+        raise ServiceError(
+            _("Số thẻ %(number)s đã cấp cho đảng viên %(name)s; mỗi số thẻ chỉ cấp cho một người.")
+            % {"number": number, "name": holder.full_name}
+        )
+    previous = member.cards.order_by("-issued_on", "-pk").first()
+    if event == CardEvent.ISSUED and previous is not None:
+        raise ServiceError(
+            _("%(name)s đã được phát thẻ số %(number)s; thẻ mất thì cấp lại, hỏng thì đổi.")
+            % {"name": member.full_name, "number": previous.number}
+        )
+    if event != CardEvent.ISSUED and previous is None and not member.card_number:
+        raise ServiceError(
+            _("%(name)s chưa được phát thẻ nên không cấp lại hay đổi thẻ được.")
+            % {"name": member.full_name}
+        )
+    if previous is not None and day < previous.issued_on:
+        raise ServiceError(
+            _("Ngày cấp %(day)s trước lần cấp thẻ gần nhất (%(last)s).")
+            % {"day": _d(day), "last": _d(previous.issued_on)}
+        )
+    if member.cards.filter(issued_on=day, event=event).exists():
+        raise ServiceError(_("Lần cấp thẻ này đã được ghi."))
+    card = PartyCard.objects.create(
+        member=member,
+        number=number,
+        event=event,
+        issued_on=day,
+        decision_number=(decision_number or "").strip()[:64],
+        note=note.strip()[:255],
+        created_by=_user(actor),
+    )
+    if member.card_number != number:
+        old = member.card_number
+        member.card_number = number
+        _save(member, actor, ["card_number"], str(CardEvent(event).label))
+        data = {"number": number, "previous": old, "event": event}
+    else:
+        data = {"number": number, "event": event}
+    _audit(
+        actor,
+        "card_issue",
+        member,
+        _("%(event)s: thẻ đảng viên số %(number)s của %(name)s")
+        % {"event": CardEvent(event).label, "name": member.full_name, "number": number},
+        data | {"day": day},
+    )
+    return card

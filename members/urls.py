@@ -13,6 +13,7 @@ urlpatterns = [
     path("chi-bo/<int:unit_pk>/quan-chung/", views.candidate_new, name="candidate_new"),
     path("chi-bo/<int:unit_pk>/chuyen-den/", views.member_receive, name="receive"),
     path("den-han/<slug:kind>/", views.due_list, name="due"),
+    path("to-chuc/<int:unit_pk>/khen-thuong/", views.unit_award, name="unit_award"),
     path("noi-cu-tru/<int:unit_pk>/", views.residence, name="residence"),
     path(
         "noi-cu-tru/lien-he/<int:contact_pk>/nhan-xet/",

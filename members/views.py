@@ -142,6 +142,9 @@ ACTIONS = {
         forms.EvaluationForm,
         MEMBER_STATUSES,
     ),
+    "khen-thuong": (_l("Ghi khen thưởng"), forms.AwardForm, MEMBER_STATUSES),
+    "huy-hieu": (_l("Ghi tặng Huy hiệu Đảng"), forms.BadgeForm, MEMBER_STATUSES),
+    "the-dang": (_l("Phát, cấp lại, đổi thẻ đảng viên"), forms.CardForm, (Status.OFFICIAL,)),
 }
 FORMS_WITH_CONTEXT = (forms.TransferForm, forms.TemporaryForm, forms.ResidenceForm)
 # Steps that end a membership or punish: shown apart on the profile, in the
@@ -184,6 +187,12 @@ def _run(slug: str, actor, member, d: dict):
         return s.residence_contact_start(actor=actor, member=member, **d)
     if slug == "danh-gia":
         return s.evaluation_record(actor=actor, member=member, **d)
+    if slug == "khen-thuong":
+        return s.award_record(actor=actor, member=member, **d)
+    if slug == "huy-hieu":
+        return s.badge_record(actor=actor, member=member, **d)
+    if slug == "the-dang":
+        return s.card_issue(actor=actor, member=member, **d)
     raise Http404
 
 
@@ -229,6 +238,9 @@ def member_detail(request, pk: int):
         if editable
         else [],
         "disciplines": member.disciplines.all(),
+        "awards": member.awards.all(),
+        "badges": member.badges.all(),
+        "cards": member.cards.all(),
         "evaluations": member.evaluations.all()[:12],
         "contacts": contacts,
     }
@@ -277,6 +289,8 @@ def member_action(request, pk: int, action: str):
         kwargs["initial"] = {"officials": officials_in(member.unit)}
     if action == "khai-tru":
         kwargs["initial"] = {"form": Discipline.Form.EXPULSION}
+    if action == "huy-hieu" and request.GET.get("years", "").isdigit():
+        kwargs["initial"] = {"years": int(request.GET["years"])}
     form = form_class(request.POST or None, **kwargs)
     grave = action in GRAVE_ACTIONS
     refusal = ""
@@ -477,3 +491,25 @@ def residence_comment(request, contact_pk: int):
             for m in errors:
                 messages.error(request, m)
     return redirect("members:residence", unit_pk=unit.pk)
+
+
+@login_required
+def unit_award(request, unit_pk: int):
+    """Record a khen thưởng for a party organization (the unit page links here)."""
+    unit = unit_for_user_or_404(request.user, unit_pk)
+    if not can_edit(request.user, unit):
+        raise PermissionDenied
+    form = forms.AwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.award_record(actor=request.user, unit=unit, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã ghi khen thưởng của %(unit)s.") % {"unit": unit.name})
+            return redirect("organizations:unit_detail", unit.pk)
+    return render(
+        request,
+        "members/form.html",
+        {"member": None, "unit": unit, "form": form, "title": _("Ghi khen thưởng tổ chức đảng")},
+    )

@@ -1792,3 +1792,96 @@ class RatingsReport(Report):
             "ở đơn vị nơi được đánh giá."
         )
         return section
+
+
+# --- party dues (issue 13) ---------------------------------------------------------------
+
+
+@register
+class DuesReport(Report):
+    """The dues a committee reports upward: what its cells collected each
+    month (cash and portal), the voluntary higher payments, and what the
+    committee kept and sent up under the shares in force."""
+
+    name = "dues"
+    sums_to = {
+        "paid": [(0, "totals", "paid")],
+        "collected": [(0, "totals", "collected")],
+        "portal": [(0, "totals", "portal")],
+    }
+    title = _("Thu, nộp đảng phí")
+    short_title = _("Đảng phí")
+    description = _(
+        "Số đảng viên đã đóng và số thu đảng phí theo tháng (tiền mặt và qua Cổng Dịch vụ "
+        "công), đóng tự nguyện cao hơn mức quy định, trích giữ lại và nộp cấp trên."
+    )
+    periodic = True
+
+    def sections(self, snap, params):
+        from dues.selectors import dues_figures, remittance
+
+        months = months_of(params.start, params.end, date.today())
+        figures = dues_figures(snap.root, months)["months"]
+        unit = Unit.objects.get(pk=snap.root.id)
+        rows = []
+        for m in months:
+            paid, collected, portal, voluntary = figures[m]
+            r = remittance(unit, m)
+            rows.append(
+                [
+                    m.strftime("%m/%Y"),
+                    paid,
+                    collected,
+                    portal,
+                    voluntary,
+                    r["kept_total"],
+                    r["sent_up"],
+                ]
+            )
+        columns = [
+            Column("month", _("Tháng"), "text"),
+            Column("paid", _("Lượt đảng viên đã đóng")),
+            Column("collected", _("Số thu (đồng)")),
+            Column("portal", _("Trong đó qua Cổng DVC (đồng)")),
+            Column("voluntary", _("Lượt đóng tự nguyện cao hơn")),
+            Column("kept", _("Trích giữ lại trong đảng bộ (đồng)")),
+            Column("sent_up", _("Nộp cấp trên (đồng)")),
+        ]
+        return [
+            Section(
+                title=_("Thu, nộp đảng phí theo tháng"),
+                columns=columns,
+                rows=rows,
+                totals=_sum_rows(rows, columns),
+                note=_("Tỷ lệ trích giữ lại theo cấu hình đang có hiệu lực mỗi tháng."),
+                chart={
+                    "type": "bar",
+                    "title": _("Số thu đảng phí (đồng) theo tháng"),
+                    "labels": [r[0] for r in rows],
+                    "values": [r[2] for r in rows],
+                },
+            )
+        ]
+
+    def breakdown(self, snap, params):
+        from dues.selectors import dues_figures
+
+        months = months_of(params.start, params.end, date.today())
+        branches = dues_figures(snap.root, months)["branches"]
+        columns = [
+            Column("paid", _("Lượt đảng viên đã đóng")),
+            Column("collected", _("Số thu (đồng)")),
+            Column("portal", _("Trong đó qua Cổng DVC (đồng)")),
+        ]
+        section = _children_section(
+            snap, _("Theo đơn vị trực thuộc"), columns, lambda c: branches[c.id][:3]
+        )
+        section.totals = _sum_rows(section.rows, section.columns)
+        section.chart = {
+            "type": "bar",
+            "sort": True,
+            "title": _("Số thu đảng phí (đồng) theo đơn vị trực thuộc"),
+            "labels": [r[0] for r in section.rows],
+            "values": [r[2] or 0 for r in section.rows],
+        }
+        return section

@@ -84,8 +84,9 @@ gets the rows without error and writes them through the kind's services.
 Options of the upload form come from `option_fields(user)`; who may import
 from `may_use(user)`; the command's `--unit` from `command_options`.
 
-The kinds registered today: "members" (members/imports.py) and "units"
-(organizations/imports.py); the README lists them with their templates.
+The kinds registered today include "members" (members/imports.py), "units"
+(organizations/imports.py), "awards" (members/award_imports.py), "dues_paid"
+and "dues_portal" (dues/imports.py); the README lists them with their templates.
 """
 
 from chibo.imports.batches import (

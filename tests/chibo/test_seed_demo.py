@@ -69,6 +69,7 @@ def test_the_province_scale_is_built_on_top_of_the_small_demo(db, monkeypatch):
     what they need from the first run (the province unit) read back from the
     database. The province builders are replaced by recorders here: building
     100,000 members is the benchmark's job, not the test suite's."""
+    import dues.demo
     import meetings.demo
     import members.demo
     import organizations.demo
@@ -87,12 +88,13 @@ def test_the_province_scale_is_built_on_top_of_the_small_demo(db, monkeypatch):
     monkeypatch.setattr(organizations.demo, "build_province", recorder("organizations"))
     monkeypatch.setattr(members.demo, "build_province", recorder("members"))
     monkeypatch.setattr(meetings.demo, "build_province", recorder("meetings"))
+    monkeypatch.setattr(dues.demo, "build_province", recorder("dues"))
     monkeypatch.setattr(reviews.demo, "build_province_late", recorder("reviews"))
     monkeypatch.setattr(organizations.demo, "built", lambda: "province" if seen else "small")
 
     call_command("seed_demo", scale="province")
 
-    assert [name for name, _code, _r in seen] == ["organizations", "members", "meetings", "reviews"]
+    assert [name for name, _code, _r in seen] == ["organizations", "members", "meetings", "dues", "reviews"]
     assert {code for _name, code, _r in seen} == {"DEMO-TINH"}
     assert _snapshot() == small  # the small demo is neither rebuilt nor touched
     # the province starts from its own seed: the same as in a one-run build

@@ -15,7 +15,6 @@ from meetings.models import (
     Vote,
 )
 from meetings.services import (
-    dues_record,
     meeting_record_attendance,
     meeting_update,
     minutes_adopt,
@@ -260,26 +259,6 @@ def test_more_votes_than_voters_present_is_refused(tree):
     with pytest.raises(ServiceError, match="nhiều hơn số đảng viên chính thức có mặt"):
         vote_record(actor=None, meeting=meeting, subject="X", kind=Vote.Kind.ORDINARY, yes=3)
     assert not Vote.objects.exists()
-
-
-def test_dues_are_recorded_for_members_of_the_cell_only(tree, cell_secretary):
-    a, b, c = tree.members.m1a
-    dues_record(
-        actor=cell_secretary,
-        unit=tree.cell1a,
-        month=date(2026, 3, 1),
-        amounts={a.pk: 10000, b.pk: 5000, c.pk: None},
-    )
-    with pytest.raises(ServiceError, match="không phải đảng viên"):
-        dues_record(
-            actor=cell_secretary,
-            unit=tree.cell1a,
-            month=date(2026, 3, 1),
-            amounts={tree.members.m2a[0].pk: 10000},
-        )
-    from meetings.models import DuesPayment
-
-    assert sorted(DuesPayment.objects.values_list("amount", flat=True)) == [5000, 10000]
 
 
 def test_a_committee_meeting_expects_the_members_holding_a_seat_in_it(tree):

@@ -28,7 +28,6 @@ def _url(name, tree, meeting, adopted):
         "tracker": "/sinh-hoat/",
         "unit_meetings": f"/sinh-hoat/don-vi/{tree.cell1a.pk}/",
         "create": f"/sinh-hoat/don-vi/{tree.cell1a.pk}/them/",
-        "dues": f"/sinh-hoat/don-vi/{tree.cell1a.pk}/dang-phi/",
         "detail": f"/sinh-hoat/{meeting.pk}/",
         "edit": f"/sinh-hoat/{meeting.pk}/sua/",
         "attendance": f"/sinh-hoat/{meeting.pk}/diem-danh/",
@@ -49,7 +48,6 @@ MATRIX = [
     ("unit_meetings", "get", "board", "ward2_staff", 404),
     ("create", "get", "cell_secretary", "board", 403),
     ("create", "get", "ward1_staff", "ward2_staff", 404),
-    ("dues", "get", "board", "ward2_staff", 404),
     ("detail", "get", "board", "ward2_staff", 404),
     ("detail", "get", "cell_secretary", "outsider", 404),
     ("edit", "get", "cell_secretary", "board", 403),
@@ -223,27 +221,6 @@ def test_the_vote_page_shows_who_counts_and_why(client, tree, cell_secretary):
     assert "1/2 tán thành, cần 2 – không thông qua" in response.content.decode()
 
 
-def test_dues_page_shows_the_total_and_who_has_not_paid_for_three_months(
-    client, tree, cell_secretary
-):
-    a, b, c = tree.members.m1a
-    client.force_login(cell_secretary)
-    url = f"/sinh-hoat/don-vi/{tree.cell1a.pk}/dang-phi/"
-    for month in ("2026-01", "2026-02", "2026-03"):
-        client.post(f"{url}?month={month}", {f"amount_{a.pk}": "10.000", f"amount_{b.pk}": ""})
-    client.post(f"{url}?month=2026-03", {f"amount_{b.pk}": "5000", f"amount_{a.pk}": "10000"})
-    page = client.get(f"{url}?month=2026-03").content.decode()
-    assert "15.000 đ" in page or "15,000 đ" in page
-    unpaid = page.split('class="msg warning unpaid-three"')[1].split("</div>")[0]
-    assert c.full_name in unpaid
-    assert a.full_name not in unpaid and b.full_name not in unpaid
-    response = client.post(f"{url}?month=2026-03", {f"amount_{a.pk}": "mười nghìn"})
-    assert "Số tiền phải là số nguyên" in response.content.decode()
-    response = client.post(f"{url}?month=2026-03", {f"amount_{a.pk}": "99999999999"})
-    assert "quá lớn cho đảng phí một tháng" in response.content.decode()
-    assert client.get(f"{url}?month=0001-01").status_code == 200
-
-
 def test_the_unit_page_shows_recent_meetings_and_the_new_meeting_button(
     client, tree, meeting, cell_secretary, board
 ):
@@ -333,38 +310,6 @@ def test_a_new_meeting_form_starts_from_the_cells_last_meeting(client, tree, cel
     assert "Hội trường cơ quan" not in page  # another cell's place
     # the month's own text is not carried over
     assert "Thống nhất các nhiệm vụ." not in page
-
-
-def test_dues_unpaid_three_months_of_the_year_even_not_running_are_flagged(
-    client, tree, cell_secretary
-):
-    """Điều lệ Đảng, Điều 8: three months in a year without paying, running or not."""
-    from meetings.selectors import dues_sheet
-    from members.services import member_place
-
-    a, b, c = tree.members.m1a
-    newcomer = tree.members.m1b[0]
-    member_place(actor=None, member=newcomer, unit=tree.cell1a, day=date(2026, 5, 1))
-    client.force_login(cell_secretary)
-    url = f"/sinh-hoat/don-vi/{tree.cell1a.pk}/dang-phi/"
-    for month in range(1, 7):
-        # a pays every other month; b and c every month
-        amounts = {f"amount_{m.pk}": "10000" for m in (b, c)}
-        if month % 2:
-            amounts[f"amount_{a.pk}"] = "10000"
-        client.post(f"{url}?month=2026-{month:02d}", amounts)
-    sheet = dues_sheet(tree.cell1a, date(2026, 6, 1), today=date(2026, 7, 20))
-    flagged = {line["member"]: line["unpaid_months"] for line in sheet["unpaid_three"]}
-    assert flagged == {a: [date(2026, 2, 1), date(2026, 4, 1), date(2026, 6, 1)]}
-    # June is not owed before it is over: on 15/06 a has missed two months
-    assert dues_sheet(tree.cell1a, date(2026, 6, 1), today=date(2026, 6, 15))["unpaid_three"] == []
-    # two months are not yet a ground, and the newcomer owes nothing before May
-    assert dues_sheet(tree.cell1a, date(2026, 4, 1), today=date(2026, 7, 20))["unpaid_three"] == []
-    page = client.get(f"{url}?month=2026-06").content.decode()
-    unpaid = page.split('class="msg warning unpaid-three"')[1].split("</div>")[0]
-    assert "từ 3 tháng trở lên trong năm 2026" in unpaid
-    assert f"{a.full_name}: các tháng 02, 04, 06" in unpaid
-    assert newcomer.full_name not in unpaid
 
 
 def test_refused_attendance_keeps_what_was_ticked(client, tree, meeting, cell_secretary):

@@ -127,6 +127,19 @@ def province(db):
     for cell, month in ((a2, 2), (a2, 5), (b1, 3), (c1, 7), (a1, 4), (h, 5)):
         meeting = make_meeting(cell, held_on=date(2025, month, 10))
         take_attendance(meeting, {m[cell][1]: AttendanceStatus.UNEXCUSED})
+    # dues paid in cells that are dissolved or merged later in the year, and after
+    from dues.services import Entry, dues_collect
+
+    for cell, month in ((a2, 2), (b1, 3), (c1, 7), (a1, 4), (h, 5), (g, 5)):
+        dues_collect(
+            actor=None,
+            unit=cell,
+            month=date(2025, month, 1),
+            entries={
+                x.pk: Entry(10_000, channel="portal" if i else "cash")
+                for i, x in enumerate(m[cell][:2])
+            },
+        )
     # ratings: a 2025 review rated in ward C's cell (its path then) before the merge
     rate(cycle_of(c, 2025), m[c1][0], c1, Rating.GOOD)
     for member in m[a1]:

@@ -1,0 +1,608 @@
+"""Reading dues: what each member owes in a month, the cell's monthly sheet,
+arrears, reliefs about to lapse, the remittance list and the dues book.
+Every function reads in a fixed handful of queries whatever the size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.dates import first_of_month, last_day, month_shift
+from dues import rules
+from dues.choices import DEFAULT_KEPT_PERCENT, DuesCategory, ShareKind
+from dues.models import DuesBasis, DuesRelief, DuesShare, FixedRate
+from meetings.models import DuesPayment
+from members.choices import MEMBER_STATUSES
+from members.models import Member, StatusPeriod
+from members.selectors import in_periods, members_on, membership_in_cell
+from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, AdministrativeUnit, Level, Unit
+
+# --- What a member owes -------------------------------------------------------
+
+
+@dataclass
+class Expectation:
+    """What a member owes for one month, and why."""
+
+    month: date
+    rule_set: rules.RuleSet
+    category: str = ""  # empty: no category recorded yet
+    base: int | None = None
+    full: int | None = None  # before any relief; None: unknown (no category)
+    amount: int | None = None  # after relief
+    relief: int = 0  # percent reduced (100: exempt)
+    exempt_reason: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.amount is not None
+
+    @property
+    def exempt(self) -> bool:
+        return self.relief == 100
+
+    @property
+    def category_label(self) -> str:
+        return str(DuesCategory(self.category).label) if self.category else ""
+
+
+def _fixed_rates() -> dict[tuple[str, str], list[FixedRate]]:
+    out: dict[tuple[str, str], list[FixedRate]] = defaultdict(list)
+    for r in FixedRate.objects.all():
+        out[(r.rule_set, r.category)].append(r)
+    return out
+
+
+def _in_force(rows, month: date):
+    return next(
+        (r for r in rows if r.valid_from <= month and (r.valid_to is None or r.valid_to > month)),
+        None,
+    )
+
+
+def expectations(members: list[Member], months: list[date]) -> dict[tuple[int, date], Expectation]:
+    """{(member id, month): Expectation} for every member and month. Three queries."""
+    if not members or not months:
+        return {}
+    ids = [m.pk for m in members]
+    lo, hi = month_shift(min(months), -1), max(months)
+    bases: dict[int, list[DuesBasis]] = defaultdict(list)
+    for b in DuesBasis.objects.filter(member_id__in=ids, valid_from__lte=hi).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=lo)
+    ):
+        bases[b.member_id].append(b)
+    reliefs: dict[int, list[DuesRelief]] = defaultdict(list)
+    for r in DuesRelief.objects.filter(member_id__in=ids, valid_from__lte=hi).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=min(months))
+    ):
+        reliefs[r.member_id].append(r)
+    fixed = _fixed_rates()
+    out = {}
+    for m in members:
+        fifty = rules.exempt_by_party_age_from(m.admitted_on)
+        for month in months:
+            rs = rules.rule_set_for(month)
+            e = Expectation(month=month, rule_set=rs)
+            basis = _in_force(bases[m.pk], month)
+            if basis is not None:
+                e.category = basis.category
+                source = _in_force(bases[m.pk], rs.base_month(basis.category, month))
+                # the previous month's base when it was recorded for the same category
+                if source is None or source.category != basis.category:
+                    source = basis
+                e.base = source.base
+                rate = _in_force(fixed.get((rs.code, basis.category), []), month)
+                e.full = rs.amount(basis.category, e.base, rate.amount if rate else None)
+            if fifty is not None and month >= fifty:
+                e.relief, e.exempt_reason = 100, _("Tuổi Đảng từ 50 năm")
+            elif e.category == DuesCategory.SOCIAL_PENSION:
+                e.relief, e.exempt_reason = 100, _("Hưởng trợ cấp hưu trí xã hội")
+            else:
+                relief = _in_force(reliefs[m.pk], month)
+                if relief is not None:
+                    e.relief = relief.percent
+                    e.exempt_reason = _("Quyết định %(n)s") % {"n": relief.decision_number}
+            if e.relief == 100:
+                e.amount = 0
+            elif e.full is not None:
+                e.amount = rules.reduced(e.full, e.relief)
+            out[(m.pk, month)] = e
+    return out
+
+
+def expectation(member: Member, month: date) -> Expectation:
+    month = first_of_month(month)
+    return expectations([member], [month])[(member.pk, month)]
+
+
+# --- The cell's monthly sheet -------------------------------------------------------
+
+
+def _owed_until(month: date, today: date) -> date:
+    """The last month of `month`'s year up to `month` that is owed by `today`:
+    a month not over yet is not owed yet (its meeting may be to come)."""
+    return month if last_day(month) < today else month_shift(month, -1)
+
+
+def _year_months(year: int, until: date) -> list[date]:
+    return [date(year, k, 1) for k in range(1, 13) if date(year, k, 1) <= until]
+
+
+def cell_members_in_month(unit: Unit, month: date, today: date) -> list:
+    """Who the sheet of `month` lists: members placed in the cell on the
+    month's first day, and those placed there by its last (or today)."""
+    seen, rows = set(), []
+    for day in (month, min(last_day(month), today)):
+        if day < month:
+            continue
+        for r in members_on(unit, day):
+            if r.member.pk not in seen:
+                seen.add(r.member.pk)
+                rows.append(r)
+    rows.sort(key=lambda r: r.member.sort_key)
+    return rows
+
+
+def _arrears(
+    member_ids, unit: Unit, year: int, until: date, exp, paid, spans=None
+) -> dict[int, list[date]]:
+    """{member id: months of `year` up to `until` owed to `unit` and unpaid}:
+    months the member was a party member placed in the cell on the first day
+    and not exempt."""
+    months = _year_months(year, until)
+    if not months:
+        return {}
+    if spans is None:
+        spans = membership_in_cell(member_ids, unit, months[0], last_day(months[-1]))
+    out: dict[int, list[date]] = {}
+    for pk in member_ids:
+        unpaid = [
+            m
+            for m in months
+            if in_periods(spans.get(pk, []), m)
+            and not (exp.get((pk, m)) is not None and exp[(pk, m)].exempt)
+            and (pk, m) not in paid
+        ]
+        if unpaid:
+            out[pk] = unpaid
+    return out
+
+
+@dataclass
+class SheetLine:
+    row: object  # members.selectors.CellMemberOn
+    member: Member
+    owes: bool  # a party member in the cell on the month's first day
+    expected: Expectation
+    payment: DuesPayment | None
+    unpaid_months: list = field(default_factory=list)
+
+    @property
+    def paid(self) -> int | None:
+        return self.payment.amount if self.payment is not None else None
+
+    @property
+    def difference(self) -> int | None:
+        if self.payment is None or self.expected.amount is None:
+            return None
+        return self.payment.amount - self.expected.amount
+
+    @property
+    def in_arrears(self) -> bool:
+        return len(self.unpaid_months) >= rules.ARREARS_MONTHS
+
+
+def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
+    """The dues of a cell for one month: each member's expected amount,
+    payment and difference, the totals, and who has gone three months of the
+    year without paying (months in the cell as a member, not exempt)."""
+    today = today or timezone.localdate()
+    month = first_of_month(month)
+    rows = [r for r in cell_members_in_month(unit, month, today) if r.away is None]
+    members = [r.member for r in rows]
+    ids = [m.pk for m in members]
+    year_months = [date(month.year, k, 1) for k in range(1, month.month + 1)]
+    exp = expectations(members, year_months)
+    payments = {
+        (p.member_id, p.month): p
+        for p in DuesPayment.objects.filter(
+            member_id__in=ids, month__gte=year_months[0], month__lte=month
+        )
+    }
+    arrears = _arrears(ids, unit, month.year, _owed_until(month, today), exp, payments)
+    spans = membership_in_cell(ids, unit, month, last_day(month))
+    lines = [
+        SheetLine(
+            row=r,
+            member=r.member,
+            owes=in_periods(spans.get(r.member.pk, []), month),
+            expected=exp[(r.member.pk, month)],
+            payment=payments.get((r.member.pk, month)),
+            unpaid_months=arrears.get(r.member.pk, []),
+        )
+        for r in rows
+    ]
+    recorded = [line for line in lines if line.payment is not None]
+    return {
+        "month": month,
+        "rule_set": rules.rule_set_for(month),
+        "lines": lines,
+        "saved": bool(recorded),
+        "expected_total": sum((line.expected.amount or 0) for line in lines if line.owes),
+        "total": sum(line.paid or 0 for line in lines),
+        "portal_total": sum(
+            line.paid or 0 for line in recorded if line.payment.channel == "portal"
+        ),
+        "voluntary_count": sum(1 for line in recorded if line.payment.voluntary),
+        "paid_count": len(recorded),
+        "unknown": [line for line in lines if not line.expected.known and line.owes],
+        "unpaid_three": [line for line in lines if line.in_arrears],
+    }
+
+
+# --- Arrears and lapsing reliefs in a user's scope ---------------------------------
+
+
+def arrears_in(members_qs, day: date | None = None) -> list[dict]:
+    """Members of `members_qs` (a user's reach) with three or more months
+    unpaid in `day`'s year (owed by `day`), each with the months named. One
+    count query keeps the detailed check to those who paid in too few months
+    (at most the months of the year less three); then a few queries for all
+    of them, and two per cell they are in."""
+    day = day or timezone.localdate()
+    until = _owed_until(first_of_month(day), day)
+    if until.year != day.year:
+        return []
+    months = _year_months(day.year, until)
+    if len(months) < rules.ARREARS_MONTHS:
+        return []
+    in_year = Q(dues_payments__month__gte=months[0], dues_payments__month__lte=until)
+    suspects = list(
+        members_qs.filter(status__in=MEMBER_STATUSES, unit__isnull=False)
+        .annotate(n_paid=Count("dues_payments", filter=in_year))
+        .filter(n_paid__lte=len(months) - rules.ARREARS_MONTHS)
+        .select_related("unit")
+    )
+    if not suspects:
+        return []
+    exp = expectations(suspects, months)
+    paid = set(
+        DuesPayment.objects.filter(
+            member_id__in=[m.pk for m in suspects], month__gte=months[0], month__lte=until
+        ).values_list("member_id", "month")
+    )
+    by_cell: dict[int, list[Member]] = defaultdict(list)
+    for m in suspects:
+        by_cell[m.unit_id].append(m)
+    spans = _spans_in_own_cells(suspects, months[0], last_day(until))
+    out = []
+    for members in by_cell.values():
+        cell = members[0].unit
+        arrears = _arrears([m.pk for m in members], cell, day.year, until, exp, paid, spans)
+        for m in members:
+            unpaid = arrears.get(m.pk, [])
+            if len(unpaid) >= rules.ARREARS_MONTHS:
+                out.append({"member": m, "unit": cell, "months": unpaid})
+    out.sort(key=lambda d: (d["unit"].path, d["member"].sort_key))
+    return out
+
+
+def _spans_in_own_cells(members: list[Member], start: date, end: date) -> dict[int, list[tuple]]:
+    """membership_in_cell for many members at once, each in their own current
+    cell: {member id: [(from, to)]}. Two queries whatever their number."""
+    from members.choices import PlacementKind
+    from members.models import Placement
+
+    ids = [m.pk for m in members]
+    cell_of = {m.pk: m.unit_id for m in members}
+    statuses: dict[int, list[tuple]] = defaultdict(list)
+    for member_id, a, b in (
+        StatusPeriod.objects.filter(
+            member_id__in=ids, status__in=MEMBER_STATUSES, valid_from__lte=end
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+        .values_list("member_id", "valid_from", "valid_to")
+    ):
+        statuses[member_id].append((a, b))
+    out: dict[int, list[tuple]] = {}
+    for member_id, unit_id, a, b in (
+        Placement.objects.filter(
+            member_id__in=ids, kind=PlacementKind.PERMANENT, valid_from__lte=end
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+        .values_list("member_id", "unit_id", "valid_from", "valid_to")
+    ):
+        if unit_id != cell_of[member_id]:
+            continue
+        for c, d in statuses.get(member_id, []):
+            lo = max(a, c)
+            hi = b if d is None else (d if b is None else min(b, d))
+            if hi is None or hi > lo:
+                out.setdefault(member_id, []).append((lo, hi))
+    return out
+
+
+def reliefs_lapsing(members_qs, day: date | None = None) -> list[DuesRelief]:
+    """Reductions and exemptions on request whose last month is this month or
+    the next: the member must apply again or pay in full (a month's warning)."""
+    day = day or timezone.localdate()
+    month = first_of_month(day)
+    horizon = month_shift(month, rules.RELIEF_WARNING_MONTHS + 1)
+    return list(
+        DuesRelief.objects.filter(member__in=members_qs, valid_to__gt=month, valid_to__lte=horizon)
+        .select_related("member", "member__unit")
+        .order_by("valid_to", "member__sort_key")
+    )
+
+
+# --- Shares and remittance ------------------------------------------------------
+
+
+LOCALITY_KINDS = (
+    AdministrativeUnit.Kind.COMMUNE,
+    AdministrativeUnit.Kind.WARD,
+    AdministrativeUnit.Kind.TOWNSHIP,
+    AdministrativeUnit.Kind.SPECIAL_ZONE,
+)
+
+
+def share_kind(unit: Unit, locality_kind: str | None = None) -> str | None:
+    """Which kind of organization `unit` is for the dues shares (None: a party
+    group, which keeps nothing)."""
+    if unit.level in GRASSROOTS_LEVELS:
+        if locality_kind is None and getattr(unit, "administrative_unit_id", None):
+            locality_kind = unit.administrative_unit.kind
+        return (
+            ShareKind.GRASSROOTS_LOCALITY
+            if locality_kind in LOCALITY_KINDS
+            else ShareKind.GRASSROOTS_OTHER
+        )
+    if unit.level == Level.CELL:
+        return (
+            ShareKind.CELL_RESIDENTIAL
+            if unit.category in ("residential", "village")
+            else ShareKind.CELL_OTHER
+        )
+    if unit.level == Level.PARTY_GROUP:
+        return None
+    return ShareKind.SUPERIOR
+
+
+def kept_percents(month: date) -> dict[str, int]:
+    """The kept share of each kind of organization for `month`: the
+    administrator's setting in force, else chibo's documented default."""
+    out = {k: v for k, v in DEFAULT_KEPT_PERCENT.items()}
+    for s in DuesShare.objects.filter(valid_from__lte=month).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=month)
+    ):
+        out[s.kind] = s.kept_percent
+    return out
+
+
+@dataclass
+class RemittanceRow:
+    unit: Unit | None
+    members: int = 0
+    paid_count: int = 0
+    collected: int = 0  # paid by the members of the unit's subtree
+    kept: int = 0  # kept within the unit's subtree (the unit and all below)
+    remitted: int = 0  # sent up from the unit to its superior
+    kept_percent: int | None = None
+
+
+@dataclass
+class _Node:
+    pk: int
+    parent_id: int | None
+    level: str
+    category: str
+    locality: str | None
+
+
+def remittance(unit: Unit, month: date) -> dict:
+    """The monthly remittance list of a committee: for each unit directly
+    under it, what its members paid, what its subtree kept and what it sent
+    up; then the committee's own figures. Each level keeps its share of what
+    reaches it (its members' dues, if a cell, plus what its sub-units sent)
+    and sends the rest up. Four queries whatever the size (the tree is read
+    as plain rows; only the direct sub-units become objects)."""
+    month = first_of_month(month)
+    active = Q(path__startswith=unit.path, founded_on__lte=last_day(month)) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=month)
+    )
+    nodes = [
+        _Node(*row)
+        for row in Unit.objects.filter(active)
+        .values_list("pk", "parent_id", "level", "category", "administrative_unit__kind")
+        .iterator(chunk_size=5000)
+    ]
+    sums = {
+        unit_id: (s, n)
+        for unit_id, s, n in DuesPayment.objects.filter(
+            unit__path__startswith=unit.path, month=month
+        )
+        .values_list("unit_id")
+        .annotate(s=Sum("amount"), n=Count("pk"))
+    }
+    percents = kept_percents(month)
+    children: dict[int, list[_Node]] = defaultdict(list)
+    by_pk = {}
+    for node in nodes:
+        by_pk[node.pk] = node
+        if node.parent_id is not None and node.pk != unit.pk:
+            children[node.parent_id].append(node)
+    rows: dict[int, RemittanceRow] = {}
+
+    def walk(u: _Node) -> RemittanceRow:
+        row = RemittanceRow(unit=None)
+        reaching, row.paid_count = sums.get(u.pk, (0, 0))
+        row.collected = reaching
+        kept_below = 0
+        for child in children.get(u.pk, []):
+            c = walk(child)
+            reaching += c.remitted
+            row.collected += c.collected
+            row.paid_count += c.paid_count
+            kept_below += c.kept
+        kind = share_kind(u, u.locality or "")
+        row.kept_percent = percents.get(kind, 0) if kind else 0
+        own_kept = rules.reduced(reaching, 100 - row.kept_percent)
+        row.kept = kept_below + own_kept
+        row.remitted = reaching - own_kept
+        rows[u.pk] = row
+        return row
+
+    top = walk(by_pk.get(unit.pk) or _Node(unit.pk, None, unit.level, unit.category, None))
+    direct = Unit.objects.filter(pk__in=[c.pk for c in children.get(unit.pk, [])]).order_by("name")
+    lines = []
+    for child in direct:
+        rows[child.pk].unit = child
+        lines.append(rows[child.pk])
+    own = sums.get(unit.pk)
+    top.unit = unit
+    return {
+        "unit": unit,
+        "month": month,
+        "lines": lines,
+        "own_collected": own[0] if own else 0,
+        "total_collected": top.collected,
+        "total_paid_count": top.paid_count,
+        "received": sum(line.remitted for line in lines),
+        "kept_here": top.kept - sum(line.kept for line in lines),
+        "kept_percent": top.kept_percent,
+        "sent_up": top.remitted,
+        "kept_total": top.kept,
+    }
+
+
+# --- The dues book ------------------------------------------------------------
+
+
+def dues_book(unit: Unit, year: int, today: date | None = None) -> dict:
+    """The cell's dues book (sổ thu nộp đảng phí) of `year`: one line per
+    member placed in the cell during the year, with each month's payment
+    (or "miễn" when exempt, nothing outside membership), the month totals,
+    the share kept and the share sent up. A fixed handful of queries."""
+    today = today or timezone.localdate()
+    months = [date(year, k, 1) for k in range(1, 13)]
+    spans = membership_in_cell(
+        list(
+            StatusPeriod.objects.filter(
+                status__in=MEMBER_STATUSES,
+                member__placements__unit=unit,
+            )
+            .values_list("member_id", flat=True)
+            .distinct()
+        ),
+        unit,
+        months[0],
+        date(year, 12, 31),
+    )
+    members = list(Member.objects.filter(pk__in=spans.keys()).order_by("sort_key", "pk"))
+    exp = expectations(members, months)
+    payments = {
+        (p.member_id, p.month): p
+        for p in DuesPayment.objects.filter(unit=unit, month__gte=months[0], month__lte=months[-1])
+    }
+    percents = {m: kept_percents(m) for m in months}
+    kind = share_kind(unit)
+    lines = []
+    for m in members:
+        cells = []
+        for month in months:
+            p = payments.get((m.pk, month))
+            member_then = any(
+                a < month_shift(month, 1) and (b is None or b > month) for a, b in spans[m.pk]
+            )
+            e = exp[(m.pk, month)]
+            cells.append(
+                {
+                    "month": month,
+                    "member": member_then,
+                    "paid": p.amount if p else None,
+                    "portal": bool(p and p.channel == "portal"),
+                    "voluntary": bool(p and p.voluntary),
+                    "exempt": member_then and e.exempt and p is None,
+                    "expected": e.amount if member_then else None,
+                }
+            )
+        lines.append({"member": m, "cells": cells, "total": sum(c["paid"] or 0 for c in cells)})
+    month_totals = [sum(line["cells"][k]["paid"] or 0 for line in lines) for k in range(12)]
+    kept = [
+        rules.reduced(t, 100 - (percents[mo].get(kind, 0) if kind else 0))
+        for t, mo in zip(month_totals, months, strict=True)
+    ]
+    return {
+        "unit": unit,
+        "year": year,
+        "months": months,
+        "lines": lines,
+        "month_totals": month_totals,
+        "kept": kept,
+        "remitted": [t - k for t, k in zip(month_totals, kept, strict=True)],
+        "total": sum(month_totals),
+        "kept_total": sum(kept),
+        "remitted_total": sum(month_totals) - sum(kept),
+        "kept_percent": percents[months[0]].get(kind, 0) if kind else 0,
+        "today": today,
+    }
+
+
+def cells_in(unit: Unit):
+    return Unit.objects.filter(path__startswith=unit.path, level__in=CELL_LEVELS).filter(
+        dissolved_on__isnull=True
+    )
+
+
+# --- The dues report (reports catalogue) ------------------------------------------------
+
+
+def dues_figures(root: Unit, months: list[date]) -> dict:
+    """The payments of `months` made in cells of `root`'s subtree as it was in
+    each month (a cell's version on the month's first day), summed per month
+    and per direct sub-unit of the root then: {"months": {month: [payments,
+    collected, portal, voluntary]}, "branches": {sub-unit id: [...]}}. Two queries."""
+    from organizations.models import PATH_STEP, UnitVersion
+
+    out = {
+        "months": {m: [0, 0, 0, 0] for m in months},
+        "branches": defaultdict(lambda: [0, 0, 0, 0]),
+    }
+    if not months:
+        return out
+    versions = defaultdict(list)
+    for unit_id, path, a, b in (
+        UnitVersion.objects.filter(path__startswith=root.path, valid_from__lte=months[-1])
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=months[0]))
+        .values_list("unit_id", "path", "valid_from", "valid_to")
+    ):
+        versions[unit_id].append((path, a, b))
+    rows = (
+        DuesPayment.objects.filter(unit_id__in=list(versions), month__in=months)
+        .values_list("unit_id", "month")
+        .annotate(
+            n=Count("pk"),
+            s=Sum("amount"),
+            portal=Sum("amount", filter=Q(channel="portal")),
+            vol=Count("pk", filter=Q(voluntary=True)),
+        )
+    )
+    depth = len(root.path)
+    for unit_id, month, n, s, portal, vol in rows:
+        path = next(
+            (p for p, a, b in versions[unit_id] if a <= month and (b is None or b > month)), None
+        )
+        if path is None:  # the cell lay outside the subtree that month
+            continue
+        figures = [n, s or 0, portal or 0, vol]
+        out["months"][month] = [x + y for x, y in zip(out["months"][month], figures, strict=True)]
+        segment = path[depth : depth + PATH_STEP]
+        if segment:
+            branch = out["branches"][int(segment)]
+            out["branches"][int(segment)] = [x + y for x, y in zip(branch, figures, strict=True)]
+    return out
