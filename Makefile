@@ -27,7 +27,8 @@ fonts:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      fonts-liberation2 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
-# Install, migrate, load the demo, and serve it on http://localhost:$(PORT)/
+# Install, migrate, load the demo, and serve it on http://localhost:$(PORT)/,
+# with a db_worker beside it for the work done in the background.
 # It also writes a git-ignored .env with DEBUG=1 (if there is none), so that
 # `python manage.py …` works in this development checkout afterwards; without
 # it the settings refuse to start with no SECRET_KEY, as production should.
@@ -35,7 +36,10 @@ run: install fonts
 	@test -f .env || printf 'DEBUG=1\n' > .env
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+	@# the background worker (big imports and exports) beside the server, stopped with it
+	DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 # Install what the tests need and run lint, the layer contracts (pyproject's
 # [tool.importlinter]) and the whole suite (SQLite unless DATABASE_URL says

@@ -26,7 +26,7 @@ def main():
     )
     best_of("units_for(board).count()", lambda: units_for(board).count())
     best_of("units_for(ward1).count()", lambda: units_for(ward1).count())
-    best_of("member_count(province) (current cache)", lambda: member_count(province))
+    best_of("member_count(province) (maintained counts)", lambda: member_count(province))
     from datetime import date
 
     best_of(

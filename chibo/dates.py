@@ -5,7 +5,7 @@ functions of dates; nothing here reads the database or the settings
 
 import calendar
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,15 @@ def month_shift(month: date, k: int) -> date:
     """The first day of the month `k` months after `month`'s."""
     n = month.year * 12 + month.month - 1 + k
     return date(n // 12, n % 12 + 1, 1)
+
+
+def month_ends(day: date, months: int) -> list[date]:
+    """The last days of the `months` months before `day`'s, latest first."""
+    out, end = [], day.replace(day=1) - timedelta(days=1)
+    for _month in range(months):
+        out.append(end)
+        end = end.replace(day=1) - timedelta(days=1)
+    return out
 
 
 def years_before(day: date, years: int) -> date:

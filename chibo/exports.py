@@ -53,6 +53,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.models import AuditEvent, GeneratedFile
+from chibo.replica import replica_reads
 
 logger = logging.getLogger(__name__)
 
@@ -263,16 +264,19 @@ def generated_file_run(job_pk: int) -> GeneratedFile | None:
     job = GeneratedFile.objects.select_related("requested_by").get(pk=job_pk)
     kind = get_kind(job.kind)
     try:
-        output = kind.build(job.requested_by, job.params, job.format, Progress(job))
-        with tempfile.TemporaryFile() as spool:
-            for chunk in chunks(output.content):
-                spool.write(chunk)
-            size = spool.tell()
-            spool.seek(0)
-            stored = job.file.storage.save(
-                f"{timezone.localdate():%Y/%m/%d}/{job.pk}-{uuid.uuid4().hex[:12]}.{job.format}",
-                File(spool),
-            )
+        # the file's reads may go to a replica (chibo/replica.py); its progress
+        # is written to the primary without pinning the reads there
+        with replica_reads(pin_on_write=False):
+            output = kind.build(job.requested_by, job.params, job.format, Progress(job))
+            with tempfile.TemporaryFile() as spool:
+                for chunk in chunks(output.content):
+                    spool.write(chunk)
+                size = spool.tell()
+                spool.seek(0)
+                stored = job.file.storage.save(
+                    f"{timezone.localdate():%Y/%m/%d}/{job.pk}-{uuid.uuid4().hex[:12]}.{job.format}",
+                    File(spool),
+                )
     except Exception:
         logger.exception("generated file %s (%s) failed", job_pk, job.kind)
         GeneratedFile.objects.filter(pk=job_pk).update(

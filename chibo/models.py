@@ -104,6 +104,9 @@ class ImportBatch(models.Model):
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
     # the unit whose scope the importer acted in (scopes the list of imports)
     unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    # the last sign of life of whoever works on it (every progress report);
+    # none for CHIBO_IMPORT_STALE_MINUTES: its worker is gone (imports.lost)
+    heartbeat_at = models.DateTimeField(_("lần cuối báo tiến độ"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lần nhập dữ liệu")
@@ -122,6 +125,27 @@ class ImportBatch(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in (self.Status.ANALYSING, self.Status.RUNNING)
+
+    @property
+    def silent_for(self):
+        """How long since the last sign of life (a progress report, the claim)."""
+        from django.utils import timezone
+
+        return timezone.now() - (self.heartbeat_at or self.created_at)
+
+    @property
+    def waiting_for_worker(self) -> bool:
+        """Working, but nobody has reported progress for a minute: no
+        background worker has taken it (none running?)."""
+        from datetime import timedelta
+
+        return (
+            self.is_working and not self.processed_rows and self.silent_for > timedelta(minutes=1)
+        )
+
+    @property
+    def may_retry(self) -> bool:
+        return self.status == self.Status.FAILED and bool((self.options or {}).get("lost_in"))
 
 
 def generated_storage():

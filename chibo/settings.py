@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django_htmx",
     "simple_history",
     "import_export",
@@ -58,17 +59,42 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy (django-csp): see CONTENT_SECURITY_POLICY below
+    "chibo.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "chibo.replica.ReplicaMiddleware",  # reads that may go to the replica (if any)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # control characters dropped, NUL refused, oversized ids 404, unique
+    # violations shown as the form's message (chibo/middleware.py)
+    "chibo.middleware.HostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy: everything from this site only, no inline script
+# or style (the pages' JavaScript is static/js/chibo.js, their styles
+# static/css/chibo.css), no frames, forms posting only here. The admin site
+# alone may use Django's own inline styles (chibo.middleware.CSPMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "chibo.urls"
 WSGI_APPLICATION = "chibo.wsgi.application"
@@ -100,6 +126,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
 
+# A streaming replica for the pages that only read (chibo/replica.py):
+# reports, exports made by the worker, the long read-only lists. Writes, and
+# the reads of a browser for CHIBO_REPLICA_PIN_SECONDS after it wrote, go to
+# the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASE_ROUTERS = ["chibo.replica.ReplicaRouter"]
+CHIBO_REPLICA_PIN_SECONDS = env.int("CHIBO_REPLICA_PIN_SECONDS", default=10)
+CHIBO_REPLICA_VIEWS = [
+    "reports:catalogue",
+    "reports:report",
+    "members:list",
+    "meetings:tracker",
+    "reviews:results",
+    "organizations:tree",
+    "organizations:unit_as_of",
+    "organizations:warnings",
+]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "chibo.User"
 
@@ -120,7 +166,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Wrong log-ins are limited per user name and address (django-axes).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Both: guesses at one account from one address, and at one account from any
+# number of addresses (a botnet gets no fresh guesses per address).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -170,6 +218,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CHIBO_MAX_UPLOAD_BYTES = env.int("CHIBO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# ... and an XLSX that would expand beyond this, or declares more rows, is
+# refused from its zip directory before any of it is expanded (a zip bomb).
+CHIBO_MAX_UNCOMPRESSED_BYTES = env.int("CHIBO_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+CHIBO_IMPORT_MAX_ROWS = env.int("CHIBO_IMPORT_MAX_ROWS", default=300_000)
+# Uploaded files are kept this many days, then emptied (the import's record,
+# its outcome and its rows' messages stay): `manage.py purge_generated_files`.
+CHIBO_IMPORT_KEEP_DAYS = env.int("CHIBO_IMPORT_KEEP_DAYS", default=30)
+# An import "running" with no progress report for this long lost its worker:
+# marked failed, with a "Làm lại" button (chibo.imports.import_reap).
+CHIBO_IMPORT_STALE_MINUTES = env.int("CHIBO_IMPORT_STALE_MINUTES", default=10)
 
 # Background work (large imports, big PDFs): django-tasks with its database
 # backend; run `python manage.py db_worker` beside the web server.

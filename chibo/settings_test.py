@@ -16,3 +16,7 @@ AXES_VERBOSE = False
 # The live server's request threads must not keep connections open, or the
 # PostgreSQL test database cannot be dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# A second way into the same test database, for the replica router's tests
+# (tests/chibo/test_replica.py installs the router; no other test uses it).
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

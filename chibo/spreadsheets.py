@@ -42,6 +42,14 @@ Reading rules:
 Writing: `build_xlsx(headers, rows)` returns the bytes of a one-sheet
 workbook (exports); `build_workbook([XlsxSheet(...), ...])` several sheets,
 with comments on cells (import templates and their guide, rejected rows).
+Every writer of a file people open in Excel goes through one pair of
+functions: `xlsx_row(sheet, values)` for a workbook's row and `csv_row(values)`
+for a CSV line. Both drop the control characters a spreadsheet cannot hold
+(a name stored before input was cleaned would otherwise break the file) and
+neutralise text that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
+`+1+2`, `-2+3`, `@SUM(…)`, a leading tab or CR): in a workbook the cell is
+typed as text, keeping the name as typed; in CSV, where no type exists, it is
+prefixed with an apostrophe, as OWASP advises.
 """
 
 from __future__ import annotations
@@ -219,7 +227,52 @@ def _broken_xlsx() -> str:
     return _("Tệp Excel bị hỏng hoặc không đầy đủ, không đọc được. Hãy mở và lưu lại tệp.")
 
 
+def archive_problem(data: bytes) -> str | None:
+    """Why an XLSX must not be opened, read from its zip directory and the
+    first bytes of its sheet only (milliseconds): what it would expand to
+    beyond settings.CHIBO_MAX_UNCOMPRESSED_BYTES (a 1 MB file that expands to
+    1 GB), or more rows declared than settings.CHIBO_IMPORT_MAX_ROWS."""
+    if not data.startswith(_ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            expanded = sum(i.file_size for i in infos)
+            limit = settings.CHIBO_MAX_UNCOMPRESSED_BYTES
+            if expanded > limit:
+                return _(
+                    "Tệp này khi giải nén lên tới %(size)s MB, vượt giới hạn %(limit)s MB: "
+                    "không phải một bảng danh sách bình thường. Hãy lưu lại chỉ trang dữ liệu "
+                    "cần nhập rồi tải lên."
+                ) % {"size": f"{expanded / 1024 / 1024:,.0f}", "limit": f"{limit / 1024 / 1024:g}"}
+            rows = _declared_rows(zf)
+    except Exception:
+        return None  # a broken file gets its own message when it is read
+    if rows and rows > settings.CHIBO_IMPORT_MAX_ROWS:
+        return _(
+            "Trang tính khai báo %(rows)s dòng, vượt giới hạn %(limit)s dòng một lần nhập. "
+            "Hãy chia tệp thành nhiều tệp nhỏ hơn."
+        ) % {
+            "rows": f"{rows:,}".replace(",", "."),
+            "limit": f"{settings.CHIBO_IMPORT_MAX_ROWS:,}".replace(",", "."),
+        }
+    return None
+
+
+def _declared_rows(zf: zipfile.ZipFile) -> int | None:
+    sheets = sorted(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+    if not sheets:
+        return None
+    with zf.open(sheets[0]) as fh:
+        head = fh.read(4096).decode("utf-8", "replace")
+    m = re.search(r'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"', head)
+    return int(m.group(1)) if m and m.group(1) else None
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+    problem = archive_problem(data)
+    if problem:
+        raise SpreadsheetError(problem)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
@@ -392,6 +445,8 @@ def estimate_rows(source: bytes) -> int:
     working in the background. Never raises."""
     try:
         if source.startswith(_ZIP_MAGIC):
+            if archive_problem(source):
+                return 0  # refused when it is read, without expanding it here
             with zipfile.ZipFile(io.BytesIO(source)) as zf:
                 sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
                 if not sheets:
@@ -527,6 +582,52 @@ def build_workbook(sheets: list[XlsxSheet]) -> bytes:
 
 _ERROR_FILL = "FFC7CE"  # Excel's own "bad" red
 
+# What openpyxl refuses (IllegalCharacterError): C0 controls but tab, LF, CR.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def writable_text(value: str) -> str:
+    """`value` without the control characters no spreadsheet can hold."""
+    return _UNWRITABLE.sub("", value)
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(_FORMULA_START)
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    """One CSV line's values, safe to open in Excel (see the module's docstring)."""
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            value = writable_text(value)
+            if is_formula_like(value):
+                value = "'" + value
+        out.append(value)
+    return out
+
+
+def xlsx_row(sheet, values: Iterable[Any]) -> list[Any]:
+    """One workbook row's values for `sheet.append`, safe (see the module's
+    docstring): text that would start a formula becomes a text cell."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            value = writable_text(value)
+            if is_formula_like(value):
+                value = _text_cell(WriteOnlyCell(sheet, value=value), value)
+        out.append(value)
+    return out
+
+
+def _text_cell(cell, text: str):
+    cell.value = text
+    cell.data_type = "s"  # openpyxl would take a leading "=" as a formula
+    return cell
+
 
 def _write_sheet(workbook, spec: XlsxSheet) -> None:
     from openpyxl.cell import WriteOnlyCell
@@ -539,7 +640,11 @@ def _write_sheet(workbook, spec: XlsxSheet) -> None:
     fill = PatternFill("solid", fgColor=_ERROR_FILL) if spec.notes else None
 
     def cell(value, bold=False, fmt=None, note=None):
+        if isinstance(value, str):
+            value = writable_text(value)
         c = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and is_formula_like(value):
+            _text_cell(c, value)
         if bold:
             c.font = Font(bold=True)
         if fmt:
@@ -565,8 +670,8 @@ def _write_sheet(workbook, spec: XlsxSheet) -> None:
                 out.append(cell(value, fmt="dd/mm/yyyy", note=note))
             elif i in texts and value not in (None, ""):
                 out.append(cell(str(value), fmt="@", note=note))
-            elif note:
-                out.append(cell(value, note=note))
+            elif note or isinstance(value, str):
+                out.append(cell(value, note=note) if note else xlsx_row(sheet, (value,))[0])
             else:
                 out.append(value)
         sheet.append(out)

@@ -3,13 +3,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chibo.concurrency import SeenMixin
 from chibo.forms import DayField, MonthField, TimeField
 from meetings.models import Meeting, MeetingBody, MeetingKind, Restriction, Vote
 from meetings.services import MEETING_FIELDS, TEXT_FIELDS
 from organizations.models import Role, valid_on
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(SeenMixin, forms.ModelForm):
     month = MonthField(label=_("Sinh hoạt của tháng"))
     held_on = DayField(label=_("Ngày họp"))
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo import concurrency
 from chibo.dates import DateError, month_shift, parse_month
 from chibo.errors import ServiceError
 from documents.header import signer_on
@@ -164,7 +165,8 @@ def meeting_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(actor=request.user, meeting=meeting, **form.cleaned_data)
+            with form.guard():  # told what changed if someone saved meanwhile
+                services.meeting_update(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ServiceError as exc:
             _errors(request, exc)
             meeting.refresh_from_db()
@@ -204,6 +206,17 @@ def meeting_detail(request, pk: int):
 _STATUS_KEY = re.compile(r"^status_(\d+)$")
 
 
+def _attendance_state(meeting: Meeting) -> dict[str, str]:
+    """The attendance as stored, for the edit rule (chibo.concurrency)."""
+    out = {}
+    for a in meeting.attendance.select_related("member").order_by("member_id"):
+        text = a.get_status_display()
+        if a.reason:
+            text += f" ({a.reason})"
+        out[a.member.full_name] = text
+    return out
+
+
 @login_required
 def attendance(request, pk: int):
     """Everyone present by default; tap the absent ones and pick a reason."""
@@ -213,6 +226,7 @@ def attendance(request, pk: int):
         messages.error(request, _("Biên bản đã được thông qua nên không điểm danh lại được."))
         return redirect("meetings:detail", meeting.pk)
     entries: dict[int, dict] = {}
+    others_changed: set[str] = set()  # members someone else saved meanwhile
     if request.method == "POST":
         for key, value in request.POST.items():
             match = _STATUS_KEY.match(key)
@@ -225,7 +239,19 @@ def attendance(request, pk: int):
                 "restriction": request.POST.get(f"restriction_{pk_}", ""),
             }
         try:
-            services.meeting_record_attendance(actor=request.user, meeting=meeting, entries=entries)
+            # told what changed if someone else saved this attendance meanwhile
+            with concurrency.guarded(
+                request.POST.get(concurrency.FIELD),
+                lock=Meeting.objects.filter(pk=meeting.pk),
+                state=lambda: _attendance_state(meeting),
+                record=meeting,
+            ):
+                services.meeting_record_attendance(
+                    actor=request.user, meeting=meeting, entries=entries
+                )
+        except concurrency.EditConflict as exc:
+            _errors(request, exc)
+            others_changed = {label for label, _before, _now in exc.changes}
         except ServiceError as exc:
             _errors(request, exc)
         else:
@@ -241,6 +267,8 @@ def attendance(request, pk: int):
     for row in services.expected_attendance(meeting):
         a = saved.get(row.member.pk)
         posted = entries.get(row.member.pk)
+        if row.member.full_name in others_changed:
+            posted = None  # show what the other person saved; the rest as ticked here
         if posted is not None:  # refused: show what was ticked, not lose it
             status, reason, restriction = posted["status"], posted["reason"], posted["restriction"]
         elif a is not None:
@@ -258,6 +286,7 @@ def attendance(request, pk: int):
             "meeting": meeting,
             "unit": meeting.unit,
             "rows": rows,
+            "seen": concurrency.token(_attendance_state(meeting)),
             "restrictions": Restriction.choices[1:],
             "reasons": [
                 _("Ốm đau"),

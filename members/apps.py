@@ -14,5 +14,9 @@ class MembersConfig(AppConfig):
 
         register(RosterKind())
         register(AwardsDisciplineKind())
+        # the member counts per unit follow every history row written
+        from members import counts
+
+        counts.connect()
         # the kinds of file this app exports, for the pages and the worker
         from members import exports  # noqa: F401

@@ -20,6 +20,7 @@ from members.choices import (
     TheoryLevel,
     TransferScope,
 )
+from members.counts import counts_deferred, counts_refresh
 from members.models import Exemption, Member, Placement, Rating, StatusPeriod
 from members.rules import exemption_latest_birth, probation_ends_on
 from members.services import member_create_with_past, past_rows, reconstruct_past
@@ -180,6 +181,12 @@ def _form_data(category: str, gender: str, age: int, serial: int) -> dict:
 
 
 def build(ctx: DemoContext) -> None:
+    # the member counts per unit: once at the end rather than after each member
+    with counts_deferred():
+        _build(ctx)
+
+
+def _build(ctx: DemoContext) -> None:
     serial = 0
     total = 0
     for cell in ctx.data["cells"]:
@@ -459,4 +466,6 @@ def build_province(ctx: DemoContext) -> None:
             flush()
     if batch_members:
         flush()
+    # bulk_create sends no signals: the province's member counts in one statement
+    counts_refresh(c.pk for c in ctx.data["province_cells"])
     ctx.say(f"  quy mô tỉnh: {created} đảng viên\n")

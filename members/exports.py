@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chibo.exports import CONTENT_TYPES, ExportKind, Output, register
-from chibo.spreadsheets import build_xlsx
+from chibo.spreadsheets import build_xlsx, csv_row
 from chibo.text import slug
 from members.forms import MemberFilterForm
 from members.models import Member
@@ -134,10 +134,10 @@ def roster_build(user, params: dict, fmt: str, progress) -> Output:
     writer = csv.writer(Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow(headers)  # the BOM so Excel reads UTF-8
+        yield "\ufeff" + writer.writerow(csv_row(headers))  # the BOM so Excel reads UTF-8
         for row in counted():
             yield writer.writerow(
-                [v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row]
+                csv_row(v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row)
             )
 
     return Output(lines(), f"{stem}.csv", CONTENT_TYPES["csv"])

@@ -4,6 +4,7 @@ checked by the service the view calls (members/services.py)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.concurrency import SeenMixin
 from chibo.forms import DayField, MonthField
 from chibo.phones import validate_phone
 from members.choices import AwardKind, CardEvent, DecisionLevel, Gender, Status, TransferScope
@@ -81,7 +82,7 @@ class MemberFilterForm(forms.Form):
         }
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SeenMixin, forms.ModelForm):
     changed_on = DayField(
         label=_("Trình độ, nghề nghiệp thay đổi từ ngày"),
         required=False,

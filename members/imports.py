@@ -68,6 +68,7 @@ from chibo.models import AuditEvent
 from chibo.spreadsheets import CellError, Column, Row, cell_text, header_key, parse_date
 from chibo.text import fold, normalize, sort_key
 from members.choices import PlacementKind, Status
+from members.counts import counts_refresh, units_of_members
 from members.models import Exemption, Member, Placement, StatusPeriod
 from members.resources import DATE_FIELDS, MEMBER_COLUMNS, parse_cell
 from members.rules import old_enough_for_admission, younger_than_a_candidate
@@ -901,6 +902,12 @@ def roster_write(
         AuditEvent.objects.bulk_create(events, batch_size=CHUNK)
         if progress:
             progress(total, total, "running")
+    # the bulk inserts send no signals: the member counts of the cells the
+    # file wrote to, recomputed from the history in the same transaction
+    counts_refresh(
+        {r.cell.pk for r in new_rows if r.cell is not None}
+        | units_of_members(r.member.pk for r in updated if r.member is not None)
+    )
 
 
 # Bulk inserts. On PostgreSQL rows go in with COPY, several times faster than

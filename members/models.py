@@ -558,3 +558,45 @@ class PartyCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.number} ({self.issued_on:%d/%m/%Y})"
+
+
+class MemberCount(models.Model):
+    """How many party members a unit counted (placed there permanently, as
+    probationary or official, and among them the exempt) over a run of days
+    with the same number: the history's member counts kept as a summary, so
+    the pages read a handful of rows instead of aggregating the histories.
+
+    Written only by members/counts.py, in the transaction of the write that
+    changed the history (counts_refresh); `manage.py verify_counts` checks it
+    against the histories. A unit with no members on a day has no row for it."""
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", _("chính thức")
+        PROBATIONARY = "probationary", _("dự bị")
+        EXEMPT = "exempt", _("miễn sinh hoạt")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("số đảng viên của đơn vị")
+        verbose_name_plural = _("số đảng viên của đơn vị")
+        indexes = [
+            models.Index(fields=["unit", "valid_from"], name="member_count_unit_idx"),
+            # today's figures: the open runs (a partial index on PostgreSQL and SQLite)
+            models.Index(
+                fields=["unit", "kind"],
+                condition=models.Q(valid_to__isnull=True),
+                name="member_count_open_idx",
+            ),
+        ]
+        constraints = [
+            valid_range("member_count_valid_range"),
+            one_open("member_count_one_open", "unit", "kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} {self.n} ({self.valid_from:%d/%m/%Y})"

@@ -139,6 +139,9 @@ class RemovalGround(models.TextChoices):
     NOT_COMPLETED = "not_completed", _("Hai năm liền không hoàn thành nhiệm vụ")
     LOST_QUALITY = "lost_quality", _("Giảm sút ý chí phấn đấu, không còn đủ tư cách đảng viên")
     FALSE_DOSSIER = "false_dossier", _("Khai man lý lịch, hồ sơ")
+    # Counted apart from the other removals on the statistics forms (Biểu 1,
+    # C4 "Xin ra khỏi Đảng"), which read the removal note's first words.
+    LEFT_PARTY = "left_party", _("Xin ra khỏi Đảng")
     OTHER = "other", _("Lý do khác")
 
 

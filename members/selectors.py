@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from members.models import (
     Discipline,
     Exemption,
     Member,
+    MemberCount,
     Placement,
     ProfileChange,
     ResidenceComment,
@@ -62,8 +64,17 @@ def current_members(unit: Unit) -> QuerySet[Member]:
     return Member.objects.filter(unit__path__startswith=unit.path, status__in=MEMBER_STATUSES)
 
 
-def member_count(unit: Unit) -> int:
-    return current_members(unit).count()
+def member_count(unit: Unit, day: date | None = None) -> int:
+    """Members in the unit's subtree (as the tree stands now) today or on
+    `day`, from the maintained counts: one query."""
+    return (
+        MemberCount.objects.filter(
+            valid_on(day or date.today()),
+            unit__path__startswith=unit.path,
+            kind__in=MEMBER_STATUSES,
+        ).aggregate(n=Sum("n"))["n"]
+        or 0
+    )
 
 
 def officials_in(unit: Unit) -> int:
@@ -73,16 +84,19 @@ def officials_in(unit: Unit) -> int:
 
 
 def member_counts_by_child(unit: Unit) -> dict[str, int]:
-    """{child path: members in that child's subtree}, in one query."""
+    """{child path: members in that child's subtree today}, in one query."""
     cut = len(unit.path) + PATH_STEP
     rows = (
-        Member.objects.filter(unit__path__startswith=unit.path, status__in=MEMBER_STATUSES)
+        MemberCount.objects.filter(
+            valid_on(date.today()), unit__path__startswith=unit.path, kind__in=MEMBER_STATUSES
+        )
         .exclude(unit=unit)
         .annotate(branch=Substr("unit__path", 1, cut))
         .values("branch")
-        .annotate(n=Count("id"))
+        .annotate(total=Sum("n"))
+        .order_by()
     )
-    return {r["branch"]: r["n"] for r in rows}
+    return {r["branch"]: r["total"] for r in rows}
 
 
 def member_counts_for(units: list[Unit]) -> dict[int, int]:
@@ -91,12 +105,12 @@ def member_counts_for(units: list[Unit]) -> dict[int, int]:
 
 
 def member_counts_in(unit_ids, statuses=MEMBER_STATUSES) -> dict[int, int]:
-    """{unit id: members of `statuses` whose cell is that unit now (not its
+    """{unit id: members of `statuses` whose cell is that unit today (not its
     sub-units)}, in one query."""
     return dict(
-        Member.objects.filter(unit_id__in=unit_ids, status__in=statuses)
+        MemberCount.objects.filter(valid_on(date.today()), unit_id__in=unit_ids, kind__in=statuses)
         .values_list("unit_id")
-        .annotate(n=Count("id"))
+        .annotate(total=Sum("n"))
         .order_by()
     )
 
@@ -125,20 +139,191 @@ def children_with_member_counts(unit: Unit, *, include_dissolved: bool = False) 
 # --- Members per unit as of a date, from the histories ------------------------------
 
 
+@dataclass
+class MemberCounts:
+    """Official, probationary and (among them) exempt members."""
+
+    official: int = 0
+    probationary: int = 0
+    exempt: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.official + self.probationary
+
+    def add(self, other: "MemberCounts") -> None:
+        self.official += other.official
+        self.probationary += other.probationary
+        self.exempt += other.exempt
+
+
+def unit_member_counts(unit_ids, day: date) -> dict[int, MemberCounts]:
+    """{unit id: its official, probationary and exempt members placed in it
+    (not its sub-units) on `day`}: the one selector of member figures per unit
+    that the tree's pages, the home page and the reports read, from the
+    maintained counts (members/counts.py), in one query. `unit_ids` may be a
+    list or a subquery; a unit without members on the day is left out."""
+    out: dict[int, MemberCounts] = {}
+    rows = MemberCount.objects.filter(valid_on(day), unit_id__in=unit_ids).values_list(
+        "unit_id", "kind", "n"
+    )
+    for unit_id, kind, n in rows:
+        counts = out.get(unit_id)
+        if counts is None:
+            counts = out[unit_id] = MemberCounts()
+        setattr(counts, kind, n)
+    return out
+
+
+def subtree_member_counts(root_path: str, day: date) -> MemberCounts:
+    """The official, probationary and exempt members of the whole subtree
+    whose path (on `day`) starts with `root_path`, from the maintained
+    counts: one aggregate query, no rows to Python."""
+    units = UnitVersion.objects.filter(valid_on(day), path__startswith=root_path).values("unit_id")
+    out = MemberCounts()
+    for kind, n in (
+        MemberCount.objects.filter(valid_on(day), unit_id__in=units)
+        .values_list("kind")
+        .annotate(total=Sum("n"))
+        .order_by()
+    ):
+        setattr(out, kind, n)
+    return out
+
+
+def unit_member_counts_on_days(unit_ids, days: list[date]) -> dict[date, dict[int, MemberCounts]]:
+    """unit_member_counts for several days at once (the month ends of a trend
+    chart): {day: {unit id: counts}}, in one query."""
+    if not days:
+        return {}
+    out: dict[date, dict[int, MemberCounts]] = {d: {} for d in days}
+    rows = (
+        MemberCount.objects.filter(unit_id__in=unit_ids, valid_from__lte=max(days))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=min(days)))
+        .values_list("unit_id", "kind", "n", "valid_from", "valid_to")
+    )
+    for unit_id, kind, n, a, b in rows:
+        for d in days:
+            if a <= d and (b is None or b > d):
+                counts = out[d].get(unit_id)
+                if counts is None:
+                    counts = out[d][unit_id] = MemberCounts()
+                setattr(counts, kind, n)
+    return out
+
+
+def subtree_trend(unit: Unit, days: list[date]) -> list[tuple[date, MemberCounts | None]]:
+    """[(day, members of the unit's whole subtree that day)] for the month
+    ends of a trend, as the history says (the subtree as it stood on each
+    day; None where the unit did not exist): one aggregate query over the
+    maintained counts, whatever the number of days and units."""
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    version = unit_version_on(unit, last)
+    if version is not None:
+        # The usual case: the subtree did not change in the period (no unit
+        # version under it began or ended then, the unit's own included), so
+        # one scan of its units' counts answers every day.
+        changed = (
+            UnitVersion.objects.filter(Q(path__startswith=version.path) | Q(unit=unit))
+            .filter(
+                Q(valid_from__gt=first, valid_from__lte=last)
+                | Q(valid_to__gt=first, valid_to__lte=last)
+            )
+            .exists()
+        )
+        if not changed:
+            return _steady_subtree_trend(version.path, days)
+    v, c = UnitVersion._meta.db_table, MemberCount._meta.db_table
+    values = ", ".join(["(%s)"] * len(days))
+    sql = f"""
+        WITH d(day) AS (VALUES {values})
+        SELECT d.day, c.kind, SUM(c.n)
+        FROM d
+        JOIN {v} r ON r.unit_id = %s
+             AND r.valid_from <= d.day AND (r.valid_to IS NULL OR r.valid_to > d.day)
+        LEFT JOIN {v} v ON v.path LIKE r.path || '%%'
+             AND v.valid_from <= d.day AND (v.valid_to IS NULL OR v.valid_to > d.day)
+        LEFT JOIN {c} c ON c.unit_id = v.unit_id
+             AND c.valid_from <= d.day AND (c.valid_to IS NULL OR c.valid_to > d.day)
+        GROUP BY d.day, c.kind
+    """
+    found: dict[date, MemberCounts] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*days, unit.pk])
+        for day, kind, n in cursor.fetchall():
+            day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+            counts = found.setdefault(day, MemberCounts())
+            if kind is not None:
+                setattr(counts, kind, int(n))
+    return [(d, found.get(d)) for d in days]
+
+
+def _steady_subtree_trend(path: str, days: list[date]) -> list[tuple[date, MemberCounts]]:
+    """subtree_trend for a subtree that stood unchanged over the days: one
+    pass over its units' counts, a sum per day."""
+    units = UnitVersion.objects.filter(valid_on(max(days)), path__startswith=path).values("unit_id")
+    sums = {
+        f"d{i}": Sum(
+            Case(
+                When(
+                    Q(valid_from__lte=d) & (Q(valid_to__isnull=True) | Q(valid_to__gt=d)), then="n"
+                ),
+                default=0,
+            )
+        )
+        for i, d in enumerate(days)
+    }
+    rows = (
+        MemberCount.objects.filter(unit_id__in=units, valid_from__lte=max(days))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=min(days)))
+        .values("kind")
+        .annotate(**sums)
+        .order_by()
+    )
+    out = [MemberCounts() for _ in days]
+    for row in rows:
+        for i in range(len(days)):
+            setattr(out[i], row["kind"], row[f"d{i}"] or 0)
+    return list(zip(days, out, strict=True))
+
+
 def member_counts_on(unit_ids, day: date) -> dict[int, int]:
     """{unit id: members (probationary + official) placed permanently in it on
-    `day`}, from the placement and status histories, in one query. `unit_ids`
-    may be a list or a subquery."""
-    member_then = StatusPeriod.objects.filter(
+    `day`}, in one query (unit_member_counts). `unit_ids` may be a list or a
+    subquery."""
+    return {unit_id: c.total for unit_id, c in unit_member_counts(unit_ids, day).items() if c.total}
+
+
+def history_member_counts_on(day: date, unit_ids=None) -> dict[tuple[int, str], int]:
+    """{(unit id, kind): n} on `day` computed from the histories themselves
+    (placement, status and exemption rows in force that day), not from the
+    maintained counts: what `manage.py verify_counts` holds them against.
+    Two queries."""
+    placements = Placement.objects.filter(valid_on(day), kind=PlacementKind.PERMANENT)
+    if unit_ids is not None:
+        placements = placements.filter(unit_id__in=unit_ids)
+    status_then = StatusPeriod.objects.filter(
         valid_on(day), member_id=OuterRef("member_id"), status__in=MEMBER_STATUSES
+    ).values("status")[:1]
+    exempt_then = Exemption.objects.filter(valid_on(day), member_id=OuterRef("member_id"))
+    counted = placements.annotate(status_then=Subquery(status_then)).filter(
+        status_then__isnull=False
     )
-    return dict(
-        Placement.objects.filter(valid_on(day), kind=PlacementKind.PERMANENT, unit_id__in=unit_ids)
-        .filter(Exists(member_then))
+    out: dict[tuple[int, str], int] = {}
+    for unit_id, status, n in (
+        counted.values_list("unit_id", "status_then").annotate(n=Count("id")).order_by()
+    ):
+        out[(unit_id, status)] = n
+    for unit_id, n in (
+        counted.filter(Exists(exempt_then))
         .values_list("unit_id")
         .annotate(n=Count("id"))
         .order_by()
-    )
+    ):
+        out[(unit_id, MemberCount.Kind.EXEMPT)] = n
+    return out
 
 
 def subtree_member_count_on(unit: Unit, day: date) -> int | None:

@@ -1400,6 +1400,51 @@ def member_record_death(*, actor, member: Member, day: date, note: str = "") -> 
     return member
 
 
+@transaction.atomic
+def member_restore(
+    *, actor, member: Member, unit: Unit, day: date, decision_number: str = "", note: str = ""
+) -> Member:
+    """Phục hồi đảng tịch: a member removed or expelled whose decision was
+    annulled is an official member again from `day`, placed in `unit`
+    (Biểu 1, B3). The earlier periods stay as they were."""
+    member = _lock(member)
+    _check_reach(actor, unit)
+    _require_status(
+        member,
+        (Status.REMOVED, Status.EXPELLED),
+        _("%(name)s đang là “%(status)s”, không phải người đã bị xóa tên hoặc khai trừ."),
+    )
+    _not_future(day, _("Ngày phục hồi đảng tịch"))
+    validate_cell(unit, day)
+    _change_status(
+        member,
+        Status.OFFICIAL,
+        day,
+        actor,
+        decision_number=decision_number,
+        note=(_("Phục hồi đảng tịch") + (f": {note}" if note else "")),
+    )
+    member_place(
+        actor=actor,
+        member=member,
+        unit=unit,
+        day=day,
+        reason=_("Phục hồi đảng tịch"),
+        decision_number=decision_number,
+        record=False,
+    )
+    member.refresh_from_db(fields=["unit", "status"])
+    _audit(
+        actor,
+        "member_restore",
+        member,
+        _("Phục hồi đảng tịch cho %(name)s từ %(day)s")
+        % {"name": member.full_name, "day": _d(day)},
+        {"unit": unit.pk, "day": day},
+    )
+    return member
+
+
 # --- Residence contact (Quy định 213-QĐ/TW) and monthly evaluations ----------------
 
 

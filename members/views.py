@@ -262,12 +262,13 @@ def member_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(
-                actor=request.user,
-                member=member,
-                changed_on=form.cleaned_data["changed_on"],
-                **{f: form.cleaned_data[f] for f in services.PROFILE_FIELDS},
-            )
+            with form.guard():  # told what changed if someone saved meanwhile
+                services.member_update(
+                    actor=request.user,
+                    member=member,
+                    changed_on=form.cleaned_data["changed_on"],
+                    **{f: form.cleaned_data[f] for f in services.PROFILE_FIELDS},
+                )
         except ServiceError as exc:
             form.add_error(None, exc)
         else:

@@ -134,6 +134,7 @@ def unit_found(
     code = (code or "").strip() or None
     if code and Unit.objects.filter(code=code).exists():
         raise ServiceError(_("Mã đơn vị “%(code)s” đã được dùng.") % {"code": code})
+    _refuse_live_sibling_named(parent, name)
 
     unit = Unit.objects.create(
         code=code,
@@ -176,6 +177,22 @@ def unit_found(
             data={"parent": parent.pk if parent else None, "founded_on": founded_on},
         )
     return unit
+
+
+def _refuse_live_sibling_named(parent: Unit | None, name: str) -> None:
+    """Two units of one superior, both in being, never share a name (a double
+    click on "Thành lập", or two staff founding the same cell at once). The
+    superior's row is locked first, so two foundings under it take turns."""
+    if parent is not None:
+        Unit.objects.select_for_update().filter(pk=parent.pk).first()
+    siblings = Unit.objects.filter(parent=parent, dissolved_on__isnull=True)
+    wanted = name.casefold()
+    for other in siblings.values_list("name", flat=True):
+        if other.casefold() == wanted:
+            raise ServiceError(
+                _("Đã có “%(name)s” trực thuộc %(parent)s; không lập thêm một đơn vị trùng tên.")
+                % {"name": other, "parent": parent.name if parent else _("cấp cao nhất")}
+            )
 
 
 def check_locality_on(administrative_unit: AdministrativeUnit, day: date) -> None:

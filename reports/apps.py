@@ -13,3 +13,8 @@ class ReportsConfig(AppConfig):
             documents,  # noqa: F401
             exports,  # noqa: F401
         )
+
+        # the official statistics forms join the catalogue
+        from reports.statforms import register_all
+
+        register_all()

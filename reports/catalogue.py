@@ -8,7 +8,7 @@ unit's direct sub-units. Every report reads the histories (reports/selectors),
 so a past date gives the past answer.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -139,6 +139,7 @@ class Report:
             table.sections = [self.breakdown(snap, params)]
         else:
             table.sections = self.sections(snap, params)
+        self.finish(table, snap, params)
         # Plain values only (no lazy text): what the page shows is exactly what
         # the files and a frozen submission hold.
         return Table.from_dict(table.as_dict())
@@ -148,6 +149,10 @@ class Report:
 
     def breakdown(self, snap: Snapshot, params: Params) -> Section:
         raise NotImplementedError
+
+    def finish(self, table: Table, snap: Snapshot, params: Params) -> None:
+        """Anything the table carries besides its sections (an official
+        form's header, version and cross-checks: reports/statforms)."""
 
 
 def _children_section(
@@ -1486,8 +1491,14 @@ class RestructuringReport(Report):
                 touched[int(path[depth : depth + 8])].add(rid)
         before = snapshot(Unit(pk=snap.root.id), params.start - timedelta(days=1))
 
+        # direct sub-units per unit, counted once per date (a scan of the
+        # 5,779 units for each of 1,000 sub-units took 2.7 s)
+        children_of = {
+            id(s): Counter(u.parent_id for u in s.units) for s in (before, snap) if s is not None
+        }
+
         def direct(s, unit_id):
-            return sum(1 for u in s.units if u.parent_id == unit_id) if s else 0
+            return children_of[id(s)][unit_id] if s else 0
 
         # Members before and after by sub-unit are the structure report's
         # breakdown on the two dates; left out here to keep this one fast.

@@ -108,3 +108,117 @@ REPORT = register(
         docx_parts=_report_body,
     )
 )
+
+
+# --- the official statistics forms (reports/statforms) ----------------------------
+
+
+def _form_body(tpl, context: dict) -> dict:
+    """The form's tables (their columns vary by form), the proxies and the
+    cross-checks, as a sub-document."""
+    doc = tpl.new_subdoc()
+    form = context["form"]
+    for block in context["sections"]:
+        section = block["section"]
+        if len(context["sections"]) > 1:
+            b.heading(doc, section.title)
+        grid = doc.add_table(rows=2, cols=len(section.columns))
+        grid.style = "Table Grid"
+        size = 9 if len(section.columns) > 8 else 11
+        for cell, column in zip(grid.rows[0].cells, section.columns, strict=True):
+            b.cell_text(cell, str(column.label), bold=True, size=size)
+        for cell, number in zip(grid.rows[1].cells, block["numbers"], strict=True):
+            b.cell_text(cell, number, italic=True, size=size)
+        for line in block["lines"]:
+            row = grid.add_row()
+            b.cant_split(row)
+            for i, (cell, (value, column)) in enumerate(
+                zip(row.cells, line["cells"], strict=False)
+            ):
+                text = _figure(value, column.kind)
+                if i == 1 and line["proxy"]:
+                    text += " (†)"
+                b.cell_text(
+                    cell,
+                    text,
+                    bold=line["strong"],
+                    size=size,
+                    align="left" if column.kind == "text" else "right",
+                )
+        if section.totals:
+            row = grid.add_row()
+            for cell, value, column in zip(
+                row.cells, section.totals, section.columns, strict=False
+            ):
+                b.cell_text(cell, _figure(value, column.kind), bold=True, size=size)
+        if section.note:
+            b.para(doc, str(section.note), italic=True, size=10)
+    for proxy in form.get("proxies", []):
+        b.para(doc, f"(†) {proxy['code']}: {proxy['why']}", italic=True, size=10)
+    if form.get("set_note"):
+        b.para(doc, form["set_note"], italic=True, size=10)
+    for check in form.get("checks", []):
+        mark = "đúng" if check["ok"] else "CẢNH BÁO – không khớp"
+        detail = f" ({check['detail']})" if check["detail"] else ""
+        b.para(
+            doc,
+            f"Kiểm tra {check['label']}: {mark}{detail}",
+            italic=True,
+            size=10,
+            bold=not check["ok"],
+        )
+    return {"body": doc}
+
+
+def _build_form(landscape: bool):
+    def build():
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+
+        doc = b.new_document(landscape=landscape)
+        table = doc.add_table(rows=1, cols=2)
+        b._no_borders(table)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        left, right = table.rows[0].cells
+        b.cell_text(left, "{{ issuer_parent|upper }}", size=12)
+        b.cell_text(left, "{{ issuer|upper }}", bold=True, size=12)
+        b.cell_text(left, "*", size=12)
+        b.cell_text(right, "{{ form.number }}", bold=True, size=12)
+        b.title(doc, "{{ form.title }}", "{{ form.period_line|upper }}")
+        b.para(doc, "{{ form.set_name }}: {{ form.source }}", italic=True, align="center", size=10)
+        b.para(doc, "{{ form.unit_line }}", italic=True, align="right", size=12)
+        b.para(doc, "{{p body }}")
+        b.para(doc, "{{ date_line }}", italic=True, align="right", keep_with_next=True)
+        b.signatures(
+            doc,
+            [
+                ("NGƯỜI LẬP BIỂU", {"bold": True}),
+                ("(Ký, ghi rõ họ và tên)", {"italic": True, "size": 11}),
+                b.SPACE,
+                b.SPACE,
+                b.SPACE,
+            ],
+            b.SIGNER,
+        )
+        return doc
+
+    return build
+
+
+FORM = register(
+    DocumentKind(
+        key="statform",
+        label=gettext_lazy("Biểu thống kê cơ bản"),
+        pdf_template="reports/pdf/form.html",
+        build_docx=_build_form(False),
+        docx_parts=_form_body,
+    )
+)
+FORM_WIDE = register(
+    DocumentKind(
+        key="statform_wide",
+        label=gettext_lazy("Biểu thống kê cơ bản (khổ ngang)"),
+        pdf_template="reports/pdf/form.html",
+        build_docx=_build_form(True),
+        docx_parts=_form_body,
+    )
+)

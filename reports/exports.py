@@ -13,12 +13,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chibo.exports import ExportKind, Output, register
+from chibo.spreadsheets import csv_row, xlsx_row
 from chibo.text import slug
 from organizations.models import Unit
 from organizations.selectors import reach_key, unit_for_user_or_404
 from reports.catalogue import get_report, parse_params
 from reports.models import Submission
 from reports.pdf import to_docx, to_pdf
+from reports.statforms.layout import json_lines
+from reports.statforms.layout import to_xlsx as form_xlsx
 from reports.tables import Table
 
 CONTENT_TYPES = {
@@ -66,19 +69,25 @@ def _lines(table: Table):
 
 
 def to_json(table: Table) -> bytes:
-    return json.dumps(table.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    data = table.as_dict()
+    if table.form:
+        # each row with its official code, label and values per column
+        data["lines"] = json_lines(table)
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def to_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     for line in _lines(table):
-        writer.writerow(["" if v is None else v for v in line])
+        writer.writerow(csv_row("" if v is None else v for v in line))
     # A byte-order mark so that Excel opens the Vietnamese text as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def to_xlsx(table: Table) -> bytes:
+    if table.form and not table.by_children:
+        return form_xlsx(table)
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -86,22 +95,22 @@ def to_xlsx(table: Table) -> bytes:
     sheet = workbook.active
     sheet.title = sheet_name(table)
     bold = Font(bold=True)
-    sheet.append([table.title])
+    sheet.append(xlsx_row(sheet, [table.title]))
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=13)
-    sheet.append([table.unit_name])
-    sheet.append([table.scope_text])
+    sheet.append(xlsx_row(sheet, [table.unit_name]))
+    sheet.append(xlsx_row(sheet, [table.scope_text]))
     width = 1
     for section in table.sections:
         width = max(width, len(section.columns))
         sheet.append([])
-        sheet.append([section.title])
+        sheet.append(xlsx_row(sheet, [section.title]))
         sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.append([c.label for c in section.columns])
+        sheet.append(xlsx_row(sheet, [c.label for c in section.columns]))
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         lines = list(section.rows) + ([section.totals] if section.totals else [])
         for i, line in enumerate(lines):
-            sheet.append(line)
+            sheet.append(xlsx_row(sheet, line))
             row = sheet[sheet.max_row]
             for col, cell in zip(section.columns, row, strict=False):
                 if col.kind == "pct":

@@ -3,31 +3,37 @@ reports waiting for the user) and of the unit page (links to its reports)."""
 
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from chibo.panels import Panel
-from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Role
+from members.selectors import subtree_member_counts
+from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Role, UnitVersion, valid_on
 from organizations.selectors import can_edit, role_paths, root_units_for, sees_everything
 from reports.catalogue import catalogue
 from reports.models import Submission, SubmissionStatus
-from reports.selectors import MemberCounts, inbox_for, member_counts_by_unit, snapshot
+from reports.selectors import inbox_for
 
 MAX_UNITS = 3
 
 
 def key_figures(unit, day: date) -> dict | None:
     """Grassroots organizations, cells and members under `unit` on `day`:
-    three queries whatever the size of the subtree."""
-    snap = snapshot(unit, day)
-    if snap is None:
+    three aggregate queries whatever the size of the subtree (the members
+    from the maintained counts)."""
+    root_path = (
+        UnitVersion.objects.filter(valid_on(day), unit=unit).values_list("path", flat=True).first()
+    )
+    if root_path is None:
         return None
-    counts = MemberCounts()
-    for c in member_counts_by_unit(snap).values():
-        counts.add(c)
+    levels = UnitVersion.objects.filter(valid_on(day), path__startswith=root_path).aggregate(
+        grassroots=Count("pk", filter=Q(level__in=GRASSROOTS_LEVELS)),
+        cells=Count("pk", filter=Q(level__in=CELL_LEVELS)),
+    )
+    counts = subtree_member_counts(root_path, day)
     return {
         "unit": unit,
-        "grassroots": sum(1 for u in snap.units if u.level in GRASSROOTS_LEVELS),
-        "cells": sum(1 for u in snap.units if u.level in CELL_LEVELS),
+        "grassroots": levels["grassroots"],
+        "cells": levels["cells"],
         "members": counts.total,
         "official": counts.official,
         "probationary": counts.probationary,

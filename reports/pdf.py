@@ -19,6 +19,7 @@ from chibo.pdf import render_typst
 from documents.render import render
 from reports import charts
 from reports.documents import document_context
+from reports.statforms.layout import form_context
 from reports.tables import Table
 from reports.templatetags.reports_tags import figure
 
@@ -29,6 +30,9 @@ def row_count(table: Table) -> int:
 
 def to_pdf(table: Table, *, today: date | None = None, engine: str = "") -> bytes:
     """`engine` ("weasyprint" or "typst") overrides the choice by length."""
+    if table.form and not table.by_children:
+        context = form_context(table, today=today)
+        return render("statform", context, "pdf", unit=context["unit"])
     context = document_context(table, today=today)
     engine = engine or ("typst" if row_count(table) > settings.CHIBO_PDF_TYPST_ROWS else "")
     if engine == "typst":
@@ -37,6 +41,10 @@ def to_pdf(table: Table, *, today: date | None = None, engine: str = "") -> byte
 
 
 def to_docx(table: Table, *, today: date | None = None) -> bytes:
+    if table.form and not table.by_children:
+        context = form_context(table, today=today)
+        kind = "statform_wide" if table.form.get("landscape") else "statform"
+        return render(kind, context, "docx", unit=context["unit"])
     context = document_context(table, today=today)
     return render("report", context, "docx", unit=context["unit"])
 

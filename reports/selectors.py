@@ -22,6 +22,7 @@ from chibo.dates import dmy
 from meetings.models import REGULAR_KINDS, THEMATIC_KINDS, Attendance, AttendanceStatus, Meeting
 from members.choices import PlacementKind, Status
 from members.models import Exemption, Member, Placement, StatusPeriod
+from members.selectors import MemberCounts, unit_member_counts
 from organizations.models import (
     CELL_LEVELS,
     PATH_STEP,
@@ -216,22 +217,6 @@ def _period_units(root_path: str, start: date, day: date, units: list[UnitOn]) -
 # --- members on a day ----------------------------------------------------------
 
 
-@dataclass
-class MemberCounts:
-    official: int = 0
-    probationary: int = 0
-    exempt: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.official + self.probationary
-
-    def add(self, other: "MemberCounts") -> None:
-        self.official += other.official
-        self.probationary += other.probationary
-        self.exempt += other.exempt
-
-
 def member_rows(
     snap: Snapshot,
     columns: list[str],
@@ -287,20 +272,12 @@ def member_rows(
 
 def member_counts_by_unit(snap: Snapshot) -> dict[int, MemberCounts]:
     """{unit id: official, probationary and exempt members placed in it on the
-    day}, in one query."""
-    rows = member_rows(
-        snap, ["p.unit_id", "s.status", "CASE WHEN e.member_id IS NULL THEN 0 ELSE 1 END"]
+    day}: the members app's one selector of member figures (the maintained
+    counts), in one query."""
+    ids = UnitVersion.objects.filter(valid_on(snap.day), path__startswith=snap.root.path).values(
+        "unit_id"
     )
-    out: dict[int, MemberCounts] = defaultdict(MemberCounts)
-    for unit_id, status, is_exempt, n in rows:
-        counts = out[unit_id]
-        if status == Status.OFFICIAL:
-            counts.official += n
-        else:
-            counts.probationary += n
-        if is_exempt:
-            counts.exempt += n
-    return out
+    return defaultdict(MemberCounts, unit_member_counts(ids, snap.day))
 
 
 def roll_up(snap: Snapshot, per_unit: dict[int, MemberCounts]) -> dict[int, MemberCounts]:

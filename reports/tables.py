@@ -31,6 +31,11 @@ class Section:
     note: str = ""
     # Per row, the unit the row is about (for drill-down links), or None.
     row_units: list[int | None] = field(default_factory=list)
+    # An official form's section (reports/statforms): per row its official
+    # code ("A", "B", "B2a") and its marks ("strong": a total line; "proxy":
+    # wording not confirmed against the regulation's text).
+    codes: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -47,6 +52,9 @@ class Table:
     year: int | None = None  # a report on a year (the annual review)
     # the report's name in download names ("Tỷ lệ sinh hoạt"); the title if empty
     short_title: str = ""
+    # An official statistics form (reports/statforms): its number, version,
+    # source, title lines, proxies and cross-checks; None for other reports.
+    form: dict | None = None
 
     @property
     def period_words(self) -> str:
@@ -107,6 +115,7 @@ class Table:
             sections=sections,
             year=data.get("year"),
             short_title=data.get("short_title", ""),
+            form=data.get("form"),
         )
 
 

@@ -11,12 +11,15 @@ from django.views.decorators.http import require_POST
 
 from chibo.downloads import export_response
 from chibo.errors import ServiceError
-from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404
+from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404, units_for
 from reports import exports
 from reports.catalogue import ReportError, catalogue, get_report, parse_params
-from reports.models import Review, Submission, SubmissionStatus
+from reports.models import Review, Submission, SubmissionStatus, period_bounds
 from reports.selectors import inbox_for, parse_period, recent_periods, submissions_under
 from reports.services import may_review, params_for, submission_review, submission_submit
+from reports.statforms.base import FormReport
+from reports.statforms.layout import form_context
+from reports.statforms.review import submitted_totals
 from reports.tables import Table
 
 FORMAT_LINKS = [
@@ -58,11 +61,33 @@ def catalogue_page(request):
         unit = unit_for_user_or_404(request.user, request.GET["unit"])
     elif roots:
         unit = roots[0]
+    everything = catalogue()
+    forms = sorted(
+        (r for r in everything if isinstance(r, FormReport)), key=lambda r: FORM_ORDER.index(r.name)
+    )
     return render(
         request,
         "reports/catalogue.html",
-        {"reports": catalogue(), "unit": unit, "roots": roots},
+        {
+            "reports": [r for r in everything if not isinstance(r, FormReport)],
+            "forms": forms,
+            "unit": unit,
+            "roots": roots,
+        },
     )
+
+
+# the official forms in the order of their numbers
+FORM_ORDER = [
+    "member_movement",
+    "new_members",
+    "member_profile",
+    "ethnicity_religion",
+    "organization_types",
+    "organization_ratings",
+    "member_ratings",
+    "badges_cards_transfers",
+]
 
 
 @login_required
@@ -105,9 +130,14 @@ def report_view(request, name: str, unit_id: int):
         "error": error,
         "query": request.GET,
         "has_children": unit.children.exists(),
+        # the superior's report only for who may open it (a cell secretary may not)
+        "parent_in_reach": bool(unit.parent_id)
+        and units_for(request.user).filter(pk=unit.parent_id).exists(),
         "formats": FORMAT_LINKS,
         "link_query": _query_without(request.GET, "by", "format"),
         "values": _form_values(request.GET, table),
+        # an official form in its printed layout (not its breakdown)
+        "layout": form_context(table) if table and table.form and not table.by_children else None,
     }
     return render(request, "reports/report.html", context, status=400 if error else 200)
 
@@ -160,6 +190,17 @@ def submissions_page(request, unit_id: int):
     counts = {}
     for r in rows:
         counts[r.state] = counts.get(r.state, 0) + 1
+    form_totals = None
+    report = get_report(chosen_report)
+    if rows and isinstance(report, FormReport):
+        # an official form: the sub-units' submitted figures added up, beside
+        # the committee's live figures for the same period
+        start, end = period_bounds(parsed[0], parsed[1])
+        try:
+            live = report.run(unit, params_for(report, start, end, today))
+        except ReportError:
+            live = None
+        form_totals = submitted_totals(rows, live)
     own = (
         Submission.objects.filter(unit=unit)
         .prefetch_related("versions")
@@ -179,6 +220,7 @@ def submissions_page(request, unit_id: int):
         "own": own,
         "can_submit": bool(unit.parent_id) and can_edit(request.user, unit),
         "report_titles": {r.name: r.title for r in catalogue()},
+        "form_totals": form_totals,
     }
     return render(request, "reports/submissions.html", context)
 

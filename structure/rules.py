@@ -35,11 +35,20 @@ def warnings_for(
     """Every rule warning of the given (active) units, in a fixed handful of
     queries whatever their number."""
     today = today or date.today()
-    units = [u for u in units if u.dissolved_on is None or u.dissolved_on > today]
+    if isinstance(units, QuerySet):
+        # a province's thousands of ids go to the database as a subquery, not
+        # as a list of parameters (psycopg's splitting of such a query alone
+        # takes 0.2 s)
+        active = units.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today))
+        ids = active.values("pk")
+        cell_ids = active.filter(level__in=CELL_LEVELS).values("pk")
+        units = list(active)
+    else:
+        units = [u for u in units if u.dissolved_on is None or u.dissolved_on > today]
+        ids = [u.pk for u in units]
+        cell_ids = [u.pk for u in units if u.level in CELL_LEVELS]
     if not units:
         return []
-    ids = [u.pk for u in units]
-    cell_ids = [u.pk for u in units if u.level in CELL_LEVELS]
 
     officials = member_counts_in(cell_ids, [Status.OFFICIAL])
     members = member_counts_in(cell_ids)

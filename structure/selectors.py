@@ -15,4 +15,4 @@ def warnings_for_user(
     qs = units_for(user).filter(active_on(today or date.today()))
     if root is not None:
         qs = qs.filter(path__startswith=root.path)
-    return warnings_for(list(qs.order_by("path")), today)
+    return warnings_for(qs.order_by("path"), today)

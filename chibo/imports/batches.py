@@ -5,8 +5,10 @@ spreadsheets that go with it (the template with its guide, the rejected rows).""
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.errors import ServiceError
@@ -38,6 +40,85 @@ def import_start(
     )
 
 
+def lost_message() -> str:
+    return _(
+        "Việc nhập tệp này đã dừng giữa chừng: tiến trình chạy nền (db_worker) không còn "
+        "báo tiến độ (đã tắt, hoặc mất kết nối cơ sở dữ liệu). Không có dữ liệu nào của "
+        "tệp được ghi. Bấm “Làm lại” để kiểm tra và nhập lại."
+    )
+
+
+def import_reap(batch: ImportBatch | None = None, *, now=None) -> int:
+    """Mark as failed every batch (or this one) still "working" with no sign
+    of life for settings.CHIBO_IMPORT_STALE_MINUTES: its worker died or never
+    came. A write runs in one transaction, so nothing of it was kept; the
+    batch may be retried (import_retry). Returns how many were marked."""
+    now = now or timezone.now()
+    limit = now - timedelta(minutes=settings.CHIBO_IMPORT_STALE_MINUTES)
+    working = [ImportBatch.Status.ANALYSING, ImportBatch.Status.RUNNING]
+    qs = ImportBatch.objects.filter(status__in=working)
+    if batch is not None:
+        qs = qs.filter(pk=batch.pk)
+    marked = 0
+    for pk, status, beat, created in qs.values_list("pk", "status", "heartbeat_at", "created_at"):
+        if (beat or created) > limit:
+            continue
+        lost = ImportBatch.objects.get(pk=pk)
+        options = {**(lost.options or {}), "lost_in": status}
+        # conditional: the worker may report progress at this very moment
+        marked += ImportBatch.objects.filter(pk=pk, status=status, heartbeat_at=beat).update(
+            status=ImportBatch.Status.FAILED,
+            message=lost_message(),
+            options=options,
+            finished_at=now,
+        )
+    if batch is not None and marked:
+        batch.refresh_from_db()
+    return marked
+
+
+def import_retry(batch: ImportBatch) -> ImportBatch:
+    """A batch its worker lost, again: a lost preview is checked again; a
+    lost confirmation goes back to its preview, to be confirmed (and so
+    checked against the data) again."""
+    lost_in = (batch.options or {}).get("lost_in")
+    if batch.status != ImportBatch.Status.FAILED or not lost_in:
+        raise ServiceError(_("Lần nhập này không làm lại được; hãy tải tệp lên lại."))
+    options = {k: v for k, v in batch.options.items() if k != "lost_in"}
+    if lost_in == ImportBatch.Status.RUNNING and (batch.result or {}).get("rows") is not None:
+        status, message = ImportBatch.Status.PREVIEWED, _("Xem lại kết quả kiểm tra rồi xác nhận.")
+    else:
+        status, message = ImportBatch.Status.ANALYSING, ""
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.FAILED).update(
+        status=status,
+        message=message,
+        options=options,
+        processed_rows=0,
+        heartbeat_at=timezone.now(),
+        finished_at=None,
+    )
+    batch.refresh_from_db()
+    if claimed and status == ImportBatch.Status.ANALYSING:
+        return import_check(batch)
+    return batch
+
+
+def import_uploads_purge(*, now=None) -> int:
+    """Empty the files uploaded more than settings.CHIBO_IMPORT_KEEP_DAYS ago
+    (a roster is personal data), keeping each import's record: who, when,
+    which file (name, size, SHA-256), its counts, outcome and row messages.
+    A batch still being worked on keeps its file."""
+    now = now or timezone.now()
+    before = now - timedelta(days=settings.CHIBO_IMPORT_KEEP_DAYS)
+    working = [ImportBatch.Status.ANALYSING, ImportBatch.Status.RUNNING]
+    return (
+        ImportBatch.objects.filter(created_at__lt=before)
+        .exclude(status__in=working)
+        .exclude(content=b"")
+        .update(content=b"")
+    )
+
+
 def import_check(batch: ImportBatch) -> ImportBatch:
     """Preview the batch: now, or in the background for a big file."""
     if runs_in_background(batch):
@@ -56,7 +137,11 @@ def import_confirm(batch: ImportBatch, *, actor=None, skip_invalid: bool = False
         raise ServiceError(work.errors_block_message(batch.error_count))
     options = {**(batch.options or {}), "skip_invalid": skip_invalid}
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
-        status=ImportBatch.Status.RUNNING, processed_rows=0, options=options, message=""
+        status=ImportBatch.Status.RUNNING,
+        processed_rows=0,
+        options=options,
+        message="",
+        heartbeat_at=timezone.now(),
     )
     if not claimed:
         return False

@@ -24,6 +24,8 @@ from chibo.errors import ServiceError
 from chibo.imports.batches import (
     import_check,
     import_confirm,
+    import_reap,
+    import_retry,
     import_start,
     rejected_rows_xlsx,
     template_xlsx,
@@ -147,6 +149,7 @@ def template(request, slug: str):
 @login_required
 def batch_page(request, pk: int, kind: str | None = None):
     batch, import_kind = _batch_or_404(request, pk, kind=kind)
+    import_reap(batch)  # its worker gone: failed, with "Làm lại"
     result = batch.result or {}
     rows = result.get("rows", [])
     changed = set(result.get("changed_rows", []))
@@ -182,6 +185,7 @@ def batch_page(request, pk: int, kind: str | None = None):
 def batch_progress(request, pk: int, kind: str | None = None):
     """The progress bar alone, polled by htmx; once the work is over the page reloads."""
     batch, _kind = _batch_or_404(request, pk, kind=kind)
+    import_reap(batch)
     response = render(request, "imports/_progress.html", {"batch": batch})
     if not batch.is_working:
         response["HX-Refresh"] = "true"
@@ -215,6 +219,18 @@ def batch_rejected(request, pk: int, kind: str | None = None):
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="dong-loi-lan-nhap-{batch.pk}.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def batch_retry(request, pk: int, kind: str | None = None):
+    """An import its background worker lost, again (chibo.imports.import_retry)."""
+    batch, _kind = _batch_or_404(request, pk, kind=kind, with_content=True)
+    try:
+        import_retry(batch)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("imports:batch", pk=batch.pk)
 
 
 def kind_urlpatterns(name: str, slug: str) -> list:

@@ -42,13 +42,18 @@ logger = logging.getLogger(__name__)
 # a time: there, progress inside the transaction is simply not reported.)
 
 _PROGRESS_SQL = (
-    "UPDATE chibo_importbatch SET processed_rows = %s, total_rows = %s WHERE id IN "
+    "UPDATE chibo_importbatch SET processed_rows = %s, total_rows = %s, heartbeat_at = %s "
+    "WHERE id IN "
     "(SELECT id FROM chibo_importbatch WHERE id = %s FOR UPDATE SKIP LOCKED)"
 )
 
 
 def write_progress(batch_pk: int, done: int, total: int, phase: str = "") -> None:
-    values = {"processed_rows": done, "total_rows": max(total, done)}
+    values = {
+        "processed_rows": done,
+        "total_rows": max(total, done),
+        "heartbeat_at": timezone.now(),
+    }
     if not connection.in_atomic_block:
         ImportBatch.objects.filter(pk=batch_pk).update(**values)
         return
@@ -58,7 +63,8 @@ def write_progress(batch_pk: int, done: int, total: int, phase: str = "") -> Non
     try:
         with side.cursor() as cursor:
             cursor.execute(
-                _PROGRESS_SQL, [values["processed_rows"], values["total_rows"], batch_pk]
+                _PROGRESS_SQL,
+                [values["processed_rows"], values["total_rows"], values["heartbeat_at"], batch_pk],
             )
     finally:
         side.close()

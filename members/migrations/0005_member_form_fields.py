@@ -66,6 +66,12 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: on PostgreSQL the data step's UPDATEs leave pending
+    # trigger events (the deferred foreign keys) and the ALTER TABLEs after it
+    # would refuse ("cannot ALTER TABLE … pending trigger events") on any
+    # database that already holds members. The data step commits on its own
+    # (atomic=True below); each schema step then runs in its own statement.
+    atomic = False
 
     dependencies = [
         ('members', '0004_search_trigram'),
@@ -74,7 +80,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # Before the religion column shrinks to the codes.
-        migrations.RunPython(forward, migrations.RunPython.noop),
+        migrations.RunPython(forward, migrations.RunPython.noop, atomic=True),
         migrations.AddField(
             model_name='historicalmember',
             name='academic_title',

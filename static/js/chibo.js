@@ -11,3 +11,10 @@ document.addEventListener("DOMContentLoaded", function () {
     button.setAttribute("aria-expanded", open ? "true" : "false");
   });
 });
+
+/* A choice that applies at once (the unit on the report catalogue); the
+   form's own button does the same without JavaScript. */
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("[data-autosubmit]") && field.form) field.form.submit();
+});

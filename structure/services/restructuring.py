@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from chibo.errors import ServiceError
 from chibo.text import normalize
 from members.choices import PlacementKind, Status
+from members.counts import counts_deferred
 from members.models import Member, Placement
 from members.services import member_place, validate_cell
 from organizations.models import (
@@ -63,18 +64,20 @@ def _move_members(
     *, actor, members, destinations: dict[int, Unit], day: date, reason: str, decision_number: str
 ) -> dict:
     moved = {}
-    for member in members:
-        dest = destinations[member.pk]
-        member_place(
-            actor=actor,
-            member=member,
-            unit=dest,
-            day=day,
-            reason=reason,
-            decision_number=decision_number,
-            record=False,
-        )
-        moved[member.pk] = dest.pk
+    # the units' member counts once for the whole move, not after each member
+    with counts_deferred():
+        for member in members:
+            dest = destinations[member.pk]
+            member_place(
+                actor=actor,
+                member=member,
+                unit=dest,
+                day=day,
+                reason=reason,
+                decision_number=decision_number,
+                record=False,
+            )
+            moved[member.pk] = dest.pk
     return moved
 
 

@@ -43,14 +43,29 @@ def browser():
         browser.close()
 
 
+def _watch_csp(page) -> list[str]:
+    """Every Content-Security-Policy violation the browser reports on `page`
+    (chromium logs each as a console error): a test fails on any."""
+    violations: list[str] = []
+
+    def seen(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", seen)
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="vi-VN", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
+    page.csp_violations = _watch_csp(page)
     yield page
     context.close()
+    assert not page.csp_violations, page.csp_violations
 
 
 @pytest.fixture
@@ -66,8 +81,10 @@ def phone_page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
+    page.csp_violations = _watch_csp(page)
     yield page
     context.close()
+    assert not page.csp_violations, page.csp_violations
 
 
 def log_in(page, username: str, password: str = "chibo-demo") -> None:

@@ -94,7 +94,13 @@ def test_the_province_scale_is_built_on_top_of_the_small_demo(db, monkeypatch):
 
     call_command("seed_demo", scale="province")
 
-    assert [name for name, _code, _r in seen] == ["organizations", "members", "meetings", "dues", "reviews"]
+    assert [name for name, _code, _r in seen] == [
+        "organizations",
+        "members",
+        "meetings",
+        "dues",
+        "reviews",
+    ]
     assert {code for _name, code, _r in seen} == {"DEMO-TINH"}
     assert _snapshot() == small  # the small demo is neither rebuilt nor touched
     # the province starts from its own seed: the same as in a one-run build

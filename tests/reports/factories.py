@@ -7,6 +7,7 @@ from datetime import date
 
 from chibo.text import fold, sort_key
 from members.choices import PlacementKind, Status
+from members.counts import counts_refresh
 from members.models import Member, Placement, StatusPeriod
 from organizations.models import AdministrativeUnit, Unit
 
@@ -69,6 +70,8 @@ def bulk_members_in(
         [StatusPeriod(member=m, status=status, valid_from=since) for m in members],
         batch_size=2000,
     )
+    # bulk_create sends no signals: what a bulk load does (members/counts.py)
+    counts_refresh({m.unit_id for m in members})
     return members
 
 
@@ -148,4 +151,5 @@ def bulk_admitted(
         ]
     StatusPeriod.objects.bulk_create(rows, batch_size=2000)
     Member.objects.filter(pk__in=[m.pk for m in members]).update(status=final)
+    counts_refresh({unit.pk})
     return members

@@ -14,6 +14,8 @@ from datetime import date
 import pytest
 
 from meetings.models import AttendanceStatus
+from members.choices import CardEvent
+from members.services import badge_record, card_issue
 from organizations.models import AdministrativeUnit, Body, Category, CommunityPost, Level, Position
 from organizations.services import community_post_assign, population_record, term_open
 from reports import charts
@@ -72,6 +74,18 @@ def province(db):
         cell: [make_member(cell, is_civil_servant=i % 2 == 0, is_retired=i == 3) for i in range(n)]
         for cell, n in ((a1, 6), (a2, 5), (a3, 4), (b1, 4), (c1, 3), (g, 3), (h, 4))
     }
+    # a badge and a reissued card (badges_cards_transfers)
+    veteran = make_member(a1, admitted_on=date(1985, 1, 1), official_on=date(1986, 1, 1))
+    badge_record(
+        actor=None, member=veteran, years=40, decision_number="7-QĐ/TU", day=date(2025, 2, 3)
+    )
+    card_issue(
+        actor=None,
+        member=veteran,
+        number="99000001",
+        event=CardEvent.REISSUED,
+        day=date(2025, 3, 1),
+    )
     newcomers = bulk_admitted(a2, 2, admitted_on=date(2025, 3, 10))
     bulk_admitted(c1, 1, admitted_on=date(2024, 4, 1), recognized_on=date(2025, 4, 2))
     newcomers_h = bulk_admitted(h, 1, admitted_on=date(2025, 2, 1))
