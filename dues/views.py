@@ -14,14 +14,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chibo import concurrency
 from chibo.dates import DateError, first_of_month, month_shift, parse_day, parse_month
 from chibo.downloads import export_response
 from chibo.errors import ServiceError
 from dues import rules, selectors, services
 from dues.choices import RELIEF_PERCENTS, DuesCategory, ReliefReason
 from meetings.choices import DuesChannel
-from meetings.models import Meeting
+from meetings.models import DuesPayment, Meeting
+from members.models import Member
 from members.selectors import member_for_user_or_404, members_for
+from organizations.models import Unit
 from organizations.selectors import can_edit, unit_for_user_or_404
 
 _STATE_KEY = re.compile(r"^state_(\d+)$")
@@ -69,6 +72,19 @@ def _entries(post) -> tuple[dict, list[str]]:
     return entries, bad
 
 
+def _sheet_state(unit, month: date) -> dict[str, str]:
+    """The month's payments of the cell as stored, for the edit rule
+    (chibo.concurrency): {member's name: amount and channel}."""
+    out = {}
+    for p in (
+        DuesPayment.objects.filter(unit=unit, month=month)
+        .select_related("member")
+        .order_by("member_id")
+    ):
+        out[p.member.full_name] = f"{p.amount:,} đ ({p.get_channel_display()})".replace(",", ".")
+    return out
+
+
 @login_required
 def sheet(request, unit_pk: int):
     """The month's dues of a cell: expected, paid, difference for each member."""
@@ -94,9 +110,24 @@ def sheet(request, unit_pk: int):
                 messages.error(request, message)
         else:
             try:
-                counts = services.dues_collect(
-                    actor=request.user, unit=unit, month=month, entries=entries, meeting=meeting
-                )
+                # told what changed if someone else saved this month's sheet meanwhile
+                with concurrency.guarded(
+                    request.POST.get(concurrency.FIELD),
+                    lock=Unit.objects.filter(pk=unit.pk),
+                    state=lambda: _sheet_state(unit, month),
+                ):
+                    counts = services.dues_collect(
+                        actor=request.user, unit=unit, month=month, entries=entries, meeting=meeting
+                    )
+            except concurrency.EditConflict as exc:
+                _errors(request, exc)
+                # the lines someone else saved show what they saved; the rest as tapped here
+                changed = {label for label, _before, _now in exc.changes}
+                posted = posted.copy()
+                for m in Member.objects.filter(pk__in=list(entries), full_name__in=changed):
+                    for key in (f"state_{m.pk}", f"amount_{m.pk}", f"portal_{m.pk}"):
+                        posted.pop(key, None)
+                    posted[f"shown_{m.pk}"] = "saved"
             except ServiceError as exc:
                 _errors(request, exc)
             else:
@@ -123,6 +154,7 @@ def sheet(request, unit_pk: int):
             "meeting": meeting,
             "can_edit": editable and month <= first_of_month(today),
             "month": month,
+            "seen": concurrency.token(_sheet_state(unit, month)),
             "previous_month": month_shift(month, -1),
             "next_month": month_shift(month, 1) if month < first_of_month(today) else None,
         },
@@ -134,7 +166,7 @@ def _state(line, posted) -> tuple[str, str, bool]:
     was tapped), else the saved payment, else the default: paid the
     expected amount (nothing expected or unknown: not paid)."""
     pk = line.member.pk
-    if posted:
+    if posted and not posted.get(f"shown_{pk}"):
         return (
             posted.get(f"state_{pk}", "paid"),
             posted.get(f"amount_{pk}", ""),

@@ -7,28 +7,38 @@ import csv
 from collections.abc import Iterator
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chibo.exports import CONTENT_TYPES, ExportKind, Output, register
+from chibo.masking import mask
 from chibo.spreadsheets import build_xlsx, csv_row
 from chibo.text import slug
 from members.forms import MemberFilterForm
 from members.models import Member
 from members.resources import DATE_FIELDS, MEMBER_COLUMNS
-from members.selectors import member_list
+from members.selectors import keeps_members, member_list
+from members.services import roster_full_export_record
 from organizations.models import Unit
 from organizations.selectors import reach_key, unit_for_user_or_404
 
 TEXT_HEADERS = ("Số CCCD", "Số thẻ đảng viên", "Số điện thoại")
+CONFIDENTIAL = ("national_id", "card_number")
+FULL = "day_du"  # ?day_du=1: full CCCD and card numbers, office staff only, audited
 
 
-def roster_rows(qs) -> tuple[list[str], list[int], Iterator[list]]:
+def wants_full(params: dict) -> bool:
+    return str(params.get(FULL, "")) in ("1", "true", "on")
+
+
+def roster_rows(qs, *, full: bool = False) -> tuple[list[str], list[int], Iterator[list]]:
     """Headers, date column indexes and rows of the roster: the columns of the
     import (members/resources.py MEMBER_COLUMNS), each value written as
     MemberResource writes it (a test holds the two equal), read with one
     values_list query: a province's 100,000 rows through the Resource's
-    per-row dehydration take several times longer."""
+    per-row dehydration take several times longer. CCCD and card numbers
+    are masked (chibo/masking.py) unless `full`."""
     keys = [c.key for c in MEMBER_COLUMNS]
     labels = {
         f.name: dict(f.flatchoices)
@@ -51,6 +61,8 @@ def roster_rows(qs) -> tuple[list[str], list[int], Iterator[list]]:
                     value = record["unit__code"] or record["unit__name"] or ""
                 elif key in flags:
                     value = "x" if record[key] else ""
+                elif key in CONFIDENTIAL and not full:
+                    value = mask(record[key])
                 elif key in labels:
                     value = str(labels[key].get(record[key], "")) if record[key] else ""
                 else:
@@ -66,6 +78,7 @@ def roster_query(user, params: dict) -> tuple:
     """(queryset, unit) of the list's filters in `params` (the query string
     of the list page), scoped to `user`; Http404 for a unit out of reach,
     ValueError for filters the form refuses."""
+    params = {k: v for k, v in (params or {}).items() if k != FULL}
     form = MemberFilterForm(params or None)
     if not params:
         return member_list(user), None
@@ -96,7 +109,17 @@ def roster_title(params: dict, day: date | None = None) -> str:
 
 
 def roster_scope(user, params: dict) -> str:
-    return reach_key(user, _unit(params))
+    """Who may have this file: a full export (?day_du=1) only office staff
+    and administrators (PermissionDenied for reviewers and secretaries), and
+    only the one who asked for it, so that no one else reuses it unaudited."""
+    key = reach_key(user, _unit(params))
+    if wants_full(params):
+        if not keeps_members(user):
+            raise PermissionDenied(
+                _("Chỉ cán bộ văn phòng được xuất danh sách có đầy đủ số CCCD và số thẻ.")
+            )
+        key = f"{key}:day-du:{user.pk}"
+    return key
 
 
 def roster_estimate(user, params: dict, fmt: str) -> int:
@@ -112,7 +135,11 @@ def roster_build(user, params: dict, fmt: str, progress) -> Output:
         unit.name if unit is not None else "",
         "ngày " + date.today().strftime("%d-%m-%Y"),
     )
-    headers, dates, rows = roster_rows(qs)
+    full = wants_full(params)
+    if full:
+        roster_scope(user, params)  # checked again where the file is made
+        roster_full_export_record(actor=user, params=params, fmt=fmt, rows=qs.count())
+    headers, dates, rows = roster_rows(qs, full=full)
     total = progress.job.total if progress.job is not None else 0
 
     def counted():

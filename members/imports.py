@@ -64,6 +64,7 @@ from chibo.imports import (
     RowOutcome,
     shown,
 )
+from chibo.masking import is_masked, masked_tail
 from chibo.models import AuditEvent
 from chibo.spreadsheets import CellError, Column, Row, cell_text, header_key, parse_date
 from chibo.text import fold, normalize, sort_key
@@ -148,6 +149,8 @@ class MemberRow(RowOutcome):
     # a kept member's past before the day chibo's first rows start, written
     # from the row's dates: (Past, the day the kept rows start, the cell)
     fill: tuple | None = None
+    # {"national_id"/"card_number": last digits} of cells an export masked
+    masked: dict = field(default_factory=dict)
 
     @property
     def card(self) -> str:
@@ -348,6 +351,8 @@ def _parse_row(number, raw_values, header, cells: _Cells, default_cell, today) -
         try:
             if key == "unit":
                 out.cell = cells.find(raw)
+            elif key in MASKABLE and is_masked(raw):
+                out.masked[key] = masked_tail(raw)  # resolved against the stored number
             elif key == "exemption_reason":
                 out.exemption_reason = cell_text(raw)
             elif key in PAST_KEYS:
@@ -416,7 +421,68 @@ def _match_and_check(rows: list[MemberRow], header, actor) -> None:
         _match_chunk(rows[i : i + CHUNK * 5], header, actor, paths, seen_card, seen_nid)
 
 
+MASKABLE = ("national_id", "card_number")
+
+
+def _unmask(rows, header) -> None:
+    """Rows whose CCCD or card cell is masked ("••••1234", a masked export
+    read back): the member is the one with that name (and birth date, when
+    the row gives it) whose stored numbers end with the digits kept, and the
+    row then carries the stored numbers, so nothing is overwritten with the
+    mask and no one is created twice. No such member, or more than one: the
+    row is refused with a message."""
+    masked = [r for r in rows if r.masked]
+    if not masked:
+        return
+    names = {r.name for r in masked if r.name}
+    found: dict[str, list[Member]] = {}
+    names_list = sorted(names)
+    for i in range(0, len(names_list), CHUNK):
+        for m in Member.objects.filter(full_name__in=names_list[i : i + CHUNK]):
+            found.setdefault(m.full_name, []).append(m)
+    for r in masked:
+        birth = r.values.get("birth_date")
+        real_card = r.values.get("card_number") or r.key
+        real_nid = r.values.get("national_id")
+
+        def fits(m, r=r, birth=birth, real_card=real_card, real_nid=real_nid):
+            if birth and m.birth_date != birth:
+                return False
+            if real_card and "card_number" not in r.masked and m.card_number != real_card:
+                return False
+            if real_nid and "national_id" not in r.masked and m.national_id != real_nid:
+                return False
+            return all(
+                getattr(m, key) and getattr(m, key).endswith(tail) for key, tail in r.masked.items()
+            )
+
+        matches = [m for m in found.get(r.name, []) if fits(m)]
+        if len(matches) != 1:
+            key = next(iter(r.masked))
+            r.error(
+                header(key),
+                _(
+                    "Ô này là số đã che (“…%(tail)s”) nên không dùng được để nhận ra đảng "
+                    "viên: %(why)s. Hãy ghi số đầy đủ (xuất tệp có đầy đủ số) hoặc để trống ô."
+                )
+                % {
+                    "tail": r.masked[key],
+                    "why": _("không có đảng viên nào tên %(name)s có số như vậy") % {"name": r.name}
+                    if not matches
+                    else _("có nhiều đảng viên tên %(name)s có số như vậy") % {"name": r.name},
+                },
+            )
+            continue
+        member = matches[0]
+        if "national_id" in r.masked:
+            r.values["national_id"] = member.national_id
+        if "card_number" in r.masked:
+            r.values["card_number"] = member.card_number
+            r.key = member.card_number
+
+
 def _match_chunk(rows, header, actor, paths, seen_card, seen_nid) -> None:
+    _unmask(rows, header)
     by_card = _members_by("card_number", [r.card for r in rows if r.card])
     by_nid = _members_by_nid(
         [r.values["national_id"] for r in rows if r.values.get("national_id")], by_card

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chibo.masking import mask
 from chibo.text import fold, normalize, sort_key
 from members.choices import (
     ETHNICITY_CHOICES,
@@ -137,6 +138,14 @@ class Member(models.Model):
         self.sort_key = sort_key(self.full_name)
         self.search_name = fold(self.full_name)
         super().save(*args, **kwargs)
+
+    @property
+    def national_id_masked(self) -> str:
+        return mask(self.national_id)
+
+    @property
+    def card_number_masked(self) -> str:
+        return mask(self.card_number)
 
 
 class Placement(Period):
@@ -558,6 +567,10 @@ class PartyCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.number} ({self.issued_on:%d/%m/%Y})"
+
+    @property
+    def number_masked(self) -> str:
+        return mask(self.number)
 
 
 class MemberCount(models.Model):

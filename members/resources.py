@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
+from chibo.masking import mask
 from chibo.phones import phone_problem
 from chibo.spreadsheets import (
     CellError,
@@ -711,6 +712,16 @@ class MemberResource(resources.ModelResource):
         fields = tuple(c.key for c in MEMBER_COLUMNS)
         export_order = fields
 
+    def __init__(self, *args, full: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.full = full  # full CCCD and card numbers (an audited choice); else masked
+
+    def dehydrate_national_id(self, member: Member) -> str:
+        return (member.national_id or "") if self.full else mask(member.national_id)
+
+    def dehydrate_card_number(self, member: Member) -> str:
+        return (member.card_number or "") if self.full else mask(member.card_number)
+
     def dehydrate_gender(self, member: Member) -> str:
         return member.get_gender_display()
 
@@ -759,9 +770,10 @@ class MemberResource(resources.ModelResource):
         return member.unit.code or member.unit.name
 
 
-def export_members_xlsx(queryset, *, title: str = "") -> bytes:
-    """The roster of `queryset` (already scoped by the caller) as XLSX."""
-    resource = MemberResource()
+def export_members_xlsx(queryset, *, title: str = "", full: bool = False) -> bytes:
+    """The roster of `queryset` (already scoped by the caller) as XLSX, the
+    CCCD and card numbers masked unless `full`."""
+    resource = MemberResource(full=full)
     dataset = resource.export(queryset=queryset.select_related("unit"))
     keys = [c.key for c in MEMBER_COLUMNS]
     return build_xlsx(

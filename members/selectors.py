@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _l
 
 from chibo.dates import add_months, years_before
+from chibo.masking import mask
 from chibo.text import fold
 from members.choices import (
     DATED_PROFILE_FIELDS,
@@ -630,9 +631,10 @@ class DossierChange:
     changes: list  # (field label, old, new)
 
 
-def dossier_changes(member: Member) -> list[DossierChange]:
+def dossier_changes(member: Member, *, revealed: bool = False) -> list[DossierChange]:
     """Who changed what in the confidential dossier, when, and the previous
-    value, newest first (from django-simple-history)."""
+    value, newest first (from django-simple-history). CCCD and card numbers
+    masked unless `revealed` (chibo/masking.py)."""
     records = list(
         member.history.select_related("history_user").order_by("history_date", "history_id")
     )
@@ -655,7 +657,10 @@ def dossier_changes(member: Member) -> list[DossierChange]:
         changes = []
         for c in delta.changes:
             field = Member._meta.get_field(c.field)
-            changes.append((field.verbose_name, _display(field, c.old), _display(field, c.new)))
+            old, new = _display(field, c.old), _display(field, c.new)
+            if c.field in ("national_id", "card_number") and not revealed:
+                old, new = mask(c.old) or old, mask(c.new) or new
+            changes.append((field.verbose_name, old, new))
         if changes:
             out.append(
                 DossierChange(

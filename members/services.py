@@ -1831,3 +1831,29 @@ def card_issue(
         data | {"day": day},
     )
     return card
+
+
+# --- confidential identifiers -----------------------------------------------
+
+
+def member_identifiers_reveal(member: Member, *, actor) -> None:
+    """Record that `actor` was shown `member`'s full CCCD and card number (a
+    profile shows them masked until asked, chibo/masking.py)."""
+    audit_record(
+        actor=actor,
+        action="member.identifiers_revealed",
+        target=member,
+        unit=member.unit,
+        summary=_("Xem đầy đủ số CCCD và số thẻ đảng viên của %(name)s") % {"name": member},
+    )
+
+
+def roster_full_export_record(*, actor, params: dict, fmt: str, rows: int) -> None:
+    """Record that `actor` exported the roster with full identifiers."""
+    audit_record(
+        actor=actor,
+        action="member.roster_full_export",
+        summary=_("Xuất danh sách đảng viên có đầy đủ số CCCD và số thẻ (%(n)s dòng, %(fmt)s)")
+        % {"n": rows, "fmt": fmt.upper()},
+        data={"params": params, "format": fmt, "rows": rows},
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.member_list, name="list"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/sua/", views.member_edit, name="edit"),
+    path("<int:pk>/xem-so/", views.member_reveal, name="reveal"),
     path("<int:pk>/<slug:action>/", views.member_action, name="action"),
     path("chi-bo/<int:unit_pk>/quan-chung/", views.candidate_new, name="candidate_new"),
     path("chi-bo/<int:unit_pk>/chuyen-den/", views.member_receive, name="receive"),

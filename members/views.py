@@ -218,7 +218,17 @@ def _actions_for(member) -> list[tuple[str, str]]:
 
 
 @login_required
-def member_detail(request, pk: int):
+@require_POST
+def member_reveal(request, pk: int):
+    """The profile with the full CCCD and card numbers: a deliberate click
+    (a POST), recorded in the audit trail with who and when."""
+    member = member_for_user_or_404(request.user, pk)
+    services.member_identifiers_reveal(member, actor=request.user)
+    return member_detail(request, pk, revealed=True)
+
+
+@login_required
+def member_detail(request, pk: int, *, revealed: bool = False):
     member = member_for_user_or_404(request.user, pk)
     editable = may_edit_member(request.user, member)
     contacts = list(member.residence_contacts.select_related("unit"))
@@ -229,7 +239,7 @@ def member_detail(request, pk: int):
     context = {
         "member": member,
         "timeline": member_timeline(member),
-        "changes": dossier_changes(member),
+        "changes": dossier_changes(member, revealed=revealed),
         "can_edit": editable,
         "actions": [a for a in _actions_for(member) if a[0] not in GRAVE_ACTIONS]
         if editable
@@ -243,6 +253,7 @@ def member_detail(request, pk: int):
         "cards": member.cards.all(),
         "evaluations": member.evaluations.all()[:12],
         "contacts": contacts,
+        "revealed": revealed,
     }
     return render(request, "members/detail.html", context)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo import concurrency
 from chibo.downloads import export_response
 from chibo.errors import ServiceError
 from documents.render import response as render_document
@@ -166,9 +167,47 @@ def _residence(review: MemberReview):
     ).select_related("contact__unit")
 
 
+# What each step of a review page overwrites, for the edit rule
+# (chibo.concurrency): a save is refused, saying what changed, if someone else
+# changed these since the page was shown.
+STEP_FIELDS = {
+    "self": ("self_review", "score_general", "score_results"),
+    "comment": ("cell_comment", "outstanding"),
+    "residence": ("residence_comment",),
+    "vote": (
+        "vote_present",
+        "votes_excellent",
+        "votes_good",
+        "votes_completed",
+        "votes_not_completed",
+    ),
+    "propose": ("proposed_level", "decided_level"),
+    "decide": ("proposed_level", "decided_level"),
+    "return": ("proposed_level", "decided_level"),
+}
+
+
+def _review_state(pk: int, step: str) -> dict[str, str]:
+    review = MemberReview.objects.get(pk=pk)
+    out = {}
+    for name in STEP_FIELDS[step]:
+        field = MemberReview._meta.get_field(name)
+        value = getattr(review, name)
+        if field.choices and value:
+            value = getattr(review, f"get_{name}_display")()
+        out[str(field.verbose_name)] = concurrency._text(value)
+    return out
+
+
 @login_required
 def review_detail(request, pk: int):
     review = selectors.member_review_for_user_or_404(request.user, pk)
+    return _review_page(request, review)
+
+
+def _review_page(request, review, bound: dict | None = None, status: int = 200):
+    """The review's page; `bound` = {form's context name: a posted form}
+    shown instead of a fresh one (a save refused by the edit rule)."""
     rules = review.cycle.rules
     checks = services.member_review_checks(review, review.level) if review.level else []
     can_cell = can_edit(request.user, review.cell, routine=True)
@@ -216,19 +255,41 @@ def review_detail(request, pk: int):
         "meeting": meeting,
         "at_meeting": at_meeting,
         "residence_comments": _residence(review),
+        "seen": {step: concurrency.token(_review_state(review.pk, step)) for step in STEP_FIELDS},
     }
-    return render(request, "reviews/review.html", context)
+    context.update(bound or {})
+    return render(request, "reviews/review.html", context, status=status)
 
 
-def _act(request, review, form_class, call, page: str):
+def _act(request, review, form_class, call, page: str, step: str = ""):
     """Validate the form, call the service, show its refusal or its success
-    as a message, and go back to the review's page (`page`)."""
+    as a message, and go back to the review's page (`page`). With `step`
+    (STEP_FIELDS) under the edit rule: someone else's change since the page
+    was shown refuses the save and shows the page again, with what changed
+    and what was typed here."""
     form = form_class(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return redirect(page, review.pk)
     try:
-        message = call(review, form.cleaned_data)
+        if step:
+            with concurrency.guarded(
+                request.POST.get(concurrency.FIELD),
+                lock=MemberReview.objects.filter(pk=review.pk),
+                state=lambda: _review_state(review.pk, step),
+                record=review,
+            ):
+                message = call(review, form.cleaned_data)
+        else:
+            message = call(review, form.cleaned_data)
+    except concurrency.EditConflict as exc:
+        _errors(request, exc)
+        review.refresh_from_db()
+        data = request.POST.copy()
+        data[concurrency.FIELD] = concurrency.token(_review_state(review.pk, step))
+        form = form_class(data, auto_id=f"{step}_%s")
+        form.is_valid()
+        return _review_page(request, review, {f"{step}_form": form})
     except ServiceError as exc:
         _errors(request, exc)
     else:
@@ -250,9 +311,9 @@ def _decision_forms(review) -> dict:
     }
 
 
-def _post(request, pk, form_class, call):
+def _post(request, pk, form_class, call, step: str):
     review = selectors.member_review_for_user_or_404(request.user, pk)
-    return _act(request, review, form_class, call, "reviews:review")
+    return _act(request, review, form_class, call, "reviews:review", step)
 
 
 @login_required
@@ -268,7 +329,7 @@ def review_self(request, pk: int):
         )
         return _("Đã ghi bản tự kiểm điểm.")
 
-    return _post(request, pk, forms.SelfReviewForm, call)
+    return _post(request, pk, forms.SelfReviewForm, call, "self")
 
 
 @login_required
@@ -280,7 +341,7 @@ def review_comment(request, pk: int):
         )
         return _("Đã ghi nhận xét của chi bộ.")
 
-    return _post(request, pk, forms.CommentForm, call)
+    return _post(request, pk, forms.CommentForm, call, "comment")
 
 
 @login_required
@@ -292,7 +353,7 @@ def review_residence(request, pk: int):
         )
         return _("Đã ghi nhận xét của chi bộ nơi cư trú.")
 
-    return _post(request, pk, forms.ResidenceCommentForm, call)
+    return _post(request, pk, forms.ResidenceCommentForm, call, "residence")
 
 
 @login_required
@@ -302,7 +363,7 @@ def review_vote(request, pk: int):
         services.review_record_vote(actor=request.user, review=review, **data)
         return _("Đã ghi kết quả biểu quyết.")
 
-    return _post(request, pk, forms.VoteForm, call)
+    return _post(request, pk, forms.VoteForm, call, "vote")
 
 
 @login_required
@@ -314,7 +375,7 @@ def review_propose(request, pk: int):
             return _("Đã ghi đề xuất; đề xuất này trái quy định, xem phần kiểm tra.")
         return _("Đã ghi đề xuất của chi bộ.")
 
-    return _post(request, pk, forms.LevelForm, call)
+    return _post(request, pk, forms.LevelForm, call, "propose")
 
 
 @login_required
@@ -329,7 +390,7 @@ def review_decide(request, pk: int):
         )
         return _("Đã ghi quyết định xếp loại.")
 
-    return _post(request, pk, forms.DecideForm, call)
+    return _post(request, pk, forms.DecideForm, call, "decide")
 
 
 @login_required
@@ -339,7 +400,7 @@ def review_return(request, pk: int):
         services.review_return(actor=request.user, review=review, reason=data["reason"])
         return _("Đã trả lại, chi bộ cần đề xuất lại.")
 
-    return _post(request, pk, forms.ReturnForm, call)
+    return _post(request, pk, forms.ReturnForm, call, "return")
 
 
 # --- One organization's review -------------------------------------------------------------

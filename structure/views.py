@@ -24,6 +24,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chibo import concurrency
 from chibo.dates import month_ends
 from chibo.errors import ServiceError
 from chibo.panels import home_panels, unit_panels
@@ -580,6 +581,22 @@ def _impact(r: Restructure) -> dict:
     return {"summary": r.summary, "rows": rows, "moves": moves, "day": day}
 
 
+def _unit_state(pk: int, members: bool) -> dict[str, str]:
+    """The unit as stored, for the edit rule (chibo.concurrency): what a
+    restructure page shows of it and acts on."""
+    unit = Unit.objects.select_related("parent").get(pk=pk)
+    state = {
+        _("Tên"): unit.name,
+        _("Mã"): unit.code or "—",
+        _("Cấp ủy cấp trên"): unit.parent.name if unit.parent_id else "—",
+        _("Loại tổ chức"): str(unit.get_level_display()),
+        _("Giải thể"): unit.dissolved_on.strftime("%d/%m/%Y") if unit.dissolved_on else "—",
+    }
+    if members:
+        state[_("Đảng viên")] = ", ".join(sorted(m.full_name for m in _members_in(unit))) or "—"
+    return state
+
+
 def _token(post) -> str:
     items = sorted(
         (k, v)
@@ -609,11 +626,22 @@ def restructure(request, pk: int, slug: str):
         kwargs["members"] = _members_in(unit)
     form = form_class(request.POST or None, **kwargs)
     impact = error = token = None
+    with_members = kind in (Restructure.Kind.DISSOLVE, Restructure.Kind.SPLIT)
+    seen = request.POST.get(concurrency.FIELD) or concurrency.token(
+        _unit_state(unit.pk, with_members)
+    )
     if request.method == "POST" and form.is_valid():
         posted = _token(request.POST)
         try:
             if "confirm" in request.POST and request.POST.get("token") == posted:
-                r = _run(kind, form, unit, request.user)
+                # told what changed if someone else changed the unit meanwhile
+                with concurrency.guarded(
+                    request.POST.get(concurrency.FIELD),
+                    lock=Unit.objects.filter(pk=unit.pk),
+                    state=lambda: _unit_state(unit.pk, with_members),
+                    record=unit,
+                ):
+                    r = _run(kind, form, unit, request.user)
                 messages.success(
                     request,
                     _("Đã thực hiện: %(summary)s (quyết định số %(number)s, hiệu lực %(day)s).")
@@ -636,6 +664,10 @@ def restructure(request, pk: int, slug: str):
             except _Rollback as done:
                 impact = done.impact
                 token = posted
+        except concurrency.EditConflict as exc:
+            # shown again with the unit as it is now: a second preview, then confirm
+            error = " ".join(exc.messages)
+            seen = concurrency.token(_unit_state(unit.pk, with_members))
         except ServiceError as exc:
             error = " ".join(exc.messages)
     return render(
@@ -651,6 +683,7 @@ def restructure(request, pk: int, slug: str):
             "impact": impact,
             "error": error,
             "token": token,
+            "seen": seen,
             "slug": slug,
         },
     )

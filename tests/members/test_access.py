@@ -217,4 +217,7 @@ def test_ids_beyond_any_record_are_404_not_errors(client, tree, ward1_staff):
         f"/dang-vien/noi-cu-tru/{big}/",
     ):
         assert client.get(url).status_code == 404, url
-    assert client.get(f"/dang-vien/den-han/huy-hieu/?nam={big}&page={big}").status_code == 200
+    # a number beyond any id anywhere in the query string is "not found" too
+    # (chibo.middleware.HostileInputMiddleware: one rule, not one per view)
+    assert client.get(f"/dang-vien/den-han/huy-hieu/?nam={big}&page={big}").status_code == 404
+    assert client.get("/dang-vien/den-han/huy-hieu/?nam=99999&page=99999").status_code == 200

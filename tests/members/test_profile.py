@@ -31,7 +31,8 @@ def test_the_profile_shows_the_dossier_and_the_timeline(client, tree, ward1_staf
     m = tree.members.m1a[0]
     client.force_login(ward1_staff)
     body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
-    assert m.full_name in body and m.national_id in body
+    assert m.full_name in body and m.national_id_masked in body  # masked until revealed
+    assert m.national_id not in body
     assert "01/01/1970" in body  # dates as dd/mm/yyyy
     assert "Sinh hoạt tại Chi bộ khu phố 1" in body
     assert "Kết quả đánh giá, xếp loại các năm" in body  # the reviews app's part
