@@ -1,7 +1,8 @@
 """Importing a province's yearly attendance sheets (about 100,000 members ×
 12 months), end to end, through the code path of `manage.py import_data
-attendance` (chibo.imports.import_file: analyse, then the meetings services
-creating each cell's 12 monthly meetings and recording their attendance),
+attendance` (chibo.imports.import_file: analyse, then one call a month of
+meetings.services.meetings_record_attendance_bulk creating every cell's
+meeting of that month and recording its attendance),
 beside its floor: a PostgreSQL COPY of the same attendance rows into the same
 indexed table, in the same run.
 

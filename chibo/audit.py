@@ -30,7 +30,26 @@ def audit_record(
     data: dict | None = None,
 ) -> AuditEvent:
     """Record that `actor` did `action` on `target` (inside the caller's transaction)."""
-    return AuditEvent.objects.create(
+    event = audit_event(
+        actor=actor, action=action, target=target, unit=unit, summary=summary, data=data
+    )
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    unit=None,
+    summary: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    """The record audit_record writes, not saved yet: a service writing many
+    records at once (an attendance sheet's meetings) saves them together
+    with audit_record_many."""
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
@@ -39,3 +58,8 @@ def audit_record(
         summary=summary,
         data=_jsonable(data or {}),
     )
+
+
+def audit_record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Save records made by audit_event, in their order, in a few queries."""
+    return AuditEvent.objects.bulk_create(events, batch_size=2000)

@@ -1,13 +1,14 @@
 """Every write to meetings: one function per business action. Each validates
 before writing, runs in one transaction and records who did it."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.audit import audit_record
+from chibo.audit import audit_event, audit_record, audit_record_many
 from chibo.dates import dmy, first_of_month, month_shift
 from chibo.errors import ServiceError
 from meetings import rules
@@ -73,6 +74,18 @@ def _minutes_between(start: time, end: time) -> int:
 
 
 def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> None:
+    _validate_fields(unit, values)
+    if values["kind"] in REGULAR_KINDS:
+        others = Meeting.objects.filter(
+            unit=unit, body=values["body"], month=values["month"], kind__in=REGULAR_KINDS
+        )
+        if instance is not None:
+            others = others.exclude(pk=instance.pk)
+        _refuse_second_regular(unit, values, others.first())
+
+
+def _validate_fields(unit: Unit, values: dict) -> None:
+    """Everything _validate checks but the month's other regular meeting."""
     kind, month, held_on = values["kind"], values["month"], values["held_on"]
     starts_at, ends_at = values["starts_at"], values["ends_at"]
     if kind not in MeetingKind.values:
@@ -121,37 +134,35 @@ def _validate(unit: Unit, values: dict, *, instance: Meeting | None = None) -> N
         )
     _validate_body(unit, values)
     _require_text(values)
-    if kind in REGULAR_KINDS:
-        others = Meeting.objects.filter(
-            unit=unit, body=values["body"], month=month, kind__in=REGULAR_KINDS
+
+
+def _refuse_second_regular(unit: Unit, values: dict, existing: Meeting | None) -> None:
+    """One regular meeting per cell (or cell committee) and month."""
+    month = values["month"]
+    if existing is not None and values["body"] == MeetingBody.CELL_COMMITTEE:
+        raise ServiceError(
+            _(
+                "Chi ủy “%(unit)s” đã có cuộc họp thường kỳ tháng %(month)s (họp ngày %(day)s). "
+                "Mỗi tháng chi ủy chỉ họp thường kỳ một lần; nếu cần, hãy ghi là họp bất thường."
+            )
+            % {
+                "unit": unit.name,
+                "month": month.strftime("%m/%Y"),
+                "day": dmy(existing.held_on),
+            }
         )
-        if instance is not None:
-            others = others.exclude(pk=instance.pk)
-        existing = others.first()
-        if existing is not None and values["body"] == MeetingBody.CELL_COMMITTEE:
-            raise ServiceError(
-                _(
-                    "Chi ủy “%(unit)s” đã có cuộc họp thường kỳ tháng %(month)s (họp ngày %(day)s). "
-                    "Mỗi tháng chi ủy chỉ họp thường kỳ một lần; nếu cần, hãy ghi là họp bất thường."
-                )
-                % {
-                    "unit": unit.name,
-                    "month": month.strftime("%m/%Y"),
-                    "day": dmy(existing.held_on),
-                }
+    if existing is not None:
+        raise ServiceError(
+            _(
+                "“%(unit)s” đã có cuộc sinh hoạt thường kỳ tháng %(month)s (họp ngày %(day)s). "
+                "Mỗi tháng chỉ có một cuộc sinh hoạt thường kỳ; nếu cần, hãy ghi là sinh hoạt chuyên đề hoặc họp bất thường."
             )
-        if existing is not None:
-            raise ServiceError(
-                _(
-                    "“%(unit)s” đã có cuộc sinh hoạt thường kỳ tháng %(month)s (họp ngày %(day)s). "
-                    "Mỗi tháng chỉ có một cuộc sinh hoạt thường kỳ; nếu cần, hãy ghi là sinh hoạt chuyên đề hoặc họp bất thường."
-                )
-                % {
-                    "unit": unit.name,
-                    "month": month.strftime("%m/%Y"),
-                    "day": dmy(existing.held_on),
-                }
-            )
+            % {
+                "unit": unit.name,
+                "month": month.strftime("%m/%Y"),
+                "day": dmy(existing.held_on),
+            }
+        )
 
 
 def _validate_body(unit: Unit, values: dict) -> None:
@@ -228,18 +239,9 @@ def meeting_create(*, actor, unit: Unit, **values) -> Meeting:
     """Record a meeting of `unit`. One regular meeting per cell and month
     (Điều lệ Đảng, Hướng dẫn 12-HD/BTCTW)."""
     _check_reach(actor, unit)
-    values = {k: values.get(k) for k in MEETING_FIELDS}
-    values["body"] = values["body"] or MeetingBody.UNIT
-    for k in TEXT_FIELDS:
-        values[k] = (values[k] or "").strip()
-    values["month"] = first_of_month(values["month"] or values["held_on"])
+    values = _meeting_values(values)
     _validate(unit, values)
-    meeting = Meeting(
-        unit=unit,
-        duration_minutes=_minutes_between(values["starts_at"], values["ends_at"]),
-        created_by=_user(actor),
-        **values,
-    )
+    meeting = _new_meeting(actor, unit, values)
     try:
         with transaction.atomic():
             meeting.save()
@@ -252,15 +254,38 @@ def meeting_create(*, actor, unit: Unit, **values) -> Meeting:
         raise ServiceError(
             message % {"unit": unit.name, "month": values["month"].strftime("%m/%Y")}
         ) from exc
-    audit_record(
+    _create_event(actor, meeting).save()
+    return meeting
+
+
+def _meeting_values(values: dict) -> dict:
+    """The fields of a new meeting, normalised as the form's."""
+    values = {k: values.get(k) for k in MEETING_FIELDS}
+    values["body"] = values["body"] or MeetingBody.UNIT
+    for k in TEXT_FIELDS:
+        values[k] = (values[k] or "").strip()
+    values["month"] = first_of_month(values["month"] or values["held_on"])
+    return values
+
+
+def _new_meeting(actor, unit: Unit, values: dict) -> Meeting:
+    return Meeting(
+        unit=unit,
+        duration_minutes=_minutes_between(values["starts_at"], values["ends_at"]),
+        created_by=_user(actor),
+        **values,
+    )
+
+
+def _create_event(actor, meeting: Meeting):
+    return audit_event(
         actor=actor,
         action="meeting_create",
         target=meeting,
-        unit=unit,
+        unit=meeting.unit,
         summary=_("Ghi %(kind)s ngày %(day)s của %(unit)s")
-        % {"kind": meeting.title_label, "day": dmy(meeting.held_on), "unit": unit.name},
+        % {"kind": meeting.title_label, "day": dmy(meeting.held_on), "unit": meeting.unit.name},
     )
-    return meeting
 
 
 @transaction.atomic
@@ -335,6 +360,42 @@ def meeting_record_attendance(
     _refuse_if_adopted(meeting)
     if expected is None:
         expected = expected_attendance(meeting)
+    rows = _attendance_rows(meeting, entries, expected)
+    meeting.attendance.all().delete()  # a draft until the minutes are adopted
+    Attendance.objects.bulk_create(rows)
+    figures = _count_attendance(meeting, rows)
+    meeting.save(
+        update_fields=["expected_count", "summoned_count", "present_count", "attendance_taken"]
+    )
+    _attendance_event(actor, meeting, rows, figures).save()
+    return rows
+
+
+def _count_attendance(meeting: Meeting, rows: list[Attendance]) -> dict:
+    """Set the meeting's cache of its attendance figures (not saved)."""
+    figures = rules.attendance_figures(rows)
+    meeting.expected_count = figures["expected"]
+    meeting.summoned_count = figures["summoned"]
+    meeting.present_count = figures["present"]
+    meeting.attendance_taken = True
+    return figures
+
+
+def _attendance_event(actor, meeting: Meeting, rows: list[Attendance], figures: dict):
+    return audit_event(
+        actor=actor,
+        action="meeting_record_attendance",
+        target=meeting,
+        unit=meeting.unit,
+        summary=_("Điểm danh: có mặt %(present)s/%(summoned)s")
+        % {"present": figures["present"], "summoned": figures["summoned"]},
+        data={"absent": {r.member_id: r.status for r in rows if not r.is_present}},
+    )
+
+
+def _attendance_rows(meeting: Meeting, entries: dict[int, dict], expected) -> list[Attendance]:
+    """The attendance rows (not saved) of `meeting` from `entries` over the
+    `expected` members; ServiceError for an entry the history does not allow."""
     expected = {row.member.pk: row for row in expected}
     strangers = [pk for pk in entries if pk not in expected]
     if strangers:
@@ -392,26 +453,107 @@ def meeting_record_attendance(
                 restriction=restriction,
             )
         )
-    meeting.attendance.all().delete()  # a draft until the minutes are adopted
-    Attendance.objects.bulk_create(rows)
-    figures = rules.attendance_figures(rows)
-    meeting.expected_count = figures["expected"]
-    meeting.summoned_count = figures["summoned"]
-    meeting.present_count = figures["present"]
-    meeting.attendance_taken = True
-    meeting.save(
-        update_fields=["expected_count", "summoned_count", "present_count", "attendance_taken"]
-    )
-    audit_record(
-        actor=actor,
-        action="meeting_record_attendance",
-        target=meeting,
-        unit=meeting.unit,
-        summary=_("Điểm danh: có mặt %(present)s/%(summoned)s")
-        % {"present": figures["present"], "summoned": figures["summoned"]},
-        data={"absent": {r.member_id: r.status for r in rows if not r.is_present}},
-    )
     return rows
+
+
+@dataclass
+class MeetingSheet:
+    """One meeting's attendance for meetings_record_attendance_bulk: a
+    stored `meeting`, or the `values` of a new meeting of `unit` (what
+    meeting_create takes); `entries` and `expected` as
+    meeting_record_attendance takes them (expected None: read for this
+    meeting alone)."""
+
+    entries: dict[int, dict]
+    expected: list | None = None
+    meeting: Meeting | None = None
+    unit: Unit | None = None
+    values: dict | None = None
+
+
+@transaction.atomic
+def meetings_record_attendance_bulk(*, actor, sheets: list[MeetingSheet]) -> list[Meeting]:
+    """Record the attendance of many meetings at once, creating those that
+    are new: what meeting_create and meeting_record_attendance do for each
+    sheet, with the same checks, the same rows and the same audit records,
+    in a number of queries that does not grow with the number of meetings
+    (a province's yearly attendance sheet is 40,000 meetings). All or
+    nothing: a ServiceError for one sheet writes none. Returns the meetings,
+    in the order of `sheets`."""
+    stored = Meeting.objects.select_for_update().select_related("unit")
+    stored = stored.in_bulk([s.meeting.pk for s in sheets if s.meeting is not None])
+    reached: set[int] = set()
+    new: list[Meeting] = []
+    meetings: list[Meeting] = []
+    for s in sheets:
+        if s.meeting is not None:
+            meeting = stored[s.meeting.pk]
+        else:
+            values = _meeting_values(s.values or {})
+            _validate_fields(s.unit, values)
+            meeting = _new_meeting(actor, s.unit, values)
+            new.append(meeting)
+        if meeting.unit_id not in reached:
+            _check_reach(actor, meeting.unit)
+            reached.add(meeting.unit_id)
+        meetings.append(meeting)
+    _refuse_second_regulars(new)
+    rows: list[Attendance] = []
+    events = []
+    for s, meeting in zip(sheets, meetings, strict=True):
+        _refuse_if_adopted(meeting)
+        expected = s.expected if s.expected is not None else expected_attendance(meeting)
+        these = _attendance_rows(meeting, s.entries, expected)
+        rows.extend(these)
+        events.append((meeting, these, _count_attendance(meeting, these)))
+    try:
+        with transaction.atomic():
+            Meeting.objects.bulk_create(new, batch_size=1000)
+    except IntegrityError as exc:  # a concurrent second regular meeting
+        raise ServiceError(
+            _("Có chi bộ vừa được ghi cuộc sinh hoạt thường kỳ của cùng tháng; hãy thử lại.")
+        ) from exc
+    old = [m for m in meetings if m.pk in stored]
+    for i in range(0, len(old), 500):
+        Attendance.objects.filter(meeting__in=old[i : i + 500]).delete()
+    Meeting.objects.bulk_update(
+        old,
+        ["expected_count", "summoned_count", "present_count", "attendance_taken"],
+        batch_size=500,
+    )
+    Attendance.objects.bulk_create(rows, batch_size=5000)
+    created = {id(m) for m in new}
+    audit_record_many(
+        [
+            event
+            for meeting, these, figures in events
+            for event in (
+                *([_create_event(actor, meeting)] if id(meeting) in created else []),
+                _attendance_event(actor, meeting, these, figures),
+            )
+        ]
+    )
+    return meetings
+
+
+def _refuse_second_regulars(new: list[Meeting]) -> None:
+    """One regular meeting per unit (or cell committee) and month, among the
+    stored meetings and the new ones."""
+    regular = [m for m in new if m.kind in REGULAR_KINDS]
+    if not regular:
+        return
+    seen = {
+        (m.unit_id, m.body, m.month): m
+        for m in Meeting.objects.filter(
+            unit_id__in={m.unit_id for m in regular},
+            month__in={m.month for m in regular},
+            kind__in=REGULAR_KINDS,
+        ).only("unit_id", "body", "month", "held_on")
+    }
+    for m in regular:
+        key = (m.unit_id, m.body, m.month)
+        _refuse_second_regular(m.unit, {"body": m.body, "month": m.month}, seen.get(key))
+        seen[key] = m
 
 
 @transaction.atomic
