@@ -69,6 +69,24 @@ def _cap(levels: dict[int, str]) -> None:
         levels[pk] = G
 
 
+def _cap_shown(rs, levels: dict[int, str], shown: set[int], broken: int | None) -> None:
+    """Demote excellent ratings until the cap holds over what the cycle page
+    checks it against: the levels shown (decided, else proposed), the one
+    broken proposal counted as the excellent it proposes. Members of the
+    cell still in progress that have no proposal yet are not counted, so the
+    cap over every member (`_cap`) is not enough on its own."""
+
+    def over() -> bool:
+        counts = Counter(
+            E if pk == broken else level for pk, level in levels.items() if pk in shown
+        )
+        return rules.excellent_cap_reached(rs, counts[E], counts[E] + counts[G])
+
+    demotable = [pk for pk, level in levels.items() if level == E and pk in shown]
+    while demotable and over():
+        levels[demotable.pop()] = G
+
+
 def build_late(ctx: DemoContext) -> None:
     users = {
         u.username: u
@@ -173,6 +191,14 @@ def _fill_cycle(
         elif facts and levels[r.pk] == E and rs.excellent_needs_clean_record:
             levels[r.pk] = G
     _cap(levels)
+    # How far each review went: 5 published; in the cell still in progress
+    # 0 nothing, 1 self, 2 comment + vote, 3 proposal, 4 decided.
+    stages = {r.pk: i % 5 if r.cell_id == in_progress_cell else 5 for i, r in enumerate(reviews)}
+    broken = None
+    if rs.has_score:  # a proposal above the score band: shown as broken
+        broken = next((r.pk for r in reviews if stages[r.pk] == 3 and levels[r.pk] == G), None)
+    if rs.excellent_cap is not None:
+        _cap_shown(rs, levels, {pk for pk, stage in stages.items() if stage >= 3}, broken)
     by_cell = Counter(r.cell_id for r in reviews)
     limits = _voting_limits(cycle, set(by_cell))
     self_at = _aware(date(year, 12, 5))
@@ -180,13 +206,10 @@ def _fill_cycle(
     decided_at = _aware(date(year + 1, 1, 12))
     published_at = _aware(date(year + 1, 1, 20))
     steps: list[ReviewStep] = []
-    broken_shown = False
-    for i, r in enumerate(reviews):
+    for r in reviews:
         level = levels[r.pk]
         cell_actor = secretary if r.cell_id == secretary_cell else staff
-        stage = 5
-        if r.cell_id == in_progress_cell:
-            stage = i % 5  # 0 nothing, 1 self, 2 comment + vote, 3 proposal, 4 decided
+        stage = stages[r.pk]
         if stage >= 1:
             r.self_review = ctx.rng.choice(SELF_TEXTS)
             r.self_at = self_at
@@ -244,9 +267,7 @@ def _fill_cycle(
                 )
             )
         if stage >= 3:
-            proposed = level
-            if stage == 3 and not broken_shown and rs.has_score and level == G:
-                proposed, broken_shown = E, True  # a proposal above the score band: shown as broken
+            proposed = E if r.pk == broken else level
             r.proposed_level = proposed
             r.proposed_at = commented_at
             steps.append(
