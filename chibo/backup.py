@@ -19,7 +19,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 # Made again by migrate, or worthless in another database.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
@@ -88,7 +88,16 @@ def restore(path: str | Path, *, replace: bool = False) -> dict[str, int]:
                 "Cơ sở dữ liệu này đã có dữ liệu; dùng --replace để xóa hết rồi khôi phục."
             )
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # deferred foreign-key checks still pending from earlier writes
+                # in this transaction would make TRUNCATE refuse: run them now
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             call_command("flush", interactive=False, verbosity=0)
+            if connection.vendor == "postgresql":
+                # and deferred again, so the fixture's forward references load
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             call_command("loaddata", str(Path(tmp) / "data.xml"), verbosity=0)
             counts = row_counts()
             expected = manifest["counts"]

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from chibo.errors import ServiceError
+from chibo.masking import mask
 from members.choices import AwardKind, CardEvent, DecisionLevel, Status
 from members.models import Award, Badge, PartyCard
 from members.services import award_record, badge_record, card_issue
@@ -179,7 +180,9 @@ def test_the_profile_and_unit_page_show_awards_badges_and_cards(
     )
     profile = client.get(f"/dang-vien/{m.pk}/").content.decode()
     assert "50 năm (03/02/2026, QĐ 12-QĐ/TU)" in profile
-    assert "79000999" in profile and "Đổi do hỏng" in profile and "9-QĐ/TU" in profile
+    # the card history shows the number masked, like every card number on a page
+    assert mask("79000999") in profile and "79000999" not in profile
+    assert "Đổi do hỏng" in profile and "9-QĐ/TU" in profile
     response = client.post(
         f"/dang-vien/to-chuc/{tree.cell1a.pk}/khen-thuong/",
         {"kind": "flag", "level": "superior", "decision_number": "88-QĐ", "day": "20/12/2025"},
