@@ -10,8 +10,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+# A stamp, so that a second `make test` (.ci/run runs two at once) does not
+# reinstall into the same virtualenv while the first one runs.
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet ".[test]"
+	@touch $@
 
 # The system packages: Debian's chromium for browser tests; Liberation Serif
 # (Times New Roman's metrics) with its Vietnamese glyphs (fonts-liberation2: the
