@@ -209,6 +209,9 @@ class SheetLine:
     expected: Expectation
     payment: DuesPayment | None
     unpaid_months: list = field(default_factory=list)
+    # on leave from meetings (exempt, or placed temporarily elsewhere) in a
+    # month near this one: may pay late or ahead (`dues_collect_months`)
+    on_leave: bool = False
 
     @property
     def paid(self) -> int | None:
@@ -231,7 +234,9 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
     year without paying (months in the cell as a member, not exempt)."""
     today = today or timezone.localdate()
     month = first_of_month(month)
-    rows = [r for r in cell_members_in_month(unit, month, today) if r.away is None]
+    # members away at another cell stay on their home cell's sheet: they owe
+    # it their dues, and may pay them late or ahead (01-QĐ/TW)
+    rows = cell_members_in_month(unit, month, today)
     members = [r.member for r in rows]
     ids = [m.pk for m in members]
     year_months = [date(month.year, k, 1) for k in range(1, month.month + 1)]
@@ -244,6 +249,7 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
     }
     arrears = _arrears(ids, unit, month.year, _owed_until(month, today), exp, payments)
     spans = membership_in_cell(ids, unit, month, last_day(month))
+    leave = leave_periods(ids, month_shift(month, -12), last_day(month_shift(month, 12)))
     lines = [
         SheetLine(
             row=r,
@@ -252,6 +258,7 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
             expected=exp[(r.member.pk, month)],
             payment=payments.get((r.member.pk, month)),
             unpaid_months=arrears.get(r.member.pk, []),
+            on_leave=bool(leave.get(r.member.pk)) or r.away is not None,
         )
         for r in rows
     ]
@@ -442,24 +449,25 @@ def counted_in(month: date) -> Q:
 
 
 def _version_of_month(rows, month: date):
-    """Of a unit's versions `rows` [(..., valid_from, valid_to)], the one that
-    holds for `month`: in force on its first day, else (a unit founded or
-    moved in during the month) the first one starting in it."""
-    end = month_shift(month, 1)
+    """Of a unit's versions `rows` [(..., valid_from, valid_to)] overlapping
+    `month`, the one that holds for the month's dues: in force on its last
+    day (a cell moved to another committee during June remits June there),
+    else (a unit dissolved during the month) the last one in it."""
+    last = last_day(month)
     best = None
     for row in rows:
         a, b = row[-2], row[-1]
-        if a <= month and (b is None or b > month):
+        if a <= last and (b is None or b > last):
             return row
-        if month < a < end and (best is None or a < best[-2]):
+        if a <= last and (b is None or b > month) and (best is None or a > best[-2]):
             best = row
     return best
 
 
 def tree_of_month(unit: Unit, month: date) -> list[tuple]:
-    """`unit`'s subtree as it was in `month` (organizations.UnitVersion): a
-    cell moved to another committee in June belongs to the old one up to May
-    and to the new one from June. [(unit id, parent id, level, category,
+    """`unit`'s subtree as it was in `month` (organizations.UnitVersion,
+    `_version_of_month`): a cell moved to another committee in June belongs
+    to the old one up to May and to the new one from June. [(unit id, parent id, level, category,
     locality kind, name, path)], the root first. Two queries."""
     from organizations.models import UnitVersion
 
