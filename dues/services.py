@@ -452,6 +452,14 @@ def dues_collect_months(
         )
     if channel not in DuesChannel.values:
         raise ServiceError(_("Hình thức nộp đảng phí không hợp lệ."))
+    paid = sorted(
+        DuesPayment.objects.filter(member=member, month__in=months).values_list("month", flat=True)
+    )
+    if paid:
+        raise ServiceError(
+            _("%(name)s đã đóng đảng phí các tháng %(months)s; chỉ ghi các tháng chưa đóng.")
+            % {"name": member.full_name, "months": ", ".join(mmyyyy(m) for m in paid)}
+        )
     spans = membership_in_cell([member.pk], unit, first, last_day(last)).get(member.pk, [])
     leave = leave_periods([member.pk], first, last_day(last)).get(member.pk, [])
     for month in months:
@@ -473,14 +481,6 @@ def dues_collect_months(
                 )
                 % {"name": member.full_name, "month": mmyyyy(month)}
             )
-    paid = sorted(
-        DuesPayment.objects.filter(member=member, month__in=months).values_list("month", flat=True)
-    )
-    if paid:
-        raise ServiceError(
-            _("%(name)s đã đóng đảng phí các tháng %(months)s; chỉ ghi các tháng chưa đóng.")
-            % {"name": member.full_name, "months": ", ".join(mmyyyy(m) for m in paid)}
-        )
     exp = expectations([member], months)
     rows = []
     for month in months:
@@ -533,7 +533,7 @@ def dues_collect_months(
             _("%(name)s không phải đóng đảng phí các tháng %(a)s–%(b)s (được miễn).")
             % {"name": member.full_name, "a": mmyyyy(first), "b": mmyyyy(last)}
         )
-    late = received > last
+    late = first < received
     audit_record(
         actor=actor,
         action="dues_collect_months",
