@@ -117,6 +117,32 @@ def expectations(members: list[Member], months: list[date]) -> dict[tuple[int, d
     return out
 
 
+def exempt_months(members: list[Member], months: list[date]) -> set[tuple[int, date]]:
+    """{(member id, month)} in which a member pays nothing: the months
+    `expectations` marks exempt (50 years of party age, the social pension,
+    a 100% relief), read without working out every amount. Two queries."""
+    ids = [m.pk for m in members]
+    lo, hi = min(months), max(months)
+    out = set()
+    for m in members:
+        fifty = rules.exempt_by_party_age_from(m.admitted_on)
+        if fifty is not None and fifty <= hi:
+            out.update((m.pk, month) for month in months if month >= fifty)
+    for model, q in (
+        (DuesBasis, Q(category=DuesCategory.SOCIAL_PENSION)),
+        (DuesRelief, Q(percent=100)),
+    ):
+        for member_id, a, b in (
+            model.objects.filter(q, member_id__in=ids, valid_from__lte=hi)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=lo))
+            .values_list("member_id", "valid_from", "valid_to")
+        ):
+            out.update(
+                (member_id, month) for month in months if a <= month and (b is None or b > month)
+            )
+    return out
+
+
 def expectation(member: Member, month: date) -> Expectation:
     month = first_of_month(month)
     return expectations([member], [month])[(member.pk, month)]
@@ -177,11 +203,11 @@ def cell_members_in_month(unit: Unit, month: date, today: date) -> list:
 
 
 def _arrears(
-    member_ids, unit: Unit, year: int, until: date, exp, paid, spans=None
+    member_ids, unit: Unit, year: int, until: date, exempt: set, paid, spans=None
 ) -> dict[int, list[date]]:
     """{member id: months of `year` up to `until` owed to `unit` and unpaid}:
     months the member was a party member placed in the cell on the first day
-    and not exempt."""
+    and not exempt (`exempt`: {(member id, month)})."""
     months = _year_months(year, until)
     if not months:
         return {}
@@ -192,9 +218,7 @@ def _arrears(
         unpaid = [
             m
             for m in months
-            if in_periods(spans.get(pk, []), m)
-            and not (exp.get((pk, m)) is not None and exp[(pk, m)].exempt)
-            and (pk, m) not in paid
+            if in_periods(spans.get(pk, []), m) and (pk, m) not in exempt and (pk, m) not in paid
         ]
         if unpaid:
             out[pk] = unpaid
@@ -247,7 +271,8 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
             member_id__in=ids, month__gte=year_months[0], month__lte=month
         )
     }
-    arrears = _arrears(ids, unit, month.year, _owed_until(month, today), exp, payments)
+    exempt = {key for key, e in exp.items() if e.exempt}
+    arrears = _arrears(ids, unit, month.year, _owed_until(month, today), exempt, payments)
     spans = membership_in_cell(ids, unit, month, last_day(month))
     leave = leave_periods(ids, month_shift(month, -12), last_day(month_shift(month, 12)))
     lines = [
@@ -296,16 +321,32 @@ def arrears_in(members_qs, day: date | None = None) -> list[dict]:
     months = _year_months(day.year, until)
     if len(months) < rules.ARREARS_MONTHS:
         return []
-    in_year = Q(dues_payments__month__gte=months[0], dues_payments__month__lte=until)
-    suspects = list(
+    # Suspects: members who paid in too few months. The year's payments are
+    # counted per member on their own (an index-only pass over the
+    # member-and-month index); a member's full row is read only for those
+    # left, a few thousand in a province of 100,000.
+    enough = (
+        DuesPayment.objects.filter(month__gte=months[0], month__lte=until)
+        .order_by()
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=len(months) - rules.ARREARS_MONTHS)
+        .values("member_id")
+    )
+    few = (
         members_qs.filter(status__in=MEMBER_STATUSES, unit__isnull=False)
-        .annotate(n_paid=Count("dues_payments", filter=in_year))
-        .filter(n_paid__lte=len(months) - rules.ARREARS_MONTHS)
+        .exclude(pk__in=enough)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    suspects = list(
+        Member.objects.filter(pk__in=list(few))
         .select_related("unit")
+        .only("full_name", "sort_key", "admitted_on", "unit__name", "unit__path", "unit__level")
     )
     if not suspects:
         return []
-    exp = expectations(suspects, months)
+    exempt = exempt_months(suspects, months)
     paid = set(
         DuesPayment.objects.filter(
             member_id__in=[m.pk for m in suspects], month__gte=months[0], month__lte=until
@@ -318,7 +359,7 @@ def arrears_in(members_qs, day: date | None = None) -> list[dict]:
     out = []
     for members in by_cell.values():
         cell = members[0].unit
-        arrears = _arrears([m.pk for m in members], cell, day.year, until, exp, paid, spans)
+        arrears = _arrears([m.pk for m in members], cell, day.year, until, exempt, paid, spans)
         for m in members:
             unpaid = arrears.get(m.pk, [])
             if len(unpaid) >= rules.ARREARS_MONTHS:
@@ -512,14 +553,31 @@ def remittance(unit: Unit, month: date) -> dict:
     names = {row[0]: row[5] for row in tree}
     sums: dict[int, tuple[int, int]] = {}
     if tree:
-        ids = [n.pk for n in nodes]
-        for unit_id, s, n in (
-            DuesPayment.objects.filter(counted_in(month), unit_id__in=ids)
-            .order_by()
-            .values_list("unit_id")
-            .annotate(s=Sum("amount"), n=Count("pk"))
-        ):
-            sums[unit_id] = (s, n)
+        from organizations.models import UnitVersion
+
+        # units under the root at some time in the month, as a subquery (a
+        # list of a province's 5,000 ids costs more to send than the sums);
+        # a unit outside the month's tree is dropped below
+        ids = set(names)
+        end = month_shift(month, 1)
+        under = UnitVersion.objects.filter(
+            Q(valid_from__lt=end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=month)),
+            path__startswith=tree[0][6],
+        ).values("unit_id")
+        # the two halves of `counted_in` apart: the month's own payments come
+        # from the (month, unit) index alone, those received late or ahead
+        # from the small received_in index
+        for half in (Q(month=month, received_in__isnull=True), Q(received_in=month)):
+            for unit_id, s, n in (
+                DuesPayment.objects.filter(half, unit_id__in=under)
+                .order_by()
+                .values_list("unit_id")
+                .annotate(s=Sum("amount"), n=Count("amount"))  # not "pk": not in the index
+            ):
+                if unit_id not in ids:
+                    continue
+                total, count = sums.get(unit_id, (0, 0))
+                sums[unit_id] = (total + s, count + n)
     percents = kept_percents(month)
     children: dict[int, list[_Node]] = defaultdict(list)
     by_pk = {}

@@ -302,6 +302,13 @@ class DuesPayment(models.Model):
         ordering = ["unit_id", "month"]
         indexes = [
             models.Index(fields=["unit", "month"], name="dues_unit_month_idx"),
+            # a month's payments across a province (remittance list, dues report)
+            # read from the index alone, not by a scan of every year's rows
+            models.Index(
+                fields=["month", "unit"],
+                include=["amount", "received_in"],
+                name="dues_month_unit_idx",
+            ),
             models.Index(
                 fields=["received_in"],
                 name="dues_received_in_idx",
