@@ -329,7 +329,7 @@ def arrears_in(members_qs, day: date | None = None) -> list[dict]:
         DuesPayment.objects.filter(month__gte=months[0], month__lte=until)
         .order_by()
         .values("member_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("month"))  # not "pk": read from the (member, month) index alone
         .filter(n__gt=len(months) - rules.ARREARS_MONTHS)
         .values("member_id")
     )
