@@ -15,10 +15,14 @@ but 200 stops the run with BENCHMARK FAILED.
 
 from common import BenchClient, best_of, database_label, load_average  # noqa: I001 (sets Django up first)
 
+from datetime import date
+
 from django.db import connection
 from django.db.models import Count
 
 from chibo.models import User
+from chibo.pdf import render_typst
+from dues.documents import book_context, book_typst_data
 from dues.selectors import arrears_in, dues_book, dues_sheet, remittance
 from meetings.models import DuesPayment
 from members.selectors import members_for
@@ -79,6 +83,18 @@ def main() -> None:
         lambda: dues_sheet(cell, latest),
     )
     best_of(f"dues book of the same cell, {latest.year}", lambda: dues_book(cell, latest.year))
+    today = date.today()
+    until = date(today.year, today.month - 1, 1) if today.month > 1 else None
+    if until is not None:
+        best_of(
+            "FLOOR: SQL count of the year's payments per member, province",
+            lambda: floor(
+                "SELECT member_id, count(*) FROM meetings_duespayment "
+                "WHERE month >= %s AND month <= %s GROUP BY member_id",
+                [date(today.year, 1, 1), until],
+            ),
+            3,
+        )
     best_of("arrears in the province reviewer's reach", lambda: arrears_in(members_for(board)), 3)
     print(f"  ({len(arrears_in(members_for(board))):,} members in arrears)")
     client = BenchClient(board)
@@ -86,6 +102,13 @@ def main() -> None:
     best_of(
         "GET the province's remittance page",
         lambda: client.get(f"/dang-phi/don-vi/{province.pk}/thu-nop/?month={latest:%m/%Y}"),
+        3,
+    )
+    best_of(
+        "FLOOR: the same book's rows as a plain-table PDF (Typst)",
+        lambda: render_typst(
+            "dues/pdf/book.typ", book_typst_data(book_context(cell, dues_book(cell, latest.year)))
+        ),
         3,
     )
     for fmt in ("xlsx", "pdf"):

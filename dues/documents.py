@@ -28,7 +28,8 @@ def _book_rows(book: dict) -> list[list[str]]:
         cells = []
         for c in line["cells"]:
             if c["paid"]:
-                cells.append(money(c["paid"]) + ("*" if c["portal"] else ""))
+                mark = ("*" if c["portal"] else "") + ("†" if c["received_in"] else "")
+                cells.append(money(c["paid"]) + mark)
             elif c["exempt"]:
                 cells.append("miễn")
             elif not c["member"]:
@@ -51,8 +52,52 @@ def _book_rows(book: dict) -> list[list[str]]:
     return rows
 
 
+NOTE = (
+    "(*) nộp qua Cổng Dịch vụ công quốc gia; (†) đóng trước hoặc đóng bù, thu vào tháng ghi "
+    "dưới bảng và tính vào số thu của tháng đó; “miễn”: được miễn đóng; “–”: chưa là đảng "
+    "viên của chi bộ."
+)
+
+
+def advance_lines(book: dict) -> list[str]:
+    """The payments made ahead or late, one sentence each."""
+
+    def money(v):
+        return f"{v:,}".replace(",", ".")
+
+    return [
+        f"{a.name}: {'đóng trước' if a.ahead else 'đóng bù'} các tháng {a.months_text}, "
+        f"thu tháng {a.received_in:%m/%Y}, {money(a.total)} đ"
+        for a in book["advances"]
+    ]
+
+
 def book_context(unit: Unit, book: dict) -> dict:
-    return document_context(unit, book=book, rows=_book_rows(book))
+    return document_context(
+        unit, book=book, rows=_book_rows(book), note=NOTE, advances=advance_lines(book)
+    )
+
+
+def book_typst_data(context: dict) -> dict:
+    """What dues/pdf/book.typ reads: every text ready-made."""
+    book, rows = context["book"], context["rows"]
+    return {
+        "title": f"Sổ thu, nộp đảng phí {book['year']}",
+        "landscape": True,
+        "issuer": context["issuer"],
+        "issuer_parent": context["issuer_parent"],
+        "doc_number": "",
+        "place_date": context["date_line"],
+        "signer": dict(context["signer"]),
+        "doc_title": "Sổ thu, nộp đảng phí",
+        "subtitle": f"{book['unit'].name} – năm {book['year']}",
+        "columns": ["TT", "Họ và tên", *[f"T{k}" for k in range(1, 13)], "Cộng"],
+        "rows": rows[:-3],
+        "totals": rows[-3:],
+        "note": context["note"],
+        "advances_title": "Đóng trước, đóng bù",
+        "advances": context["advances"],
+    }
 
 
 def build_book():
@@ -66,11 +111,8 @@ def build_book():
         "r in rows",
         size=9,
     )
-    b.para(
-        doc,
-        "(*) nộp qua Cổng Dịch vụ công quốc gia; “miễn”: được miễn đóng; “–”: chưa là đảng viên của chi bộ.",
-        italic=True,
-    )
+    b.para(doc, "{{ note }}", italic=True)
+    b.para(doc, "{% for a in advances %}{{ a }}{% if not loop.last %}; {% endif %}{% endfor %}")
     b.para(doc, "", keep_with_next=True)
     b.signatures(doc, [b.SPACE], b.SIGNER)
     return doc

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from members.choices import MEMBER_STATUSES
 from members.models import Member, StatusPeriod
 from members.selectors import in_periods, members_on, membership_in_cell
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, AdministrativeUnit, Level, Unit
+from organizations.selectors import unit_name_key
 
 # --- What a member owes -------------------------------------------------------
 
@@ -115,12 +117,64 @@ def expectations(members: list[Member], months: list[date]) -> dict[tuple[int, d
     return out
 
 
+def exempt_months(members: list[Member], months: list[date]) -> set[tuple[int, date]]:
+    """{(member id, month)} in which a member pays nothing: the months
+    `expectations` marks exempt (50 years of party age, the social pension,
+    a 100% relief), read without working out every amount. Two queries."""
+    ids = [m.pk for m in members]
+    lo, hi = min(months), max(months)
+    out = set()
+    for m in members:
+        fifty = rules.exempt_by_party_age_from(m.admitted_on)
+        if fifty is not None and fifty <= hi:
+            out.update((m.pk, month) for month in months if month >= fifty)
+    for model, q in (
+        (DuesBasis, Q(category=DuesCategory.SOCIAL_PENSION)),
+        (DuesRelief, Q(percent=100)),
+    ):
+        for member_id, a, b in (
+            model.objects.filter(q, member_id__in=ids, valid_from__lte=hi)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=lo))
+            .values_list("member_id", "valid_from", "valid_to")
+        ):
+            out.update(
+                (member_id, month) for month in months if a <= month and (b is None or b > month)
+            )
+    return out
+
+
 def expectation(member: Member, month: date) -> Expectation:
     month = first_of_month(month)
     return expectations([member], [month])[(member.pk, month)]
 
 
 # --- The cell's monthly sheet -------------------------------------------------------
+
+
+def leave_periods(member_ids, start: date, end: date) -> dict[int, list[tuple]]:
+    """{member id: [(from, to exclusive or None)]}: the periods within
+    [start, end] in which each was on leave from the cell's meetings: exempt
+    from meetings (miễn sinh hoạt) or placed temporarily at another cell
+    (sinh hoạt tạm thời). Such members may pay dues late or ahead for those
+    months (01-QĐ/TW). Two queries."""
+    from members.choices import PlacementKind
+    from members.models import Exemption, Placement
+
+    out: dict[int, list[tuple]] = defaultdict(list)
+    overlap = Q(valid_from__lte=end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+    for qs in (
+        Exemption.objects.filter(overlap, member_id__in=member_ids),
+        Placement.objects.filter(overlap, member_id__in=member_ids, kind=PlacementKind.TEMPORARY),
+    ):
+        for member_id, a, b in qs.values_list("member_id", "valid_from", "valid_to"):
+            out[member_id].append((a, b))
+    return dict(out)
+
+
+def on_leave_in(periods: list[tuple], month: date) -> bool:
+    """Whether `periods` (leave_periods) touch any day of `month`."""
+    end = month_shift(month, 1)
+    return any(a < end and (b is None or b > month) for a, b in periods)
 
 
 def _owed_until(month: date, today: date) -> date:
@@ -149,11 +203,11 @@ def cell_members_in_month(unit: Unit, month: date, today: date) -> list:
 
 
 def _arrears(
-    member_ids, unit: Unit, year: int, until: date, exp, paid, spans=None
+    member_ids, unit: Unit, year: int, until: date, exempt: set, paid, spans=None
 ) -> dict[int, list[date]]:
     """{member id: months of `year` up to `until` owed to `unit` and unpaid}:
     months the member was a party member placed in the cell on the first day
-    and not exempt."""
+    and not exempt (`exempt`: {(member id, month)})."""
     months = _year_months(year, until)
     if not months:
         return {}
@@ -164,9 +218,7 @@ def _arrears(
         unpaid = [
             m
             for m in months
-            if in_periods(spans.get(pk, []), m)
-            and not (exp.get((pk, m)) is not None and exp[(pk, m)].exempt)
-            and (pk, m) not in paid
+            if in_periods(spans.get(pk, []), m) and (pk, m) not in exempt and (pk, m) not in paid
         ]
         if unpaid:
             out[pk] = unpaid
@@ -181,6 +233,9 @@ class SheetLine:
     expected: Expectation
     payment: DuesPayment | None
     unpaid_months: list = field(default_factory=list)
+    # on leave from meetings (exempt, or placed temporarily elsewhere) in a
+    # month near this one: may pay late or ahead (`dues_collect_months`)
+    on_leave: bool = False
 
     @property
     def paid(self) -> int | None:
@@ -203,7 +258,9 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
     year without paying (months in the cell as a member, not exempt)."""
     today = today or timezone.localdate()
     month = first_of_month(month)
-    rows = [r for r in cell_members_in_month(unit, month, today) if r.away is None]
+    # members away at another cell stay on their home cell's sheet: they owe
+    # it their dues, and may pay them late or ahead (01-QĐ/TW)
+    rows = cell_members_in_month(unit, month, today)
     members = [r.member for r in rows]
     ids = [m.pk for m in members]
     year_months = [date(month.year, k, 1) for k in range(1, month.month + 1)]
@@ -214,8 +271,10 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
             member_id__in=ids, month__gte=year_months[0], month__lte=month
         )
     }
-    arrears = _arrears(ids, unit, month.year, _owed_until(month, today), exp, payments)
+    exempt = {key for key, e in exp.items() if e.exempt}
+    arrears = _arrears(ids, unit, month.year, _owed_until(month, today), exempt, payments)
     spans = membership_in_cell(ids, unit, month, last_day(month))
+    leave = leave_periods(ids, month_shift(month, -12), last_day(month_shift(month, 12)))
     lines = [
         SheetLine(
             row=r,
@@ -224,6 +283,7 @@ def dues_sheet(unit: Unit, month: date, today: date | None = None) -> dict:
             expected=exp[(r.member.pk, month)],
             payment=payments.get((r.member.pk, month)),
             unpaid_months=arrears.get(r.member.pk, []),
+            on_leave=bool(leave.get(r.member.pk)) or r.away is not None,
         )
         for r in rows
     ]
@@ -261,16 +321,32 @@ def arrears_in(members_qs, day: date | None = None) -> list[dict]:
     months = _year_months(day.year, until)
     if len(months) < rules.ARREARS_MONTHS:
         return []
-    in_year = Q(dues_payments__month__gte=months[0], dues_payments__month__lte=until)
-    suspects = list(
+    # Suspects: members who paid in too few months. The year's payments are
+    # counted per member on their own (an index-only pass over the
+    # member-and-month index); a member's full row is read only for those
+    # left, a few thousand in a province of 100,000.
+    enough = (
+        DuesPayment.objects.filter(month__gte=months[0], month__lte=until)
+        .order_by()
+        .values("member_id")
+        .annotate(n=Count("month"))  # not "pk": read from the (member, month) index alone
+        .filter(n__gt=len(months) - rules.ARREARS_MONTHS)
+        .values("member_id")
+    )
+    few = (
         members_qs.filter(status__in=MEMBER_STATUSES, unit__isnull=False)
-        .annotate(n_paid=Count("dues_payments", filter=in_year))
-        .filter(n_paid__lte=len(months) - rules.ARREARS_MONTHS)
+        .exclude(pk__in=enough)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    suspects = list(
+        Member.objects.filter(pk__in=list(few))
         .select_related("unit")
+        .only("full_name", "sort_key", "admitted_on", "unit__name", "unit__path", "unit__level")
     )
     if not suspects:
         return []
-    exp = expectations(suspects, months)
+    exempt = exempt_months(suspects, months)
     paid = set(
         DuesPayment.objects.filter(
             member_id__in=[m.pk for m in suspects], month__gte=months[0], month__lte=until
@@ -283,7 +359,7 @@ def arrears_in(members_qs, day: date | None = None) -> list[dict]:
     out = []
     for members in by_cell.values():
         cell = members[0].unit
-        arrears = _arrears([m.pk for m in members], cell, day.year, until, exp, paid, spans)
+        arrears = _arrears([m.pk for m in members], cell, day.year, until, exempt, paid, spans)
         for m in members:
             unpaid = arrears.get(m.pk, [])
             if len(unpaid) >= rules.ARREARS_MONTHS:
@@ -404,31 +480,104 @@ class _Node:
     locality: str | None
 
 
+def counted_in(month: date) -> Q:
+    """DuesPayment rows the remittance, the dues book's totals and the dues
+    report count in `month`: those received that month. A payment made ahead
+    or late (a member on leave from meetings, `dues_collect_months`) covers
+    other months but is money the cell received, and sends up, in the month it
+    was paid; a payment of its own month has no `received_in`."""
+    return Q(received_in=month) | Q(month=month, received_in__isnull=True)
+
+
+def _version_of_month(rows, month: date):
+    """Of a unit's versions `rows` [(..., valid_from, valid_to)] overlapping
+    `month`, the one that holds for the month's dues: in force on its last
+    day (a cell moved to another committee during June remits June there),
+    else (a unit dissolved during the month) the last one in it."""
+    last = last_day(month)
+    best = None
+    for row in rows:
+        a, b = row[-2], row[-1]
+        if a <= last and (b is None or b > last):
+            return row
+        if a <= last and (b is None or b > month) and (best is None or a > best[-2]):
+            best = row
+    return best
+
+
+def tree_of_month(unit: Unit, month: date) -> list[tuple]:
+    """`unit`'s subtree as it was in `month` (organizations.UnitVersion,
+    `_version_of_month`): a cell moved to another committee in June belongs
+    to the old one up to May and to the new one from June. [(unit id, parent id, level, category,
+    locality kind, name, path)], the root first. Two queries."""
+    from organizations.models import UnitVersion
+
+    end = month_shift(month, 1)
+    overlap = Q(valid_from__lt=end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=month))
+    fields = ("unit_id", "parent_id", "level", "category", "administrative_unit__kind", "name")
+    root_rows = list(
+        UnitVersion.objects.filter(overlap, unit=unit).values_list(
+            *fields, "path", "valid_from", "valid_to"
+        )
+    )
+    root = _version_of_month(root_rows, month)
+    if root is None:
+        return []
+    path = root[6]
+    inside = UnitVersion.objects.filter(overlap, path__startswith=path).values("unit_id")
+    by_unit: dict[int, list[tuple]] = defaultdict(list)
+    for row in UnitVersion.objects.filter(overlap, unit_id__in=inside).values_list(
+        *fields, "path", "valid_from", "valid_to"
+    ):
+        by_unit[row[0]].append(row)
+    out = [root[:7]]
+    for unit_id, rows in by_unit.items():
+        row = _version_of_month(rows, month)
+        if unit_id != unit.pk and row is not None and row[6].startswith(path):
+            out.append(row[:7])
+    return out
+
+
 def remittance(unit: Unit, month: date) -> dict:
     """The monthly remittance list of a committee: for each unit directly
-    under it, what its members paid, what its subtree kept and what it sent
-    up; then the committee's own figures. Each level keeps its share of what
-    reaches it (its members' dues, if a cell, plus what its sub-units sent)
-    and sends the rest up. Four queries whatever the size (the tree is read
-    as plain rows; only the direct sub-units become objects)."""
+    under it in that month's tree (`tree_of_month`), what its members paid,
+    what its subtree kept and what it sent up; then the committee's own
+    figures. Each level keeps its share of what reaches it (its members'
+    dues, if a cell, plus what its sub-units sent) and sends the rest up.
+    Payments count in the month received (`counted_in`). A fixed handful of
+    queries whatever the size (the tree is read as plain rows; only the
+    direct sub-units become objects)."""
     month = first_of_month(month)
-    active = Q(path__startswith=unit.path, founded_on__lte=last_day(month)) & (
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=month)
-    )
-    nodes = [
-        _Node(*row)
-        for row in Unit.objects.filter(active)
-        .values_list("pk", "parent_id", "level", "category", "administrative_unit__kind")
-        .iterator(chunk_size=5000)
-    ]
-    sums = {
-        unit_id: (s, n)
-        for unit_id, s, n in DuesPayment.objects.filter(
-            unit__path__startswith=unit.path, month=month
-        )
-        .values_list("unit_id")
-        .annotate(s=Sum("amount"), n=Count("pk"))
-    }
+    tree = tree_of_month(unit, month)
+    nodes = [_Node(*row[:5]) for row in tree]
+    names = {row[0]: row[5] for row in tree}
+    sums: dict[int, tuple[int, int]] = {}
+    if tree:
+        from organizations.models import UnitVersion
+
+        # units under the root at some time in the month, as a subquery (a
+        # list of a province's 5,000 ids costs more to send than the sums);
+        # a unit outside the month's tree is dropped below
+        ids = set(names)
+        end = month_shift(month, 1)
+        under = UnitVersion.objects.filter(
+            Q(valid_from__lt=end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=month)),
+            path__startswith=tree[0][6],
+        ).values("unit_id")
+        # the two halves of `counted_in` apart: the month's own payments come
+        # from the (month, unit) index alone, those received late or ahead
+        # from the small received_in index
+        for half in (Q(month=month, received_in__isnull=True), Q(received_in=month)):
+            for unit_id, s, n in (
+                DuesPayment.objects.filter(half, unit_id__in=under)
+                .order_by()
+                .values_list("unit_id")
+                .annotate(s=Sum("amount"), n=Count("amount"))  # not "pk": not in the index
+            ):
+                if unit_id not in ids:
+                    continue
+                total, count = sums.get(unit_id, (0, 0))
+                sums[unit_id] = (total + s, count + n)
     percents = kept_percents(month)
     children: dict[int, list[_Node]] = defaultdict(list)
     by_pk = {}
@@ -458,11 +607,13 @@ def remittance(unit: Unit, month: date) -> dict:
         return row
 
     top = walk(by_pk.get(unit.pk) or _Node(unit.pk, None, unit.level, unit.category, None))
-    direct = Unit.objects.filter(pk__in=[c.pk for c in children.get(unit.pk, [])]).order_by("name")
+    direct = list(Unit.objects.filter(pk__in=[c.pk for c in children.get(unit.pk, [])]))
     lines = []
     for child in direct:
+        child.name = names.get(child.pk, child.name)  # its name in that month, for the list
         rows[child.pk].unit = child
         lines.append(rows[child.pk])
+    lines.sort(key=lambda line: unit_name_key(line.unit.name))
     own = sums.get(unit.pk)
     top.unit = unit
     return {
@@ -483,11 +634,32 @@ def remittance(unit: Unit, month: date) -> dict:
 # --- The dues book ------------------------------------------------------------
 
 
+def _cell_kinds(unit: Unit, months: list[date]) -> list[str | None]:
+    """The share kind (`share_kind`) of `unit` in each month, from its version
+    then (a cell that changed category or ward counts as it was). One query."""
+    from organizations.models import UnitVersion
+
+    rows = list(
+        UnitVersion.objects.filter(unit=unit, valid_from__lt=month_shift(months[-1], 1))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=months[0]))
+        .select_related("administrative_unit")
+    )
+    out = []
+    for month in months:
+        version = _version_of_month([(v, v.valid_from, v.valid_to) for v in rows], month)
+        out.append(share_kind(version[0] if version else unit))
+    return out
+
+
 def dues_book(unit: Unit, year: int, today: date | None = None) -> dict:
     """The cell's dues book (sổ thu nộp đảng phí) of `year`: one line per
     member placed in the cell during the year, with each month's payment
     (or "miễn" when exempt, nothing outside membership), the month totals,
-    the share kept and the share sent up. A fixed handful of queries."""
+    the share kept and the share sent up. A month's totals are what the cell
+    received that month (`counted_in`), as its remittance list sends up: a
+    payment made ahead or late stands in the months it covers, marked with
+    the month it was paid, and is listed under `advances`. A fixed handful of
+    queries."""
     today = today or timezone.localdate()
     months = [date(year, k, 1) for k in range(1, 13)]
     spans = membership_in_cell(
@@ -505,12 +677,15 @@ def dues_book(unit: Unit, year: int, today: date | None = None) -> dict:
     )
     members = list(Member.objects.filter(pk__in=spans.keys()).order_by("sort_key", "pk"))
     exp = expectations(members, months)
-    payments = {
-        (p.member_id, p.month): p
-        for p in DuesPayment.objects.filter(unit=unit, month__gte=months[0], month__lte=months[-1])
-    }
+    rows = list(
+        DuesPayment.objects.filter(unit=unit).filter(
+            Q(month__gte=months[0], month__lte=months[-1])
+            | Q(received_in__gte=months[0], received_in__lte=months[-1])
+        )
+    )
+    payments = {(p.member_id, p.month): p for p in rows if p.month.year == year}
     percents = {m: kept_percents(m) for m in months}
-    kind = share_kind(unit)
+    kinds = _cell_kinds(unit, months)
     lines = []
     for m in members:
         cells = []
@@ -527,16 +702,22 @@ def dues_book(unit: Unit, year: int, today: date | None = None) -> dict:
                     "paid": p.amount if p else None,
                     "portal": bool(p and p.channel == "portal"),
                     "voluntary": bool(p and p.voluntary),
+                    "received_in": p.received_in if p else None,
                     "exempt": member_then and e.exempt and p is None,
                     "expected": e.amount if member_then else None,
                 }
             )
         lines.append({"member": m, "cells": cells, "total": sum(c["paid"] or 0 for c in cells)})
-    month_totals = [sum(line["cells"][k]["paid"] or 0 for line in lines) for k in range(12)]
+    month_totals = [0] * 12
+    for p in rows:
+        counted = p.received_in or p.month
+        if counted.year == year:
+            month_totals[counted.month - 1] += p.amount
     kept = [
         rules.reduced(t, 100 - (percents[mo].get(kind, 0) if kind else 0))
-        for t, mo in zip(month_totals, months, strict=True)
+        for t, mo, kind in zip(month_totals, months, kinds, strict=True)
     ]
+    names = {m.pk: m.full_name for m in members}
     return {
         "unit": unit,
         "year": year,
@@ -548,9 +729,49 @@ def dues_book(unit: Unit, year: int, today: date | None = None) -> dict:
         "total": sum(month_totals),
         "kept_total": sum(kept),
         "remitted_total": sum(month_totals) - sum(kept),
-        "kept_percent": percents[months[0]].get(kind, 0) if kind else 0,
+        "kept_percent": percents[months[0]].get(kinds[0], 0) if kinds[0] else 0,
+        "advances": _advances(rows, names),
         "today": today,
     }
+
+
+@dataclass
+class Advance:
+    """Dues a member paid at once for months other than the one they were
+    paid in (ahead or late): who, the months covered, when, how much."""
+
+    member_id: int
+    name: str
+    received_in: date
+    months: list[date]
+    total: int
+
+    @property
+    def ahead(self) -> bool:
+        return self.months[0] > self.received_in
+
+    @property
+    def months_text(self) -> str:
+        return ", ".join(m.strftime("%m/%Y") for m in self.months)
+
+
+def _advances(rows, names: dict[int, str]) -> list[Advance]:
+    groups: dict[tuple, list] = defaultdict(list)
+    for p in rows:
+        if p.received_in is not None:
+            groups[(p.member_id, p.received_in)].append(p)
+    out = [
+        Advance(
+            member_id=member_id,
+            name=names.get(member_id) or str(ps[0].member),
+            received_in=received,
+            months=sorted(p.month for p in ps),
+            total=sum(p.amount for p in ps),
+        )
+        for (member_id, received), ps in groups.items()
+    ]
+    out.sort(key=lambda a: (a.received_in, a.name))
+    return out
 
 
 def cells_in(unit: Unit):
@@ -563,8 +784,8 @@ def cells_in(unit: Unit):
 
 
 def dues_figures(root: Unit, months: list[date]) -> dict:
-    """The payments of `months` made in cells of `root`'s subtree as it was in
-    each month (a cell's version on the month's first day), summed per month
+    """The payments received in `months` (`counted_in`) by cells of `root`'s
+    subtree as it was in each month (`_version_of_month`), summed per month
     and per direct sub-unit of the root then: {"months": {month: [payments,
     collected, portal, voluntary]}, "branches": {sub-unit id: [...]}}. Two queries."""
     from organizations.models import PATH_STEP, UnitVersion
@@ -576,15 +797,23 @@ def dues_figures(root: Unit, months: list[date]) -> dict:
     if not months:
         return out
     versions = defaultdict(list)
-    for unit_id, path, a, b in (
-        UnitVersion.objects.filter(path__startswith=root.path, valid_from__lte=months[-1])
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=months[0]))
-        .values_list("unit_id", "path", "valid_from", "valid_to")
+    overlap = Q(valid_from__lt=month_shift(months[-1], 1)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gt=months[0])
+    )
+    inside = UnitVersion.objects.filter(overlap, path__startswith=root.path).values("unit_id")
+    for unit_id, path, a, b in UnitVersion.objects.filter(overlap, unit_id__in=inside).values_list(
+        "unit_id", "path", "valid_from", "valid_to"
     ):
         versions[unit_id].append((path, a, b))
+    counted = Coalesce("received_in", "month")
     rows = (
-        DuesPayment.objects.filter(unit_id__in=list(versions), month__in=months)
-        .values_list("unit_id", "month")
+        DuesPayment.objects.filter(
+            Q(received_in__in=months) | Q(month__in=months, received_in__isnull=True),
+            unit_id__in=list(versions),
+        )
+        .annotate(counted=counted)
+        .order_by()
+        .values_list("unit_id", "counted")
         .annotate(
             n=Count("pk"),
             s=Sum("amount"),
@@ -594,11 +823,10 @@ def dues_figures(root: Unit, months: list[date]) -> dict:
     )
     depth = len(root.path)
     for unit_id, month, n, s, portal, vol in rows:
-        path = next(
-            (p for p, a, b in versions[unit_id] if a <= month and (b is None or b > month)), None
-        )
-        if path is None:  # the cell lay outside the subtree that month
-            continue
+        version = _version_of_month(versions[unit_id], month)
+        if version is None or not version[0].startswith(root.path):
+            continue  # the cell lay outside the subtree that month
+        path = version[0]
         figures = [n, s or 0, portal or 0, vol]
         out["months"][month] = [x + y for x, y in zip(out["months"][month], figures, strict=True)]
         segment = path[depth : depth + PATH_STEP]

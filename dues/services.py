@@ -19,7 +19,7 @@ from chibo.errors import ServiceError
 from dues import rules
 from dues.choices import RELIEF_PERCENTS, DuesCategory, ReliefReason, ShareKind
 from dues.models import DuesBasis, DuesRelief, DuesShare, FixedRate
-from dues.selectors import expectations
+from dues.selectors import expectations, leave_periods, on_leave_in
 from meetings.choices import DuesChannel
 from meetings.models import DuesPayment, Meeting
 from members.models import Member
@@ -396,6 +396,169 @@ def dues_collect(
             data={"source": source, "counts": counts, "members": sorted(entries)},
         )
     return counts
+
+
+MAX_MONTHS_AT_ONCE = 12
+
+
+@transaction.atomic
+def dues_collect_months(
+    *,
+    actor,
+    unit: Unit,
+    member: Member,
+    first_month: date,
+    last_month: date,
+    received_in: date,
+    amount: int | str = PAID_EXPECTED,
+    channel: str = DuesChannel.CASH,
+    reference: str = "",
+) -> list[DuesPayment]:
+    """A member on leave from the cell's meetings (miễn sinh hoạt, or sinh
+    hoạt tạm thời at another cell) pays late or ahead (đóng bù, đóng trước)
+    for several months at once (01-QĐ/TW): one payment per month from
+    `first_month` to `last_month`, each `amount` (by default the month's
+    expected amount), received by the cell in `received_in`.
+
+    Each month covered is paid (never arrears) and the dues book shows when
+    it was paid; the remittance list, the book's totals and the dues report
+    count the money in `received_in`, the month the cell had it to send up
+    (selectors.counted_in). Refused, writing nothing: a month other than the
+    one of payment in which the member was not on leave, a month outside
+    membership of the cell, a month already paid, more than 12 months, a
+    payment received in a month to come, an absurd amount."""
+    _check_reach(actor, unit, routine=True)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    first, last = first_of_month(first_month), first_of_month(last_month)
+    received = first_of_month(received_in)
+    if received > first_of_month(timezone.localdate()):
+        raise ServiceError(
+            _("Chưa đến tháng %(month)s: không ghi đảng phí thu vào tháng đó được.")
+            % {"month": mmyyyy(received)}
+        )
+    if last < first:
+        raise ServiceError(_("Tháng cuối phải từ tháng đầu trở đi."))
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = month_shift(month, 1)
+    if len(months) > MAX_MONTHS_AT_ONCE:
+        raise ServiceError(
+            _(
+                "Mỗi lần chỉ ghi đóng trước, đóng bù tối đa %(n)s tháng (từ %(a)s đến %(b)s là %(k)s tháng)."
+            )
+            % {"n": MAX_MONTHS_AT_ONCE, "a": mmyyyy(first), "b": mmyyyy(last), "k": len(months)}
+        )
+    if channel not in DuesChannel.values:
+        raise ServiceError(_("Hình thức nộp đảng phí không hợp lệ."))
+    paid = sorted(
+        DuesPayment.objects.filter(member=member, month__in=months).values_list("month", flat=True)
+    )
+    if paid:
+        raise ServiceError(
+            _("%(name)s đã đóng đảng phí các tháng %(months)s; chỉ ghi các tháng chưa đóng.")
+            % {"name": member.full_name, "months": ", ".join(mmyyyy(m) for m in paid)}
+        )
+    spans = membership_in_cell([member.pk], unit, first, last_day(last)).get(member.pk, [])
+    leave = leave_periods([member.pk], first, last_day(last)).get(member.pk, [])
+    for month in months:
+        if not any(a < month_shift(month, 1) and (b is None or b > month) for a, b in spans):
+            raise ServiceError(
+                _(
+                    "%(name)s không là đảng viên của “%(unit)s” trong tháng %(month)s "
+                    "(trước khi vào Đảng, chuyển đến hoặc sau khi ra khỏi chi bộ): "
+                    "không ghi đảng phí tháng đó được."
+                )
+                % {"name": member.full_name, "unit": unit.name, "month": mmyyyy(month)}
+            )
+        if month != received and not on_leave_in(leave, month):
+            raise ServiceError(
+                _(
+                    "%(name)s không nghỉ sinh hoạt trong tháng %(month)s: chỉ đảng viên được miễn "
+                    "sinh hoạt hoặc đang sinh hoạt tạm thời nơi khác mới đóng trước, đóng bù "
+                    "đảng phí cho tháng đó."
+                )
+                % {"name": member.full_name, "month": mmyyyy(month)}
+            )
+    exp = expectations([member], months)
+    rows = []
+    for month in months:
+        e = exp[(member.pk, month)]
+        value = amount
+        if value == PAID_EXPECTED:
+            if not e.known:
+                raise ServiceError(
+                    _(
+                        "Chưa biết mức đóng của %(name)s (chưa ghi đối tượng đóng đảng phí): "
+                        "xin ghi số tiền mỗi tháng."
+                    )
+                    % {"name": member.full_name}
+                )
+            value = e.amount
+        if value is None or value < 0:
+            raise ServiceError(_("Số tiền đảng phí không được âm."))
+        if value and rules.is_absurd(value, e.amount or 0):
+            raise ServiceError(
+                _(
+                    "%(amount)s cho đảng phí tháng %(month)s của %(name)s là quá 10 lần mức phải "
+                    "đóng (%(expected)s); xin kiểm tra lại."
+                )
+                % {
+                    "amount": _money(value),
+                    "month": mmyyyy(month),
+                    "name": member.full_name,
+                    "expected": _money(e.amount or 0),
+                }
+            )
+        if not value:  # exempt that month: nothing to pay
+            continue
+        p = DuesPayment(
+            member=member,
+            unit=unit,
+            month=month,
+            amount=value,
+            channel=channel,
+            expected=e.amount,
+            voluntary=e.amount is not None and value > e.amount,
+            reference=(reference or "").strip()[:64],
+            received_in=None if month == received else received,
+            recorded_by=_user(actor),
+        )
+        p._history_user = _user(actor)
+        p.save()
+        rows.append(p)
+    if not rows:
+        raise ServiceError(
+            _("%(name)s không phải đóng đảng phí các tháng %(a)s–%(b)s (được miễn).")
+            % {"name": member.full_name, "a": mmyyyy(first), "b": mmyyyy(last)}
+        )
+    late = first < received
+    audit_record(
+        actor=actor,
+        action="dues_collect_months",
+        target=member,
+        unit=unit,
+        summary=_(
+            "%(what)s đảng phí của %(name)s các tháng %(a)s–%(b)s, thu tháng %(r)s: %(total)s"
+        )
+        % {
+            "what": _("Đóng bù") if late else _("Đóng trước"),
+            "name": member.full_name,
+            "a": mmyyyy(first),
+            "b": mmyyyy(last),
+            "r": mmyyyy(received),
+            "total": _money(sum(p.amount for p in rows)),
+        },
+        data={
+            "from": first,
+            "to": last,
+            "received_in": received,
+            "months": [p.month for p in rows],
+            "total": sum(p.amount for p in rows),
+        },
+    )
+    return rows
 
 
 # --- Configuration (administrators) ----------------------------------------------

@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,6 +29,7 @@ from organizations.models import Unit
 from organizations.selectors import can_edit, unit_for_user_or_404
 
 _STATE_KEY = re.compile(r"^state_(\d+)$")
+_MONTHS_KEY = re.compile(r"^months_from_(\d+)$")
 
 
 def _month(request, today: date) -> date:
@@ -44,6 +46,33 @@ def _month(request, today: date) -> date:
 def _errors(request, exc: ServiceError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _months_at_once(post) -> tuple[dict, list[str]]:
+    """The sheet's "đóng trước / đóng bù" boxes: {member id: (first, last,
+    channel)};
+    the messages of months mistyped or half given."""
+    out, bad = {}, []
+    for key in post:
+        match = _MONTHS_KEY.match(key)
+        if not match:
+            continue
+        pk = int(match.group(1))
+        first_text = post.get(f"months_from_{pk}", "").strip()
+        last_text = post.get(f"months_to_{pk}", "").strip()
+        if not first_text and not last_text:
+            continue
+        try:
+            first, last = parse_month(first_text), parse_month(last_text)
+        except DateError as exc:
+            bad.append(exc.message)
+            continue
+        if first is None or last is None:
+            bad.append(_("Đóng trước, đóng bù cần ghi cả “từ tháng” và “đến hết tháng” (mm/yyyy)."))
+            continue
+        channel = DuesChannel.PORTAL if post.get(f"portal_{pk}") else DuesChannel.CASH
+        out[pk] = (first, last, channel)
+    return out, bad
 
 
 def _entries(post) -> tuple[dict, list[str]]:
@@ -105,6 +134,8 @@ def sheet(request, unit_pk: int):
             raise PermissionDenied(_("Bạn chỉ được xem, không được sửa số liệu của đơn vị này."))
         posted = request.POST
         entries, bad = _entries(request.POST)
+        periods, bad_months = _months_at_once(request.POST)
+        bad += bad_months
         if bad:
             for message in dict.fromkeys(bad):
                 messages.error(request, message)
@@ -116,9 +147,7 @@ def sheet(request, unit_pk: int):
                     lock=Unit.objects.filter(pk=unit.pk),
                     state=lambda: _sheet_state(unit, month),
                 ):
-                    counts = services.dues_collect(
-                        actor=request.user, unit=unit, month=month, entries=entries, meeting=meeting
-                    )
+                    counts = _save_sheet(request.user, unit, month, entries, periods, meeting)
             except concurrency.EditConflict as exc:
                 _errors(request, exc)
                 # the lines someone else saved show what they saved; the rest as tapped here
@@ -131,6 +160,12 @@ def sheet(request, unit_pk: int):
             except ServiceError as exc:
                 _errors(request, exc)
             else:
+                for name, n in counts.get("at_once", []):
+                    messages.success(
+                        request,
+                        _("Đã ghi %(name)s đóng trước, đóng bù %(n)s tháng, thu trong tháng %(m)s.")
+                        % {"name": name, "n": n, "m": month.strftime("%m/%Y")},
+                    )
                 messages.success(
                     request,
                     _("Đã lưu đảng phí tháng %(m)s: %(c)s ghi mới, %(u)s sửa, %(r)s bỏ.")
@@ -161,6 +196,33 @@ def sheet(request, unit_pk: int):
     )
 
 
+@transaction.atomic
+def _save_sheet(actor, unit, month, entries, periods, meeting) -> dict:
+    """The month's entries, and the payments of several months at once of
+    members on leave (received this month): all saved, or none."""
+    for pk in periods:
+        entries.pop(pk, None)  # the months given cover this one if they include it
+    counts = services.dues_collect(
+        actor=actor, unit=unit, month=month, entries=entries, meeting=meeting
+    )
+    counts["at_once"] = []
+    members = {m.pk: m for m in Member.objects.filter(pk__in=list(periods))}
+    for pk, (first, last, channel) in periods.items():
+        if pk not in members:
+            raise ServiceError(_("Có người không phải đảng viên của chi bộ trong danh sách."))
+        rows = services.dues_collect_months(
+            actor=actor,
+            unit=unit,
+            member=members[pk],
+            first_month=first,
+            last_month=last,
+            received_in=month,
+            channel=channel,
+        )
+        counts["at_once"].append((members[pk].full_name, len(rows)))
+    return counts
+
+
 def _state(line, posted) -> tuple[str, str, bool]:
     """How a sheet line is shown: what was posted (a refused save keeps what
     was tapped), else the saved payment, else the default: paid the
@@ -177,7 +239,7 @@ def _state(line, posted) -> tuple[str, str, bool]:
         if line.expected.amount is not None and p.amount == line.expected.amount:
             return "paid", "", p.channel == DuesChannel.PORTAL
         return "other", f"{p.amount:,}".replace(",", "."), p.channel == DuesChannel.PORTAL
-    if line.owes and line.expected.amount:
+    if line.owes and line.expected.amount and line.row.away is None:
         return "paid", "", False
     return "unpaid", "", False
 

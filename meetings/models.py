@@ -283,6 +283,10 @@ class DuesPayment(models.Model):
     expected = models.PositiveIntegerField(_("mức phải đóng (đồng)"), null=True, blank=True)
     voluntary = models.BooleanField(_("tự nguyện đóng cao hơn mức quy định"), default=False)
     reference = models.CharField(_("mã giao dịch"), max_length=64, blank=True)
+    # A member on leave from meetings may pay late or ahead (01-QĐ/TW): the
+    # month the cell received the money, when not the month it covers
+    # (empty: received in its own month). The remittance counts it then.
+    received_in = models.DateField(_("tháng thu (đóng trước, đóng bù)"), null=True, blank=True)
     meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="dues_payments"
     )
@@ -296,7 +300,21 @@ class DuesPayment(models.Model):
         verbose_name = _("đảng phí")
         verbose_name_plural = _("đảng phí")
         ordering = ["unit_id", "month"]
-        indexes = [models.Index(fields=["unit", "month"], name="dues_unit_month_idx")]
+        indexes = [
+            models.Index(fields=["unit", "month"], name="dues_unit_month_idx"),
+            # a month's payments across a province (remittance list, dues report)
+            # read from the index alone, not by a scan of every year's rows
+            models.Index(
+                fields=["month", "unit"],
+                include=["amount", "received_in"],
+                name="dues_month_unit_idx",
+            ),
+            models.Index(
+                fields=["received_in"],
+                name="dues_received_in_idx",
+                condition=Q(received_in__isnull=False),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["member", "month"], name="dues_once_per_month")
         ]
