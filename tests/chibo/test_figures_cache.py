@@ -95,3 +95,21 @@ def test_with_the_cache_off_every_look_counts_again(client, tree, board):
     with Count() as second:
         client.get(url)
     assert first.n == second.n
+
+
+def test_the_board_s_home_page_costs_the_same_queries_with_300_more_cells(
+    client, tree, board, django_assert_max_num_queries
+):
+    """With the cache off, as on the first look of the day: the figures are
+    aggregates over the maintained counts, not a query per unit."""
+    from tests.factories import make_units_in_bulk
+
+    client.force_login(board)
+    client.get("/")
+    with django_assert_max_num_queries(40) as few:
+        client.get("/")
+    make_units_in_bulk(tree.ward2, 300)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert len(response.content) < 200_000
