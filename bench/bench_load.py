@@ -99,15 +99,17 @@ def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
 
 def start_gunicorn(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(gunicorn_command(port, workers, threads), cwd=ROOT, env=env)
-    for _ in range(150):
+    # a busy shared machine takes a while to import Django and fork
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            with urlopen(f"http://127.0.0.1:{port}{FLOOR_PAGE[1]}", timeout=5) as response:
+            with urlopen(f"http://127.0.0.1:{port}{FLOOR_PAGE[1]}", timeout=10) as response:
                 if response.status == 200:
                     return server
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.5)
     server.terminate()
-    raise BenchFailure("gunicorn did not answer the log-in page")
+    raise BenchFailure(f"gunicorn did not answer the log-in page (exit status {server.poll()})")
 
 
 def locust_bin() -> str:

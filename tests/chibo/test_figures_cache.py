@@ -113,3 +113,17 @@ def test_the_board_s_home_page_costs_the_same_queries_with_300_more_cells(
         response = client.get("/")
     assert response.status_code == 200
     assert len(response.content) < 200_000
+
+
+def test_a_report_is_counted_once_for_everyone_until_a_member_moves(kept, client, tree, board):
+    url = reverse("reports:report", args=["structure", tree.ward1.pk])
+    client.force_login(board)
+    with Count() as first:
+        html = client.get(url).content.decode()
+    with Count() as second:
+        assert client.get(url).content.decode() == html
+    assert second.n < first.n
+    member_transfer_permanent(
+        actor=None, member=tree.members.m1a[0], unit=tree.cell2a, day=date.today()
+    )
+    assert client.get(url).content.decode() != html
