@@ -112,6 +112,17 @@ def start_gunicorn(env: dict, port: int, workers: int, threads: int) -> subproce
     raise BenchFailure(f"gunicorn did not answer the log-in page (exit status {server.poll()})")
 
 
+def stop(server: subprocess.Popen) -> None:
+    """gunicorn's graceful stop waits for its threads' requests; on a busy
+    machine that can outlast any patience, so it is killed after a minute."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
+
+
 def locust_bin() -> str:
     locust = Path(os.environ.get("LOCUST", BIN / "locust"))
     if not locust.exists():
@@ -304,8 +315,7 @@ def load(args, ids: dict) -> None:
         result = run_locust(env, port, args.users, args.seconds, f"{work}/mix", floor=False)
         total = show("the mix of pages", result)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
         from django.contrib.sessions.models import Session
 
         Session.objects.filter(session_key__in=sessions.values()).delete()
