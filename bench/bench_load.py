@@ -1,28 +1,51 @@
-"""Load: ward staff and a board user browse a mix of pages (bench/locustfile.py)
-against gunicorn with 2 workers on the province data, over loopback, for a
-bounded time; prints requests per second, p50, p99 and errors, per page and
-overall, beside the floor (the log-in page, logged out, under the same load).
-Target on a quiet machine: >= 40 req/s, p99 < 500 ms, 0 errors. Any error
-fails the run (BENCHMARK FAILED, exit status 1).
+"""Load: ward staff and a board user browse a mix of pages (bench/load_mix.py,
+browsed by bench/locustfile.py) against gunicorn with 2 workers on the
+province data, over loopback, for a bounded time; prints requests per second,
+the mean, p50 and p99 and errors, per page and overall, beside the floor (the
+log-in page, logged out, and a static file through the same gunicorn, under
+the same load). Target on a quiet machine: >= 40 req/s, p99 < 500 ms, 0
+errors. Any error fails the run (BENCHMARK FAILED, exit status 1).
 
-Needs the bench extra: `.venv/bin/pip install ".[bench]"` (locust).
+First, each page of the mix alone, one request at a time with the test client
+(same settings as the server: DEBUG off): its CPU ms in Django, its wall ms,
+queries and KB. On a shared machine the load figures mostly measure the other
+tenants; the CPU ms and queries of each page do not.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chibo_bench .venv/bin/python bench/bench_load.py [--users 20] [--seconds 60]
+Needs the bench extra: `.venv/bin/pip install ".[bench]"` (locust), or
+LOCUST=/path/to/locust (locust runs in its own process).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chibo_bench .venv/bin/python bench/bench_load.py [--users 20] [--seconds 60] [--alone-only]
 
 Locust, its 20 users and the 2 gunicorn workers share this machine's cores:
 the figures are those of the whole machine, printed with its load average.
 """
 
-from common import ROOT, BenchFailure, database_label  # noqa: I001
+# ruff: noqa: E402 (the settings are chosen before Django starts)
+import os
+import tempfile
+
+# the pages are measured alone under the server's own settings: DEBUG off
+# (no query log, cached templates), static files from STATIC_ROOT by whitenoise
+STATIC_ROOT = tempfile.mkdtemp(prefix="chibo-bench-static-")
+os.environ.update(
+    DEBUG="0",
+    STATIC_ROOT=STATIC_ROOT,
+    ALLOWED_HOSTS="127.0.0.1,localhost",
+    SECURE_SSL_REDIRECT="0",
+    SESSION_COOKIE_SECURE="0",
+    CSRF_COOKIE_SECURE="0",
+)
+os.environ.setdefault("SECRET_KEY", "bench-load-" + os.urandom(16).hex())
+
+from common import ROOT, BenchClient, BenchFailure, QueryCounter, database_label  # noqa: I001
 
 import argparse
 import csv
-import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -30,9 +53,11 @@ from urllib.request import urlopen
 
 from django.conf import settings
 
+from load_mix import FLOOR_PAGE, FLOOR_STATIC, PAGES, USER_WEIGHTS
 from organizations.models import Level, Role, Unit
 
 BIN = Path(sys.executable).parent
+RUNS = 5
 
 
 def free_port() -> int:
@@ -41,56 +66,76 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_env(static_root: str) -> dict:
+def server_env() -> dict:
     return {
         **os.environ,
-        "DEBUG": "0",
         # the key the sessions made here are signed with (sessions_for)
         "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "STATIC_ROOT": static_root,
         "DJANGO_SETTINGS_MODULE": "chibo.settings",
     }
 
 
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "chibo.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(100):
+def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+    """gunicorn as a deployment would start it: the app imported once before
+    the workers fork (--preload: no per-worker start-up inside the run), and
+    threads in each worker so a worker waiting on PostgreSQL still serves
+    (--threads > 1 is gunicorn's gthread worker)."""
+    return [
+        str(BIN / "gunicorn"),
+        "chibo.wsgi",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--preload",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+    ]
+
+
+def start_gunicorn(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
+    server = subprocess.Popen(gunicorn_command(port, workers, threads), cwd=ROOT, env=env)
+    # a busy shared machine takes a while to import Django and fork
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            with urlopen(f"http://127.0.0.1:{port}/dang-nhap/", timeout=5) as response:
+            with urlopen(f"http://127.0.0.1:{port}{FLOOR_PAGE[1]}", timeout=10) as response:
                 if response.status == 200:
                     return server
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.5)
     server.terminate()
-    raise BenchFailure("gunicorn did not answer the log-in page")
+    raise BenchFailure(f"gunicorn did not answer the log-in page (exit status {server.poll()})")
+
+
+def stop(server: subprocess.Popen) -> None:
+    """gunicorn's graceful stop waits for its threads' requests; on a busy
+    machine that can outlast any patience, so it is killed after a minute."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
+
+
+def locust_bin() -> str:
+    locust = Path(os.environ.get("LOCUST", BIN / "locust"))
+    if not locust.exists():
+        raise BenchFailure(
+            'locust is not installed: .venv/bin/pip install ".[bench]" (or set LOCUST=…)'
+        )
+    return str(locust)
 
 
 def run_locust(env: dict, port: int, users: int, seconds: int, out: str, floor: bool) -> dict:
-    locust = BIN / "locust"
-    if not locust.exists():
-        raise BenchFailure('locust is not installed: .venv/bin/pip install ".[bench]"')
     subprocess.run(
         [
-            str(locust),
+            locust_bin(),
             "-f",
             str(ROOT / "bench" / "locustfile.py"),
             "--headless",
@@ -105,8 +150,7 @@ def run_locust(env: dict, port: int, users: int, seconds: int, out: str, floor: 
             "--csv",
             out,
             "--only-summary",
-            # the log-ins (a password hash each) happen while the users are
-            # spawned; the figures are of the browsing that follows
+            # the figures are of the browsing once every user is running
             "--reset-stats",
             "--loglevel",
             "WARNING",
@@ -114,7 +158,7 @@ def run_locust(env: dict, port: int, users: int, seconds: int, out: str, floor: 
             "0",
         ],
         cwd=ROOT,
-        env={**env, "CHIBO_FLOOR": "1" if floor else "0"},
+        env={**env, "CHIBO_FLOOR": "1" if floor else "0", "PYTHONPATH": str(ROOT / "bench")},
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=open(f"{out}_locust.log", "w"),  # noqa: SIM115 (closed with the process)
@@ -131,18 +175,67 @@ def run_locust(env: dict, port: int, users: int, seconds: int, out: str, floor: 
 
 def show(label: str, result: dict) -> dict:
     print(f"\n{label}")
-    print(f"  {'page':<36} {'requests':>9} {'errors':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}")
+    print(
+        f"  {'page':<36} {'requests':>9} {'errors':>7} {'req/s':>7} "
+        f"{'mean ms':>8} {'p50 ms':>7} {'p99 ms':>7}"
+    )
     total = {}
     for row in result["rows"]:
-        line = (
+        print(
             f"  {row['Name'] if row['Name'] != 'Aggregated' else 'all pages':<36} "
             f"{row['Request Count']:>9} {row['Failure Count']:>7} "
-            f"{float(row['Requests/s']):7.1f} {row['50%']:>7} {row['99%']:>7}"
+            f"{float(row['Requests/s']):7.1f} {float(row['Average Response Time']):8.0f} "
+            f"{row['50%']:>7} {row['99%']:>7}"
         )
-        print(line)
         if row["Name"] == "Aggregated":
             total = row
     return total
+
+
+def alone(label: str, client: BenchClient, url: str) -> float:
+    """One page, one request at a time (after one to warm the caches of the
+    process): the median CPU ms spent in this process (Django, templates),
+    the best wall ms (CPU plus the database, plus waiting for a core), the
+    queries and the size of the HTML. Returns the median CPU ms."""
+    client.get(url)
+    cpu, wall, queries, size = [], [], 0, 0
+    for _ in range(RUNS):
+        with QueryCounter() as counter:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            size = len(client.get(url).body)
+            cpu.append(time.process_time() - start_cpu)
+            wall.append(time.perf_counter() - start)
+        queries = counter.count
+    median_cpu = statistics.median(cpu) * 1000
+    print(
+        f"  {label:<36} {median_cpu:7.1f} {min(wall) * 1000:8.1f} {queries:8d} {size / 1024:8.1f}",
+        flush=True,
+    )
+    return median_cpu
+
+
+def measure_alone(ids: dict) -> None:
+    from django.contrib.auth import get_user_model
+
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=["ward1", "board"])
+    }
+    print(f"\neach page alone, {RUNS} requests after a first (test client, DEBUG off)")
+    print(f"  {'page':<36} {'CPU ms':>7} {'wall ms':>8} {'queries':>8} {'KB':>8}")
+    for label, url in (FLOOR_PAGE, FLOOR_STATIC):
+        alone(label, BenchClient(), url)
+    clients = {name: BenchClient(user) for name, user in users.items()}
+    weighted, weights = 0.0, 0
+    for username, label, url, weight in PAGES:
+        cpu = alone(label, clients[username], url.format(**ids))
+        share = weight * USER_WEIGHTS[username] / sum(w for u, *_, w in PAGES if u == username)
+        weighted += cpu * share
+        weights += share
+    mean = weighted / weights
+    print(
+        f"  the mix's mean CPU ms per request: {mean:.1f} "
+        f"(so at most {2000 / mean:.0f} req/s on 2 cores before the database's share)"
+    )
 
 
 def sessions_for(usernames: list[str]) -> dict[str, str]:
@@ -175,52 +268,60 @@ def main():
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="per worker (1: sync workers)")
+    parser.add_argument("--alone-only", action="store_true", help="only each page alone")
     args = parser.parse_args()
 
     province = Unit.objects.get(code="DEMO-TINH")
     ward = Role.objects.filter(user__username="ward1").select_related("unit").first().unit
     cell = ward.children.filter(level=Level.CELL).order_by("pk").first()
+    ids = {"province": province.pk, "ward": ward.pk, "cell": cell.pk, "year": date.today().year - 1}
     print(f"database: {database_label()}")
-    print(
-        f"{args.users} users for {args.seconds} s against gunicorn with {args.workers} "
-        f"workers on 127.0.0.1; ward staff (3 of 4) and the board (1 of 4)"
-    )
-    static_root = tempfile.mkdtemp(prefix="chibo-bench-static-")
-    work = tempfile.mkdtemp(prefix="chibo-bench-load-")
-    env = server_env(static_root)
-    env.update(
-        CHIBO_PROVINCE=str(province.pk),
-        CHIBO_WARD=str(ward.pk),
-        CHIBO_CELL=str(cell.pk),
-        CHIBO_YEAR=str(date.today().year - 1),
-    )
-    sessions = sessions_for(["ward1", "board"])
-    env.update({f"CHIBO_SESSION_{name}": key for name, key in sessions.items()})
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
-        env=env,
+        env=server_env(),
         check=True,
     )
+    try:
+        measure_alone(ids)
+        if args.alone_only:
+            print(f"\nafter: {database_label()}")
+            return
+        load(args, ids)
+    finally:
+        shutil.rmtree(STATIC_ROOT, ignore_errors=True)
+
+
+def load(args, ids: dict) -> None:
+    print(
+        f"\n{args.users} users for {args.seconds} s against gunicorn with {args.workers} "
+        f"workers × {args.threads} threads on 127.0.0.1; ward staff (3 of 4) and the board (1 of 4)"
+    )
+    print(f"before: {database_label()}")
+    work = tempfile.mkdtemp(prefix="chibo-bench-load-")
+    env = server_env()
+    env.update({f"CHIBO_{key.upper()}": str(value) for key, value in ids.items()})
+    sessions = sessions_for(["ward1", "board"])
+    env.update({f"CHIBO_SESSION_{name}": key for name, key in sessions.items()})
     port = free_port()
-    server = start_gunicorn(env, port, args.workers)
+    server = start_gunicorn(env, port, args.workers, args.threads)
     try:
         floor_seconds = max(10, args.seconds // 4)
         floor = show(
-            f"floor: the log-in page, logged out ({floor_seconds} s)",
+            f"floor: the log-in page, logged out, and a static file ({floor_seconds} s)",
             run_locust(env, port, args.users, floor_seconds, f"{work}/floor", floor=True),
         )
         result = run_locust(env, port, args.users, args.seconds, f"{work}/mix", floor=False)
         total = show("the mix of pages", result)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(static_root, ignore_errors=True)
+        stop(server)
         from django.contrib.sessions.models import Session
 
         Session.objects.filter(session_key__in=sessions.values()).delete()
     print(
-        f"\nall pages: {float(total['Requests/s']):.1f} req/s, p50 {total['50%']} ms, "
+        f"\nall pages: {float(total['Requests/s']):.1f} req/s, mean "
+        f"{float(total['Average Response Time']):.0f} ms, p50 {total['50%']} ms, "
         f"p99 {total['99%']} ms, {total['Failure Count']} errors "
         f"(floor: {float(floor['Requests/s']):.1f} req/s, p99 {floor['99%']} ms)"
     )

@@ -146,6 +146,17 @@ CHIBO_REPLICA_VIEWS = [
     "organizations:warnings",
 ]
 
+# The figures the home and unit pages share between users (chibo/cache.py):
+# each process keeps its own, keyed by the data version, so no cache server
+# is needed and a write anywhere is seen at once. Seconds kept; 0: off.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env.int("CHIBO_CACHE_ENTRIES", default=2000)},
+    }
+}
+CHIBO_FIGURES_SECONDS = env.int("CHIBO_FIGURES_SECONDS", default=120)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "chibo.User"
 

@@ -13,6 +13,9 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_VERBOSE = False
+# factories write rows without an audit event: no shared figures kept between
+# requests, except in the cache's own tests (tests/chibo/test_figures_cache.py)
+CHIBO_FIGURES_SECONDS = 0
 # The live server's request threads must not keep connections open, or the
 # PostgreSQL test database cannot be dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

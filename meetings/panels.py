@@ -1,8 +1,9 @@
 """The meetings part of the home page and the unit page."""
 
+from chibo.cache import figures
 from chibo.panels import Panel
 from meetings.selectors import home_warnings, recent_meetings, secretary_cells_this_month
-from organizations.selectors import can_edit
+from organizations.selectors import can_edit, scope_key
 
 
 def home_panels(request) -> list[Panel]:
@@ -11,7 +12,10 @@ def home_panels(request) -> list[Panel]:
     if cells:
         # a cell secretary's first step of the month, before anything else
         panels.append(Panel("meetings/panels/home_secretary.html", {"cells": cells}, order=1))
-    warnings = home_warnings(request.user)
+    # the same for everyone of the scope (chibo.cache)
+    warnings = figures(
+        f"meetings.home_warnings:{scope_key(request.user)}", lambda: home_warnings(request.user)
+    )
     if warnings:
         panels.append(Panel("meetings/panels/home_warnings.html", {"w": warnings}, order=20))
     return panels

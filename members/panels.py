@@ -2,19 +2,26 @@
 
 from datetime import date
 
+from chibo.cache import figures
 from chibo.panels import Panel
 from members.selectors import due_counts, keeps_members
-from organizations.selectors import can_edit
+from organizations.selectors import can_edit, scope_key
 
 
 def home_panels(request) -> list[Panel]:
     if not keeps_members(request.user):
         return []
     today = date.today()
+    # one scan of the scope's members: the same for everyone of that scope (chibo.cache)
+    counts = figures(
+        f"members.due:{scope_key(request.user)}",
+        lambda: due_counts(request.user, today),
+        day=today,
+    )
     return [
         Panel(
             "members/_home_due.html",
-            {"counts": due_counts(request.user, today), "year": today.year},
+            {"counts": counts, "year": today.year},
             order=20,
         )
     ]

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from chibo.errors import ServiceError
 from members import forms, services
 from members.choices import MEMBER_STATUSES, PlacementKind, Status
 from members.exports import ROSTER
-from members.models import Discipline, ResidenceContact
+from members.models import Discipline, Member, ResidenceContact
 from members.rules import younger_than_a_candidate
 from members.selectors import (
     badges_due,
@@ -89,6 +90,8 @@ def member_list(request):
         params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
         return export_response(request, ROSTER.name, params, fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")) if qs is not None else None
+    if page is not None:
+        _label_rows(page)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
@@ -110,6 +113,19 @@ def member_list(request):
             ),
         },
     )
+
+
+def _label_rows(page) -> None:
+    """Each member of the page with its link and its choices' labels, each
+    label translated once rather than once per row (members/list.html)."""
+    page.object_list = list(page.object_list)
+    genders = {k: str(v) for k, v in Member._meta.get_field("gender").flatchoices}
+    statuses = {k: str(v) for k, v in Member._meta.get_field("status").flatchoices}
+    link = reverse("members:detail", args=[987654321]).replace("987654321", "{}")
+    for m in page.object_list:
+        m.link = link.format(m.pk)
+        m.gender_label = genders.get(m.gender, m.gender)
+        m.status_label = statuses.get(m.status, m.status)
 
 
 ACTIONS = {

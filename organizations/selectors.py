@@ -71,6 +71,16 @@ def scope_q(user, field: str = "path", kinds: tuple[str, ...] | None = None) -> 
     return q
 
 
+def scope_key(user) -> str:
+    """What units_for(user) depends on, as text: users with the same roles'
+    units see the same figures (chibo.cache)."""
+    if sees_everything(user):
+        return "*"
+    if not getattr(user, "is_authenticated", False):
+        return "-"
+    return ",".join(sorted(f"{r.kind}:{r.unit.path}" for r in _active_roles(user)))
+
+
 def units_for(user) -> QuerySet[Unit]:
     """Every unit (current or dissolved) the user may see."""
     if not getattr(user, "is_authenticated", False):

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
+from chibo.cache import figures
 from chibo.panels import Panel
 from members.selectors import subtree_member_counts
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Role, UnitVersion, valid_on
@@ -61,11 +62,19 @@ def home_panels(request) -> list[Panel]:
     if not roots:
         return []
     today = date.today()
-    figures = [f for f in (key_figures(u, today) for u in roots) if f]
+    # the same for everyone who sees the unit (chibo.cache)
+    shown = [
+        f
+        for f in (
+            figures(f"reports.key_figures:{u.pk}", lambda u=u: key_figures(u, today), day=today)
+            for u in roots
+        )
+        if f
+    ]
     return [
         Panel(
             "reports/panels/home_figures.html",
-            {"figures": figures, "today": today, "waiting": _waiting_for(user)},
+            {"figures": shown, "today": today, "waiting": _waiting_for(user)},
             order=10,
         )
     ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.cache import figures
 from chibo.downloads import export_response
 from chibo.errors import ServiceError
 from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404, units_for
@@ -90,6 +91,17 @@ FORM_ORDER = [
 ]
 
 
+def _run(report, unit, params):
+    """The report's table: the same for every user who reaches the unit, so
+    kept a while (chibo.cache). The official statistics forms
+    (reports.statforms) are measured and tuned on their own and always run."""
+    if type(report).__module__.startswith("reports.statforms"):
+        return report.run(unit, params)
+    return figures(
+        f"reports.table:{report.name}:{unit.pk}:{params!r}", lambda: report.run(unit, params)
+    )
+
+
 @login_required
 def report_view(request, name: str, unit_id: int):
     """One report for one unit: the page, or with ?format= the same table as
@@ -112,7 +124,7 @@ def report_view(request, name: str, unit_id: int):
             by_children=request.GET.get("by") == "children",
         )
         if not fmt:
-            table = report.run(unit, params)
+            table = _run(report, unit, params)
     except ReportError as exc:
         error = str(exc)
     if fmt:

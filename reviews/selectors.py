@@ -2,6 +2,7 @@
 organizations.selectors (a cycle or review outside the user's reach is a 404)."""
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -9,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from chibo.cache import figures
 from organizations.models import PATH_STEP, Unit
 from organizations.selectors import role_paths, scope_q, sees_everything, units_for
 from reviews import rules
@@ -193,21 +195,35 @@ def _figures(counts: Counter, last: Counter) -> list[LevelFigure]:
     ]
 
 
-def member_results(unit: Unit, year: int, *, by_child: bool = True) -> list[ResultLine]:
+def member_results(unit: Unit, year: int, *, by_child: bool = True) -> "ResultLines":
     """The members' decided levels in `unit`'s subtree for `year` and the year
     before: one line for the unit, then one per direct sub-unit that had
     members rated. Two queries."""
     return _results(MemberReview, unit, year, by_child)
 
 
-def organization_results(unit: Unit, year: int, *, by_child: bool = False) -> list[ResultLine]:
+def organization_results(unit: Unit, year: int, *, by_child: bool = False) -> "ResultLines":
     """The organizations' decided levels under `unit` (the unit included)."""
     return _results(OrganizationReview, unit, year, by_child)
 
 
-def _results(model, unit: Unit, year: int, by_child: bool) -> list[ResultLine]:
+def _results(model, unit: Unit, year: int, by_child: bool) -> "ResultLines":
     """Counted in the database, grouped by year, level and (for the
-    breakdown) the direct sub-unit's path prefix: two queries at any size."""
+    breakdown) the direct sub-unit's path prefix: two queries at any size,
+    kept a while (the same for every user: chibo.cache). The lines are made
+    only for what is read of them (the results page shows 50 of a province's
+    1,000 sub-units)."""
+    counted = figures(
+        f"reviews.results:{model._meta.label}:{unit.pk}:{year}:{by_child}",
+        lambda: _counted(model, unit, year, by_child),
+    )
+    return ResultLines(unit, year, *counted)
+
+
+def _counted(model, unit: Unit, year: int, by_child: bool) -> tuple[dict, list]:
+    """({year: {level: n}} for the whole subtree, [(child path, {year: {level:
+    n}})] for each sub-unit with members rated, in the sub-units' name order):
+    plain data, for the cache."""
     rows = model.objects.filter(year__in=(year, year - 1), path__startswith=unit.path).exclude(
         decided_level=""
     )
@@ -230,27 +246,69 @@ def _results(model, unit: Unit, year: int, by_child: bool) -> list[ResultLine]:
             rows.values_list("year", "decided_level").annotate(n=Count("id")).order_by()
         ):
             totals[y][level] += n
-    lines = [
-        ResultLine(
-            unit,
-            sum(totals[year].values()),
-            sum(totals[year - 1].values()),
-            _figures(totals[year], totals[year - 1]),
-        )
-    ]
+    children = []
     if per_child:
-        children = {u.path: u for u in Unit.objects.filter(path__in=list(per_child))}
-        for path in sorted(children, key=lambda p: children[p].name):
-            c = per_child[path]
-            lines.append(
+        names = dict(Unit.objects.filter(path__in=list(per_child)).values_list("path", "name"))
+        children = [(path, per_child[path]) for path in sorted(names, key=names.__getitem__)]
+    return totals, children
+
+
+class ResultLines(Sequence):
+    """The unit's line, then one per sub-unit (ResultLine), made when read:
+    a slice of them costs one query for the slice's units."""
+
+    def __init__(self, unit: Unit, year: int, totals: dict, children: list, start: int = 0):
+        self.unit, self.year, self.totals, self.children = unit, year, totals, children
+        self.start = start  # 0: the unit's own line comes first
+
+    def __len__(self) -> int:
+        return len(self.children) + 1 - self.start
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            begin, end, stride = index.indices(len(self))
+            if stride != 1:
+                return list(self)[index]
+            if begin == 1 and self.start == 0 and end == len(self):
+                return ResultLines(self.unit, self.year, self.totals, self.children, start=1)
+            return self._lines(begin + self.start, end + self.start)
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._lines(index + self.start, index + self.start + 1)[0]
+
+    def __iter__(self):
+        return iter(self._lines(self.start, len(self.children) + 1))
+
+    def _lines(self, begin: int, end: int) -> list[ResultLine]:
+        """Lines begin..end (0 is the unit's own, i is the (i-1)th sub-unit's)."""
+        year, last = self.year, self.year - 1
+        out = []
+        if begin == 0:
+            t = self.totals
+            out.append(
                 ResultLine(
-                    children[path],
-                    sum(c[year].values()),
-                    sum(c[year - 1].values()),
-                    _figures(c[year], c[year - 1]),
+                    self.unit,
+                    sum(t[year].values()),
+                    sum(t[last].values()),
+                    _figures(t[year], t[last]),
                 )
             )
-    return lines
+            begin = 1
+        part = self.children[begin - 1 : end - 1]
+        if part:
+            units = {u.path: u for u in Unit.objects.filter(path__in=[p for p, _ in part])}
+            for path, c in part:
+                out.append(
+                    ResultLine(
+                        units[path],
+                        sum(c[year].values()),
+                        sum(c[last].values()),
+                        _figures(c[year], c[last]),
+                    )
+                )
+        return out
 
 
 # --- A member's ratings over the years ------------------------------------------------------

@@ -22,9 +22,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from chibo import concurrency
+from chibo.cache import figures
 from chibo.dates import month_ends
 from chibo.errors import ServiceError
 from chibo.panels import home_panels, unit_panels
@@ -33,14 +34,13 @@ from members.selectors import (
     children_with_member_counts,
     current_members,
     member_count,
-    member_counts_for,
     members_on,
     subtree_member_count_on,
     subtree_trend,
     tree_on,
 )
 from organizations import forms as f
-from organizations.models import Level, Restructure, Seat, Unit
+from organizations.models import Category, Level, Restructure, Seat, Unit
 from organizations.selectors import (
     administrative_unit_find,
     can_edit,
@@ -90,19 +90,88 @@ TREND_MONTHS = 12
 def home(request):
     """The user's part of the tree: their top units, each with its sub-units and member counts."""
     roots = root_units_for(request.user)
-    counts = member_counts_for(roots)
+    today = date.today()
     blocks = []
     for unit in roots:
-        children = children_with_member_counts(unit)
+        rows = children_rows(unit, today)
         blocks.append(
             {
                 "unit": unit,
-                "member_count": counts[unit.pk],
-                "children": children[:HOME_CHILDREN],
-                "more": len(children) - HOME_CHILDREN,
+                "member_count": unit_member_count(unit, today),
+                "children": _children_units(rows[:HOME_CHILDREN]),
+                "more": len(rows) - HOME_CHILDREN,
             }
         )
     return render(request, "home.html", {"blocks": blocks, "panels": home_panels(request)})
+
+
+def children_rows(unit: Unit, today: date) -> list[tuple[int, str, int, int]]:
+    """(id, level, members, sub-units) of the unit's active children, in the
+    page's order: the same for every user, so kept a while (chibo.cache).
+    Plain tuples: a province's thousand Unit objects take longer to unpickle
+    than to fetch the hundred a page shows."""
+    return figures(
+        f"structure.children:{unit.pk}",
+        lambda: [
+            (c.pk, c.level, c.member_count, c.child_count)
+            for c in children_with_member_counts(unit)
+        ],
+        day=today,
+    )
+
+
+def _children_units(rows) -> list[Unit]:
+    """The units of `rows` (children_rows), each with `.member_count`,
+    `.child_count` and the labels its row shows, translated once per label
+    rather than once per row (organizations/_unit_table.html): one query."""
+    units = Unit.objects.in_bulk([r[0] for r in rows])
+    categories, levels = dict(Category.choices), dict(Level.choices)
+    # one reverse() for the rows' links ({% url %} per row was a tenth of the page)
+    link = reverse("organizations:unit_detail", args=[987654321]).replace("987654321", "{}")
+    labels: dict = {}
+    out = []
+    for pk, _level, members, sub_units in rows:
+        unit = units[pk]
+        unit.member_count, unit.child_count = members, sub_units
+        unit.link = link.format(pk)
+        kind = ("category", unit.category) if unit.category else ("level", unit.level)
+        if kind not in labels:
+            names = categories if unit.category else levels
+            labels[kind] = str(names.get(kind[1], kind[1]))
+        unit.kind_label = labels[kind]
+        if sub_units not in labels:
+            labels[sub_units] = ngettext("%(n)s đơn vị", "%(n)s đơn vị", sub_units) % {
+                "n": sub_units
+            }
+        unit.sub_units_label = labels[sub_units]
+        out.append(unit)
+    return out
+
+
+def unit_member_count(unit: Unit, today: date) -> int:
+    """Members in the unit's subtree today (kept a while, chibo.cache)."""
+    return figures(f"structure.members:{unit.pk}", lambda: member_count(unit), day=today)
+
+
+def unit_figures(unit: Unit, today: date) -> dict:
+    """The unit page's figures that do not depend on who looks: its members'
+    trend over the last twelve month ends and the rule warnings (kept a
+    while, chibo.cache)."""
+
+    def compute() -> dict:
+        return {
+            # the members at the last twelve month ends, oldest first (the maintained counts)
+            "trend": [
+                (day, counts)
+                for day, counts in subtree_trend(
+                    unit, list(reversed(month_ends(today, TREND_MONTHS)))
+                )
+                if counts is not None
+            ],
+            "warnings": warnings_for([unit], today),
+        }
+
+    return figures(f"structure.unit:{unit.pk}", compute, day=today)
 
 
 def breadcrumbs(user, unit: Unit) -> list[Unit]:
@@ -118,24 +187,20 @@ def unit_detail(request, pk: int):
     today = date.today()
     has_posts = unit.is_cell and unit.category in COMMUNITY_CATEGORIES
     # a province has 1,000 grassroots organizations: a page of them at a time
-    children = children_with_member_counts(unit)
-    children_page = Paginator(children, CHILDREN_PAGE).get_page(request.GET.get("page"))
+    rows = children_rows(unit, today)
+    children_page = Paginator(rows, CHILDREN_PAGE).get_page(request.GET.get("page"))
+    shared = unit_figures(unit, today)
     context = {
         "unit": unit,
         "breadcrumbs": breadcrumbs(request.user, unit),
-        "children": children_page.object_list,
+        "children": _children_units(children_page.object_list),
         "children_page": children_page,
-        "children_levels": _levels_of(children),
-        "member_count": member_count(unit),
-        # the members at the last twelve month ends, oldest first (the maintained counts)
-        "trend": [
-            (day, counts)
-            for day, counts in subtree_trend(unit, list(reversed(month_ends(today, TREND_MONTHS))))
-            if counts is not None
-        ],
+        "children_levels": _levels_of(rows),
+        "member_count": unit_member_count(unit, today),
+        "trend": shared["trend"],
         "can_edit": can_edit(request.user, unit),
         "panels": unit_panels(request, unit),
-        "warnings": warnings_for([unit], today),
+        "warnings": shared["warnings"],
         "term": current_term(unit),
         "committee": committee_bodies(committee_on(unit, today)),
         "past_seats": unit.seats.filter(valid_to__isnull=False)
@@ -166,14 +231,14 @@ def unit_detail(request, pk: int):
     return render(request, "organizations/unit_detail.html", context)
 
 
-def _levels_of(units) -> list[tuple[str, int]]:
-    """How many of `units` there are of each level, for the line above a
-    paginated list (only when it is paginated)."""
-    if len(units) <= CHILDREN_PAGE:
+def _levels_of(rows) -> list[tuple[str, int]]:
+    """How many of `rows` (children_rows) there are of each level, for the
+    line above a paginated list (only when it is paginated)."""
+    if len(rows) <= CHILDREN_PAGE:
         return []
     # by level code, labelled once: get_level_display() on a thousand units
     # hashes a lazy translation each time (0.4 s for a province)
-    counts = Counter(u.level for u in units)
+    counts = Counter(level for _pk, level, *_ in rows)
     labels = dict(Level.choices)
     return sorted(((str(labels.get(k, k)), n) for k, n in counts.items()), key=lambda kv: -kv[1])
 
