@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 
+from chibo.exports import data_version
+
 T = TypeVar("T")
 
 _local = threading.local()
@@ -54,8 +56,6 @@ def _version() -> str:
     """The data version, read once per request (and on every call outside one)."""
     version = getattr(_local, "version", None)
     if version is None:
-        from chibo.exports import data_version
-
         version = ",".join(str(v) for v in data_version())
         if getattr(_local, "in_request", False):
             _local.version = version
