@@ -706,6 +706,14 @@ class NewMembersForm(FormReport):
     def finish(self, table, snap, params):
         super().finish(table, snap, params)
         table.form["proxies"].insert(0, {"code": "*", "label": "Mã dòng", "why": CODES_PROXY})
+        if not params.by_children:
+            table.form["proxies"].append(
+                {
+                    "code": "2b.55, 2b.56",
+                    "label": "Quốc tịch gốc nước ngoài; Dân tộc khác",
+                    "why": FOREIGN_PROXY,
+                }
+            )
 
     def checks(self, table, snap, params):
         _set, version = self.version_for(params.end)
@@ -722,6 +730,20 @@ class NewMembersForm(FormReport):
                     ok=got == total,
                     rows=[*codes, "I"],
                     detail="" if got == total else f"{got} ≠ {total}",
+                )
+            )
+        annex = next((s for s in table.sections if s.codes[:1] == ["2b.1"]), None)
+        if annex is not None:
+            counted = annex.totals[[c.key for c in annex.columns].index("total")]
+            out.append(
+                Check(
+                    label=_("Biểu 2b: cộng 56 dòng dân tộc = I"),
+                    ok=counted == total,
+                    rows=["2b.1–2b.56", "I"],
+                    detail=""
+                    if counted == total
+                    else _("%(a)s ≠ %(b)s (có đảng viên chưa ghi dân tộc)")
+                    % {"a": counted, "b": total},
                 )
             )
         return out

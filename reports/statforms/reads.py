@@ -402,19 +402,39 @@ class Counted:
     args: tuple
 
 
-def age_sql(birth: str, day: str) -> str:
-    """Full years from `birth` to `day` (SQL date expressions), as
-    chibo.dates.age_on counts them: the year's difference, less one before
-    the birthday."""
-    if connection.vendor == "postgresql":
+def age_sql(birth: str, day: "str | date") -> str:
+    """Full years from `birth` (an SQL date expression) to `day` (another,
+    or a date), as chibo.dates.age_on counts them: the years' difference,
+    less one before the birthday."""
+    pg = connection.vendor == "postgresql"
+
+    def year(d):
+        if isinstance(d, date):
+            return str(d.year)
         return (
-            f"(CAST(EXTRACT(YEAR FROM {day}) AS integer) - CAST(EXTRACT(YEAR FROM {birth}) AS integer)"
-            f" - CASE WHEN to_char({day}, 'MM-DD') < to_char({birth}, 'MM-DD') THEN 1 ELSE 0 END)"
+            f"CAST(date_part('year', {d}) AS integer)"
+            if pg
+            else f"CAST(strftime('%%Y', {d}) AS integer)"
         )
-    return (
-        f"(CAST(strftime('%%Y', {day}) AS integer) - CAST(strftime('%%Y', {birth}) AS integer)"
-        f" - CASE WHEN strftime('%%m-%%d', {day}) < strftime('%%m-%%d', {birth}) THEN 1 ELSE 0 END)"
-    )
+
+    def md(d):
+        # date_part: twice as fast on PostgreSQL as EXTRACT's numeric or to_char
+        if isinstance(d, date):
+            return str(d.month * 100 + d.day) if pg else f"'{d:%m-%d}'"
+        return (
+            f"(date_part('month', {d}) * 100 + date_part('day', {d}))"
+            if pg
+            else f"strftime('%%m-%%d', {d})"
+        )
+
+    return f"({year(day)} - {year(birth)} - CASE WHEN {md(day)} < {md(birth)} THEN 1 ELSE 0 END)"
+
+
+def _fence() -> str:
+    """Keeps PostgreSQL from pulling `pop` up into the query counting it,
+    which would compute each of its columns again in every figure that reads
+    it (a member's field of the day is a CASE over the changes)."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
 
 
 def _dated(fields) -> list[str]:
@@ -485,9 +505,7 @@ def on_list(root_path: str, day: date, fields, *, age: bool = False) -> Counted:
     fields = list(fields) + (["birth_date"] if age and "birth_date" not in fields else [])
     dated = _dated(fields)
     changes = f"LEFT JOIN ({_first_changes(dated, None)}) c ON c.k = p.member_id" if dated else ""
-    # SQLite keeps dates as text (its CAST to date would make a number)
-    day_sql = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
-    ages = f", {age_sql('m.birth_date', day_sql)} AS age" if age else ""
+    ages = f", {age_sql('m.birth_date', day)} AS age" if age else ""
     ctes = f"""pop AS (
         SELECT p.member_id AS member_id, p.unit_id AS unit_id, s.status AS status,
                e.member_id AS exempt{_field_columns(fields)}{ages}
@@ -503,9 +521,8 @@ def on_list(root_path: str, day: date, fields, *, age: bool = False) -> Counted:
           AND p.unit_id IN (
               SELECT v.unit_id FROM {v} v
               WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
-                AND v.path LIKE %s))"""
+                AND v.path LIKE %s){_fence()})"""
     args = [
-        *([day, day] if age else []),
         day,
         day,
         Status.PROBATIONARY,
@@ -565,7 +582,7 @@ def admitted(root_path: str, start: date, end: date, fields, *, age: bool = Fals
         SELECT a.member_id AS member_id, a.unit_id AS unit_id, a.status AS status,
                a.day AS day, NULL AS exempt{_field_columns(fields)}{ages}
         FROM adm a JOIN {m} m ON m.id = a.member_id
-        {changes})"""
+        {changes}{_fence()})"""
     args = [
         PlacementKind.PERMANENT,
         root_path + "%",
