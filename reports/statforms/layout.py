@@ -83,7 +83,10 @@ def json_lines(table: Table) -> list[dict]:
         keys = [c.key for c in section.columns]
         for i, row in enumerate(section.rows):
             values = dict(zip(keys, row, strict=False))
-            code = values.pop("code", None) or (section.codes[i] if i < len(section.codes) else "")
+            # the section's code (unique in the form, as the page's data-code
+            # shows it: Biểu 4's "II.1", Biểu 2b's "2b.1") before the TT column's
+            code = values.pop("code", None)
+            code = (section.codes[i] if i < len(section.codes) else "") or code or ""
             label = values.pop("label", None)
             if label is None:
                 label = values.pop("name", row[0])

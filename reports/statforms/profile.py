@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chibo.dates import age_on, years_before
+from chibo.dates import years_before
 from members.choices import (
     ETHNIC_GROUPS,
     ETHNICITIES,
@@ -21,7 +21,6 @@ from members.choices import (
     Status,
     TheoryLevel,
 )
-from members.models import Member
 from reports.catalogue import Params, _children_section, register
 from reports.statforms import reads
 from reports.statforms.base import (
@@ -216,11 +215,10 @@ def profile_conditions(day: date, v2017: bool) -> dict[str, tuple[Cond, ...]]:
     return conds
 
 
-def average_age(rows, day: date) -> float | None:
-    n = sum(c for _b, c in rows)
-    if not n:
-        return None
-    return round(sum(age_on(b, day) * c for b, c in rows if b) / n, 1)
+def average_age(figures: dict) -> float | None:
+    """The average of the ages counted ("sum_age") over the members ("total")."""
+    total, ages = figures.get("total", 0), figures.pop("sum_age", 0)
+    return round(ages / total, 1) if total else None
 
 
 def _groups(version_lines, prefix: str) -> list[str]:
@@ -253,8 +251,8 @@ class MemberProfileForm(FormReport):
 
     def figures(self, root_path: str, day: date) -> dict:
         v2017 = self.version_for(day)[0].key != "2012"
-        f = reads.list_figures(root_path, day, profile_conditions(day, v2017))
-        f["average_age"] = average_age(reads.birth_dates_on_list(root_path, day), day)
+        f = reads.list_figures(root_path, day, profile_conditions(day, v2017), age=True)
+        f["average_age"] = average_age(f)
         return f
 
     def sections(self, snap, params):
@@ -327,26 +325,16 @@ class MemberProfileForm(FormReport):
 
 
 def _per_child(snap, day, conds) -> dict[int, dict]:
-    """The list figures of each direct sub-unit: one query per sub-unit is
-    what this would be naively; instead group the list by cell once."""
-    from reports.selectors import member_rows
-
-    parts, args = [], []
-    for key in conds:
-        sqls = []
-        for cond in conds[key]:
-            sql, values = cond.sql()
-            sqls.append(sql)
-            args += values
-        parts.append(f"SUM(CASE WHEN {' AND '.join(sqls) or '1 = 1'} THEN 1 ELSE 0 END)")
-    rows = member_rows(snap, ["p.unit_id"], args, aggregates=tuple(parts))
+    """The list figures of each direct sub-unit: the list grouped by cell in
+    one query, the cells then added up by branch."""
+    counted = reads.on_list(snap.root.path, day, reads.fields_of(conds))
     out: dict[int, dict] = defaultdict(lambda: dict.fromkeys(conds, 0))
-    for unit_id, _n, *figures in rows:
+    for unit_id, figures in reads.count_by(counted, conds, "unit_id").items():
         branch = snap.branch_of(unit_id)
         if branch is None:
             continue
-        for key, n in zip(conds, figures, strict=True):
-            out[branch][key] += int(n or 0)
+        for key, n in figures.items():
+            out[branch][key] += n
     return out
 
 
@@ -356,6 +344,78 @@ FOREIGN_PROXY = (
     "Dòng 55 “Quốc tịch gốc nước ngoài” và 56 “Dân tộc khác”: không tính là dân tộc thiểu số "
     "ở Biểu 3 (bản tái hiện không nói rõ)."
 )
+
+# Biểu 4 and Biểu 2's annex 2b count their members grouped by these
+ETHNIC_COLUMNS = ("ethnicity", "religion", "gender")
+RELIGIONS = [r for r in Religion if r != Religion.NONE]
+
+
+def ethnic_figures(rows) -> dict[str, int]:
+    """From (ethnicity, religion, gender, members) rows: e{i} / e{i}f the
+    members of ETHNICITIES[i] and the women of them, r_{religion} /
+    r_{religion}f the same by religion."""
+    index = {name: i for i, name in enumerate(ETHNICITIES)}
+    religions = {r.value for r in RELIGIONS}
+    f: dict[str, int] = defaultdict(int)
+    for ethnicity, religion, gender, n in rows:
+        keys = []
+        if ethnicity in index:
+            keys.append(f"e{index[ethnicity]}")
+        if religion in religions:
+            keys.append(f"r_{religion}")
+        for key in keys:
+            f[key] += n
+            if gender == Gender.FEMALE:
+                f[f"{key}f"] += n
+    return f
+
+
+def ethnicity_religion_sections(
+    f: dict, total: int, *, women_column: bool, titles: tuple[str, str], prefix: str = ""
+) -> tuple[Section, Section]:
+    """Biểu 4's two tables, the 56 ethnic rows in official order and the
+    religions, each with its members, women (the 2017 column) and share of
+    `total`; row codes "1"… and "II.1"…, after `prefix` ("2b." in Biểu 2)."""
+    columns = [
+        Column("code", _("TT"), "text"),
+        Column("name", _("Tên dân tộc, tôn giáo"), "text"),
+        Column("total", _("Tổng số"), "int"),
+        *([Column("women", _("Trong đó nữ"), "int")] if women_column else []),
+        Column("share", _("Tỷ lệ %"), "pct"),
+    ]
+
+    def line(code, name, n, women):
+        return [code, name, n, *([women] if women_column else []), pct(n, total)]
+
+    eth_rows = [
+        line(str(i + 1), name, f[f"e{i}"], f[f"e{i}f"]) for i, name in enumerate(ETHNICITIES)
+    ]
+    counted = sum(f[f"e{i}"] for i in range(len(ETHNICITIES)))
+    women_all = sum(f[f"e{i}f"] for i in range(len(ETHNICITIES)))
+    rel_rows = [
+        line(str(i + 1), str(r.label), f[f"r_{r.value}"], f[f"r_{r.value}f"])
+        for i, r in enumerate(RELIGIONS)
+    ]
+    religious = sum(f[f"r_{r.value}"] for r in RELIGIONS)
+    rel_women = sum(f[f"r_{r.value}f"] for r in RELIGIONS)
+    flags = ["proxy" if i >= len(ETHNIC_GROUPS) else "" for i in range(len(ETHNICITIES))]
+    first = Section(
+        title=titles[0],
+        columns=columns,
+        rows=eth_rows,
+        totals=line("", _("Cộng"), counted, women_all)[:-1] + [pct(counted, total)],
+        codes=[f"{prefix}{r[0]}" for r in eth_rows],
+        flags=flags,
+    )
+    second = Section(
+        title=titles[1],
+        columns=columns,
+        rows=rel_rows,
+        totals=line("", _("Cộng"), religious, rel_women),
+        codes=[f"{prefix}II.{r[0]}" for r in rel_rows],
+        flags=[""] * len(rel_rows),
+    )
+    return first, second
 
 
 @register
@@ -376,62 +436,18 @@ class EthnicityReligionForm(FormReport):
 
     def sections(self, snap, params):
         form_set, _v = self.version_for(params.day)
-        women_column = form_set.key != "2012"
-        conds: dict[str, tuple] = {"total": ()}
-        for i, name in enumerate(ETHNICITIES):
-            conds[f"e{i}"] = (Cond("ethnicity", "=", name),)
-            conds[f"e{i}f"] = (Cond("ethnicity", "=", name), Cond("gender", "=", Gender.FEMALE))
-        religions = [r for r in Religion if r != Religion.NONE]
-        for r in religions:
-            conds[f"r_{r.value}"] = (Cond("religion", "=", r.value),)
-            conds[f"r_{r.value}f"] = (
-                Cond("religion", "=", r.value),
-                Cond("gender", "=", Gender.FEMALE),
-            )
-        f = reads.list_figures(snap.root.path, params.day, conds)
-        total = f["total"]
-        columns = [
-            Column("code", _("TT"), "text"),
-            Column("name", _("Tên dân tộc, tôn giáo"), "text"),
-            Column("total", _("Tổng số"), "int"),
-            *([Column("women", _("Trong đó nữ"), "int")] if women_column else []),
-            Column("share", _("Tỷ lệ %"), "pct"),
-        ]
-
-        def line(code, name, n, women):
-            return [code, name, n, *([women] if women_column else []), pct(n, total)]
-
-        eth_rows = [
-            line(str(i + 1), name, f[f"e{i}"], f[f"e{i}f"]) for i, name in enumerate(ETHNICITIES)
-        ]
-        counted = sum(f[f"e{i}"] for i in range(len(ETHNICITIES)))
-        women_all = sum(f[f"e{i}f"] for i in range(len(ETHNICITIES)))
-        rel_rows = [
-            line(str(i + 1), str(r.label), f[f"r_{r.value}"], f[f"r_{r.value}f"])
-            for i, r in enumerate(religions)
-        ]
-        religious = sum(f[f"r_{r.value}"] for r in religions)
-        rel_women = sum(f[f"r_{r.value}f"] for r in religions)
-        flags = ["proxy" if i >= len(ETHNIC_GROUPS) else "" for i in range(len(ETHNICITIES))]
-        first = Section(
-            title=_("I. Đảng viên chia theo dân tộc"),
-            columns=columns,
-            rows=eth_rows,
-            totals=line("", _("Cộng"), counted, women_all)[:-1] + [pct(counted, total)],
-            codes=[r[0] for r in eth_rows],
-            flags=flags,
-            note=_("Tổng số đảng viên trong danh sách: %(n)s.") % {"n": total},
+        rows = reads.list_groups(snap.root.path, params.day, ETHNIC_COLUMNS)
+        total = sum(n for *_values, n in rows)
+        first, second = ethnicity_religion_sections(
+            ethnic_figures(rows),
+            total,
+            women_column=form_set.key != "2012",
+            titles=(_("I. Đảng viên chia theo dân tộc"), _("II. Đảng viên trong các tôn giáo")),
         )
-        second = Section(
-            title=_("II. Đảng viên trong các tôn giáo"),
-            columns=columns,
-            rows=rel_rows,
-            totals=line("", _("Cộng"), religious, rel_women),
-            codes=[f"II.{r[0]}" for r in rel_rows],
-            flags=[""] * len(rel_rows),
-            note=_("Đảng viên trong các tôn giáo, so với tổng số đảng viên, chiếm %(p)s%%.")
-            % {"p": pct(religious, total) if total else 0},
-        )
+        first.note = _("Tổng số đảng viên trong danh sách: %(n)s.") % {"n": total}
+        second.note = _(
+            "Đảng viên trong các tôn giáo, so với tổng số đảng viên, chiếm %(p)s%%."
+        ) % {"p": pct(second.totals[2], total) if total else 0}
         # the total on the list: the cross-check of section I, and Biểu 1's D
         return [
             first,
@@ -560,78 +576,58 @@ def _new_lines(v2017: bool) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def _new_member_values(member: dict, day: date, v2017: bool) -> set[str]:
-    """The keys of Biểu 2 a new member counts in, from their data."""
-    keys = {"total"}
-    occupation = member["occupation_category"]
-    checks = {
-        "women": member["gender"] == Gender.FEMALE,
-        "minority": member["ethnicity"] in ETHNIC_GROUPS[1:],
-        "religious": member["religion"] not in ("", Religion.NONE),
-        "youth": member["is_youth_union_member"],
-        "business_owner": member["is_private_business_owner"],
-        "foreign_marriage": member["married_to_foreigner"],
-        "readmitted": member["is_readmitted"],
-        "civil_servant": occupation
-        in (Occupation.STATE, Occupation.PARTY_FRONT, Occupation.COMMUNE),
-        "public_service": occupation == Occupation.PUBLIC_SERVICE,
-        "enterprise": occupation
-        in (
-            Occupation.ENTERPRISE_MANAGER,
-            Occupation.ENTERPRISE_STAFF,
-            Occupation.ENTERPRISE_WORKER,
-            Occupation.NON_PUBLIC_SERVICE,
+def new_conditions(v2017: bool) -> dict[str, tuple[Cond, ...]]:
+    """The keys of Biểu 2 and what a new member counts in, by their data on
+    the day of admission and their age that day."""
+    conds: dict[str, tuple] = {
+        "total": (),
+        "women": (Cond("gender", "=", Gender.FEMALE),),
+        "minority": (MINORITY,),
+        "religious": (Cond("religion", "not_in", ("", Religion.NONE)),),
+        "youth": (Cond("is_youth_union_member", "true"),),
+        "business_owner": (Cond("is_private_business_owner", "true"),),
+        "foreign_marriage": (Cond("married_to_foreigner", "true"),),
+        "readmitted": (Cond("is_readmitted", "true"),),
+        "civil_servant": (
+            Cond(
+                "occupation_category",
+                "in",
+                (Occupation.STATE, Occupation.PARTY_FRONT, Occupation.COMMUNE),
+            ),
         ),
-        "agriculture": occupation == Occupation.AGRICULTURE,
-        "armed_forces": occupation == Occupation.ARMED_FORCES,
-        "students": occupation in (Occupation.STUDENT, Occupation.PUPIL),
+        "public_service": (Cond("occupation_category", "=", Occupation.PUBLIC_SERVICE),),
+        "enterprise": (
+            Cond(
+                "occupation_category",
+                "in",
+                (
+                    Occupation.ENTERPRISE_MANAGER,
+                    Occupation.ENTERPRISE_STAFF,
+                    Occupation.ENTERPRISE_WORKER,
+                    Occupation.NON_PUBLIC_SERVICE,
+                ),
+            ),
+        ),
+        "agriculture": (Cond("occupation_category", "=", Occupation.AGRICULTURE),),
+        "armed_forces": (Cond("occupation_category", "=", Occupation.ARMED_FORCES),),
+        "students": (Cond("occupation_category", "in", (Occupation.STUDENT, Occupation.PUPIL)),),
     }
-    keys |= {k for k, ok in checks.items() if ok}
-    if occupation:
-        keys.add(f"occ_{occupation}")
-    for field, prefix in (
-        ("education", "edu"),
-        ("qualification", "qual"),
-        ("academic_title", "title"),
-    ):
-        if member[field]:
-            keys.add(f"{prefix}_{member[field]}")
-    birth = member["birth_date"]
-    age = age_on(birth, day) if birth else None
+    for o in Occupation:
+        conds[f"occ_{o.value}"] = (Cond("occupation_category", "=", o.value),)
+    for e in Education:
+        conds[f"edu_{e.value}"] = (Cond("education", "=", e.value),)
+    for q in Qualification:
+        conds[f"qual_{q.value}"] = (Cond("qualification", "=", q.value),)
+    for t in AcademicTitle:
+        conds[f"title_{t.value}"] = (Cond("academic_title", "=", t.value),)
     bands, last_low = (AGES_2017, 61) if v2017 else (AGES_2012[:3], 51)
-    if age is not None:
-        for i, (_label, low, high) in enumerate(bands):
-            if (i == 0 and age <= high) or low <= age <= high:
-                keys.add(f"age_{i}")
-        if age >= last_low:
-            keys.add(f"age_{len(bands)}")
-    return keys
-
-
-def _changes_after(member_ids, day: date) -> dict[int, list]:
-    """{member id: [(changed on, field, previous value), …]} of the counted
-    fields changed after `day`, oldest first. One query."""
-    from members.models import ProfileChange, profile_value
-
-    out: dict[int, list] = defaultdict(list)
-    rows = (
-        ProfileChange.objects.filter(member_id__in=list(member_ids), changed_on__gt=day)
-        .order_by("member_id", "changed_on", "pk")
-        .values_list("member_id", "changed_on", "field", "previous")
-    )
-    for member_id, changed_on, field, previous in rows:
-        out[member_id].append((changed_on, field, profile_value(field, previous)))
-    return out
-
-
-def _value_on(changes: list, day: date) -> dict:
-    """The fields whose value on `day` differs from now: the previous value
-    of the first change after it (members.models.ProfileChange)."""
-    values: dict = {}
-    for changed_on, field, previous in changes:
-        if changed_on > day and field not in values:
-            values[field] = previous
-    return values
+    for i, (_label, low, high) in enumerate(bands):
+        # the first band takes the few under 18 too (a mistyped birth year)
+        conds[f"age_{i}"] = (
+            (Cond("age", "<=", high),) if i == 0 else (Cond("age", "between", (low, high)),)
+        )
+    conds[f"age_{len(bands)}"] = (Cond("age", ">=", last_low),)
+    return conds
 
 
 @register
@@ -652,48 +648,25 @@ class NewMembersForm(FormReport):
     sums_to = {"admitted": [(0, 0, "this")]}
 
     def figures(self, root_path: str, params: Params) -> dict:
+        """The figures of each line for the admissions of the period: one
+        query, whatever the unit's size."""
         v2017 = self.version_for(params.end)[0].key != "2012"
-        events = [
-            e
-            for e in reads.movement(root_path, reads.day_before(params.start), params.end)
-            if e.cause == reads.ADMITTED
-        ]
-        f: dict = defaultdict(int)
-        if not events:
-            return f
-        fields = [
-            "id",
-            "gender",
-            "birth_date",
-            "ethnicity",
-            "religion",
-            "is_youth_union_member",
-            "is_private_business_owner",
-            "married_to_foreigner",
-            "is_readmitted",
-            "occupation_category",
-            "education",
-            "qualification",
-            "academic_title",
-        ]
-        members = {
-            m["id"]: m
-            for m in Member.objects.filter(pk__in=[e.member_id for e in events]).values(*fields)
-        }
-        ages = []
-        changes = _changes_after(members, min(e.day for e in events))
-        for event in events:
-            member = dict(members[event.member_id])
-            # the member's data on the day they were admitted
-            member.update(_value_on(changes.get(event.member_id, []), event.day))
-            for key in _new_member_values(member, event.day, v2017):
-                f[key] += 1
-            if member["birth_date"]:
-                ages.append(age_on(member["birth_date"], event.day))
-        f["average_age"] = round(sum(ages) / len(ages), 1) if ages else None
+        conds = new_conditions(v2017)
+        counted = reads.admitted(
+            root_path, params.start, params.end, reads.fields_of(conds), age=True
+        )
+        f = reads.count(counted, conds, sums=("age",))
+        # every new member has a birth date: the average is over all of them
+        # (a period without admissions shows 0, as it always did)
+        f["average_age"] = average_age(f) or 0
         return f
 
     def sections(self, snap, params):
+        """The form's sections in print order: I and II (the lines of the
+        version), then the annex 2b by ethnicity and religion."""
+        return [*self.analysis(snap, params), *self.annex_2b(snap, params)]
+
+    def analysis(self, snap, params) -> list[Section]:
         _set, version = self.version_for(params.end)
         this = self.figures(snap.root.path, params)
         last = self.figures(snap.root.path, year_before(params))
@@ -705,9 +678,42 @@ class NewMembersForm(FormReport):
                 row[4] = None
         return [section]
 
+    def annex_2b(self, snap, params) -> list[Section]:
+        """Biểu 2b: the new members of the period by ethnicity (the 54 groups
+        in official order, 55 and 56) and religion, Biểu 4's tables (its
+        columns by the version too) with the shares of the new members."""
+        form_set, _v = self.version_for(params.end)
+        counted = reads.admitted(snap.root.path, params.start, params.end, ETHNIC_COLUMNS)
+        rows = reads.count_groups(counted, ETHNIC_COLUMNS)
+        total = sum(n for *_values, n in rows)
+        first, second = ethnicity_religion_sections(
+            ethnic_figures(rows),
+            total,
+            women_column=form_set.key != "2012",
+            titles=(
+                _("2b. I. Đảng viên mới kết nạp chia theo dân tộc"),
+                _("2b. II. Đảng viên mới kết nạp theo tôn giáo"),
+            ),
+            prefix="2b.",
+        )
+        first.note = _("Tổng số đảng viên mới kết nạp trong kỳ: %(n)s.") % {"n": total}
+        second.note = _(
+            "Đảng viên mới kết nạp theo tôn giáo, so với tổng số đảng viên mới kết nạp, "
+            "chiếm %(p)s%%."
+        ) % {"p": pct(second.totals[2], total) if total else 0}
+        return [first, second]
+
     def finish(self, table, snap, params):
         super().finish(table, snap, params)
         table.form["proxies"].insert(0, {"code": "*", "label": "Mã dòng", "why": CODES_PROXY})
+        if not params.by_children:
+            table.form["proxies"].append(
+                {
+                    "code": "2b.55, 2b.56",
+                    "label": "Quốc tịch gốc nước ngoài; Dân tộc khác",
+                    "why": FOREIGN_PROXY,
+                }
+            )
 
     def checks(self, table, snap, params):
         _set, version = self.version_for(params.end)
@@ -726,15 +732,29 @@ class NewMembersForm(FormReport):
                     detail="" if got == total else f"{got} ≠ {total}",
                 )
             )
+        annex = next((s for s in table.sections if s.codes[:1] == ["2b.1"]), None)
+        if annex is not None:
+            counted = annex.totals[[c.key for c in annex.columns].index("total")]
+            out.append(
+                Check(
+                    label=_("Biểu 2b: cộng 56 dòng dân tộc = I"),
+                    ok=counted == total,
+                    rows=["2b.1–2b.56", "I"],
+                    detail=""
+                    if counted == total
+                    else _("%(a)s ≠ %(b)s (có đảng viên chưa ghi dân tộc)")
+                    % {"a": counted, "b": total},
+                )
+            )
         return out
 
     def breakdown(self, snap, params):
         admitted: dict[int, int] = defaultdict(int)
-        for event in reads.movement(snap.root.path, reads.day_before(params.start), params.end):
-            if event.cause == reads.ADMITTED:
-                branch = reads.branch_segment(snap.root.path, event.path)
-                if branch is not None:
-                    admitted[branch] += 1
+        counted = reads.admitted(snap.root.path, params.start, params.end, ())
+        for unit_id, n in reads.count_groups(counted, ["unit_id"]):
+            branch = snap.branch_of(unit_id)
+            if branch is not None:
+                admitted[branch] += n
         section = _children_section(
             snap,
             _("Đảng viên mới kết nạp theo đơn vị trực thuộc"),
