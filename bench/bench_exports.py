@@ -84,12 +84,19 @@ def main():
                 client,
                 f"/bao-cao/ratings/{province.pk}/?by=children&format=pdf",
             )
-            url = f"/bao-cao/ratings/{province.pk}/?by=children&format=xlsx"
-            seconds, queries, response = timed(lambda: client.get(url))
-            print("ratings report XLSX by the province's sub-units, made in the request")
-            print(f"  {'request':<44} {seconds * 1000:9.0f} ms {queries:4d} queries")
+            # its 1,002 lines are few, but it reads the province's 5,779 units
+            background(
+                "ratings report XLSX by the province's sub-units",
+                client,
+                f"/bao-cao/ratings/{province.pk}/?by=children&format=xlsx",
+            )
             ward = BenchClient(ward1)
             ward.get("/")
+            ward_unit = Unit.objects.get(code="DEMO-W1")
+            url = f"/bao-cao/ratings/{ward_unit.pk}/?by=children&format=xlsx"
+            seconds, queries, response = timed(lambda: ward.get(url))
+            print("ratings report XLSX by ward1's cells, made in the request")
+            print(f"  {'request':<44} {seconds * 1000:9.0f} ms {queries:4d} queries")
             seconds, queries, response = timed(lambda: ward.get("/dang-vien/?format=csv"))
             rows = response.body.count(b"\n") - 1
             print(f"member roster of ward1, CSV, made in the request ({rows} rows)")

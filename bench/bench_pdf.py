@@ -39,7 +39,8 @@ from weasyprint import HTML
 from chibo.pdf import _base_url, _typst_source
 from organizations.models import Unit
 from reports.catalogue import Params, get_report
-from reports.pdf import _context, to_pdf, typst_data
+from reports.documents import document_context
+from reports.pdf import to_pdf, typst_data
 from reports.tables import Column, Section, Table
 
 RUNS = 2
@@ -127,7 +128,7 @@ def fresh_typst(source, root, data: dict) -> tuple[float, bytes]:
 
 def typst_report(table: Table) -> tuple[float, bytes]:
     start = time.perf_counter()
-    data = typst_data(_context(table, date.today()))
+    data = typst_data(document_context(table, today=date.today()))
     prepared = time.perf_counter() - start
     source = str(_typst_source("reports/pdf/report.typ"))
     seconds, pdf = fresh_typst(source, str(settings.BASE_DIR), data)
@@ -145,7 +146,7 @@ def typst_floor(table: Table) -> tuple[float, bytes]:
 
 
 def weasyprint_light(table: Table) -> bytes:
-    html = LIGHT.render(Context(_context(table, date.today())))
+    html = LIGHT.render(Context(document_context(table, today=date.today())))
     return HTML(string=html, base_url=_base_url()).write_pdf()
 
 

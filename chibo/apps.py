@@ -8,6 +8,10 @@ class ChiboConfig(AppConfig):
     name = "chibo"
     verbose_name = _("Hệ thống")
 
+    def ready(self):
+        # the kinds of file chibo itself exports, for the pages and the worker
+        from chibo.imports import exports  # noqa: F401
+
 
 # Third-party apps under Vietnamese names in the admin (their own configs name
 # them in English and mark nothing for translation).

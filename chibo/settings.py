@@ -136,14 +136,27 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASE_ROUTERS = ["chibo.replica.ReplicaRouter"]
 CHIBO_REPLICA_PIN_SECONDS = env.int("CHIBO_REPLICA_PIN_SECONDS", default=10)
 CHIBO_REPLICA_VIEWS = [
+    # reports and their files
     "reports:catalogue",
     "reports:report",
+    "reports:submission",
+    # the long read-only lists (the member list's export is the same view)
     "members:list",
+    "members:due",
     "meetings:tracker",
     "reviews:results",
+    "dues:due",
     "organizations:tree",
     "organizations:unit_as_of",
     "organizations:warnings",
+    # the other exports: made at once from the replica, or queued (a write,
+    # after which the request reads from the primary)
+    "reviews:cycle_vote_pdf",
+    "reviews:cycle_vote_docx",
+    "reviews:cycle_decision_pdf",
+    "reviews:cycle_decision_docx",
+    "dues:book",
+    "dues:remittance",
 ]
 
 # The figures the home and unit pages share between users (chibo/cache.py):

@@ -138,8 +138,11 @@ def _remittance_build(user, params: dict, fmt: str, progress) -> Output:
 
 
 def _remittance_estimate(user, params: dict, fmt: str) -> int:
+    """One line per unit under the committee, but the payments of every cell
+    of the subtree are read: a province's list (1,000 lines, 5,779 units) is
+    the worker's whatever the format, a ward's stays immediate."""
     unit = _unit(user, params)
-    return Unit.objects.filter(parent=unit).count()
+    return Unit.objects.filter(path__startswith=unit.path).count()
 
 
 REMITTANCE = register(

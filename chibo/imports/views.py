@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.downloads import export_response
 from chibo.errors import ServiceError
 from chibo.imports.batches import (
     import_check,
@@ -27,9 +28,9 @@ from chibo.imports.batches import (
     import_reap,
     import_retry,
     import_start,
-    rejected_rows_xlsx,
     template_xlsx,
 )
+from chibo.imports.exports import REJECTED
 from chibo.imports.forms import UploadForm
 from chibo.imports.kinds import (
     ERROR,
@@ -209,16 +210,24 @@ def batch_confirm(request, pk: int, kind: str | None = None):
 
 @login_required
 def batch_rejected(request, pk: int, kind: str | None = None):
-    batch, _kind = _batch_or_404(request, pk, kind=kind, with_content=True)
+    """The rejected rows as a file (chibo/imports/exports.py): made at once for
+    a small upload, by the worker for a large one (it reads the whole upload
+    again), the page then offering the download."""
+    batch, _kind = _batch_or_404(request, pk, kind=kind)
     if not batch.errors:
         raise Http404(_("Lần nhập này không có dòng lỗi."))
+    if ImportBatch.objects.filter(pk=batch.pk, content=b"").exists():
+        raise Http404(_("Tệp đã tải lên của lần nhập này không còn được lưu (đã quá hạn giữ)."))
     try:
-        data = rejected_rows_xlsx(batch)
+        return export_response(
+            request,
+            REJECTED.name,
+            {"batch": batch.pk},
+            "xlsx",
+            back_url=reverse("imports:batch", args=[batch.pk]),
+        )
     except SpreadsheetError as exc:
         raise Http404(exc.message) from exc
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="dong-loi-lan-nhap-{batch.pk}.xlsx"'
-    return response
 
 
 @login_required

@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from chibo.errors import ServiceError
@@ -136,6 +137,31 @@ def test_the_remittance_list_reads_back_as_files_and_is_scoped(
     client.force_login(ward2_staff)
     assert client.get(url).status_code == 404
     assert client.get(url + "&format=pdf").status_code == 404
+
+
+def test_a_remittance_list_reading_many_units_is_made_in_the_background(
+    client, paid, board, ward1_staff, settings
+):
+    """Past the threshold in units read (the cells whose payments it sums, not
+    its lines), the province's list is the worker's; a ward's stays immediate."""
+    from chibo.models import GeneratedFile
+
+    tree = paid
+    settings.CHIBO_EXPORT_BACKGROUND_ROWS = {"pdf": 5, "*": 5}  # the province: 6 units
+    client.force_login(board)
+    url = f"/dang-phi/don-vi/{tree.province.pk}/thu-nop/?month=03/2026&format=xlsx"
+    response = client.get(url)
+    job = GeneratedFile.objects.get()
+    assert response["Location"] == reverse("generated_file", args=[job.pk])
+    assert (job.kind, job.status) == ("dues.remittance", "done")
+    download = client.get(reverse("generated_file_download", args=[job.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    totals = [row for row in sheet.iter_rows(values_only=True) if row[1] == "Cộng"][0]
+    assert totals[3] == 172_000  # every cell's March
+    assert client.get(url)["Location"] == response["Location"]  # reused
+    client.force_login(ward1_staff)
+    ward = f"/dang-phi/don-vi/{tree.ward1.pk}/thu-nop/?month=03/2026&format=pdf"
+    assert client.get(ward).status_code == 200 and GeneratedFile.objects.count() == 1
 
 
 def test_the_administrator_sets_a_share_in_the_admin_and_overlaps_are_refused(client, admin_user):

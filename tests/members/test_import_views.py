@@ -197,6 +197,57 @@ def test_the_rejected_rows_download_with_an_error_column_and_import_again_once_f
     assert batch.new_count == 2
 
 
+def test_the_rejected_rows_of_a_large_upload_are_made_in_the_background(
+    client, tree, ward1_staff, ward2_staff, settings
+):
+    """The rejected rows are the whole upload read again: past
+    CHIBO_EXPORT_BACKGROUND_ROWS rows of the upload (not of its errors) the
+    worker makes the file, the page offers it, the same batch asked again
+    gets the same file, and another ward gets neither."""
+    from chibo.models import GeneratedFile
+
+    settings.CHIBO_EXPORT_BACKGROUND_ROWS = {"*": 3}
+    client.force_login(ward1_staff)
+    rows = [roster_row(i) for i in range(1, 5)] + [roster_row(5, **{"Số CCCD": "1"})]
+    upload(client, roster_xlsx(rows))
+    batch = ImportBatch.objects.get()
+    assert (batch.total_rows, batch.error_count) == (5, 1)
+    response = client.get(reverse("members:import_rejected", args=[batch.pk]))
+    job = GeneratedFile.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("generated_file", args=[job.pk])
+    assert (job.kind, job.status, job.total) == ("imports.rejected", "done", 5)
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("imports:batch", args=[batch.pk]) in page  # the way back
+    download = client.get(reverse("generated_file_download", args=[job.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    table = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert [r[table[0].index("Họ và tên")] for r in table[1:]] == ["Lê Thị Nhập 5"]
+    assert download["Content-Disposition"].endswith(f'dong-loi-lan-nhap-{batch.pk}.xlsx"')
+    again = client.get(reverse("imports:rejected", args=[batch.pk]))
+    assert again["Location"] == response["Location"] and GeneratedFile.objects.count() == 1
+    # a small upload's stays immediate
+    settings.CHIBO_EXPORT_BACKGROUND_ROWS = {"*": 5000}
+    assert client.get(reverse("imports:rejected", args=[batch.pk])).status_code == 200
+    client.force_login(ward2_staff)
+    assert client.get(response["Location"]).status_code == 404
+    assert client.get(reverse("generated_file_download", args=[job.pk])).status_code == 404
+
+
+def test_the_rejected_rows_of_an_emptied_upload_are_not_found_and_no_job_waits(
+    client, tree, ward1_staff, settings
+):
+    from chibo.models import GeneratedFile
+
+    settings.CHIBO_EXPORT_BACKGROUND_ROWS = {"*": 0}
+    client.force_login(ward1_staff)
+    upload(client, roster_xlsx([roster_row(1, **{"Số CCCD": "1"})]))
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(content=b"")  # past CHIBO_IMPORT_KEEP_DAYS
+    response = client.get(reverse("members:import_rejected", args=[batch.pk]))
+    assert response.status_code == 404 and not GeneratedFile.objects.exists()
+
+
 def test_someone_elses_import_is_not_found(client, tree, ward1_staff, ward2_staff):
     client.force_login(ward1_staff)
     upload(client, roster_csv([roster_row(1)]), name="ds.csv")

@@ -170,3 +170,28 @@ def test_both_engines_print_the_same_document(db, settings):
     ):
         assert line in typst_text, line
         assert line in weasy_text, line
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx", "csv"])
+def test_a_summary_of_a_unit_with_many_units_below_goes_to_the_background(
+    client, tree, board, ward1_staff, settings, fmt
+):
+    """A summary has a few dozen lines, but its figures are read from every
+    unit of the subtree: past the threshold in units, the file is the
+    worker's; a ward's summary stays immediate."""
+    from tests.factories import make_units_in_bulk
+
+    settings.CHIBO_EXPORT_BACKGROUND_ROWS = {"pdf": 30, "*": 30}
+    make_units_in_bulk(tree.ward2, 30)  # the province: 36 units
+    url = reverse("reports:report", args=["structure", tree.province.pk]) + f"?format={fmt}"
+    client.force_login(board)
+    response = client.get(url)
+    job = GeneratedFile.objects.get()
+    assert response["Location"] == reverse("generated_file", args=[job.pk])
+    assert (job.kind, job.format, job.status) == ("reports.report", fmt, "done")
+    # the same for a breakdown of few rows: the province's two wards
+    assert client.get(url + "&by=children").status_code == 302
+    client.force_login(ward1_staff)
+    ward = reverse("reports:report", args=["structure", tree.ward1.pk]) + f"?format={fmt}"
+    response = client.get(ward)
+    assert response.status_code == 200 and GeneratedFile.objects.count() == 2
