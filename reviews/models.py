@@ -160,6 +160,9 @@ class MemberReview(ReviewFields):
     votes_completed = models.PositiveSmallIntegerField(_("phiếu HTNV"), null=True)
     votes_not_completed = models.PositiveSmallIntegerField(_("phiếu KHTNV"), null=True)
     voted_at = models.DateTimeField(null=True, blank=True)
+    # Biểu 7B: the committee's reasons with its decision (rules.Reason):
+    # shortcomings of a "hoàn thành nhiệm vụ", violations of the lowest level
+    reasons = models.JSONField(_("lý do (biểu 7B)"), default=list, blank=True)
 
     cell_stages = (("voted_at", Stage.VOTED), ("commented_at", Stage.COMMENTED))
 
@@ -216,6 +219,8 @@ class OrganizationReview(ReviewFields):
     unit = models.ForeignKey(
         Unit, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="+"
     )
+    # Biểu 7A "trong đó tiêu biểu": among those at the top level (TSVM, HTXSNV)
+    exemplary = models.BooleanField(_("tiêu biểu"), default=False)
 
     class Meta:
         verbose_name = _("đánh giá tổ chức đảng")
