@@ -239,9 +239,7 @@ class UnitFields(models.Model):
     enterprise_form = models.CharField(
         _("loại hình doanh nghiệp"), max_length=16, choices=EnterpriseForm.choices, blank=True
     )
-    state_capital = models.PositiveSmallIntegerField(
-        _("vốn nhà nước (%)"), null=True, blank=True
-    )
+    state_capital = models.PositiveSmallIntegerField(_("vốn nhà nước (%)"), null=True, blank=True)
     foreign_capital = models.PositiveSmallIntegerField(
         _("vốn nước ngoài (%)"), null=True, blank=True
     )
