@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 from organizations.models import Unit
-from reviews.rules import LEVEL_CHOICES, RANK, SHORT, Level, rule_set
+from reviews.rules import LEVEL_CHOICES, RANK, SHORT, Level, Reason, rule_set
 
 
 class ReviewCycle(models.Model):
@@ -198,6 +198,10 @@ class MemberReview(ReviewFields):
         if self.score_general is None or self.score_results is None:
             return None
         return self.score_general + self.score_results
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(Reason(r).label) for r in self.reasons if r in Reason.values]
 
     @property
     def votes(self) -> dict[str, int | None]:

@@ -373,13 +373,15 @@ LEVEL_CHOICES = [
 class Reason(models.TextChoices):
     NOT_DEDICATED = "not_dedicated", "Chưa tận tuỵ với công việc …"
     MEETING_FAULTS = "meeting_faults", "Còn khuyết điểm trong công tác, sinh hoạt đảng …"
-    HEAD_NOT_COMPLETED = "head_not_completed", (
-        "Là người đứng đầu cơ quan, đơn vị; là bí thư cấp uỷ chưa hoàn thành nhiệm vụ …"
+    HEAD_NOT_COMPLETED = (
+        "head_not_completed",
+        ("Là người đứng đầu cơ quan, đơn vị; là bí thư cấp uỷ chưa hoàn thành nhiệm vụ …"),
     )
     DISCIPLINED = "disciplined", "Bị thi hành kỷ luật của Đảng, chính quyền, đoàn thể trong năm"
     FOUND_IN_REVIEW = "found_in_review", "Qua kiểm điểm phát hiện vi phạm tư cách đảng viên"
-    RATED_NOT_COMPLETED = "rated_not_completed", (
-        "Cơ quan quản lý, chi bộ đánh giá không hoàn thành nhiệm vụ"
+    RATED_NOT_COMPLETED = (
+        "rated_not_completed",
+        ("Cơ quan quản lý, chi bộ đánh giá không hoàn thành nhiệm vụ"),
     )
     DISOBEYED = "disobeyed", "Không chấp hành sự phân công, gây mất đoàn kết …"
 

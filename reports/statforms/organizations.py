@@ -25,6 +25,7 @@ from reports.statforms.base import Check, FormReport, FormVersion, Line, value_o
 from reports.statforms.reads import Cond
 from reports.tables import Column, Section, pct
 from reviews.models import MemberReview, OrganizationReview
+from reviews.rules import REASONS_FOR, Reason
 from reviews.rules import Level as Rating
 
 # The type (loại hình cơ sở) of a grassroots organization is the one its
@@ -127,7 +128,10 @@ TYPE_ROWS_2012 = [
     ("10", "10. Doanh nghiệp có vốn đầu tư nước ngoài", "ent_foreign", ""),
     ("10a", "Trong đó: 100% vốn nước ngoài", "ent_foreign_100", ""),
     ("11", "11. Cơ sở sự nghiệp", "service", ""),
-    *((f"11{c}", label, "", NO_SERVICE_KIND) for c, label in zip("abcde", SERVICE_KINDS, strict=True)),
+    *(
+        (f"11{c}", label, "", NO_SERVICE_KIND)
+        for c, label in zip("abcde", SERVICE_KINDS, strict=True)
+    ),
     (
         "12",
         "12. Cơ quan hành chính",
@@ -197,7 +201,9 @@ def type_keys(base: str, recorded: dict | None, v2017: bool) -> list[str]:
         }
         return [keys.get(form, "e12_other")]
     if state > 0:
-        band = "ent_state_100" if state == 100 else "ent_state_50" if state >= 50 else "ent_state_lt50"
+        band = (
+            "ent_state_100" if state == 100 else "ent_state_50" if state >= 50 else "ent_state_lt50"
+        )
         return ["enterprise", "ent_state", band]
     if foreign > 0:
         extra = ["ent_foreign_100"] if foreign == 100 else []
@@ -250,9 +256,7 @@ def _type_lines(v2017: bool) -> tuple[Line, ...]:
             Line(c, label, key, SUMS_2017.get(c, ()), proxy=PROXIES_2017.get(c, ""))
             for c, label, key in TYPE_ROWS_2017
         )
-    return tuple(
-        Line(c, label, key, proxy=why) for c, label, key, why in TYPE_ROWS_2012
-    )
+    return tuple(Line(c, label, key, proxy=why) for c, label, key, why in TYPE_ROWS_2012)
 
 
 @register
@@ -268,7 +272,9 @@ class OrganizationTypesForm(FormReport):
     )
     landscape = True
     versions = {
-        "2012": FormVersion("5", "TỔ CHỨC CƠ SỞ ĐẢNG VÀ ĐẢNG VIÊN THEO LOẠI HÌNH", _type_lines(False)),
+        "2012": FormVersion(
+            "5", "TỔ CHỨC CƠ SỞ ĐẢNG VÀ ĐẢNG VIÊN THEO LOẠI HÌNH", _type_lines(False)
+        ),
         "2017": FormVersion(
             "5",
             "THỐNG KÊ TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN TRONG CÁC LOẠI HÌNH CƠ SỞ",
@@ -431,6 +437,8 @@ def _org_lines(v2017: bool) -> tuple[Line, ...]:
     ]
     for c, level in zip("abcd", LEVELS, strict=True):
         lines.append(Line(f"A1{c}", f"{c}) {words[level]}", f"g_{level}", proxy=proxy))
+        if level == Rating.EXCELLENT:
+            lines.append(Line("A1a1", "Trong đó: tiêu biểu", "g_exemplary"))
     lines += [
         Line("A2", "2. Chưa đánh giá, xếp loại", "g_unrated"),
         Line(
@@ -444,6 +452,8 @@ def _org_lines(v2017: bool) -> tuple[Line, ...]:
     ]
     for c, level in zip("abcd", LEVELS, strict=True):
         lines.append(Line(f"B1{c}", f"{c}) {words[level]}", f"c_{level}", proxy=proxy))
+        if level == Rating.EXCELLENT:
+            lines.append(Line("B1a1", "Trong đó: tiêu biểu", "c_exemplary"))
     return tuple(lines)
 
 
@@ -482,11 +492,14 @@ class OrganizationRatingsForm(FormReport):
         grassroots = [u for u in snap.units if u.level in GRASSROOTS_LEVELS]
         cells = [u for u in snap.units if u.level == Level.CELL]
         ids = {u.id for u in grassroots}
-        reviews = dict(
+        rows = list(
             OrganizationReview.objects.filter(year=year, path__startswith=snap.root.path)
             .exclude(decided_level="")
-            .values_list("unit_id", "decided_level")
+            .values_list("unit_id", "decided_level", "exemplary")
         )
+        reviews = {unit_id: level for unit_id, level, _e in rows}
+        # 7A "trong đó tiêu biểu": only at the top level (services._clean_marks)
+        exemplary = {unit_id for unit_id, level, e in rows if e and level == Rating.EXCELLENT}
         from organizations.models import Unit
 
         founded = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "founded_on"))
@@ -508,6 +521,8 @@ class OrganizationRatingsForm(FormReport):
             if level:
                 add("g_rated", kind)
                 add(f"g_{level}", kind)
+                if u.id in exemplary:
+                    add("g_exemplary", kind)
             else:
                 add("g_unrated", kind)
                 if founded.get(u.id) and founded[u.id].year == year:
@@ -522,6 +537,8 @@ class OrganizationRatingsForm(FormReport):
             if level:
                 add("c_rated", kind)
                 add(f"c_{level}", kind)
+                if u.id in exemplary:
+                    add("c_exemplary", kind)
         return f
 
     def sections(self, snap, params):
@@ -561,7 +578,18 @@ class OrganizationRatingsForm(FormReport):
         _set, version = self.version_for(params.end)
         from reports.statforms.base import sum_checks
 
-        return [c for c in sum_checks(table, version.lines) if "cùng kỳ" not in c.label]
+        out = [c for c in sum_checks(table, version.lines) if "cùng kỳ" not in c.label]
+        for among, top in (("A1a1", "A1a"), ("B1a1", "B1a")):
+            a, b = value_of(table, among), value_of(table, top)
+            out.append(
+                Check(
+                    label=f"{among} ≤ {top}",
+                    ok=(a or 0) <= (b or 0),
+                    rows=[among, top],
+                    detail="" if (a or 0) <= (b or 0) else f"{a} > {b}",
+                )
+            )
+        return out
 
     def breakdown(self, snap, params):
         rated: dict[int, int] = defaultdict(int)
@@ -613,7 +641,61 @@ def _member_lines(v2017: bool) -> tuple[Line, ...]:
         lines.append(
             Line(code, f"{code}. {words[level]}", level, proxy="" if not v2017 else LEVEL_PROXY)
         )
+        lines += _reason_lines(code, level, v2017)
     return tuple(lines)
+
+
+REASONS_PROXY_2017 = (
+    "Các dòng lý do theo bản tái hiện Biểu 7B-TCTW (2012); bản tái hiện bộ biểu 2017 không có "
+    "biểu 7B nên chưa rõ còn các dòng này."
+)
+
+
+def _reason_lines(code: str, level: str, v2017: bool) -> list[Line]:
+    """7B's lines under C (trong đó có mặt còn hạn chế, with its three
+    reasons) and under D (the four violations), from the reasons recorded
+    with the decision (reviews.rules.REASONS_FOR)."""
+    reasons = REASONS_FOR.get(level, ())
+    if not reasons:
+        return []
+    proxy = REASONS_PROXY_2017 if v2017 else ""
+    out = []
+    if level == Rating.COMPLETED:
+        out.append(
+            Line("C1", "Trong đó: đủ tư cách nhưng có mặt còn hạn chế", "limited", proxy=proxy)
+        )
+        parents = "C1"
+    else:
+        parents = code
+    for i, reason in enumerate(reasons, start=1):
+        sub = f"{parents}{'abc'[i - 1]}" if parents == "C1" else f"{code}{i}"
+        label = f"{'Chia ra: ' if i == 1 else ''}{i}) {Reason(reason).label}"
+        out.append(Line(sub, label, f"reason_{reason}", proxy=proxy))
+    return out
+
+
+def reason_figures(root_path: str, year: int) -> dict:
+    """How many members rated in `year` carry each 7B reason, and how many
+    rated "hoàn thành nhiệm vụ" have at least one shortcoming. One query,
+    over the decisions with a reason only."""
+    f: dict = defaultdict(int)
+    rows = (
+        MemberReview.objects.filter(
+            year=year,
+            path__startswith=root_path,
+            decided_level__in=[Rating.COMPLETED, Rating.NOT_COMPLETED],
+        )
+        .exclude(reasons=[])
+        .values_list("decided_level", "reasons")
+    )
+    for level, reasons in rows:
+        allowed = REASONS_FOR.get(level, ())
+        kept = [r for r in reasons or () if r in allowed]
+        for reason in kept:
+            f[f"reason_{reason}"] += 1
+        if level == Rating.COMPLETED and kept:
+            f["limited"] += 1
+    return f
 
 
 @register
@@ -656,6 +738,7 @@ class MemberRatingsForm(FormReport):
         for level in LEVELS:
             f[level] = levels.get(level, 0)
         f["rated"] = sum(levels.get(level, 0) for level in LEVELS)
+        f.update(reason_figures(root_path, year))
         f["unrated"] = max(f["total"] - f["exempt"] - f["rated"], 0)
         return f
 
