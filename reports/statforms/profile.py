@@ -23,7 +23,7 @@ from members.choices import (
 )
 from members.models import Member
 from reports.catalogue import Params, _children_section, register
-from reports.statforms import reads
+from reports.statforms import grassroots, reads
 from reports.statforms.base import (
     Check,
     FormReport,
@@ -646,8 +646,15 @@ class NewMembersForm(FormReport):
     )
     periodic = True
     versions = {
-        "2012": FormVersion("2", "ĐẢNG VIÊN MỚI KẾT NẠP", _new_lines(False)),
-        "2017": FormVersion("2", "ĐẢNG VIÊN MỚI KẾT NẠP", _new_lines(True)),
+        "2012": FormVersion(
+            "2",
+            "ĐẢNG VIÊN MỚI KẾT NẠP",
+            _new_lines(False),
+            {"III": grassroots.section_lines(False)},
+        ),
+        "2017": FormVersion(
+            "2", "ĐẢNG VIÊN MỚI KẾT NẠP", _new_lines(True), {"III": grassroots.section_lines(True)}
+        ),
     }
     sums_to = {"admitted": [(0, 0, "this")]}
 
@@ -703,7 +710,7 @@ class NewMembersForm(FormReport):
                 row[2:] = [None, None, None]
             if line.key == "average_age":
                 row[4] = None
-        return [section]
+        return [section, grassroots.section(snap, params, _set.key != "2012")]
 
     def finish(self, table, snap, params):
         super().finish(table, snap, params)
