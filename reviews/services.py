@@ -808,10 +808,15 @@ def _return(review, *, actor, reason: str) -> None:
     review.returned_reason = reason
     review.returned_at = timezone.now()
     marks = ["exemplary"] if isinstance(review, OrganizationReview) else ["reasons"]
+    # the marks undone are kept in the step, when there were any
     if isinstance(review, OrganizationReview):
-        undone["exemplary"], review.exemplary = review.exemplary, False
+        if review.exemplary:
+            undone["exemplary"] = True
+        review.exemplary = False
     else:
-        undone["reasons"], review.reasons = review.reasons, []
+        if review.reasons:
+            undone["reasons"] = review.reasons
+        review.reasons = []
     review.save(
         update_fields=[
             "proposed_level",

@@ -153,6 +153,8 @@ def test_a_returned_decision_drops_its_reasons_but_the_steps_keep_them(rated):
     assert review.reasons == []
     decided = review.steps.get(kind=ReviewStep.Kind.DECIDE)
     assert decided.data["reasons"] == [Reason.NOT_DEDICATED, Reason.MEETING_FAULTS]
+    returned = review.steps.get(kind=ReviewStep.Kind.RETURN)
+    assert returned.data["reasons"] == [Reason.NOT_DEDICATED, Reason.MEETING_FAULTS]
     t = get_report("member_ratings").run(rated["ward"], YEAR_PARAMS)
     assert (value_of(t, "C"), value_of(t, "C1"), value_of(t, "C1a")) == (2, 1, 0)
 
