@@ -114,6 +114,13 @@ def test_the_2012_set_prints_the_same_reason_lines_unmarked(db):
     assert s.rows[d][1] == "D. Vi phạm tư cách hoặc không hoàn thành nhiệm vụ"
     assert s.rows[d + 1][1].startswith("Chia ra: 1) Bị thi hành kỷ luật")
     assert "proxy" not in s.flags[s.codes.index("C1")]
+    # 7A of 2012: "a) Trong sạch vững mạnh (trong đó tiêu biểu)"
+    a = get_report("organization_ratings").run(
+        p, Params(start=date(2016, 1, 1), end=date(2016, 12, 31))
+    )
+    s = a.sections[0]
+    i = s.codes.index("A1a1")
+    assert s.rows[i - 1][1] == "a) Trong sạch vững mạnh" and s.rows[i][1] == "Trong đó: tiêu biểu"
 
 
 def test_7a_counts_the_exemplary_among_the_top_level(rated):
@@ -123,6 +130,8 @@ def test_7a_counts_the_exemplary_among_the_top_level(rated):
     assert all(c["ok"] for c in t.form["checks"]), t.form["checks"]
     s = t.sections[0]
     assert s.rows[s.codes.index("A1a1")][1] == "Trong đó: tiêu biểu"
+    lines = {r["code"]: r for r in json.loads(exports.render(t, "json"))["lines"][0]["rows"]}
+    assert lines["A1a1"]["values"]["this"] == 1 and lines["B1a1"]["values"]["this"] == 1
 
 
 def test_a_reason_of_another_level_or_a_mark_on_the_wrong_subject_is_refused(ward):
