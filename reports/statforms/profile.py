@@ -702,15 +702,17 @@ class NewMembersForm(FormReport):
 
     def sections(self, snap, params):
         _set, version = self.version_for(params.end)
-        this = self.figures(snap.root.path, params)
-        last = self.figures(snap.root.path, year_before(params))
+        with reads.shared_movement():  # section III reads the same admissions
+            this = self.figures(snap.root.path, params)
+            last = self.figures(snap.root.path, year_before(params))
+            third = grassroots.section(snap, params, _set.key != "2012")
         section = standard_section(version.title.capitalize(), version.lines, this, last)
         for row, line in zip(section.rows, version.lines, strict=True):
             if not line.key:
                 row[2:] = [None, None, None]
             if line.key == "average_age":
                 row[4] = None
-        return [section, grassroots.section(snap, params, _set.key != "2012")]
+        return [section, third]
 
     def finish(self, table, snap, params):
         super().finish(table, snap, params)
