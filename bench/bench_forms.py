@@ -7,7 +7,7 @@ and placement rows of the year), and the load average. The goal is under
 XLSX and PDF of Biểu 1 through the view are timed too.
 
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/chibo_bench \
-        .venv/bin/python bench/bench_forms.py
+        .venv/bin/python bench/bench_forms.py [organization_types new_members …]
 """
 
 from common import (  # noqa: I001 (sets Django up first)
@@ -20,6 +20,7 @@ from common import (  # noqa: I001 (sets Django up first)
     load_average,
 )
 
+import sys
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -112,8 +113,10 @@ def main():
         lambda: floor_changes(period.start, period.end),
     )
     over = []
+    # bench_forms.py [NAME …]: only the forms named (all by default)
+    only = set(sys.argv[1:])
     for report in catalogue():
-        if not isinstance(report, FormReport):
+        if not isinstance(report, FormReport) or (only and report.name not in only):
             continue
         params = period if report.periodic else day
         for unit in (province, ward):

@@ -8,8 +8,11 @@ from django.contrib.auth import get_user_model
 
 from chibo.demo import PASSWORD, DemoContext
 from organizations.models import (
+    TYPE_FIELDS,
     AdministrativeUnit,
+    BaseType,
     Category,
+    EnterpriseForm,
     Level,
     Role,
     Unit,
@@ -93,6 +96,7 @@ def build(ctx: DemoContext) -> None:
         founded_on=WARD_FOUNDED,
         code="DEMO-W1",
         administrative_unit=wards[0],
+        unit_type={"base_type": BaseType.WARD},
     )
     ward2 = unit_found(
         actor=None,
@@ -102,6 +106,7 @@ def build(ctx: DemoContext) -> None:
         founded_on=WARD_FOUNDED,
         code="DEMO-W2",
         administrative_unit=communes[0],
+        unit_type={"base_type": BaseType.COMMUNE},
     )
     cells = []
     for parent, specs in ((ward1, _cells_ward1()), (ward2, _cells_ward2())):
@@ -178,12 +183,33 @@ def _bulk_units(parent_of: list[Unit], specs: list[dict]) -> list[Unit]:
                 administrative_unit_id=u.administrative_unit_id,
                 valid_from=u.founded_on,
                 change="founded",
+                **{f: getattr(u, f) for f in TYPE_FIELDS},
             )
             for u in units
         ],
         batch_size=2000,
     )
     return units
+
+
+# Plausible types for the province's grassroots organizations that are not a
+# commune or ward: agencies, schools and hospitals, enterprises of every
+# ownership Biểu 5 tells apart, a cooperative.
+_E = BaseType.ENTERPRISE
+_DEMO_TYPES = [
+    {"base_type": BaseType.PARTY_AGENCY},
+    {"base_type": BaseType.STATE_AGENCY},
+    {"base_type": BaseType.SERVICE_PUBLIC},
+    {"base_type": _E, "enterprise_form": EnterpriseForm.LIMITED, "state_capital": 100},
+    {"base_type": _E, "enterprise_form": EnterpriseForm.JOINT_STOCK, "state_capital": 65},
+    {"base_type": _E, "enterprise_form": EnterpriseForm.JOINT_STOCK, "state_capital": 30},
+    {"base_type": _E, "enterprise_form": EnterpriseForm.JOINT_STOCK},
+    {"base_type": _E, "enterprise_form": EnterpriseForm.LIMITED},
+    {"base_type": _E, "enterprise_form": EnterpriseForm.PRIVATE},
+    {"base_type": _E, "enterprise_form": EnterpriseForm.LIMITED, "foreign_capital": 100},
+    {"base_type": BaseType.COOPERATIVE},
+    {"base_type": BaseType.SERVICE_PRIVATE},
+]
 
 
 def build_province(ctx: DemoContext) -> None:
@@ -205,8 +231,17 @@ def build_province(ctx: DemoContext) -> None:
     for i in range(1000):
         is_committee = i < 950
         adm = communes[i] if i < len(communes) else None
+        if is_committee and adm:
+            kind = {"ward": BaseType.WARD, "commune": BaseType.COMMUNE}
+            unit_type = {"base_type": kind.get(adm.kind, BaseType.OTHER)}
+        elif is_committee:
+            unit_type = _DEMO_TYPES[i % len(_DEMO_TYPES)]
+        else:  # the "Chi bộ cơ sở Doanh nghiệp"
+            enterprises = [t for t in _DEMO_TYPES if t["base_type"] == _E]
+            unit_type = enterprises[i % len(enterprises)]
         grassroots_specs.append(
             {
+                **unit_type,
                 "code": f"DEMO-P-{i + 1:04d}",
                 "name": (f"Đảng bộ {adm.name}" if adm else f"Đảng bộ cơ sở số {i + 1}")
                 if is_committee

@@ -7,7 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chibo.forms import DayField
-from organizations.models import Body, Category, CommunityPost, Level, Position, Unit
+from organizations.models import (
+    BaseType,
+    Body,
+    Category,
+    CommunityPost,
+    EnterpriseForm,
+    Level,
+    Position,
+    Unit,
+)
 from organizations.services import ALLOWED_CHILD_LEVELS
 
 # No party unit, term or post is dated before the Party's founding (03/02/1930);
@@ -355,6 +364,40 @@ class LocalityForm(forms.Form):
             "Ví dụ “Thị trấn Sóc Sơn, Huyện Sóc Sơn” (trước 01/7/2025) hoặc “Xã Sóc Sơn” (từ "
             "01/7/2025), hoặc mã 5 chữ số. Để trống: bỏ gắn địa bàn."
         ),
+    )
+    effective_on = date_field(_("Từ ngày"))
+
+
+def _share(label):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "invalid": _("Tỷ lệ vốn phải là một số nguyên (%)."),
+            "min_value": _("Tỷ lệ vốn từ 0 đến 100%."),
+            "max_value": _("Tỷ lệ vốn từ 0 đến 100%."),
+        },
+    )
+
+
+class TypeForm(forms.Form):
+    """A grassroots organization's type for Biểu 5 (loại hình cơ sở), from a
+    date; checked again by organizations.services.unit_set_type."""
+
+    base_type = forms.ChoiceField(
+        label=_("Loại hình cơ sở"), choices=[("", "—"), *BaseType.choices], required=False
+    )
+    enterprise_form = forms.ChoiceField(
+        label=_("Loại hình doanh nghiệp"),
+        choices=[("", "—"), *EnterpriseForm.choices],
+        required=False,
+    )
+    state_capital = _share(_("Vốn nhà nước (%)"))
+    foreign_capital = _share(_("Vốn nước ngoài (%)"))
+    no_masses = forms.BooleanField(
+        label=_("Không còn quần chúng (không còn người ngoài Đảng để kết nạp)"), required=False
     )
     effective_on = date_field(_("Từ ngày"))
 

@@ -22,12 +22,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.errors import ServiceError
-from chibo.imports import NEW, UNCHANGED, ImportContext, ImportKind, RowOutcome
+from chibo.imports import NEW, UNCHANGED, UPDATED, ImportContext, ImportKind, RowOutcome
 from chibo.spreadsheets import CellError, Row, cell_text, parse_date
 from chibo.text import fold
 from organizations.forms import validate_plausible_day
-from organizations.models import AdministrativeUnit, Level, Role, Unit
-from organizations.resources import COLUMNS, parse_category, parse_level
+from organizations.models import TYPE_FIELDS, AdministrativeUnit, Level, Role, Unit
+from organizations.resources import (
+    COLUMNS,
+    parse_base_type,
+    parse_category,
+    parse_enterprise_form,
+    parse_flag,
+    parse_level,
+    parse_share,
+)
 from organizations.selectors import (
     administrative_unit_find,
     closest_unit_names,
@@ -35,7 +43,7 @@ from organizations.selectors import (
     sees_everything,
     units_for,
 )
-from organizations.services import unit_found
+from organizations.services import unit_found, unit_set_type
 
 
 @dataclass(slots=True)
@@ -46,7 +54,9 @@ class UnitRow(RowOutcome):
     parent_row: int | None = None  # or a unit founded by an earlier row of the file
     administrative_unit_pk: int | None = None
     founded_on: date | None = None
-    unit_pk: int | None = None  # the unit an UNCHANGED row is
+    unit_pk: int | None = None  # the unit an UNCHANGED (or UPDATED) row is
+    unit_type: dict | None = None  # Biểu 5's type, when the row gives one
+    type_from: date | None = None  # from when an existing unit has that type
 
 
 class UnitTreeKind(ImportKind):
@@ -55,7 +65,8 @@ class UnitTreeKind(ImportKind):
     title = gettext_lazy("Cây tổ chức")
     description = gettext_lazy(
         "Một dòng một tổ chức đảng; cột “Trực thuộc” ghi mã hoặc tên đơn vị cấp trên (ở dòng "
-        "trên trong tệp, hoặc đã có). Đơn vị đã có cùng mã và cùng tên được giữ nguyên."
+        "trên trong tệp, hoặc đã có). Đơn vị đã có cùng mã và cùng tên được giữ nguyên; nếu dòng "
+        "ghi loại hình cơ sở khác, loại hình được đổi từ ngày ở cột “Loại hình từ ngày”."
     )
     columns = COLUMNS
     example = {
@@ -66,6 +77,12 @@ class UnitTreeKind(ImportKind):
         "parent": "Đảng bộ phường Một",
         "administrative_unit": "",
         "founded_on": date(2025, 7, 1),
+        "base_type": "",
+        "enterprise_form": "",
+        "state_capital": "",
+        "foreign_capital": "",
+        "no_masses": "",
+        "type_from": "",
     }
     required_when_new = ("founded_on",)
     template_title = gettext_lazy(
@@ -95,8 +112,15 @@ class UnitTreeKind(ImportKind):
         units: dict[int, Unit] = {}
         new = []
         for r in rows:
-            if r.outcome == UNCHANGED:
+            if r.outcome in (UNCHANGED, UPDATED):
                 units[r.row] = Unit.objects.get(pk=r.unit_pk)
+                if r.outcome == UPDATED:
+                    unit_set_type(
+                        actor=ctx.actor,
+                        unit=units[r.row],
+                        effective_on=r.type_from or date.today(),
+                        **r.unit_type,
+                    )
                 continue
             parent = units[r.parent_row] if r.parent_row else None
             if r.parent_pk:
@@ -112,6 +136,7 @@ class UnitTreeKind(ImportKind):
                 if r.administrative_unit_pk
                 else None,
                 founded_on=r.founded_on,
+                unit_type=r.unit_type,
             )
             units[r.row] = unit
             new.append(unit.pk)
@@ -214,6 +239,7 @@ def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
                 r.administrative_unit_pk = admin.pk
             except ServiceError as exc:
                 r.error(header("administrative_unit"), exc.messages[0])
+        _read_type(r, v, header)
         r.key = code = cell_text(v.get("code"))
         if not r.name:
             r.error(header("name"), _("Thiếu tên đơn vị."))
@@ -240,6 +266,23 @@ def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
             r.outcome = UNCHANGED
             r.unit_pk = existing.pk
             unit = existing
+            if r.unit_type is not None:
+                wanted = {"base_type": "", "enterprise_form": "", "state_capital": None}
+                wanted |= {"foreign_capital": None, "no_masses": False, **r.unit_type}
+                if wanted != {f: getattr(existing, f) for f in TYPE_FIELDS}:
+                    try:
+                        with transaction.atomic():
+                            unit_set_type(
+                                actor=actor,
+                                unit=existing,
+                                effective_on=r.type_from or date.today(),
+                                **r.unit_type,
+                            )
+                    except ServiceError as exc:
+                        r.error(header("base_type"), " ".join(exc.messages))
+                        continue
+                    r.outcome = UPDATED
+                    r.notes.append(_("Đổi loại hình cơ sở"))
         else:
             try:
                 with transaction.atomic():
@@ -252,6 +295,7 @@ def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
                         code=code or None,
                         administrative_unit=admin,
                         founded_on=r.founded_on,
+                        unit_type=r.unit_type,
                     )
             except ServiceError as exc:
                 r.error("", " ".join(exc.messages))
@@ -260,3 +304,28 @@ def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
         if code:
             by_code[code] = (unit, r if r.outcome == NEW else None)
         by_name.setdefault(fold(r.name), []).append((unit, r if r.outcome == NEW else None))
+
+
+def _read_type(r: UnitRow, v: dict, header) -> None:
+    """The row's Biểu 5 type, if any of its columns is filled."""
+    keys = ("base_type", "enterprise_form", "state_capital", "foreign_capital", "no_masses")
+    if not any(cell_text(v.get(k)) for k in keys):
+        return
+    out: dict = {}
+    parsers = {
+        "base_type": parse_base_type,
+        "enterprise_form": parse_enterprise_form,
+        "state_capital": lambda x: parse_share(x, _("Vốn nhà nước")),
+        "foreign_capital": lambda x: parse_share(x, _("Vốn nước ngoài")),
+        "no_masses": parse_flag,
+    }
+    for key, parse in parsers.items():
+        try:
+            out[key] = parse(v.get(key))
+        except ServiceError as exc:
+            r.error(header(key), exc.messages[0])
+    try:
+        r.type_from = parse_date(v.get("type_from"))
+    except CellError as exc:
+        r.error(header("type_from"), exc.message)
+    r.unit_type = out

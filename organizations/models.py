@@ -55,6 +55,36 @@ class Category(models.TextChoices):
     OTHER = "other", _("Chi bộ khác")
 
 
+class BaseType(models.TextChoices):
+    """The type of locality or institution (loại hình cơ sở) a grassroots
+    organization is set up in: the rows of Biểu 5 (2017 set, 3296-CV/BTCTW;
+    forms.md "Biểu 5"). Dated on the unit's versions."""
+
+    COMMUNE = "commune", _("Xã")
+    WARD = "ward", _("Phường")
+    TOWNSHIP = "township", _("Thị trấn")
+    PARTY_AGENCY = "party_agency", _("Cơ quan Đảng, Mặt trận Tổ quốc, đoàn thể")
+    STATE_AGENCY = "state_agency", _("Cơ quan Nhà nước")
+    SERVICE_PUBLIC = "service_public", _("Đơn vị sự nghiệp công lập")
+    SERVICE_PRIVATE = "service_private", _("Đơn vị sự nghiệp ngoài công lập")
+    MILITARY = "military", _("Quân đội")
+    POLICE = "police", _("Công an")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    COOPERATIVE = "cooperative", _("Hợp tác xã")
+    ABROAD = "abroad", _("Tổ chức cơ sở đảng ở ngoài nước")
+    OTHER = "other", _("Loại hình khác")
+
+
+class EnterpriseForm(models.TextChoices):
+    """An enterprise's legal form (Luật Doanh nghiệp): with its state and
+    foreign capital shares it gives Biểu 5's rows 9a–9b."""
+
+    JOINT_STOCK = "joint_stock", _("Công ty cổ phần")
+    PRIVATE = "private", _("Doanh nghiệp tư nhân")
+    LIMITED = "limited", _("Công ty trách nhiệm hữu hạn")
+    PARTNERSHIP = "partnership", _("Công ty hợp danh")
+
+
 class AdministrativeUnit(models.Model):
     """A province, district or commune-level unit of the State, in force from
     `valid_from` (empty: since before chibo's data) until the day before
@@ -179,6 +209,11 @@ def one_open(name: str, *fields: str) -> models.UniqueConstraint:
     )
 
 
+# The dated attributes of a unit for the forms (UnitFields), copied from one
+# version to the next like name and level.
+TYPE_FIELDS = ("base_type", "enterprise_form", "state_capital", "foreign_capital", "no_masses")
+
+
 class UnitFields(models.Model):
     """What a unit is at one moment; shared by Unit (now) and UnitVersion (then)."""
 
@@ -196,6 +231,21 @@ class UnitFields(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Biểu 5's type and, for an enterprise, its form and capital shares (%);
+    # a change is a new version, so a past form reads that year's type.
+    base_type = models.CharField(
+        _("loại hình cơ sở"), max_length=16, choices=BaseType.choices, blank=True
+    )
+    enterprise_form = models.CharField(
+        _("loại hình doanh nghiệp"), max_length=16, choices=EnterpriseForm.choices, blank=True
+    )
+    state_capital = models.PositiveSmallIntegerField(_("vốn nhà nước (%)"), null=True, blank=True)
+    foreign_capital = models.PositiveSmallIntegerField(
+        _("vốn nước ngoài (%)"), null=True, blank=True
+    )
+    # Biểu 2 III: the locality or institution has no non-member adults left
+    # to admit ("không còn quần chúng").
+    no_masses = models.BooleanField(_("không còn quần chúng"), default=False)
 
     class Meta:
         abstract = True

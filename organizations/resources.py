@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from chibo.errors import ServiceError
 from chibo.spreadsheets import Column, cell_text
 from chibo.text import fold
-from organizations.models import Category, Level
+from organizations.models import BaseType, Category, EnterpriseForm, Level
 
 COLUMNS = [
     Column(
@@ -69,6 +69,50 @@ COLUMNS = [
         "Ngày thành lập",
         kind="date",
         help=gettext_lazy("Ngày dạng dd/mm/yyyy, ghi ở mọi dòng."),
+    ),
+    # Biểu 5's type of a grassroots organization (organizations.models.BaseType)
+    Column(
+        "base_type",
+        "Loại hình cơ sở",
+        aliases=("Loại hình",),
+        help=gettext_lazy(
+            "Với đảng bộ cơ sở, chi bộ cơ sở: " + "; ".join(str(c.label) for c in BaseType) + "."
+        ),
+    ),
+    Column(
+        "enterprise_form",
+        "Loại hình doanh nghiệp",
+        help=gettext_lazy(
+            "Với doanh nghiệp: " + "; ".join(str(c.label) for c in EnterpriseForm) + "."
+        ),
+    ),
+    Column(
+        "state_capital",
+        "Vốn nhà nước (%)",
+        aliases=("Tỷ lệ vốn nhà nước", "Vốn nhà nước"),
+        help=gettext_lazy("Với doanh nghiệp có vốn nhà nước: tỷ lệ vốn, số từ 0 đến 100."),
+    ),
+    Column(
+        "foreign_capital",
+        "Vốn nước ngoài (%)",
+        aliases=("Tỷ lệ vốn nước ngoài", "Vốn nước ngoài"),
+        help=gettext_lazy("Với doanh nghiệp có vốn đầu tư nước ngoài: tỷ lệ vốn, 0 đến 100."),
+    ),
+    Column(
+        "no_masses",
+        "Không còn quần chúng",
+        help=gettext_lazy(
+            "Ghi “x” (hoặc “có”) nếu đơn vị cơ sở không còn quần chúng để kết nạp (biểu 2)."
+        ),
+    ),
+    Column(
+        "type_from",
+        "Loại hình từ ngày",
+        kind="date",
+        help=gettext_lazy(
+            "Với đơn vị đã có: ngày loại hình mới có hiệu lực (để trống: hôm nay). Đơn vị mới: "
+            "loại hình tính từ ngày thành lập."
+        ),
     ),
 ]
 
@@ -140,3 +184,62 @@ def parse_category(value) -> str:
         if f" {words} " in padded or text.startswith(words):
             return category
     raise ServiceError(_("Không hiểu loại chi bộ “%(value)s”.") % {"value": cell_text(value)})
+
+
+def _parse_label(value, choices, what: str) -> str:
+    text = fold(cell_text(value))
+    if not text:
+        return ""
+    for key, label in choices.choices:
+        if text in (key, fold(str(label))):
+            return key
+    for key, label in choices.choices:  # "Cổ phần" for "Công ty cổ phần"
+        if text in fold(str(label)):
+            return key
+    raise ServiceError(
+        _("Không hiểu %(what)s “%(value)s”.") % {"what": what, "value": cell_text(value)}
+    )
+
+
+def parse_base_type(value) -> str:
+    text = fold(cell_text(value))
+    # the 2017 form's short words for the agency rows
+    if text in ("co quan dang", "mat tran", "doan the"):
+        return BaseType.PARTY_AGENCY
+    if text in ("su nghiep cong lap", "cong lap"):
+        return BaseType.SERVICE_PUBLIC
+    if text in ("su nghiep ngoai cong lap", "ngoai cong lap"):
+        return BaseType.SERVICE_PRIVATE
+    if text == "htx":
+        return BaseType.COOPERATIVE
+    return _parse_label(value, BaseType, _("loại hình cơ sở"))
+
+
+def parse_enterprise_form(value) -> str:
+    text = fold(cell_text(value))
+    short = {"dntn": EnterpriseForm.PRIVATE, "tnhh": EnterpriseForm.LIMITED}
+    if text in short:
+        return short[text]
+    return _parse_label(value, EnterpriseForm, _("loại hình doanh nghiệp"))
+
+
+def parse_share(value, what: str) -> int | None:
+    text = cell_text(value).replace("%", "").replace(",", ".").strip()
+    if not text:
+        return None
+    try:
+        share = float(text)
+    except ValueError:
+        raise ServiceError(
+            _("%(what)s “%(value)s” không phải là một số.")
+            % {"what": what, "value": cell_text(value)}
+        ) from None
+    if 0 < share <= 1 and "." in text:  # a spreadsheet's 65% cell reads 0.65
+        share *= 100
+    if not 0 <= share <= 100:
+        raise ServiceError(_("%(what)s phải từ 0 đến 100%%.") % {"what": what})
+    return round(share)
+
+
+def parse_flag(value) -> bool:
+    return fold(cell_text(value)) in ("x", "co", "1", "true", "yes", "dung")

@@ -21,7 +21,9 @@ from chibo.errors import ServiceError
 from chibo.spreadsheets import CellError
 from chibo.text import fold, normalize, sort_key
 from organizations.models import (
+    GRASSROOTS_LEVELS,
     PATH_STEP,
+    TYPE_FIELDS,
     AdministrativeSuccession,
     AdministrativeUnit,
     Body,
@@ -711,3 +713,12 @@ class UnitFinder:
                 "names": ", ".join(f"“{name}”" for name in close)
             }
         return message
+
+
+def unit_types_on(root_path: str, day: date) -> dict[int, dict]:
+    """{unit id: its Biểu 5 type fields} of the grassroots organizations of
+    the subtree at `root_path` as their versions on `day` had them. One query."""
+    rows = UnitVersion.objects.filter(
+        valid_on(day), path__startswith=root_path, level__in=GRASSROOTS_LEVELS
+    ).values_list("unit_id", *TYPE_FIELDS)
+    return {r[0]: dict(zip(TYPE_FIELDS, r[1:], strict=True)) for r in rows}

@@ -17,10 +17,14 @@ from chibo.errors import ServiceError
 from chibo.text import normalize
 from organizations.models import (
     COMMITTEE_LEVELS,
+    GRASSROOTS_LEVELS,
+    TYPE_FIELDS,
     AdministrativeUnit,
+    BaseType,
     Body,
     Category,
     CommunityPost,
+    EnterpriseForm,
     Level,
     Population,
     Position,
@@ -93,8 +97,10 @@ def unit_found(
     record: bool = True,
     decision_number: str = "",
     decision_date: date | None = None,
+    unit_type: dict | None = None,
 ) -> Unit:
     """Found a unit under `parent` (or a root committee), effective `founded_on`.
+    `unit_type`: its Biểu 5 type (clean_type's arguments but the level).
 
     With a decision number the founding is also recorded as a Restructure."""
 
@@ -129,6 +135,7 @@ def unit_found(
             }
         )
     category = _check_category(level, category)
+    type_fields = clean_type(level=level, **(unit_type or {}))
     if administrative_unit is not None:
         check_locality_on(administrative_unit, founded_on)
     code = (code or "").strip() or None
@@ -145,6 +152,7 @@ def unit_found(
         path="",
         founded_on=founded_on,
         administrative_unit=administrative_unit,
+        **type_fields,
     )
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     unit.save(update_fields=["path"])
@@ -164,6 +172,7 @@ def unit_found(
         valid_from=founded_on,
         change="founded",
         restructure=restructure,
+        **type_fields,
     )
     if restructure is not None:
         restructure.units.add(unit, *([parent] if parent else []))
@@ -250,6 +259,87 @@ def unit_link_locality(
             "to": administrative_unit.pk if administrative_unit else None,
             "day": effective_on,
         },
+    )
+    return version
+
+
+def clean_type(
+    *,
+    level: str,
+    base_type: str = "",
+    enterprise_form: str = "",
+    state_capital: int | None = None,
+    foreign_capital: int | None = None,
+    no_masses: bool = False,
+) -> dict:
+    """Biểu 5's type of a grassroots organization, checked: the official
+    choice, and the form and capital shares only for an enterprise."""
+    if base_type and base_type not in BaseType.values:
+        raise ServiceError(_("Loại hình cơ sở không hợp lệ."))
+    if (base_type or no_masses) and level not in GRASSROOTS_LEVELS:
+        raise ServiceError(
+            _("Loại hình cơ sở chỉ ghi cho tổ chức cơ sở đảng (đảng bộ cơ sở, chi bộ cơ sở).")
+        )
+    if enterprise_form and enterprise_form not in EnterpriseForm.values:
+        raise ServiceError(_("Loại hình doanh nghiệp không hợp lệ."))
+    for value, what in ((state_capital, _("Vốn nhà nước")), (foreign_capital, _("Vốn nước ngoài"))):
+        if value is not None and not 0 <= value <= 100:
+            raise ServiceError(_("%(what)s phải từ 0 đến 100%%.") % {"what": what})
+    if (state_capital or 0) + (foreign_capital or 0) > 100:
+        raise ServiceError(_("Vốn nhà nước và vốn nước ngoài cộng lại quá 100%."))
+    if base_type != BaseType.ENTERPRISE and (
+        enterprise_form or state_capital is not None or foreign_capital is not None
+    ):
+        raise ServiceError(
+            _("Loại hình doanh nghiệp và tỷ lệ vốn chỉ ghi khi loại hình cơ sở là doanh nghiệp.")
+        )
+    return {
+        "base_type": base_type,
+        "enterprise_form": enterprise_form,
+        "state_capital": state_capital,
+        "foreign_capital": foreign_capital,
+        "no_masses": bool(no_masses),
+    }
+
+
+def type_label(values: dict) -> str:
+    """The type as the pages and the audit write it: "Doanh nghiệp, Công ty
+    cổ phần, vốn nhà nước 51%"."""
+    parts = [str(BaseType(values["base_type"]).label) if values["base_type"] else "—"]
+    if values.get("enterprise_form"):
+        parts.append(str(EnterpriseForm(values["enterprise_form"]).label))
+    if values.get("state_capital") is not None:
+        parts.append(_("vốn nhà nước %(n)s%%") % {"n": values["state_capital"]})
+    if values.get("foreign_capital") is not None:
+        parts.append(_("vốn nước ngoài %(n)s%%") % {"n": values["foreign_capital"]})
+    if values.get("no_masses"):
+        parts.append(_("không còn quần chúng"))
+    return ", ".join(parts)
+
+
+@transaction.atomic
+def unit_set_type(*, actor, unit: Unit, effective_on: date, **values) -> UnitVersion:
+    """Record a grassroots organization's type (loại hình cơ sở), its
+    enterprise form and capital shares and whether it has no non-members
+    left, from `effective_on`: a dated change of its history like the
+    locality, so a Biểu 5 of an earlier year reads the type of then."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _check_reach(actor, unit)
+    latest = _open_version(unit)
+    level = latest.level if latest else unit.level
+    fields = clean_type(level=level, **values)
+    before = {f: getattr(latest, f) for f in TYPE_FIELDS} if latest else {}
+    if before == fields:
+        raise ServiceError(_("Loại hình của đơn vị không thay đổi."))
+    version = _change_unit(unit, day=effective_on, change="type", restructure=None, **fields)
+    audit_record(
+        actor=actor,
+        action="unit_set_type",
+        target=unit,
+        unit=unit,
+        summary=_("%(unit)s: loại hình “%(type)s” từ %(day)s")
+        % {"unit": unit.name, "type": type_label(fields), "day": dmy(effective_on)},
+        data={"from": before, "to": fields, "day": effective_on},
     )
     return version
 
@@ -532,6 +622,7 @@ def _version_from(
         valid_from=day,
         change=change,
         restructure=restructure,
+        **{f: getattr(version, f) for f in TYPE_FIELDS},
     )
     for name, value in fields.items():
         setattr(new, name, value)
@@ -673,7 +764,15 @@ def units_refresh_current(*, actor=None, day: date | None = None) -> int:
     Idempotent; returns how many units changed. Two reads and one bulk
     update whatever the size of the tree."""
     day = day or date.today()
-    fields = ["name", "level", "category", "parent_id", "path", "administrative_unit_id"]
+    fields = [
+        "name",
+        "level",
+        "category",
+        "parent_id",
+        "path",
+        "administrative_unit_id",
+        *TYPE_FIELDS,
+    ]
     then = {
         row[0]: row[1:]
         for row in UnitVersion.objects.filter(valid_on(day)).values_list("unit_id", *fields)

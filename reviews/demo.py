@@ -22,7 +22,7 @@ from members.selectors import members_on
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Unit
 from reviews import rules
 from reviews.models import MemberReview, OrganizationReview, ReviewCycle, ReviewStep
-from reviews.rules import Level
+from reviews.rules import Level, Reason
 from reviews.services import (
     disciplines_in_year,
     eligible_voters,
@@ -283,8 +283,16 @@ def _fill_cycle(
             r.decided_level = level
             r.decided_by = staff
             r.decided_at = decided_at
+            r.reasons = _demo_reasons(r, level, disciplines)
             steps.append(
-                ReviewStep(member_review=r, kind="decide", level=level, actor=staff, at=decided_at)
+                ReviewStep(
+                    member_review=r,
+                    kind="decide",
+                    level=level,
+                    actor=staff,
+                    at=decided_at,
+                    data={"reasons": r.reasons},
+                )
             )
         if stage >= 5 and publish:
             r.published_at = published_at
@@ -314,6 +322,7 @@ def _fill_cycle(
             "decided_level",
             "decided_by",
             "decided_at",
+            "reasons",
             "published_at",
         ],
         batch_size=500,
@@ -333,6 +342,17 @@ def _fill_cycle(
     )
     _create_dated_steps(steps)
     return len(reviews)
+
+
+def _demo_reasons(review, level: str, disciplines) -> list[str]:
+    """Plausible 7B reasons: a third of the "hoàn thành nhiệm vụ" with a
+    shortcoming, every lowest level with its violation (a discipline of the
+    year, else the cell's own finding)."""
+    if level == C and review.pk % 3 == 0:
+        return [Reason.NOT_DEDICATED if review.pk % 2 else Reason.MEETING_FAULTS]
+    if level == N:
+        return [Reason.DISCIPLINED if review.member_id in disciplines else Reason.FOUND_IN_REVIEW]
+    return []
 
 
 def _create_dated_steps(steps: list[ReviewStep]) -> None:
@@ -399,6 +419,8 @@ def _fill_organizations(
         org.decided_by = decider
         org.decided_at = decided_at
         org.published_at = published_at
+        # 7A "tiêu biểu": every other organization at the top level
+        org.exemplary = level == E and org.unit_id % 2 == 0
         steps += [
             ReviewStep(
                 organization_review=org,
@@ -415,7 +437,12 @@ def _fill_organizations(
                 at=org.proposed_at,
             ),
             ReviewStep(
-                organization_review=org, kind="decide", level=level, actor=decider, at=decided_at
+                organization_review=org,
+                kind="decide",
+                level=level,
+                actor=decider,
+                at=decided_at,
+                data={"exemplary": org.exemplary},
             ),
         ]
         if published_at:
@@ -439,6 +466,7 @@ def _fill_organizations(
             "decided_by",
             "decided_at",
             "published_at",
+            "exemplary",
         ],
     )
 

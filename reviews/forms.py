@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reviews.rules import LEVEL_CHOICES
+from reviews.rules import LEVEL_CHOICES, Reason
 
 COUNT_ERRORS = {
     "required": _("Cần nhập số phiếu."),
@@ -101,6 +101,24 @@ class LevelForm(forms.Form):
 class DecideForm(LevelForm):
     override_reason = _text(
         _("Lý do vẫn quyết định (chỉ khi mức này trái quy định)"), 2, required=False
+    )
+
+
+class MemberDecideForm(DecideForm):
+    reasons = forms.MultipleChoiceField(
+        label=_(
+            "Lý do (biểu 7B): với mức HTNV, các mặt còn hạn chế; với mức KHTNV, vi phạm tư cách"
+        ),
+        choices=Reason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": _("Lý do không hợp lệ.")},
+    )
+
+
+class OrganizationDecideForm(DecideForm):
+    exemplary = forms.BooleanField(
+        label=_("Tiêu biểu (chỉ với mức hoàn thành xuất sắc nhiệm vụ, biểu 7A)"), required=False
     )
 
 

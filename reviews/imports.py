@@ -26,12 +26,13 @@ from django.utils.translation import gettext_lazy
 from chibo.errors import ServiceError
 from chibo.imports import NEW, UNCHANGED, ImportContext, ImportKind, RowOutcome, rolled_back
 from chibo.spreadsheets import CellError, Column, Row, cell_text, header_key
+from chibo.text import fold
 from members.finders import MemberFinder
 from members.models import Member
 from organizations.models import Role, Unit
 from organizations.selectors import UnitFinder, role_paths, sees_everything
 from reviews.models import MemberReview, OrganizationReview
-from reviews.rules import FIRST_YEAR, SHORT
+from reviews.rules import FIRST_YEAR, REASONS_FOR, SHORT, Reason
 from reviews.rules import Level as Rating
 from reviews.services import cycle_for, review_record_past
 
@@ -77,6 +78,21 @@ COLUMNS = [
         aliases=("Cấp ủy quyết định", "Quyết định của"),
         help="Cấp ủy đã quyết định, ví dụ Đảng ủy phường Một (ghi vào quyết định).",
     ),
+    Column(
+        "exemplary",
+        "Tiêu biểu",
+        help="Của tổ chức đảng xếp loại HTXSNV: ghi “x” nếu là tiêu biểu (biểu 7A).",
+    ),
+    Column(
+        "reasons",
+        "Lý do (biểu 7B)",
+        aliases=("Lý do",),
+        help="Của đảng viên xếp loại HTNV (mặt còn hạn chế: 1 chưa tận tuỵ với công việc; 2 còn "
+        "khuyết điểm trong công tác, sinh hoạt đảng; 3 người đứng đầu, bí thư chưa hoàn thành "
+        "nhiệm vụ) hoặc KHTNV (vi phạm tư cách: 1 bị thi hành kỷ luật trong năm; 2 qua kiểm điểm "
+        "phát hiện vi phạm; 3 cơ quan quản lý, chi bộ đánh giá không hoàn thành nhiệm vụ; 4 không "
+        "chấp hành sự phân công): số hoặc lời, cách nhau bằng dấu chấm phẩy.",
+    ),
 ]
 
 
@@ -87,6 +103,8 @@ class RatingRow(RowOutcome):
     member_pk: int | None = None
     level: str = ""
     decided_by: str = ""
+    exemplary: bool = False
+    reasons: tuple = ()
 
     def order(self):
         return (self.year or 0, self.member_pk is None, self.row)
@@ -113,6 +131,8 @@ class PastRatingsKind(ImportKind):
         "card_number": "12345678",
         "level": "HTTNV",
         "decided_by": "Đảng ủy phường Một",
+        "exemplary": "",
+        "reasons": "",
     }
     template_title = gettext_lazy(
         "KẾT QUẢ XẾP LOẠI — điền từ dòng 3; dòng của tổ chức đảng để trống họ tên"
@@ -199,6 +219,11 @@ def _parse(row: Row, header, units: UnitFinder, people: MemberFinder) -> RatingR
     else:
         r.notes.append(SHORT[r.level])
     r.decided_by = cell_text(v.get("decided_by"))
+    r.exemplary = fold(cell_text(v.get("exemplary"))) in ("x", "co", "1", "tieu bieu")
+    try:
+        r.reasons = _parse_reasons(v.get("reasons"), r.level)
+    except ServiceError as exc:
+        r.error(header("reasons"), exc.messages[0])
     is_person = bool(cell_text(v.get("full_name")) or r.key)
     if unit is not None:
         if is_person:
@@ -247,10 +272,42 @@ def _write(r: RatingRow, actor, header):
                 % {"unit": unit.name, "year": r.year}
             )
     already = review.decided_level == r.level
+    marks = {"exemplary": r.exemplary} if r.member_pk is None else {"reasons": r.reasons}
+    already = already and all(
+        getattr(review, k) == (list(v) if k == "reasons" else v) for k, v in marks.items()
+    )
     review, broken = review_record_past(
-        actor=actor, review=review, level=r.level, decided_by=r.decided_by
+        actor=actor, review=review, level=r.level, decided_by=r.decided_by, **marks
     )
     r.outcome = UNCHANGED if already else NEW
     for check in broken:
         r.warn(header("level"), check.message)
     return review
+
+
+def _parse_reasons(value, level: str) -> tuple:
+    """Biểu 7B's reasons as offices write them: the numbers of the form's
+    lines for the level (1–3 under HTNV, 1–4 under KHTNV) or their words."""
+    text = cell_text(value)
+    if not text:
+        return ()
+    allowed = REASONS_FOR.get(level, ())
+    out = []
+    for part in (p.strip() for p in text.replace(",", ";").split(";")):
+        if not part:
+            continue
+        key = fold(part).rstrip(")").strip()
+        found = None
+        if key.isdigit() and 1 <= int(key) <= len(allowed):
+            found = allowed[int(key) - 1]
+        else:
+            found = next((r for r in Reason if key and key in fold(str(r.label))), None)
+        if found is None:
+            raise ServiceError(_("Không hiểu lý do “%(text)s”.") % {"text": part})
+        if found not in allowed:
+            raise ServiceError(
+                _("Lý do “%(text)s” không dùng cho mức %(level)s.")
+                % {"text": part, "level": SHORT.get(level, level or "—")}
+            )
+        out.append(found.value)
+    return tuple(dict.fromkeys(out))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 from organizations.models import Unit
-from reviews.rules import LEVEL_CHOICES, RANK, SHORT, Level, rule_set
+from reviews.rules import LEVEL_CHOICES, RANK, SHORT, Level, Reason, rule_set
 
 
 class ReviewCycle(models.Model):
@@ -160,6 +160,9 @@ class MemberReview(ReviewFields):
     votes_completed = models.PositiveSmallIntegerField(_("phiếu HTNV"), null=True)
     votes_not_completed = models.PositiveSmallIntegerField(_("phiếu KHTNV"), null=True)
     voted_at = models.DateTimeField(null=True, blank=True)
+    # Biểu 7B: the committee's reasons with its decision (rules.Reason):
+    # shortcomings of a "hoàn thành nhiệm vụ", violations of the lowest level
+    reasons = models.JSONField(_("lý do (biểu 7B)"), default=list, blank=True)
 
     cell_stages = (("voted_at", Stage.VOTED), ("commented_at", Stage.COMMENTED))
 
@@ -197,6 +200,10 @@ class MemberReview(ReviewFields):
         return self.score_general + self.score_results
 
     @property
+    def reason_labels(self) -> list[str]:
+        return [str(Reason(r).label) for r in self.reasons if r in Reason.values]
+
+    @property
     def votes(self) -> dict[str, int | None]:
         return {
             "excellent": self.votes_excellent,
@@ -216,6 +223,8 @@ class OrganizationReview(ReviewFields):
     unit = models.ForeignKey(
         Unit, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="+"
     )
+    # Biểu 7A "trong đó tiêu biểu": among those at the top level (TSVM, HTXSNV)
+    exemplary = models.BooleanField(_("tiêu biểu"), default=False)
 
     class Meta:
         verbose_name = _("đánh giá tổ chức đảng")

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
@@ -362,3 +363,36 @@ def broken(checks: Iterable[Check]) -> list[Check]:
 LEVEL_CHOICES = [
     (level, format_lazy("{} – {}", SHORT[level], Level(level).label)) for level in ORDER
 ]
+
+
+# Biểu 7B (7B-TCTW, forms.md "Biểu 7"): why a member rated "hoàn thành nhiệm
+# vụ" still has shortcomings ("trong đó có mặt còn hạn chế"), and why one
+# rated at the lowest level violated the member's standing ("vi phạm tư
+# cách"). Recorded with the committee's decision; wording from the public
+# reproduction of the form ([C1]), its "…" kept.
+class Reason(models.TextChoices):
+    NOT_DEDICATED = "not_dedicated", "Chưa tận tuỵ với công việc …"
+    MEETING_FAULTS = "meeting_faults", "Còn khuyết điểm trong công tác, sinh hoạt đảng …"
+    HEAD_NOT_COMPLETED = (
+        "head_not_completed",
+        ("Là người đứng đầu cơ quan, đơn vị; là bí thư cấp uỷ chưa hoàn thành nhiệm vụ …"),
+    )
+    DISCIPLINED = "disciplined", "Bị thi hành kỷ luật của Đảng, chính quyền, đoàn thể trong năm"
+    FOUND_IN_REVIEW = "found_in_review", "Qua kiểm điểm phát hiện vi phạm tư cách đảng viên"
+    RATED_NOT_COMPLETED = (
+        "rated_not_completed",
+        ("Cơ quan quản lý, chi bộ đánh giá không hoàn thành nhiệm vụ"),
+    )
+    DISOBEYED = "disobeyed", "Không chấp hành sự phân công, gây mất đoàn kết …"
+
+
+# The reasons each level may carry.
+REASONS_FOR = {
+    Level.COMPLETED: (Reason.NOT_DEDICATED, Reason.MEETING_FAULTS, Reason.HEAD_NOT_COMPLETED),
+    Level.NOT_COMPLETED: (
+        Reason.DISCIPLINED,
+        Reason.FOUND_IN_REVIEW,
+        Reason.RATED_NOT_COMPLETED,
+        Reason.DISOBEYED,
+    ),
+}

@@ -693,9 +693,41 @@ def _propose(review, *, actor, level: str, checks_of) -> None:
 # --- Decisions, returns, publication (member and organization reviews) ----------------------
 
 
-def _decide(review, *, actor, level: str, override_reason: str, checks_of) -> None:
+def _clean_marks(review, level: str, *, exemplary: bool = False, reasons=()) -> dict:
+    """The marks the forms count with a decision: 7A's "tiêu biểu" on an
+    organization at the top level, 7B's reasons on a member rated
+    "hoàn thành nhiệm vụ" (its shortcomings) or at the lowest level (the
+    violations); refused on any other level (rules.REASONS_FOR)."""
+    if isinstance(review, OrganizationReview):
+        if reasons:
+            raise ServiceError(_("Lý do của biểu 7B chỉ ghi cho xếp loại đảng viên."))
+        if exemplary and level != rules.Level.EXCELLENT:
+            raise ServiceError(
+                _("Chỉ tổ chức đảng xếp loại %(l)s mới được ghi là tiêu biểu.")
+                % {"l": rules.SHORT[rules.Level.EXCELLENT]}
+            )
+        return {"exemplary": bool(exemplary)}
+    if exemplary:
+        raise ServiceError(_("“Tiêu biểu” chỉ ghi cho xếp loại tổ chức đảng."))
+    wanted = list(dict.fromkeys(reasons or ()))
+    allowed = rules.REASONS_FOR.get(level, ())
+    for reason in wanted:
+        if reason not in rules.Reason.values:
+            raise ServiceError(_("Lý do “%(r)s” không hợp lệ.") % {"r": reason})
+        if reason not in allowed:
+            raise ServiceError(
+                _("Lý do “%(r)s” không dùng cho mức %(l)s.")
+                % {"r": rules.Reason(reason).label, "l": rules.SHORT[level]}
+            )
+    return {"reasons": [r for r in rules.Reason.values if r in wanted]}
+
+
+def _decide(
+    review, *, actor, level: str, override_reason: str, checks_of, marks: dict | None = None
+) -> None:
     rs = review.cycle.rules
     _check_level(rs, level)
+    marks = _clean_marks(review, level, **(marks or {}))
     if not review.proposed_level:
         raise ServiceError(
             _("%(name)s chưa có đề xuất của chi bộ: chưa quyết định được.")
@@ -716,6 +748,8 @@ def _decide(review, *, actor, level: str, override_reason: str, checks_of) -> No
     review.override_reason = override_reason if broken else ""
     review.returned_reason = ""
     review.returned_at = None
+    for name, value in marks.items():
+        setattr(review, name, value)
     review.save(
         update_fields=[
             "decided_level",
@@ -724,6 +758,7 @@ def _decide(review, *, actor, level: str, override_reason: str, checks_of) -> No
             "override_reason",
             "returned_reason",
             "returned_at",
+            *marks,
         ]
     )
     _step(
@@ -732,15 +767,27 @@ def _decide(review, *, actor, level: str, override_reason: str, checks_of) -> No
         ReviewStep.Kind.DECIDE,
         level=level,
         reason=review.override_reason,
-        data={"checks": [c.as_dict() for c in checks], "override": bool(broken)},
+        data={"checks": [c.as_dict() for c in checks], "override": bool(broken), **marks},
     )
     _audit(
         actor,
         "review_decide",
         review,
-        _("Quyết định xếp loại %(n)s: %(l)s") % {"n": _name(review), "l": rules.SHORT[level]},
-        {"level": level, "override": review.override_reason},
+        _("Quyết định xếp loại %(n)s: %(l)s") % {"n": _name(review), "l": rules.SHORT[level]}
+        + _marks_text(marks),
+        {"level": level, "override": review.override_reason, **marks},
     )
+
+
+def _marks_text(marks: dict) -> str:
+    """ " (tiêu biểu)", " (lý do: …)": the marks as the audit log reads them."""
+    if marks.get("exemplary"):
+        return _(" (tiêu biểu)")
+    if marks.get("reasons"):
+        return _(" (lý do: %(r)s)") % {
+            "r": "; ".join(str(rules.Reason(r).label) for r in marks["reasons"])
+        }
+    return ""
 
 
 def _return(review, *, actor, reason: str) -> None:
@@ -760,6 +807,16 @@ def _return(review, *, actor, reason: str) -> None:
     review.override_reason = ""
     review.returned_reason = reason
     review.returned_at = timezone.now()
+    marks = ["exemplary"] if isinstance(review, OrganizationReview) else ["reasons"]
+    # the marks undone are kept in the step, when there were any
+    if isinstance(review, OrganizationReview):
+        if review.exemplary:
+            undone["exemplary"] = True
+        review.exemplary = False
+    else:
+        if review.reasons:
+            undone["reasons"] = review.reasons
+        review.reasons = []
     review.save(
         update_fields=[
             "proposed_level",
@@ -771,6 +828,7 @@ def _return(review, *, actor, reason: str) -> None:
             "override_reason",
             "returned_reason",
             "returned_at",
+            *marks,
         ]
     )
     _step(review, actor, ReviewStep.Kind.RETURN, reason=reason, data=undone)
@@ -785,11 +843,12 @@ def _return(review, *, actor, reason: str) -> None:
 
 @transaction.atomic
 def review_decide(
-    *, actor, review: MemberReview, level: str, override_reason: str = ""
+    *, actor, review: MemberReview, level: str, override_reason: str = "", reasons=()
 ) -> MemberReview:
     """The competent committee decides the member's level. When the level
     breaks a rule of the year's rule set, the decision needs a recorded
-    reason for the override."""
+    reason for the override. `reasons` (rules.Reason): Biểu 7B's
+    shortcomings of a "hoàn thành nhiệm vụ", violations of the lowest level."""
     review = _lock_member_review(review)
     _require_committee(actor, review.cell)
     _refuse_decided(review)
@@ -800,6 +859,7 @@ def review_decide(
         level=level,
         override_reason=override_reason,
         checks_of=member_review_checks,
+        marks={"reasons": reasons},
     )
     return review
 
@@ -953,8 +1013,15 @@ def organization_review_propose(
 
 @transaction.atomic
 def organization_review_decide(
-    *, actor, review: OrganizationReview, level: str, override_reason: str = ""
+    *,
+    actor,
+    review: OrganizationReview,
+    level: str,
+    override_reason: str = "",
+    exemplary: bool = False,
 ) -> OrganizationReview:
+    """The committee above decides the organization's level; `exemplary`:
+    Biểu 7A's "tiêu biểu", only at the top level."""
     review = _lock_org_review(review)
     _require_committee(actor, review.unit)
     _refuse_decided(review)
@@ -964,6 +1031,7 @@ def organization_review_decide(
         level=level,
         override_reason=override_reason,
         checks_of=organization_review_checks,
+        marks={"exemplary": exemplary},
     )
     return review
 
@@ -1000,7 +1068,13 @@ def cycle_for(*, actor, unit: Unit, year: int) -> ReviewCycle:
 
 @transaction.atomic
 def review_record_past(
-    *, actor, review: MemberReview | OrganizationReview, level: str, decided_by: str = ""
+    *,
+    actor,
+    review: MemberReview | OrganizationReview,
+    level: str,
+    decided_by: str = "",
+    exemplary: bool = False,
+    reasons=(),
 ) -> tuple[MemberReview | OrganizationReview, list[Check]]:
     """Record a rating the competent committee decided and announced in a
     past year (from the office's books): the review is proposed, decided and
@@ -1015,7 +1089,24 @@ def review_record_past(
     rated = review.cell if is_member else review.unit
     _require_committee(actor, rated)
     _check_level(review.cycle.rules, level)
-    if review.decided_level == level:
+    marks = _clean_marks(review, level, exemplary=exemplary, reasons=reasons)
+    if review.decided_level == level and all(getattr(review, k) == v for k, v in marks.items()):
+        return review, []
+    if review.decided_level == level and review.published_at:
+        # the marks of a past decision, recorded later from the books
+        for name, value in marks.items():
+            setattr(review, name, value)
+        review.save(update_fields=list(marks))
+        _step(review, actor, ReviewStep.Kind.DECIDE, level=level, data={"marks": marks})
+        _audit(
+            actor,
+            "review_record_past",
+            review,
+            _("Ghi bổ sung kết quả xếp loại năm %(y)s của %(n)s: %(l)s")
+            % {"y": review.year, "n": _name(review), "l": rules.SHORT[level]}
+            + _marks_text(marks),
+            {"level": level, **marks},
+        )
         return review, []
     if review.decided_level or review.published_at:
         raise ServiceError(
@@ -1040,8 +1131,10 @@ def review_record_past(
     review.proposal_checks = [c.as_dict() for c in checks]
     review.decided_by = _user(actor)
     review.override_reason = note if broken else ""
+    for name, value in marks.items():
+        setattr(review, name, value)
     review.save()
-    data = {"checks": review.proposal_checks, "past": True, "decided_by": decided_by}
+    data = {"checks": review.proposal_checks, "past": True, "decided_by": decided_by, **marks}
     _step(review, actor, ReviewStep.Kind.DECIDE, level=level, reason=note, data=data)
     _step(review, actor, ReviewStep.Kind.PUBLISH, level=level)
     _audit(

@@ -20,7 +20,7 @@ from members.selectors import member_for_user_or_404
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS
 from organizations.selectors import can_edit, unit_for_user_or_404, units_for
 from reviews import documents, exports, forms, selectors, services
-from reviews.models import MemberReview
+from reviews.models import MemberReview, OrganizationReview
 from reviews.rules import FIRST_YEAR, ORDER, SHORT, check_excellent_cap, rule_set_for_year
 
 # sub-units per page of the results (both tables turn the page together)
@@ -304,9 +304,11 @@ def _decision_forms(review) -> dict:
         "propose_form": forms.LevelForm(
             auto_id="propose_%s", initial={"level": review.proposed_level}
         ),
-        "decide_form": forms.DecideForm(
-            auto_id="decide_%s", initial={"level": review.proposed_level}
-        ),
+        "decide_form": (
+            forms.OrganizationDecideForm
+            if isinstance(review, OrganizationReview)
+            else forms.MemberDecideForm
+        )(auto_id="decide_%s", initial={"level": review.proposed_level}),
         "return_form": forms.ReturnForm(auto_id="return_%s"),
     }
 
@@ -387,10 +389,11 @@ def review_decide(request, pk: int):
             review=review,
             level=data["level"],
             override_reason=data["override_reason"],
+            reasons=data["reasons"],
         )
         return _("Đã ghi quyết định xếp loại.")
 
-    return _post(request, pk, forms.DecideForm, call, "decide")
+    return _post(request, pk, forms.MemberDecideForm, call, "decide")
 
 
 @login_required
@@ -465,10 +468,11 @@ def organization_decide(request, pk: int):
             review=review,
             level=data["level"],
             override_reason=data["override_reason"],
+            exemplary=data["exemplary"],
         )
         return _("Đã ghi quyết định xếp loại.")
 
-    return _org_post(request, pk, forms.DecideForm, call)
+    return _org_post(request, pk, forms.OrganizationDecideForm, call)
 
 
 @login_required

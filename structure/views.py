@@ -40,7 +40,7 @@ from members.selectors import (
     tree_on,
 )
 from organizations import forms as f
-from organizations.models import Category, Level, Restructure, Seat, Unit
+from organizations.models import TYPE_FIELDS, Category, Level, Restructure, Seat, Unit
 from organizations.selectors import (
     administrative_unit_find,
     can_edit,
@@ -65,6 +65,7 @@ from organizations.services import (
     unit_link_locality,
     unit_move,
     unit_rename,
+    unit_set_type,
 )
 from structure.rules import warnings_for
 from structure.selectors import warnings_for_user
@@ -456,11 +457,18 @@ def unit_locality(request, pk: int):
     unit = unit_for_user_or_404(request.user, pk)
     editable = can_edit(request.user, unit)
     link_form, count_form = f.LocalityForm(prefix="link"), f.PopulationForm(prefix="count")
+    type_form = f.TypeForm(prefix="type", initial={k: getattr(unit, k) for k in TYPE_FIELDS})
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
         try:
-            if request.POST.get("action") == "link":
+            if request.POST.get("action") == "type":
+                type_form = f.TypeForm(request.POST, prefix="type")
+                if type_form.is_valid():
+                    unit_set_type(actor=request.user, unit=unit, **type_form.cleaned_data)
+                    messages.success(request, _("Đã ghi loại hình cơ sở."))
+                    return redirect("organizations:locality", pk=unit.pk)
+            elif request.POST.get("action") == "link":
                 link_form = f.LocalityForm(request.POST, prefix="link")
                 if link_form.is_valid():
                     d = link_form.cleaned_data
@@ -498,6 +506,7 @@ def unit_locality(request, pk: int):
             "editable": editable,
             "link_form": link_form,
             "count_form": count_form,
+            "type_form": type_form if unit.is_grassroots else None,
         },
     )
 

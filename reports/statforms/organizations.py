@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.dates import add_months
-from organizations.models import GRASSROOTS_LEVELS, AdministrativeUnit, Category, Level
+from organizations.models import (
+    GRASSROOTS_LEVELS,
+    AdministrativeUnit,
+    BaseType,
+    Category,
+    EnterpriseForm,
+    Level,
+)
+from organizations.selectors import unit_types_on
 from reports.catalogue import _children_section, register
 from reports.selectors import member_counts_by_unit, roll_up
 from reports.statforms import reads
@@ -17,84 +25,238 @@ from reports.statforms.base import Check, FormReport, FormVersion, Line, value_o
 from reports.statforms.reads import Cond
 from reports.tables import Column, Section, pct
 from reviews.models import MemberReview, OrganizationReview
+from reviews.rules import REASONS_FOR, Reason
 from reviews.rules import Level as Rating
 
-# The type (loại hình) of a grassroots organization, read from what chibo
-# keeps: the kind of its locality (commune, ward, township) or the category
-# of a grassroots cell. chibo has no field yet for the type of an agency
-# (Party, Front or mass organisation vs State) nor for an enterprise's
-# ownership: those rows stay at 0 and the form says so (TYPE_PROXY).
-TYPE_ROWS = [
-    ("1", "Xã", "commune"),
-    ("2", "Phường", "ward"),
-    ("3", "Thị trấn", "township"),
-    ("4", "Cơ quan Đảng, Mặt trận Tổ quốc, đoàn thể", "party_agency"),
-    ("5", "Cơ quan Nhà nước", "state_agency"),
-    ("6", "Đơn vị sự nghiệp", "service"),
-    ("6a", "a) Công lập", "service_public"),
-    ("6b", "b) Ngoài công lập", "service_private"),
-    ("7", "Quân đội", "military"),
-    ("8", "Công an", "police"),
-    ("9", "Doanh nghiệp và hợp tác xã", "enterprise"),
-    ("10", "Tổ chức cơ sở đảng ở ngoài nước", "abroad"),
-    ("11", "Loại hình khác", "other"),
-]
-TYPE_PROXY = (
-    "Loại hình suy ra từ địa bàn (xã, phường, thị trấn) hoặc loại chi bộ cơ sở; chưa có trường "
-    "“loại hình” và tỷ lệ vốn nhà nước của doanh nghiệp: chi bộ cơ quan tính vào dòng 5, trường "
-    "học và y tế vào 6a, doanh nghiệp vào dòng 9 (chưa tách 9a–9d theo sở hữu)."
-)
-SET_2012_PROXY = (
-    "Bộ biểu 2012 có 16 dòng loại hình và cột “Tổng số đơn vị cơ sở / chưa có TCCSĐ” chưa có trong "
-    "bản tái hiện: biểu in theo các dòng của bộ biểu 2017."
-)
+# The type (loại hình cơ sở) of a grassroots organization is the one its
+# version of the day records (organizations.models.BaseType, with an
+# enterprise's form and capital shares); one recorded without a type is read,
+# as before these fields, from the kind of its locality (commune, ward,
+# township) or the category of a grassroots cell, and the form says how many.
 CATEGORY_TYPES = {
-    Category.AGENCY: "state_agency",
-    Category.SCHOOL: "service_public",
-    Category.HEALTH: "service_public",
-    Category.POLICE: "police",
-    Category.MILITARY: "military",
-    Category.ENTERPRISE: "enterprise",
+    Category.AGENCY: BaseType.STATE_AGENCY,
+    Category.SCHOOL: BaseType.SERVICE_PUBLIC,
+    Category.HEALTH: BaseType.SERVICE_PUBLIC,
+    Category.POLICE: BaseType.POLICE,
+    Category.MILITARY: BaseType.MILITARY,
+    Category.ENTERPRISE: BaseType.ENTERPRISE,
 }
 LOCALITY_TYPES = {
-    AdministrativeUnit.Kind.COMMUNE: "commune",
-    AdministrativeUnit.Kind.WARD: "ward",
-    AdministrativeUnit.Kind.TOWNSHIP: "township",
-    AdministrativeUnit.Kind.SPECIAL_ZONE: "township",
+    AdministrativeUnit.Kind.COMMUNE: BaseType.COMMUNE,
+    AdministrativeUnit.Kind.WARD: BaseType.WARD,
+    AdministrativeUnit.Kind.TOWNSHIP: BaseType.TOWNSHIP,
+    AdministrativeUnit.Kind.SPECIAL_ZONE: BaseType.TOWNSHIP,
 }
 
+# 2017 set (5-BTCTW, [C2]): code, wording, figure key
+TYPE_ROWS_2017 = [
+    ("1", "1. Xã", "commune"),
+    ("2", "2. Phường", "ward"),
+    ("3", "3. Thị trấn", "township"),
+    ("4", "4. Cơ quan Đảng, Mặt trận Tổ quốc, đoàn thể chính trị - xã hội", "party_agency"),
+    ("5", "5. Cơ quan Nhà nước", "state_agency"),
+    ("6", "6. Đơn vị sự nghiệp, gồm:", "service"),
+    ("6a", "a) Công lập", "service_public"),
+    ("6b", "b) Ngoài công lập", "service_private"),
+    ("7", "7. Quân đội", "military"),
+    ("8", "8. Công an", "police"),
+    ("9", "9. Doanh nghiệp và hợp tác xã", "enterprise"),
+    ("9a", "a) Doanh nghiệp có vốn Nhà nước", "ent_state"),
+    ("9a1", "- Nhà nước nắm giữ 100% vốn điều lệ", "ent_state_100"),
+    ("9a2", "- Nhà nước nắm giữ từ 50% vốn điều lệ trở lên", "ent_state_50"),
+    ("9a3", "- Nhà nước nắm giữ dưới 50% vốn điều lệ", "ent_state_lt50"),
+    ("9b", "b) Doanh nghiệp ngoài khu vực Nhà nước", "ent_nonstate"),
+    ("9b1", "- Công ty cổ phần", "ent_joint_stock"),
+    ("9b2", "- Doanh nghiệp tư nhân", "ent_private"),
+    ("9b3", "- Công ty trách nhiệm hữu hạn", "ent_limited"),
+    ("9b4", "- Công ty hợp danh", "ent_partnership"),
+    ("9b5", "- Doanh nghiệp có vốn nước ngoài", "ent_foreign"),
+    ("9b5a", "Trong đó: 100% vốn nước ngoài", "ent_foreign_100"),
+    ("9c", "c) Hợp tác xã", "cooperative"),
+    ("10", "10. Tổ chức cơ sở đảng ở ngoài nước", "abroad"),
+    ("11", "11. Loại hình cơ sở khác", "other"),
+]
+SUMS_2017 = {
+    "6": ("6a", "6b"),
+    "9": ("9a", "9b", "9c"),
+    "9a": ("9a1", "9a2", "9a3"),
+    "9b": ("9b1", "9b2", "9b3", "9b4", "9b5"),
+}
+PROXIES_2017 = {
+    "9a2": "Tính các doanh nghiệp Nhà nước nắm giữ từ 50% đến dưới 100% vốn điều lệ (100% ở dòng "
+    "trên), để ba dòng cộng lại bằng dòng a).",
+    "9b5a": "Bản tái hiện ghi “Trong đó: Doanh nghiệp 100% vốn NN” dưới dòng doanh nghiệp có vốn "
+    "nước ngoài; biểu tính doanh nghiệp 100% vốn nước ngoài.",
+}
 
-def type_of(unit) -> str:
+# 2012 set (5-TCTW, [C1]): 16 rows, state enterprises split by economic
+# sector, public service units with "trong đó" by kind (no data in chibo:
+# a visible gap, key "").
+NO_SECTOR = (
+    "Chưa có dữ liệu ngành kinh tế của doanh nghiệp trong phần mềm: dòng để trống (số của dòng "
+    "4, 5 vẫn đủ)."
+)
+NO_SERVICE_KIND = (
+    "Chưa có dữ liệu loại đơn vị sự nghiệp (viện, trường, bệnh viện) trong phần mềm: dòng để trống."
+)
+SECTORS = [
+    "a) Công nghiệp các loại",
+    "b) Giao thông, vận tải, bưu điện",
+    "c) Xây dựng",
+    "d) Nông, lâm, ngư nghiệp, thuỷ lợi",
+    "e) Thương nghiệp, du lịch, dịch vụ",
+]
+SERVICE_KINDS = [
+    "- Viện, trung tâm nghiên cứu khoa học",
+    "- Trường cao đẳng, đại học",
+    "- Trường trung học chuyên nghiệp, dạy nghề",
+    "- Trường trung học phổ thông",
+    "- Bệnh viện",
+]
+TYPE_ROWS_2012 = [
+    ("1", "1. Xã", "commune", ""),
+    ("2", "2. Phường", "ward", ""),
+    ("3", "3. Thị trấn", "township", ""),
+    ("4", "4. Doanh nghiệp nhà nước", "e12_state", ""),
+    *((f"4{c}", label, "", NO_SECTOR) for c, label in zip("abcde", SECTORS, strict=True)),
+    ("5", "5. Doanh nghiệp cổ phần có vốn nhà nước", "e12_state_share", ""),
+    *((f"5{c}", label, "", NO_SECTOR) for c, label in zip("abcde", SECTORS, strict=True)),
+    ("6", "6. Hợp tác xã, tổ hợp", "cooperative", ""),
+    ("7", "7. Doanh nghiệp tư nhân", "ent_private", ""),
+    ("8", "8. Công ty TNHH", "e12_limited", ""),
+    ("9", "9. Công ty cổ phần tư nhân", "e12_joint_stock", ""),
+    ("10", "10. Doanh nghiệp có vốn đầu tư nước ngoài", "ent_foreign", ""),
+    ("10a", "Trong đó: 100% vốn nước ngoài", "ent_foreign_100", ""),
+    ("11", "11. Cơ sở sự nghiệp", "service", ""),
+    *(
+        (f"11{c}", label, "", NO_SERVICE_KIND)
+        for c, label in zip("abcde", SERVICE_KINDS, strict=True)
+    ),
+    (
+        "12",
+        "12. Cơ quan hành chính",
+        "e12_agency",
+        "Bộ biểu 2012 không có dòng riêng cho cơ quan Đảng, Mặt trận, đoàn thể: tính vào dòng này.",
+    ),
+    ("13", "13. Quân đội", "military", ""),
+    ("14", "14. Công an", "police", ""),
+    ("15", "15. Tổ chức cơ sở đảng ở ngoài nước", "abroad", ""),
+    (
+        "16",
+        "16. Cơ sở khác",
+        "e12_other",
+        "Gồm cả công ty hợp danh và doanh nghiệp chưa ghi loại hình (bộ biểu 2012 không có dòng "
+        "riêng).",
+    ),
+]
+SET_2012_PROXY = (
+    "Cột “Tổng số đơn vị cơ sở / trong đó chưa có TCCSĐ” của bộ biểu 2012 không in: phần mềm chỉ "
+    "quản lý các đơn vị đã có tổ chức đảng."
+)
+COLUMN_KEYS = ("committees", "cells", "sub_committees", "sub_cells", "members")
+
+
+def _top(code: str) -> bool:
+    """A row that the "Cộng" line adds up (1, 2, … 11; not 6a, 9b5a)."""
+    return code.isdigit()
+
+
+def base_type_of(unit, recorded: dict | None) -> tuple[str, bool]:
+    """The unit's type on the day and whether it was recorded (else read
+    from its locality or category)."""
+    if recorded and recorded["base_type"]:
+        return recorded["base_type"], True
     if unit.locality_kind in LOCALITY_TYPES:
-        return LOCALITY_TYPES[unit.locality_kind]
-    return CATEGORY_TYPES.get(unit.category, "other")
+        return LOCALITY_TYPES[unit.locality_kind], False
+    return CATEGORY_TYPES.get(unit.category, BaseType.OTHER), False
 
 
-def _grassroots_figures(snap):
-    """Per type: grassroots committees, grassroots cells, sub-committees,
-    cells under them, members. Two queries (the snapshot's aside)."""
+def type_keys(base: str, recorded: dict | None, v2017: bool) -> list[str]:
+    """The figure keys a grassroots organization counts in: its row and the
+    rows above it (9, 9a, 9a1 for a state-owned enterprise)."""
+    t = recorded or {}
+    state, foreign = t.get("state_capital") or 0, t.get("foreign_capital") or 0
+    form = t.get("enterprise_form") or ""
+    if base == BaseType.SERVICE_PUBLIC or base == BaseType.SERVICE_PRIVATE:
+        return ["service", base] if v2017 else ["service"]
+    if base == BaseType.COOPERATIVE:
+        return ["enterprise", "cooperative"] if v2017 else ["cooperative"]
+    if base == BaseType.PARTY_AGENCY or base == BaseType.STATE_AGENCY:
+        return [base] if v2017 else ["e12_agency"]
+    if base != BaseType.ENTERPRISE:
+        return ["e12_other" if base == BaseType.OTHER and not v2017 else base]
+    if not v2017:
+        # 2012: a state enterprise holds over half the capital (Luật Doanh
+        # nghiệp 2005, Điều 4); less is a "cổ phần có vốn nhà nước"
+        if state > 50:
+            return ["e12_state"]
+        if state > 0:
+            return ["e12_state_share"]
+        if foreign > 0:
+            return ["ent_foreign", *(["ent_foreign_100"] if foreign == 100 else [])]
+        keys = {
+            EnterpriseForm.PRIVATE: "ent_private",
+            EnterpriseForm.LIMITED: "e12_limited",
+            EnterpriseForm.JOINT_STOCK: "e12_joint_stock",
+        }
+        return [keys.get(form, "e12_other")]
+    if state > 0:
+        band = (
+            "ent_state_100" if state == 100 else "ent_state_50" if state >= 50 else "ent_state_lt50"
+        )
+        return ["enterprise", "ent_state", band]
+    if foreign > 0:
+        extra = ["ent_foreign_100"] if foreign == 100 else []
+        return ["enterprise", "ent_nonstate", "ent_foreign", *extra]
+    return ["enterprise", "ent_nonstate", *([f"ent_{form}"] if form else [])]
+
+
+def type_of(unit, types: dict[int, dict]) -> str:
+    """The unit's type (BaseType value) on the snapshot's day."""
+    return base_type_of(unit, types.get(unit.id))[0]
+
+
+def _grassroots_figures(snap, v2017: bool):
+    """Per figure key: grassroots committees, grassroots cells,
+    sub-committees, cells under them, members; and how many grassroots
+    organizations had no recorded type. Three queries (the snapshot's aside)."""
     members = roll_up(snap, member_counts_by_unit(snap))
+    types = unit_types_on(snap.root.path, snap.day)
     out: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     grassroots = [u for u in snap.units if u.level in GRASSROOTS_LEVELS]
     ids = {u.id for u in grassroots}
+    keys_of: dict[int, list[str]] = {}
+    inferred = 0
     # the grassroots organization each unit lies under (the outermost one)
     for u in grassroots:
         if any(a in ids for a in u.ancestor_ids):
             continue
-        kind = type_of(u)
-        row = out[kind]
-        row["committees" if u.level == Level.GRASSROOTS_COMMITTEE else "cells"] += 1
-        row["members"] += members.get(u.id).total if u.id in members else 0
+        base, recorded = base_type_of(u, types.get(u.id))
+        inferred += not recorded
+        keys_of[u.id] = type_keys(base, types.get(u.id), v2017)
+        for key in keys_of[u.id]:
+            row = out[key]
+            row["committees" if u.level == Level.GRASSROOTS_COMMITTEE else "cells"] += 1
+            row["members"] += members.get(u.id).total if u.id in members else 0
     for u in snap.units:
-        above = [a for a in u.ancestor_ids if a in ids]
+        above = [a for a in u.ancestor_ids if a in keys_of]
         if not above:
             continue
-        kind = type_of(snap.by_id[above[0]])
-        if u.level == Level.CELL:
-            out[kind]["sub_cells"] += 1
-        elif u.level == Level.GRASSROOTS_COMMITTEE:
-            out[kind]["sub_committees"] += 1
-    return out
+        for key in keys_of[above[0]]:
+            if u.level == Level.CELL:
+                out[key]["sub_cells"] += 1
+            elif u.level == Level.GRASSROOTS_COMMITTEE:
+                out[key]["sub_committees"] += 1
+    return out, inferred
+
+
+def _type_lines(v2017: bool) -> tuple[Line, ...]:
+    if v2017:
+        return tuple(
+            Line(c, label, key, SUMS_2017.get(c, ()), proxy=PROXIES_2017.get(c, ""))
+            for c, label, key in TYPE_ROWS_2017
+        )
+    return tuple(Line(c, label, key, proxy=why) for c, label, key, why in TYPE_ROWS_2012)
 
 
 @register
@@ -111,14 +273,12 @@ class OrganizationTypesForm(FormReport):
     landscape = True
     versions = {
         "2012": FormVersion(
-            "5",
-            "TỔ CHỨC CƠ SỞ ĐẢNG VÀ ĐẢNG VIÊN THEO LOẠI HÌNH",
-            tuple(Line(c, label, key, proxy=SET_2012_PROXY) for c, label, key in TYPE_ROWS),
+            "5", "TỔ CHỨC CƠ SỞ ĐẢNG VÀ ĐẢNG VIÊN THEO LOẠI HÌNH", _type_lines(False)
         ),
         "2017": FormVersion(
             "5",
-            "SỐ LƯỢNG TỔ CHỨC CƠ SỞ ĐẢNG VÀ ĐẢNG VIÊN THEO LOẠI HÌNH CƠ SỞ",
-            tuple(Line(c, label, key) for c, label, key in TYPE_ROWS),
+            "THỐNG KÊ TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN TRONG CÁC LOẠI HÌNH CƠ SỞ",
+            _type_lines(True),
         ),
     }
     sums_to = {"grassroots": [(0, "totals", "total")], "members": [(0, "totals", "members")]}
@@ -134,29 +294,19 @@ class OrganizationTypesForm(FormReport):
     ]
 
     def sections(self, snap, params):
-        _set, version = self.version_for(params.day)
-        f = _grassroots_figures(snap)
-        f["service"] = {
-            k: f["service_public"][k] + f["service_private"][k]
-            for k in ("committees", "cells", "sub_committees", "sub_cells", "members")
-        }
+        form_set, version = self.version_for(params.day)
+        f, inferred = _grassroots_figures(snap, form_set.key != "2012")
         rows = []
         for line in version.lines:
+            if not line.key:  # a row chibo has no data for: a visible gap
+                rows.append([line.code, line.label, None, None, None, None, None, None])
+                continue
             r = f.get(line.key, {})
             committees, cells = r.get("committees", 0), r.get("cells", 0)
             rows.append(
-                [
-                    line.code,
-                    line.label,
-                    committees + cells,
-                    committees,
-                    cells,
-                    r.get("sub_committees", 0),
-                    r.get("sub_cells", 0),
-                    r.get("members", 0),
-                ]
+                [line.code, line.label, committees + cells, *(r.get(k, 0) for k in COLUMN_KEYS)]
             )
-        top = [r for r in rows if "a" not in r[0] and "b" not in r[0]]
+        top = [r for r in rows if _top(r[0])]
         totals = ["", _("Cộng"), *(sum(r[i] for r in top) for i in range(2, 8))]
         return [
             Section(
@@ -166,24 +316,35 @@ class OrganizationTypesForm(FormReport):
                 totals=totals,
                 codes=[line.code for line in version.lines],
                 flags=["proxy" if line.proxy else "" for line in version.lines],
+                note=_(
+                    "%(n)s tổ chức cơ sở đảng chưa ghi loại hình cơ sở: suy ra từ địa bàn (xã, "
+                    "phường, thị trấn) hoặc loại chi bộ cơ sở; ghi loại hình ở trang “Địa bàn” "
+                    "của đơn vị hoặc qua tệp nhập cây tổ chức."
+                )
+                % {"n": inferred}
+                if inferred
+                else "",
             )
         ]
 
     def finish(self, table, snap, params):
         super().finish(table, snap, params)
-        table.form["proxies"].insert(0, {"code": "1–11", "label": "Loại hình", "why": TYPE_PROXY})
+        form_set, _v = self.version_for(params.day)
+        if form_set.key == "2012":
+            table.form["proxies"].insert(
+                0, {"code": "2012", "label": "Cột đơn vị cơ sở", "why": SET_2012_PROXY}
+            )
+        note = table.sections[0].note if table.sections and not params.by_children else ""
+        if note:
+            table.form["proxies"].insert(0, {"code": "*", "label": "Loại hình", "why": note})
 
     def checks(self, table, snap, params):
+        _set, version = self.version_for(params.day)
         s = table.sections[0]
         keys = [c.key for c in s.columns]
         total = s.totals[keys.index("members")]
         on_list = sum(c.total for c in member_counts_by_unit(snap).values())
-        six = (
-            value_of(table, "6", "total"),
-            value_of(table, "6a", "total"),
-            value_of(table, "6b", "total"),
-        )
-        return [
+        out = [
             Check(
                 label=_("Tổng số đảng viên (7) = đảng viên trong danh sách"),
                 ok=total == on_list,
@@ -195,14 +356,26 @@ class OrganizationTypesForm(FormReport):
                     "chi bộ không thuộc tổ chức cơ sở đảng nào)"
                 )
                 % {"a": total, "b": on_list},
-            ),
-            Check(
-                label="6 = 6a + 6b",
-                ok=six[0] == six[1] + six[2],
-                rows=["6", "6a", "6b"],
-                detail="" if six[0] == six[1] + six[2] else f"{six[0]} ≠ {six[1]} + {six[2]}",
-            ),
+            )
         ]
+        for line in version.lines:
+            if not line.sum_of:
+                continue
+            got = value_of(table, line.code, "total")
+            parts = [value_of(table, c, "total") or 0 for c in line.sum_of]
+            ok = got == sum(parts)
+            detail = "" if ok else f"{got} ≠ {' + '.join(str(p) for p in parts)}"
+            if not ok and line.code in ("9", "9b"):
+                detail += " " + _("(doanh nghiệp chưa ghi loại hình doanh nghiệp hoặc tỷ lệ vốn)")
+            out.append(
+                Check(
+                    label=f"{line.code} = {' + '.join(line.sum_of)}",
+                    ok=ok,
+                    rows=[line.code, *line.sum_of],
+                    detail=detail,
+                )
+            )
+        return out
 
     def breakdown(self, snap, params):
         members = roll_up(snap, member_counts_by_unit(snap))
@@ -234,7 +407,7 @@ RATING_TYPES = [
     ("agency", _("Cơ quan"), ("party_agency", "state_agency")),
     ("service", _("Sự nghiệp"), ("service_public", "service_private")),
     ("armed", _("Quân đội, Công an"), ("military", "police")),
-    ("other", _("Khác"), ("other", "abroad")),
+    ("other", _("Khác"), ("other", "abroad", "cooperative")),
 ]
 LEVEL_WORDS_2012 = {
     Rating.EXCELLENT: "Trong sạch vững mạnh",
@@ -264,6 +437,8 @@ def _org_lines(v2017: bool) -> tuple[Line, ...]:
     ]
     for c, level in zip("abcd", LEVELS, strict=True):
         lines.append(Line(f"A1{c}", f"{c}) {words[level]}", f"g_{level}", proxy=proxy))
+        if level == Rating.EXCELLENT:
+            lines.append(Line("A1a1", "Trong đó: tiêu biểu", "g_exemplary"))
     lines += [
         Line("A2", "2. Chưa đánh giá, xếp loại", "g_unrated"),
         Line(
@@ -277,6 +452,8 @@ def _org_lines(v2017: bool) -> tuple[Line, ...]:
     ]
     for c, level in zip("abcd", LEVELS, strict=True):
         lines.append(Line(f"B1{c}", f"{c}) {words[level]}", f"c_{level}", proxy=proxy))
+        if level == Rating.EXCELLENT:
+            lines.append(Line("B1a1", "Trong đó: tiêu biểu", "c_exemplary"))
     return tuple(lines)
 
 
@@ -315,11 +492,14 @@ class OrganizationRatingsForm(FormReport):
         grassroots = [u for u in snap.units if u.level in GRASSROOTS_LEVELS]
         cells = [u for u in snap.units if u.level == Level.CELL]
         ids = {u.id for u in grassroots}
-        reviews = dict(
+        rows = list(
             OrganizationReview.objects.filter(year=year, path__startswith=snap.root.path)
             .exclude(decided_level="")
-            .values_list("unit_id", "decided_level")
+            .values_list("unit_id", "decided_level", "exemplary")
         )
+        reviews = {unit_id: level for unit_id, level, _e in rows}
+        # 7A "trong đó tiêu biểu": only at the top level (services._clean_marks)
+        exemplary = {unit_id for unit_id, level, e in rows if e and level == Rating.EXCELLENT}
         from organizations.models import Unit
 
         founded = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "founded_on"))
@@ -329,8 +509,10 @@ class OrganizationRatingsForm(FormReport):
             f[key]["this"] += 1
             f[key][kind] += 1
 
+        types = unit_types_on(snap.root.path, snap.day)
+
         def kind_of(u):
-            return next(k for k, _l, kinds in RATING_TYPES if type_of(u) in kinds)
+            return next(k for k, _l, kinds in RATING_TYPES if type_of(u, types) in kinds)
 
         for u in grassroots:
             kind = kind_of(u)
@@ -339,6 +521,8 @@ class OrganizationRatingsForm(FormReport):
             if level:
                 add("g_rated", kind)
                 add(f"g_{level}", kind)
+                if u.id in exemplary:
+                    add("g_exemplary", kind)
             else:
                 add("g_unrated", kind)
                 if founded.get(u.id) and founded[u.id].year == year:
@@ -353,6 +537,8 @@ class OrganizationRatingsForm(FormReport):
             if level:
                 add("c_rated", kind)
                 add(f"c_{level}", kind)
+                if u.id in exemplary:
+                    add("c_exemplary", kind)
         return f
 
     def sections(self, snap, params):
@@ -392,7 +578,18 @@ class OrganizationRatingsForm(FormReport):
         _set, version = self.version_for(params.end)
         from reports.statforms.base import sum_checks
 
-        return [c for c in sum_checks(table, version.lines) if "cùng kỳ" not in c.label]
+        out = [c for c in sum_checks(table, version.lines) if "cùng kỳ" not in c.label]
+        for among, top in (("A1a1", "A1a"), ("B1a1", "B1a")):
+            a, b = value_of(table, among), value_of(table, top)
+            out.append(
+                Check(
+                    label=f"{among} ≤ {top}",
+                    ok=(a or 0) <= (b or 0),
+                    rows=[among, top],
+                    detail="" if (a or 0) <= (b or 0) else f"{a} > {b}",
+                )
+            )
+        return out
 
     def breakdown(self, snap, params):
         rated: dict[int, int] = defaultdict(int)
@@ -444,7 +641,61 @@ def _member_lines(v2017: bool) -> tuple[Line, ...]:
         lines.append(
             Line(code, f"{code}. {words[level]}", level, proxy="" if not v2017 else LEVEL_PROXY)
         )
+        lines += _reason_lines(code, level, v2017)
     return tuple(lines)
+
+
+REASONS_PROXY_2017 = (
+    "Các dòng lý do theo bản tái hiện Biểu 7B-TCTW (2012); bản tái hiện bộ biểu 2017 không có "
+    "biểu 7B nên chưa rõ còn các dòng này."
+)
+
+
+def _reason_lines(code: str, level: str, v2017: bool) -> list[Line]:
+    """7B's lines under C (trong đó có mặt còn hạn chế, with its three
+    reasons) and under D (the four violations), from the reasons recorded
+    with the decision (reviews.rules.REASONS_FOR)."""
+    reasons = REASONS_FOR.get(level, ())
+    if not reasons:
+        return []
+    proxy = REASONS_PROXY_2017 if v2017 else ""
+    out = []
+    if level == Rating.COMPLETED:
+        out.append(
+            Line("C1", "Trong đó: đủ tư cách nhưng có mặt còn hạn chế", "limited", proxy=proxy)
+        )
+        parents = "C1"
+    else:
+        parents = code
+    for i, reason in enumerate(reasons, start=1):
+        sub = f"{parents}{'abc'[i - 1]}" if parents == "C1" else f"{code}{i}"
+        label = f"{'Chia ra: ' if i == 1 else ''}{i}) {Reason(reason).label}"
+        out.append(Line(sub, label, f"reason_{reason}", proxy=proxy))
+    return out
+
+
+def reason_figures(root_path: str, year: int) -> dict:
+    """How many members rated in `year` carry each 7B reason, and how many
+    rated "hoàn thành nhiệm vụ" have at least one shortcoming. One query,
+    over the decisions with a reason only."""
+    f: dict = defaultdict(int)
+    rows = (
+        MemberReview.objects.filter(
+            year=year,
+            path__startswith=root_path,
+            decided_level__in=[Rating.COMPLETED, Rating.NOT_COMPLETED],
+        )
+        .exclude(reasons=[])
+        .values_list("decided_level", "reasons")
+    )
+    for level, reasons in rows:
+        allowed = REASONS_FOR.get(level, ())
+        kept = [r for r in reasons or () if r in allowed]
+        for reason in kept:
+            f[f"reason_{reason}"] += 1
+        if level == Rating.COMPLETED and kept:
+            f["limited"] += 1
+    return f
 
 
 @register
@@ -487,6 +738,7 @@ class MemberRatingsForm(FormReport):
         for level in LEVELS:
             f[level] = levels.get(level, 0)
         f["rated"] = sum(levels.get(level, 0) for level in LEVELS)
+        f.update(reason_figures(root_path, year))
         f["unrated"] = max(f["total"] - f["exempt"] - f["rated"], 0)
         return f
 

@@ -22,7 +22,7 @@ from members.choices import (
     TheoryLevel,
 )
 from reports.catalogue import Params, _children_section, register
-from reports.statforms import reads
+from reports.statforms import grassroots, reads
 from reports.statforms.base import (
     Check,
     FormReport,
@@ -642,8 +642,15 @@ class NewMembersForm(FormReport):
     )
     periodic = True
     versions = {
-        "2012": FormVersion("2", "ĐẢNG VIÊN MỚI KẾT NẠP", _new_lines(False)),
-        "2017": FormVersion("2", "ĐẢNG VIÊN MỚI KẾT NẠP", _new_lines(True)),
+        "2012": FormVersion(
+            "2",
+            "ĐẢNG VIÊN MỚI KẾT NẠP",
+            _new_lines(False),
+            {"III": grassroots.section_lines(False)},
+        ),
+        "2017": FormVersion(
+            "2", "ĐẢNG VIÊN MỚI KẾT NẠP", _new_lines(True), {"III": grassroots.section_lines(True)}
+        ),
     }
     sums_to = {"admitted": [(0, 0, "this")]}
 
@@ -668,15 +675,17 @@ class NewMembersForm(FormReport):
 
     def analysis(self, snap, params) -> list[Section]:
         _set, version = self.version_for(params.end)
-        this = self.figures(snap.root.path, params)
-        last = self.figures(snap.root.path, year_before(params))
+        with reads.shared_movement():  # section III reads the same admissions
+            this = self.figures(snap.root.path, params)
+            last = self.figures(snap.root.path, year_before(params))
+            third = grassroots.section(snap, params, _set.key != "2012")
         section = standard_section(version.title.capitalize(), version.lines, this, last)
         for row, line in zip(section.rows, version.lines, strict=True):
             if not line.key:
                 row[2:] = [None, None, None]
             if line.key == "average_age":
                 row[4] = None
-        return [section]
+        return [section, third]
 
     def annex_2b(self, snap, params) -> list[Section]:
         """Biểu 2b: the new members of the period by ethnicity (the 54 groups

@@ -18,6 +18,9 @@ inside the period are read row by row.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -145,7 +148,32 @@ def _valid(rows, day):
     return None
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("statforms_shared_movement", default=None)
+
+
+@contextmanager
+def shared_movement() -> Iterator[None]:
+    """Within it, `movement` reads each (unit, period) once: Biểu 2's
+    sections I and III count the same admissions. Only for one form's run
+    (the histories do not change under it); nothing is kept after."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) -> list[Event]:
+    shared = _SHARED.get()
+    if shared is None:
+        return _movement(root_path, day0, day1, branches=branches)
+    key = (root_path, day0, day1, branches)
+    if key not in shared:
+        shared[key] = _movement(root_path, day0, day1, branches=branches)
+    return shared[key]
+
+
+def _movement(root_path: str, day0: date, day1: date, *, branches: bool = False) -> list[Event]:
     """Every time a member came onto the list of the unit at `root_path` or
     left it, on a day in (day0, day1]. With `branches`, also each move from
     one direct sub-unit to another (an INTERNAL decrease of the one and
