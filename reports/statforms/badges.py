@@ -133,14 +133,14 @@ def figures(root_path, params, *, by_branch=False) -> dict:
                 per[reads.branch_segment(root_path, home) or 0]["temporary_out"] += 1
             if host_in:
                 per[reads.branch_segment(root_path, host) or 0]["temporary_in"] += 1
-    moved = reads.movement(
+    moved = reads.movement_tally(
         root_path, reads.day_before(params.start), params.end, branches=by_branch
     )
     for event in moved:
         if event.cause in (reads.IN_PROVINCE, reads.IN_DISTRICT, reads.IN_UNKNOWN):
-            f["permanent_in"] += 1
+            f["permanent_in"] += event.n
         elif event.cause in (reads.OUT_PROVINCE, reads.OUT_DISTRICT, reads.OUT_UNKNOWN):
-            f["permanent_out"] += 1
+            f["permanent_out"] += event.n
         if by_branch and event.cause in (
             reads.IN_PROVINCE,
             reads.IN_DISTRICT,
@@ -151,7 +151,7 @@ def figures(root_path, params, *, by_branch=False) -> dict:
             reads.INTERNAL,
         ):
             key = "permanent_in" if event.sign > 0 else "permanent_out"
-            per[reads.branch_segment(root_path, event.path) or 0][key] += 1
+            per[reads.branch_segment(root_path, event.path) or 0][key] += event.n
     f["badges"] = sum(f[f"badge_{y}"] for y in BADGE_YEARS)
     f["cards"] = sum(f[f"card_{e.value}"] for e in CardEvent)
     f["transfers"] = f["temporary_out"] + f["temporary_in"] + f["permanent_out"] + f["permanent_in"]

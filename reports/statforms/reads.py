@@ -72,206 +72,248 @@ def province_of(path: str, provinces: set[int]) -> int | None:
     return None
 
 
-def _candidates_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
-    """The members with a change of status, of permanent placement or of
-    their cell's version inside (day0, day1] (one pass over each history
-    table), of those the ones placed in the subtree at some time in it."""
+# A far-off day standing for "still open" (valid_to NULL) in the SQL below.
+OPEN = date(9999, 12, 31)
+
+
+def _runs_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
+    """The runs of days each member spent on the list: one row per status
+    period (probationary or official) × permanent placement × version of the
+    cell in the subtree that overlap, from `a` (the first day of the three)
+    to `b` (the first day after one of them ended), of those the runs that
+    begin or end inside (day0, day1]. A member's runs never overlap (nor do
+    the rows of each history), so consecutive runs with b = next a are one
+    stay on the list: a status, a cell or a path changed without leaving
+    it."""
     p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
-    inside = "(({a}.valid_from > %s AND {a}.valid_from <= %s) OR ({a}.valid_to > %s AND {a}.valid_to <= %s))"
+    pg = connection.vendor == "postgresql"
+    greatest, least = ("GREATEST", "LEAST") if pg else ("MAX", "MIN")
+    touches = "{a}.valid_from <= %s AND ({a}.valid_to IS NULL OR {a}.valid_to > %s)"
     sql = f"""
-        SELECT DISTINCT p.member_id FROM (
-            SELECT member_id FROM {s} s WHERE {inside.format(a="s")}
-            UNION
-            SELECT member_id FROM {p} q WHERE q.kind = %s AND {inside.format(a="q")}
-              AND q.unit_id IN (SELECT unit_id FROM {v} WHERE path LIKE %s
-                                AND valid_from <= %s AND (valid_to IS NULL OR valid_to > %s))
-            UNION
-            SELECT r.member_id FROM {p} r
-            WHERE r.kind = %s AND r.valid_from <= %s AND (r.valid_to IS NULL OR r.valid_to > %s)
-              -- only a cell moved into or out of the subtree in the period
-              -- (a version outside it begun or ended then, and one inside):
-              -- a new path inside it (the 2025 reform re-pathed every unit)
-              -- changes no list
-              AND r.unit_id IN (
-                  SELECT w.unit_id FROM {v} w
-                  WHERE {inside.format(a="w")} AND NOT w.path LIKE %s
-                    AND EXISTS (SELECT 1 FROM {v} x WHERE x.unit_id = w.unit_id
-                                AND x.path LIKE %s AND x.valid_from <= %s
-                                AND (x.valid_to IS NULL OR x.valid_to > %s)))
-        ) c
-        JOIN {p} p ON p.member_id = c.member_id AND p.kind = %s
-             AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
-        JOIN {v} v ON v.unit_id = p.unit_id
-             AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s) AND v.path LIKE %s
+        SELECT s.member_id, s.status, p.arrived_from, p.left_to, v.path,
+               {greatest}(s.valid_from, p.valid_from, v.valid_from) AS a,
+               {least}(COALESCE(s.valid_to, %s), COALESCE(p.valid_to, %s),
+                       COALESCE(v.valid_to, %s)) AS b
+        FROM {s} s
+        JOIN {p} p ON p.member_id = s.member_id AND p.kind = %s AND {touches.format(a="p")}
+        JOIN {v} v ON v.unit_id = p.unit_id AND v.path LIKE %s AND {touches.format(a="v")}
+        WHERE s.status IN (%s, %s) AND {touches.format(a="s")}
     """
-    window = [day0, day1, day0, day1]
-    args = [
-        *window,
-        PlacementKind.PERMANENT,
-        *window,
-        root_path + "%",
-        day1,
-        day0,
-        PlacementKind.PERMANENT,
-        day1,
-        day0,
-        *window,
-        root_path + "%",
-        root_path + "%",
-        day1,
-        day0,
-        PlacementKind.PERMANENT,
-        day1,
-        day0,
-        day1,
-        day0,
-        root_path + "%",
-    ]
+    args = [OPEN, OPEN, OPEN, PlacementKind.PERMANENT, day1, day0]
+    args += [root_path + "%", day1, day0, *MEMBER, day1, day0]
+    # a run beginning or ending in the period (the rows that touch
+    # [day0, day1] already hold every such run)
+    sql = f"""
+        SELECT * FROM ({sql}) r
+        WHERE r.a < r.b AND ((r.a > %s AND r.a <= %s) OR (r.b > %s AND r.b <= %s))
+    """
+    return sql, [*args, day0, day1, day0, day1]
+
+
+def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, grouped: bool):
+    """Every arrival on the list (a run that begins in the period and does
+    not follow another), every departure (one that ends and is not followed)
+    and, with `branches`, every move between two direct sub-units (one run
+    following another in another branch), with what the cause depends on:
+    the state on the day before an arrival, or on the day of a departure
+    (status, whether a cell, the cell's path then), and the placement's
+    recorded origin or destination. `grouped`: counted by those (rows bounded
+    by the number of cells), else one row per member and day."""
+    p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
+    runs, args = _runs_sql(root_path, day0, day1)
+    perm = PlacementKind.PERMANENT
+    # the state on the day before `e.a` (rows valid on a − 1), or on `e.b`
+    before = "{x}.valid_from < e.a AND ({x}.valid_to IS NULL OR {x}.valid_to >= e.a)"
+    after = "{x}.valid_from <= e.b AND ({x}.valid_to IS NULL OR {x}.valid_to > e.b)"
+    prefix = LEFT_PARTY_PREFIXES[0]
+    depth = len(root_path)
+    arrivals = f"""
+        SELECT 1 AS sign, e.member_id, e.a AS day, e.path, s0.status AS other,
+               0 AS left_party, CASE WHEN p0.id IS NULL THEN 1 ELSE 0 END AS no_cell,
+               v0.path AS other_path, e.arrived_from AS scope, e.status AS own,
+               NULL AS from_path
+        FROM ev e
+        LEFT JOIN {s} s0 ON s0.member_id = e.member_id AND {before.format(x="s0")}
+        LEFT JOIN {p} p0 ON p0.member_id = e.member_id AND p0.kind = %s
+             AND {before.format(x="p0")}
+        LEFT JOIN {v} v0 ON v0.unit_id = p0.unit_id AND {before.format(x="v0")}
+        WHERE e.a > %s AND e.a <= %s AND (e.prev_b IS NULL OR e.prev_b <> e.a)
+    """
+    departures = f"""
+        SELECT -1, e.member_id, e.b, e.path, s1.status,
+               CASE WHEN s1.status = %s AND SUBSTR(s1.note, 1, {len(prefix)}) = %s
+                    THEN 1 ELSE 0 END,
+               CASE WHEN p1.id IS NULL THEN 1 ELSE 0 END,
+               v1.path, e.left_to, e.status, NULL
+        FROM ev e
+        LEFT JOIN {s} s1 ON s1.member_id = e.member_id AND {after.format(x="s1")}
+        LEFT JOIN {p} p1 ON p1.member_id = e.member_id AND p1.kind = %s
+             AND {after.format(x="p1")}
+        LEFT JOIN {v} v1 ON v1.unit_id = p1.unit_id AND {after.format(x="v1")}
+        WHERE e.b > %s AND e.b <= %s AND (e.next_a IS NULL OR e.next_a <> e.b)
+    """
+    args += [perm, day0, day1, Status.REMOVED, prefix, perm, day0, day1]
+    union = f"{arrivals} UNION ALL {departures}"
+    if branches:
+        union += f"""
+            UNION ALL
+            SELECT 0, e.member_id, e.a, e.path, NULL, 0, 0, NULL, NULL, e.status, e.prev_path
+            FROM ev e
+            WHERE e.a > %s AND e.a <= %s AND e.prev_b = e.a
+              AND SUBSTR(e.prev_path, {depth + 1}, {PATH_STEP})
+                  <> SUBSTR(e.path, {depth + 1}, {PATH_STEP})
+        """
+        args += [day0, day1]
+    head = f"""
+        WITH ev AS (
+            SELECT r.*, LAG(r.b) OVER w AS prev_b, LAG(r.path) OVER w AS prev_path,
+                   LEAD(r.a) OVER w AS next_a
+            FROM ({runs}) r
+            WINDOW w AS (PARTITION BY r.member_id ORDER BY r.a)
+        )
+    """
+    columns = "sign, other, left_party, no_cell, other_path, scope, own"
+    if branches:
+        columns += ", path, from_path"
+    if grouped:
+        sql = f"{head} SELECT {columns}, COUNT(*) FROM ({union}) x GROUP BY {columns}"
+    else:
+        sql = f"{head} SELECT {columns}, member_id, day FROM ({union}) x"
     return sql, args
 
 
-def _among(ids: list[int]) -> tuple[str, list]:
-    """SQL "is one of `ids`": one array parameter on PostgreSQL, a list of
-    parameters elsewhere (SQLite, the tests' sizes)."""
-    if connection.vendor == "postgresql":
-        return "= ANY(%s)", [ids]
-    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+def _cause_in(other, no_cell, other_path, scope, provinces, home) -> str:
+    """Why a member came onto the list, from their state the day before."""
+    arrived = scope or ""
+    if other is None or no_cell and other in MEMBER:
+        # first entered in chibo, or no cell before (the dossier's first
+        # placement): a transfer in if the office recorded where from
+        return SCOPE_IN.get(arrived, IN_UNKNOWN if arrived else ENTERED)
+    if other not in MEMBER:
+        if other in (Status.REMOVED, Status.EXPELLED):
+            return RESTORED
+        if other == Status.TRANSFERRED_OUT:
+            return SCOPE_IN.get(arrived, IN_UNKNOWN)
+        return ADMITTED
+    # a member before and after: the placement or the cell's version moved in
+    return _where(other_path, provinces, home, IN_PROVINCE, IN_DISTRICT) or IN_UNKNOWN
 
 
-def _valid(rows, day):
+def _cause_out(other, left_party, other_path, scope, provinces, home) -> str:
+    """Why a member left the list, from their state on the day."""
+    if other is None or other not in MEMBER:
+        if other == Status.DECEASED:
+            return DEATH
+        if other == Status.EXPELLED:
+            return EXPELLED
+        if other == Status.TRANSFERRED_OUT:
+            return SCOPE_OUT.get(scope or "", OUT_UNKNOWN)
+        if left_party:
+            return LEFT
+        # removed, or a probationary member not recognized (Biểu 1: "xóa tên,
+        # trong đó dự bị")
+        return REMOVED
+    return _where(other_path, provinces, home, OUT_PROVINCE, OUT_DISTRICT) or OUT_UNKNOWN
+
+
+def _events(root_path: str, day0: date, day1: date, *, branches: bool, grouped: bool):
+    """(Event, how many) for the rows of _movement_sql."""
+    sql, args = _movement_sql(root_path, day0, day1, branches=branches, grouped=grouped)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    provinces = _provinces()
+    home = province_of(root_path, provinces)
+    out = []
     for row in rows:
-        if row[0] <= day and (row[1] is None or row[1] > day):
-            return row
-    return None
+        sign, other, left_party, no_cell, other_path, scope, own = row[:7]
+        rest = row[7:]
+        path = from_path = None
+        if branches:
+            path, from_path, *rest = rest
+        member_id, day, n = (None, None, rest[0]) if grouped else (rest[0], rest[1], 1)
+        if isinstance(day, str):  # SQLite hands computed dates back as text
+            day = date.fromisoformat(day)
+        if sign == 0:
+            out.append((Event(member_id, day, -1, INTERNAL, from_path), n))
+            out.append((Event(member_id, day, 1, INTERNAL, path), n))
+        elif sign > 0:
+            cause = _cause_in(other, no_cell, other_path, scope, provinces, home)
+            out.append((Event(member_id, day, 1, cause, path), n))
+        else:
+            cause = _cause_out(other, left_party, other_path, scope, provinces, home)
+            probationary = own == Status.PROBATIONARY
+            out.append((Event(member_id, day, -1, cause, path, probationary), n))
+    return out
 
 
 def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) -> list[Event]:
     """Every time a member came onto the list of the unit at `root_path` or
     left it, on a day in (day0, day1]. With `branches`, also each move from
     one direct sub-unit to another (an INTERNAL decrease of the one and
-    increase of the other). Four queries."""
-    cand_sql, cand_args = _candidates_sql(root_path, day0, day1)
-    s, p, v = StatusPeriod._meta.db_table, Placement._meta.db_table, UnitVersion._meta.db_table
-    versions: dict[int, list] = defaultdict(list)
+    increase of the other). One query, plus the provinces when there are
+    events; a row per event."""
+    return [event for event, _n in _events(root_path, day0, day1, branches=branches, grouped=False)]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Events of one kind and how many: `path` (the cell's, on the list's
+    side) only with branches, `member_id` and `day` never."""
+
+    sign: int
+    cause: str
+    path: str | None
+    probationary: bool
+    n: int
+
+
+def movement_tally(
+    root_path: str, day0: date, day1: date, *, branches: bool = False
+) -> list[Tally]:
+    """`movement` counted in the database: the same events, grouped by
+    cause (and with `branches`, by cell), so a province's year (its founding
+    year: every member arrives) comes back in a few dozen rows. One query,
+    plus the provinces when there are events."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for event, n in _events(root_path, day0, day1, branches=branches, grouped=True):
+        counts[(event.sign, event.cause, event.path, event.probationary)] += n
+    return [Tally(*key, n) for key, n in counts.items()]
+
+
+def list_size(unit_id: int, day: date) -> int:
+    """Members on the unit's list on `day` (its subtree as it stood then),
+    from the maintained counts (members.models.MemberCount): one query; 0 if
+    the unit did not exist that day."""
+    from members.models import MemberCount
+
+    c, v = MemberCount._meta.db_table, UnitVersion._meta.db_table
+    valid = "{a}.valid_from <= %s AND ({a}.valid_to IS NULL OR {a}.valid_to > %s)"
     with connection.cursor() as cursor:
-        # the members with a change, found once, then their rows read once
-        # per history table: a fixed number of queries
-        cursor.execute(cand_sql, cand_args)
-        ids = [r[0] for r in cursor.fetchall()]
-        if not ids:
-            return []
-        among, among_args = _among(ids)
         cursor.execute(
-            f"""SELECT member_id, valid_from, valid_to, status, note FROM {s}
-                WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
-                  AND member_id {among}""",
-            [day1, day0, *among_args],
+            f"""
+            SELECT COALESCE(SUM(c.n), 0) FROM {c} c
+            WHERE c.kind IN (%s, %s) AND {valid.format(a="c")}
+              AND c.unit_id IN (
+                  SELECT v.unit_id FROM {v} v JOIN {v} r ON r.unit_id = %s
+                       AND {valid.format(a="r")} AND v.path LIKE r.path || '%%'
+                  WHERE {valid.format(a="v")})
+            """,
+            [
+                MemberCount.Kind.OFFICIAL,
+                MemberCount.Kind.PROBATIONARY,
+                day,
+                day,
+                unit_id,
+                day,
+                day,
+                day,
+                day,
+            ],
         )
-        statuses = cursor.fetchall()
-        cursor.execute(
-            f"""SELECT member_id, valid_from, valid_to, unit_id, arrived_from, left_to FROM {p}
-                WHERE kind = %s AND valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
-                  AND member_id {among}""",
-            [PlacementKind.PERMANENT, day1, day0, *among_args],
-        )
-        placements = cursor.fetchall()
-        unit_ids = {r[3] for r in placements}
-        if unit_ids:
-            cursor.execute(
-                f"""SELECT unit_id, valid_from, valid_to, path FROM {v}
-                    WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)""",
-                [day1, day0],
-            )
-            for unit_id, valid_from, valid_to, path in cursor.fetchall():
-                if unit_id in unit_ids:
-                    versions[unit_id].append((valid_from, valid_to, path))
-    by_member_s: dict[int, list] = defaultdict(list)
-    for member_id, valid_from, valid_to, status, note in statuses:
-        by_member_s[member_id].append((valid_from, valid_to, status, note))
-    by_member_p: dict[int, list] = defaultdict(list)
-    for member_id, valid_from, valid_to, unit_id, arrived_from, left_to in placements:
-        by_member_p[member_id].append((valid_from, valid_to, unit_id, arrived_from, left_to))
-    if not by_member_p:
-        return []
-    provinces = _provinces()
-    home = province_of(root_path, provinces)
-    events: list[Event] = []
-    for member_id, own_p in by_member_p.items():
-        events.extend(
-            _member_events(
-                member_id,
-                by_member_s.get(member_id, []),
-                own_p,
-                versions,
-                root_path,
-                day0,
-                day1,
-                provinces,
-                home,
-                branches,
-            )
-        )
-    return events
-
-
-def _state(day, statuses, placements, versions, root_path):
-    """(on the list, status row, placement row, path of the cell) on `day`."""
-    status = _valid(statuses, day)
-    placement = _valid(placements, day)
-    path = None
-    if placement is not None:
-        version = _valid(versions.get(placement[2], []), day)
-        path = version[2] if version else None
-    on = (
-        status is not None
-        and status[2] in MEMBER
-        and path is not None
-        and path.startswith(root_path)
-    )
-    return on, status, placement, path
-
-
-def _member_events(
-    member_id, statuses, placements, versions, root_path, day0, day1, provinces, home, branches
-):
-    points = {day0}
-    for row in statuses:
-        points.update(d for d in row[:2] if d is not None and day0 < d <= day1)
-    for row in placements:
-        points.update(d for d in row[:2] if d is not None and day0 < d <= day1)
-        for version in versions.get(row[2], []):
-            points.update(d for d in version[:2] if d is not None and day0 < d <= day1)
-    out = []
-    previous = _state(day0, statuses, placements, versions, root_path)
-    for day in sorted(points)[1:]:
-        current = _state(day, statuses, placements, versions, root_path)
-        was_on, now_on = previous[0], current[0]
-        if now_on and not was_on:
-            out.append(
-                Event(member_id, day, 1, _why_in(previous, current, provinces, home), current[3])
-            )
-        elif was_on and not now_on:
-            cause = _why_out(previous, current, provinces, home)
-            out.append(
-                Event(
-                    member_id,
-                    day,
-                    -1,
-                    cause,
-                    previous[3],
-                    probationary=previous[1][2] == Status.PROBATIONARY,
-                )
-            )
-        elif (
-            branches
-            and now_on
-            and was_on
-            and branch_segment(root_path, previous[3]) != branch_segment(root_path, current[3])
-        ):
-            out.append(Event(member_id, day, -1, INTERNAL, previous[3]))
-            out.append(Event(member_id, day, 1, INTERNAL, current[3]))
-        previous = current
-    return out
+        return int(cursor.fetchone()[0])
 
 
 def _where(path, provinces, home, inside, outside_district):
@@ -288,47 +330,6 @@ def _where(path, provinces, home, inside, outside_district):
 # places in the tree tell.
 SCOPE_IN = {"other_province": IN_PROVINCE, "other_district": IN_DISTRICT}
 SCOPE_OUT = {"other_province": OUT_PROVINCE, "other_district": OUT_DISTRICT}
-
-
-def _why_in(before, now, provinces, home) -> str:
-    _on, status, placement, path = before
-    arrived = (now[2][3] or "") if now[2] is not None else ""
-    if status is None or status[2] not in MEMBER:
-        if status is None:
-            # first entered in chibo: a transfer in if the office said so
-            return SCOPE_IN.get(arrived, IN_UNKNOWN if arrived else ENTERED)
-        if status[2] in (Status.REMOVED, Status.EXPELLED):
-            return RESTORED
-        if status[2] == Status.TRANSFERRED_OUT:
-            return SCOPE_IN.get(arrived, IN_UNKNOWN)
-        return ADMITTED
-    if placement is None:
-        # no cell before: the dossier's first placement (entered in chibo),
-        # a transfer in if the office recorded where from
-        return SCOPE_IN.get(arrived, IN_UNKNOWN if arrived else ENTERED)
-    # a member before and after: the placement or the cell's version moved in
-    where = _where(path, provinces, home, IN_PROVINCE, IN_DISTRICT)
-    return where or IN_UNKNOWN
-
-
-def _why_out(before, now, provinces, home) -> str:
-    _on, status, placement, path = now
-    if status is None or status[2] not in MEMBER:
-        kind = status[2] if status else ""
-        if kind == Status.DECEASED:
-            return DEATH
-        if kind == Status.EXPELLED:
-            return EXPELLED
-        if kind == Status.TRANSFERRED_OUT:
-            left = (before[2][4] or "") if before[2] is not None else ""
-            return SCOPE_OUT.get(left, OUT_UNKNOWN)
-        if kind == Status.REMOVED and (status[3] or "").startswith(LEFT_PARTY_PREFIXES):
-            return LEFT
-        # removed, or a probationary member not recognized (Biểu 1: "xóa tên,
-        # trong đó dự bị")
-        return REMOVED
-    where = _where(path, provinces, home, OUT_PROVINCE, OUT_DISTRICT)
-    return where or OUT_UNKNOWN
 
 
 def branch_segment(root_path: str, path: str) -> int | None:
