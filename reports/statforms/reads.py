@@ -81,16 +81,15 @@ def _runs_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
     period (probationary or official) × permanent placement × version of the
     cell in the subtree that overlap, from `a` (the first day of the three)
     to `b` (the first day after one of them ended), of those the runs that
-    begin or end inside (day0, day1]. A member's runs never overlap (nor do
-    the rows of each history), so consecutive runs with b = next a are one
-    stay on the list: a status, a cell or a path changed without leaving
-    it."""
+    begin or end inside (day0, day1]."""
     p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
     pg = connection.vendor == "postgresql"
     greatest, least = ("GREATEST", "LEAST") if pg else ("MAX", "MIN")
     touches = "{a}.valid_from <= %s AND ({a}.valid_to IS NULL OR {a}.valid_to > %s)"
     sql = f"""
-        SELECT s.member_id, s.status, p.arrived_from, p.left_to, v.path,
+        SELECT s.member_id, s.status, s.valid_from AS s_from, s.valid_to AS s_to,
+               p.unit_id, p.valid_from AS p_from, p.valid_to AS p_to,
+               p.arrived_from, p.left_to, v.path,
                {greatest}(s.valid_from, p.valid_from, v.valid_from) AS a,
                {least}(COALESCE(s.valid_to, %s), COALESCE(p.valid_to, %s),
                        COALESCE(v.valid_to, %s)) AS b
@@ -104,81 +103,104 @@ def _runs_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
     # a run beginning or ending in the period (the rows that touch
     # [day0, day1] already hold every such run)
     sql = f"""
-        SELECT * FROM ({sql}) r
-        WHERE r.a < r.b AND ((r.a > %s AND r.a <= %s) OR (r.b > %s AND r.b <= %s))
+        SELECT * FROM ({sql}) r0
+        WHERE r0.a < r0.b AND ((r0.a > %s AND r0.a <= %s) OR (r0.b > %s AND r0.b <= %s))
     """
     return sql, [*args, day0, day1, day0, day1]
 
 
 def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, grouped: bool):
-    """Every arrival on the list (a run that begins in the period and does
-    not follow another), every departure (one that ends and is not followed)
-    and, with `branches`, every move between two direct sub-units (one run
-    following another in another branch), with what the cause depends on:
-    the state on the day before an arrival, or on the day of a departure
-    (status, whether a cell, the cell's path then), and the placement's
-    recorded origin or destination. `grouped`: counted by those (rows bounded
-    by the number of cells), else one row per member and day."""
+    """Each run on the list beginning or ending in the period, with the
+    member's state on the day before it began and on the day it ended: the
+    status, whether they had a cell, the cell's path then. A run that began
+    while the member was on the list the day before continues a stay (a
+    status, a cell or a path changed without leaving it); otherwise it is an
+    arrival, and one that ends without the member on the list the next day
+    a departure. A member's rows in each history never overlap, so the row
+    of the day before a run's first day is either the run's own (when it
+    began by another history's change) or the row that ended that day:
+    equality joins the database hashes, whatever the size of the unit.
+
+    Columns: arrival, from_path (the path before, when the member stayed on
+    the list: moves between branches), status, no cell and path the day
+    before, the recorded origin; departure, status, left-the-Party note, path
+    on the day, the recorded destination, the run's own status; the run's
+    path (with `branches`); then COUNT(*) if `grouped`, else member and the
+    days."""
     p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
     runs, args = _runs_sql(root_path, day0, day1)
     perm = PlacementKind.PERMANENT
-    # the state on the day before `e.a` (rows valid on a − 1), or on `e.b`
-    before = "{x}.valid_from < e.a AND ({x}.valid_to IS NULL OR {x}.valid_to >= e.a)"
-    after = "{x}.valid_from <= e.b AND ({x}.valid_to IS NULL OR {x}.valid_to > e.b)"
     prefix = LEFT_PARTY_PREFIXES[0]
     depth = len(root_path)
-    arrivals = f"""
-        SELECT 1 AS sign, e.member_id, e.a AS day, e.path, s0.status AS other,
-               0 AS left_party, CASE WHEN p0.id IS NULL THEN 1 ELSE 0 END AS no_cell,
-               v0.path AS other_path, e.arrived_from AS scope, e.status AS own,
-               NULL AS from_path
-        FROM ev e
-        LEFT JOIN {s} s0 ON s0.member_id = e.member_id AND {before.format(x="s0")}
-        LEFT JOIN {p} p0 ON p0.member_id = e.member_id AND p0.kind = %s
-             AND {before.format(x="p0")}
-        LEFT JOIN {v} v0 ON v0.unit_id = p0.unit_id AND {before.format(x="v0")}
-        WHERE e.a > %s AND e.a <= %s AND (e.prev_b IS NULL OR e.prev_b <> e.a)
-    """
-    departures = f"""
-        SELECT -1, e.member_id, e.b, e.path, s1.status,
+    in_a = "r.a > %s AND r.a <= %s"
+    in_b = "r.b > %s AND r.b <= %s"
+    joined = f"""
+        SELECT r.member_id, r.a, r.b, r.path, r.status AS own, r.arrived_from, r.left_to,
+               CASE WHEN {in_a} THEN 1 ELSE 0 END AS a_in,
+               CASE WHEN {in_b} THEN 1 ELSE 0 END AS b_in,
+               CASE WHEN r.a > r.s_from THEN r.status ELSE s0.status END AS st0,
+               CASE WHEN r.a > r.p_from OR p0.id IS NOT NULL THEN 0 ELSE 1 END AS nocell0,
+               v0.path AS path0,
+               CASE WHEN COALESCE(r.s_to, %s) > r.b THEN r.status ELSE s1.status END AS st1,
                CASE WHEN s1.status = %s AND SUBSTR(s1.note, 1, {len(prefix)}) = %s
-                    THEN 1 ELSE 0 END,
-               CASE WHEN p1.id IS NULL THEN 1 ELSE 0 END,
-               v1.path, e.left_to, e.status, NULL
-        FROM ev e
-        LEFT JOIN {s} s1 ON s1.member_id = e.member_id AND {after.format(x="s1")}
-        LEFT JOIN {p} p1 ON p1.member_id = e.member_id AND p1.kind = %s
-             AND {after.format(x="p1")}
-        LEFT JOIN {v} v1 ON v1.unit_id = p1.unit_id AND {after.format(x="v1")}
-        WHERE e.b > %s AND e.b <= %s AND (e.next_a IS NULL OR e.next_a <> e.b)
+                    THEN 1 ELSE 0 END AS left1,
+               v1.path AS path1
+        FROM ({runs}) r
+        LEFT JOIN {s} s0 ON s0.member_id = r.member_id AND s0.valid_to = r.a AND r.s_from = r.a
+        LEFT JOIN {p} p0 ON p0.member_id = r.member_id AND p0.valid_to = r.a
+             AND p0.kind = %s AND r.p_from = r.a
+        LEFT JOIN {v} v0 ON v0.unit_id = CASE WHEN r.a > r.p_from THEN r.unit_id
+                                              ELSE p0.unit_id END
+             AND v0.valid_from < r.a AND (v0.valid_to IS NULL OR v0.valid_to >= r.a)
+        LEFT JOIN {s} s1 ON s1.member_id = r.member_id AND s1.valid_from = r.b AND r.s_to = r.b
+        LEFT JOIN {p} p1 ON p1.member_id = r.member_id AND p1.valid_from = r.b
+             AND p1.kind = %s AND r.p_to = r.b
+        LEFT JOIN {v} v1 ON v1.unit_id = CASE WHEN COALESCE(r.p_to, %s) > r.b THEN r.unit_id
+                                              ELSE p1.unit_id END
+             AND v1.valid_from <= r.b AND (v1.valid_to IS NULL OR v1.valid_to > r.b)
     """
-    args += [perm, day0, day1, Status.REMOVED, prefix, perm, day0, day1]
-    union = f"{arrivals} UNION ALL {departures}"
-    if branches:
-        union += f"""
-            UNION ALL
-            SELECT 0, e.member_id, e.a, e.path, NULL, 0, 0, NULL, NULL, e.status, e.prev_path
-            FROM ev e
-            WHERE e.a > %s AND e.a <= %s AND e.prev_b = e.a
-              AND SUBSTR(e.prev_path, {depth + 1}, {PATH_STEP})
-                  <> SUBSTR(e.path, {depth + 1}, {PATH_STEP})
-        """
-        args += [day0, day1]
-    head = f"""
-        WITH ev AS (
-            SELECT r.*, LAG(r.b) OVER w AS prev_b, LAG(r.path) OVER w AS prev_path,
-                   LEAD(r.a) OVER w AS next_a
-            FROM ({runs}) r
-            WINDOW w AS (PARTITION BY r.member_id ORDER BY r.a)
-        )
+    args = [day0, day1, day0, day1, OPEN, Status.REMOVED, prefix, *args, perm, perm, OPEN]
+    members = ", ".join(["%s"] * len(MEMBER))
+    # on the list the day before the run, on the day after it (0 or 1: a
+    # NULL path or status is "not on it")
+    on0 = f"CASE WHEN j.st0 IN ({members}) AND j.nocell0 = 0 AND j.path0 LIKE %s THEN 1 ELSE 0 END"
+    on1 = f"CASE WHEN j.st1 IN ({members}) AND j.path1 LIKE %s THEN 1 ELSE 0 END"
+    on_args = [*MEMBER, root_path + "%"]
+    moved = f"SUBSTR(j.path0, {depth + 1}, {PATH_STEP}) <> SUBSTR(j.path, {depth + 1}, {PATH_STEP})"
+    # an arrival: 1; a move between branches: 0 (with `branches`); else NULL
+    arrival = f"""CASE WHEN j.a_in = 1 AND ({on0}) = 0 THEN 1
+                       WHEN j.a_in = 1 AND {"1 = 1" if branches else "1 = 0"} AND {moved}
+                       THEN 0 END"""
+    departure = f"CASE WHEN j.b_in = 1 AND ({on1}) = 0 THEN 1 END"
+    # the columns a cause reads, the others left NULL so that few groups remain
+    when_in = "CASE WHEN x.arrival = 1 THEN {} END"
+    when_out = "CASE WHEN x.departure = 1 THEN {} END"
+    columns = [
+        "x.arrival",
+        "CASE WHEN x.arrival = 0 THEN x.path0 END",
+        when_in.format("x.st0"),
+        when_in.format("x.nocell0"),
+        when_in.format("x.path0"),
+        when_in.format("x.arrived_from"),
+        "x.departure",
+        when_out.format("x.st1"),
+        when_out.format("x.left1"),
+        when_out.format("x.path1"),
+        when_out.format("x.left_to"),
+        when_out.format("x.own"),
+        "x.path" if branches or not grouped else "NULL",
+    ]
+    flagged = f"""
+        SELECT j.*, {arrival} AS arrival, {departure} AS departure FROM ({joined}) j
     """
-    columns = "sign, other, left_party, no_cell, other_path, scope, own"
-    if branches:
-        columns += ", path, from_path"
+    # the flags come before the joined rows in the text
+    args = [*on_args, *on_args, *args]
+    listed = ", ".join(columns)
+    where = "WHERE x.arrival IS NOT NULL OR x.departure IS NOT NULL"
     if grouped:
-        sql = f"{head} SELECT {columns}, COUNT(*) FROM ({union}) x GROUP BY {columns}"
+        sql = f"SELECT {listed}, COUNT(*) FROM ({flagged}) x {where} GROUP BY {listed}"
     else:
-        sql = f"{head} SELECT {columns}, member_id, day FROM ({union}) x"
+        sql = f"SELECT {listed}, x.member_id, x.a, x.b FROM ({flagged}) x {where}"
     return sql, args
 
 
@@ -228,24 +250,25 @@ def _events(root_path: str, day0: date, day1: date, *, branches: bool, grouped: 
     home = province_of(root_path, provinces)
     out = []
     for row in rows:
-        sign, other, left_party, no_cell, other_path, scope, own = row[:7]
-        rest = row[7:]
-        path = from_path = None
-        if branches:
-            path, from_path, *rest = rest
-        member_id, day, n = (None, None, rest[0]) if grouped else (rest[0], rest[1], 1)
-        if isinstance(day, str):  # SQLite hands computed dates back as text
-            day = date.fromisoformat(day)
-        if sign == 0:
-            out.append((Event(member_id, day, -1, INTERNAL, from_path), n))
-            out.append((Event(member_id, day, 1, INTERNAL, path), n))
-        elif sign > 0:
-            cause = _cause_in(other, no_cell, other_path, scope, provinces, home)
-            out.append((Event(member_id, day, 1, cause, path), n))
+        arrival, from_path, st0, nocell0, path0, arrived, departure = row[:7]
+        st1, left1, path1, left_to, own, path = row[7:13]
+        if grouped:
+            n, member_id, a, b = row[13], None, None, None
         else:
-            cause = _cause_out(other, left_party, other_path, scope, provinces, home)
+            n, (member_id, a, b) = 1, row[13:16]
+            # SQLite hands computed dates back as text
+            a = date.fromisoformat(a) if isinstance(a, str) else a
+            b = date.fromisoformat(b) if isinstance(b, str) else b
+        if arrival == 0:
+            out.append((Event(member_id, a, -1, INTERNAL, from_path), n))
+            out.append((Event(member_id, a, 1, INTERNAL, path), n))
+        elif arrival == 1:
+            cause = _cause_in(st0, nocell0, path0, arrived, provinces, home)
+            out.append((Event(member_id, a, 1, cause, path), n))
+        if departure == 1:
+            cause = _cause_out(st1, left1, path1, left_to, provinces, home)
             probationary = own == Status.PROBATIONARY
-            out.append((Event(member_id, day, -1, cause, path, probationary), n))
+            out.append((Event(member_id, b, -1, cause, path, probationary), n))
     return out
 
 
