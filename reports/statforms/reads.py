@@ -76,90 +76,140 @@ def province_of(path: str, provinces: set[int]) -> int | None:
 OPEN = date(9999, 12, 31)
 
 
+class _Fence:
+    """ "OFFSET 0" on PostgreSQL: the subquery is computed once, not folded
+    into the query around it (which would compute each run's first and last
+    day again at every mention); SQLite needs no such hint."""
+
+    def __format__(self, spec):
+        return "OFFSET 0" if connection.vendor == "postgresql" else ""
+
+
+_FENCE = _Fence()
+
+
 def _runs_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
     """The runs of days each member spent on the list: one row per status
     period (probationary or official) × permanent placement × version of the
     cell in the subtree that overlap, from `a` (the first day of the three)
     to `b` (the first day after one of them ended), of those the runs that
-    begin or end inside (day0, day1]."""
+    begin or end inside (day0, day1]; with the member's state on the day
+    before `a` (st0, unit0) and on `b` (st1, left1, unit1).
+
+    A member's rows in each history never overlap, so the row valid the day
+    before a run began is the run's own (when the run began by another
+    history's change) or the previous row if it ended that day; and the row
+    valid on `b` the run's own or the next row if it began that day: LAG and
+    LEAD over each history, read once. Every row those need touches
+    [day0, day1], as do the rows of every run that begins or ends inside."""
     p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
     pg = connection.vendor == "postgresql"
     greatest, least = ("GREATEST", "LEAST") if pg else ("MAX", "MIN")
-    touches = "{a}.valid_from <= %s AND ({a}.valid_to IS NULL OR {a}.valid_to > %s)"
+    touches = "valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)"
+    prefix = LEFT_PARTY_PREFIXES[0]
+    # the members with a row of a history beginning or ending in the period,
+    # or placed then in a cell whose version began or ended then: a run
+    # begins or ends on one of those days
+    inside = "(valid_from > %s AND valid_from <= %s) OR (valid_to > %s AND valid_to <= %s)"
+    # (three hashed sets rather than their union: no sort of the members).
+    # In a period when a version of the subtree began or ended (a
+    # restructure, the founding year) most members are among them: the test
+    # is skipped then (the database computes the EXISTS once)
+    changed = f"""
+        EXISTS (SELECT 1 FROM {v} WHERE path LIKE %s AND ({inside}))
+        OR member_id IN (SELECT member_id FROM {s} WHERE {inside})
+        OR member_id IN (SELECT member_id FROM {p} WHERE kind = %s AND ({inside}))
+        OR member_id IN (SELECT member_id FROM {p} WHERE kind = %s AND {touches}
+                         AND unit_id IN (SELECT unit_id FROM {v} WHERE {inside}))
+    """
+    window = [day0, day1, day0, day1]
+    changed_args = [root_path + "%", *window, *window, PlacementKind.PERMANENT, *window]
+    changed_args += [PlacementKind.PERMANENT, day1, day0, *window]
+    statuses = f"""
+        SELECT member_id, status, valid_from, valid_to,
+               LAG(status) OVER w AS prev_status, LAG(valid_to) OVER w AS prev_to,
+               LEAD(status) OVER w AS next_status, LEAD(valid_from) OVER w AS next_from,
+               LEAD(CASE WHEN status = %s AND SUBSTR(note, 1, {len(prefix)}) = %s
+                         THEN 1 ELSE 0 END) OVER w AS next_left
+        FROM {s} WHERE {touches} AND ({changed})
+        WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)
+    """
+    placements = f"""
+        SELECT member_id, unit_id, valid_from, valid_to, arrived_from, left_to,
+               LAG(unit_id) OVER w AS prev_unit, LAG(valid_to) OVER w AS prev_to,
+               LEAD(unit_id) OVER w AS next_unit, LEAD(valid_from) OVER w AS next_from
+        FROM {p} WHERE kind = %s AND {touches} AND ({changed})
+        WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)
+    """
     sql = f"""
         SELECT s.member_id, s.status, s.valid_from AS s_from, s.valid_to AS s_to,
-               p.unit_id, p.valid_from AS p_from, p.valid_to AS p_to,
+               s.prev_status, s.prev_to AS s_prev_to, s.next_status, s.next_from AS s_next_from,
+               s.next_left, p.unit_id, p.valid_from AS p_from, p.valid_to AS p_to,
+               p.prev_unit, p.prev_to AS p_prev_to, p.next_unit, p.next_from AS p_next_from,
                p.arrived_from, p.left_to, v.path,
                {greatest}(s.valid_from, p.valid_from, v.valid_from) AS a,
                {least}(COALESCE(s.valid_to, %s), COALESCE(p.valid_to, %s),
                        COALESCE(v.valid_to, %s)) AS b
-        FROM {s} s
-        JOIN {p} p ON p.member_id = s.member_id AND p.kind = %s AND {touches.format(a="p")}
-        JOIN {v} v ON v.unit_id = p.unit_id AND v.path LIKE %s AND {touches.format(a="v")}
-        WHERE s.status IN (%s, %s) AND {touches.format(a="s")}
+        FROM ({statuses}) s
+        JOIN ({placements}) p ON p.member_id = s.member_id
+        JOIN {v} v ON v.unit_id = p.unit_id AND v.path LIKE %s
+             AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+        WHERE s.status IN (%s, %s) {_FENCE}
     """
-    args = [OPEN, OPEN, OPEN, PlacementKind.PERMANENT, day1, day0]
-    args += [root_path + "%", day1, day0, *MEMBER, day1, day0]
-    # a run beginning or ending in the period (the rows that touch
-    # [day0, day1] already hold every such run)
+    args = [OPEN, OPEN, OPEN, Status.REMOVED, prefix, day1, day0, *changed_args]
+    args += [PlacementKind.PERMANENT, day1, day0, *changed_args]
+    args += [root_path + "%", day1, day0, *MEMBER]
+    # a run beginning or ending in the period, and the state around it
     sql = f"""
-        SELECT * FROM ({sql}) r0
+        SELECT r0.member_id, r0.status, r0.arrived_from, r0.left_to, r0.path, r0.a, r0.b,
+               CASE WHEN r0.a > r0.s_from THEN r0.status
+                    WHEN r0.s_prev_to = r0.a THEN r0.prev_status END AS st0,
+               CASE WHEN r0.a > r0.p_from THEN r0.unit_id
+                    WHEN r0.p_prev_to = r0.a THEN r0.prev_unit END AS unit0,
+               CASE WHEN COALESCE(r0.s_to, %s) > r0.b THEN r0.status
+                    WHEN r0.s_next_from = r0.b THEN r0.next_status END AS st1,
+               CASE WHEN COALESCE(r0.s_to, %s) > r0.b THEN 0
+                    WHEN r0.s_next_from = r0.b THEN r0.next_left ELSE 0 END AS left1,
+               CASE WHEN COALESCE(r0.p_to, %s) > r0.b THEN r0.unit_id
+                    WHEN r0.p_next_from = r0.b THEN r0.next_unit END AS unit1
+        FROM ({sql}) r0
         WHERE r0.a < r0.b AND ((r0.a > %s AND r0.a <= %s) OR (r0.b > %s AND r0.b <= %s))
+        {_FENCE}
     """
-    return sql, [*args, day0, day1, day0, day1]
+    return sql, [OPEN, OPEN, OPEN, *args, day0, day1, day0, day1]
 
 
 def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, grouped: bool):
-    """Each run on the list beginning or ending in the period, with the
-    member's state on the day before it began and on the day it ended: the
-    status, whether they had a cell, the cell's path then. A run that began
-    while the member was on the list the day before continues a stay (a
-    status, a cell or a path changed without leaving it); otherwise it is an
-    arrival, and one that ends without the member on the list the next day
-    a departure. A member's rows in each history never overlap, so the row
-    of the day before a run's first day is either the run's own (when it
-    began by another history's change) or the row that ended that day:
-    equality joins the database hashes, whatever the size of the unit.
+    """Each run on the list (_runs_sql) beginning or ending in the period,
+    with the cell's path the day before it began and on the day it ended. A
+    run that began while the member was on the list the day before continues
+    a stay (a status, a cell or a path changed without leaving it);
+    otherwise it is an arrival, and one that ends without the member on the
+    list that day a departure.
 
-    Columns: arrival, from_path (the path before, when the member stayed on
-    the list: moves between branches), status, no cell and path the day
-    before, the recorded origin; departure, status, left-the-Party note, path
-    on the day, the recorded destination, the run's own status; the run's
-    path (with `branches`); then COUNT(*) if `grouped`, else member and the
-    days."""
-    p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
+    Columns: arrival (1, or 0 for a move between branches with `branches`),
+    the path before such a move; the status, no cell, the path the day
+    before an arrival, and its recorded origin; departure, the status, the
+    left-the-Party note and the path on the day, the recorded destination,
+    the run's own status; the run's path (with `branches`, or one row per
+    event); then COUNT(*) if `grouped`, else the member and the days."""
+    v = UnitVersion._meta.db_table
     runs, args = _runs_sql(root_path, day0, day1)
-    perm = PlacementKind.PERMANENT
-    prefix = LEFT_PARTY_PREFIXES[0]
     depth = len(root_path)
-    in_a = "r.a > %s AND r.a <= %s"
-    in_b = "r.b > %s AND r.b <= %s"
     joined = f"""
         SELECT r.member_id, r.a, r.b, r.path, r.status AS own, r.arrived_from, r.left_to,
-               CASE WHEN {in_a} THEN 1 ELSE 0 END AS a_in,
-               CASE WHEN {in_b} THEN 1 ELSE 0 END AS b_in,
-               CASE WHEN r.a > r.s_from THEN r.status ELSE s0.status END AS st0,
-               CASE WHEN r.a > r.p_from OR p0.id IS NOT NULL THEN 0 ELSE 1 END AS nocell0,
-               v0.path AS path0,
-               CASE WHEN COALESCE(r.s_to, %s) > r.b THEN r.status ELSE s1.status END AS st1,
-               CASE WHEN s1.status = %s AND SUBSTR(s1.note, 1, {len(prefix)}) = %s
-                    THEN 1 ELSE 0 END AS left1,
-               v1.path AS path1
+               CASE WHEN r.a > %s AND r.a <= %s THEN 1 ELSE 0 END AS a_in,
+               CASE WHEN r.b > %s AND r.b <= %s THEN 1 ELSE 0 END AS b_in,
+               r.st0, CASE WHEN r.unit0 IS NULL THEN 1 ELSE 0 END AS nocell0, v0.path AS path0,
+               r.st1, r.left1, v1.path AS path1
         FROM ({runs}) r
-        LEFT JOIN {s} s0 ON s0.member_id = r.member_id AND s0.valid_to = r.a AND r.s_from = r.a
-        LEFT JOIN {p} p0 ON p0.member_id = r.member_id AND p0.valid_to = r.a
-             AND p0.kind = %s AND r.p_from = r.a
-        LEFT JOIN {v} v0 ON v0.unit_id = CASE WHEN r.a > r.p_from THEN r.unit_id
-                                              ELSE p0.unit_id END
+        LEFT JOIN {v} v0 ON v0.unit_id = r.unit0
              AND v0.valid_from < r.a AND (v0.valid_to IS NULL OR v0.valid_to >= r.a)
-        LEFT JOIN {s} s1 ON s1.member_id = r.member_id AND s1.valid_from = r.b AND r.s_to = r.b
-        LEFT JOIN {p} p1 ON p1.member_id = r.member_id AND p1.valid_from = r.b
-             AND p1.kind = %s AND r.p_to = r.b
-        LEFT JOIN {v} v1 ON v1.unit_id = CASE WHEN COALESCE(r.p_to, %s) > r.b THEN r.unit_id
-                                              ELSE p1.unit_id END
+        LEFT JOIN {v} v1 ON v1.unit_id = r.unit1
              AND v1.valid_from <= r.b AND (v1.valid_to IS NULL OR v1.valid_to > r.b)
+        {_FENCE}
     """
-    args = [day0, day1, day0, day1, OPEN, Status.REMOVED, prefix, *args, perm, perm, OPEN]
+    args = [day0, day1, day0, day1, *args]
     members = ", ".join(["%s"] * len(MEMBER))
     # on the list the day before the run, on the day after it (0 or 1: a
     # NULL path or status is "not on it")
@@ -198,7 +248,8 @@ def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, gro
     listed = ", ".join(columns)
     where = "WHERE x.arrival IS NOT NULL OR x.departure IS NOT NULL"
     if grouped:
-        sql = f"SELECT {listed}, COUNT(*) FROM ({flagged}) x {where} GROUP BY {listed}"
+        keys = ", ".join(c for c in columns if c != "NULL")  # PostgreSQL: no constant
+        sql = f"SELECT {listed}, COUNT(*) FROM ({flagged}) x {where} GROUP BY {keys}"
     else:
         sql = f"SELECT {listed}, x.member_id, x.a, x.b FROM ({flagged}) x {where}"
     return sql, args
