@@ -125,20 +125,26 @@ def _runs_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
     window = [day0, day1, day0, day1]
     changed_args = [root_path + "%", *window, *window, PlacementKind.PERMANENT, *window]
     changed_args += [PlacementKind.PERMANENT, day1, day0, *window]
+    # and placed in the subtree at some time in the period
+    placed = f"""
+        SELECT member_id FROM {p} WHERE kind = %s AND {touches}
+        AND unit_id IN (SELECT unit_id FROM {v} WHERE path LIKE %s AND {touches})
+    """
+    changed_args += [PlacementKind.PERMANENT, day1, day0, root_path + "%", day1, day0]
     statuses = f"""
         SELECT member_id, status, valid_from, valid_to,
                LAG(status) OVER w AS prev_status, LAG(valid_to) OVER w AS prev_to,
                LEAD(status) OVER w AS next_status, LEAD(valid_from) OVER w AS next_from,
                LEAD(CASE WHEN status = %s AND SUBSTR(note, 1, {len(prefix)}) = %s
                          THEN 1 ELSE 0 END) OVER w AS next_left
-        FROM {s} WHERE {touches} AND ({changed})
+        FROM {s} WHERE {touches} AND ({changed}) AND member_id IN ({placed})
         WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)
     """
     placements = f"""
         SELECT member_id, unit_id, valid_from, valid_to, arrived_from, left_to,
                LAG(unit_id) OVER w AS prev_unit, LAG(valid_to) OVER w AS prev_to,
                LEAD(unit_id) OVER w AS next_unit, LEAD(valid_from) OVER w AS next_from
-        FROM {p} WHERE kind = %s AND {touches} AND ({changed})
+        FROM {p} WHERE kind = %s AND {touches} AND ({changed}) AND member_id IN ({placed})
         WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)
     """
     sql = f"""
@@ -295,8 +301,7 @@ def _events(root_path: str, day0: date, day1: date, *, branches: bool, grouped: 
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         rows = cursor.fetchall()
-    if not rows:
-        return []
+    # read even when there is no event: the same queries whatever the data
     provinces = _provinces()
     home = province_of(root_path, provinces)
     out = []
@@ -349,8 +354,8 @@ def movement_tally(
 ) -> list[Tally]:
     """`movement` counted in the database: the same events, grouped by
     cause (and with `branches`, by cell), so a province's year (its founding
-    year: every member arrives) comes back in a few dozen rows. One query,
-    plus the provinces when there are events."""
+    year: every member arrives) comes back in a few dozen rows. Two queries
+    (the events, the provinces)."""
     counts: dict[tuple, int] = defaultdict(int)
     for event, n in _events(root_path, day0, day1, branches=branches, grouped=True):
         counts[(event.sign, event.cause, event.path, event.probationary)] += n
