@@ -332,8 +332,8 @@ def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) 
     """Every time a member came onto the list of the unit at `root_path` or
     left it, on a day in (day0, day1]. With `branches`, also each move from
     one direct sub-unit to another (an INTERNAL decrease of the one and
-    increase of the other). One query, plus the provinces when there are
-    events; a row per event."""
+    increase of the other). Two queries (the events, the provinces);
+    a row per event."""
     return [event for event, _n in _events(root_path, day0, day1, branches=branches, grouped=False)]
 
 
