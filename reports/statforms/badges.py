@@ -109,18 +109,17 @@ def figures(root_path, params, *, by_branch=False) -> dict:
     per: dict[int, dict] = defaultdict(lambda: defaultdict(int))
     args = [PlacementKind.PERMANENT, root_path + "%", params.start, params.end]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT x.years, v.path {_on_day_sql(Badge._meta.db_table, 'awarded_on')}", args
-        )
-        for years, path in cursor.fetchall():
-            f[f"badge_{years}"] += 1
-            per[reads.branch_segment(root_path, path) or 0]["badges"] += 1
-        cursor.execute(
-            f"SELECT x.event, v.path {_on_day_sql(PartyCard._meta.db_table, 'issued_on')}", args
-        )
-        for event, path in cursor.fetchall():
-            f[f"card_{event}"] += 1
-            per[reads.branch_segment(root_path, path) or 0]["cards"] += 1
+        # counted by cell in the database: rows bounded by the cells, not the members
+        badges = _on_day_sql(Badge._meta.db_table, "awarded_on")
+        cursor.execute(f"SELECT x.years, v.path, COUNT(*) {badges} GROUP BY x.years, v.path", args)
+        for years, path, n in cursor.fetchall():
+            f[f"badge_{years}"] += n
+            per[reads.branch_segment(root_path, path) or 0]["badges"] += n
+        cards = _on_day_sql(PartyCard._meta.db_table, "issued_on")
+        cursor.execute(f"SELECT x.event, v.path, COUNT(*) {cards} GROUP BY x.event, v.path", args)
+        for event, path, n in cursor.fetchall():
+            f[f"card_{event}"] += n
+            per[reads.branch_segment(root_path, path) or 0]["cards"] += n
     for home, host in _temporary(root_path, params.start, params.end):
         home_in = bool(home) and home.startswith(root_path)
         host_in = bool(host) and host.startswith(root_path)
@@ -133,14 +132,14 @@ def figures(root_path, params, *, by_branch=False) -> dict:
                 per[reads.branch_segment(root_path, home) or 0]["temporary_out"] += 1
             if host_in:
                 per[reads.branch_segment(root_path, host) or 0]["temporary_in"] += 1
-    moved = reads.movement(
+    moved = reads.movement_tally(
         root_path, reads.day_before(params.start), params.end, branches=by_branch
     )
     for event in moved:
         if event.cause in (reads.IN_PROVINCE, reads.IN_DISTRICT, reads.IN_UNKNOWN):
-            f["permanent_in"] += 1
+            f["permanent_in"] += event.n
         elif event.cause in (reads.OUT_PROVINCE, reads.OUT_DISTRICT, reads.OUT_UNKNOWN):
-            f["permanent_out"] += 1
+            f["permanent_out"] += event.n
         if by_branch and event.cause in (
             reads.IN_PROVINCE,
             reads.IN_DISTRICT,
@@ -151,7 +150,7 @@ def figures(root_path, params, *, by_branch=False) -> dict:
             reads.INTERNAL,
         ):
             key = "permanent_in" if event.sign > 0 else "permanent_out"
-            per[reads.branch_segment(root_path, event.path) or 0][key] += 1
+            per[reads.branch_segment(root_path, event.path) or 0][key] += event.n
     f["badges"] = sum(f[f"badge_{y}"] for y in BADGE_YEARS)
     f["cards"] = sum(f[f"card_{e.value}"] for e in CardEvent)
     f["transfers"] = f["temporary_out"] + f["temporary_in"] + f["permanent_out"] + f["permanent_in"]

@@ -95,10 +95,7 @@ CAUSE_KEYS = {
 
 
 def _list_size(unit, day: date) -> int:
-    snap = snapshot(unit, day)
-    if snap is None:
-        return 0
-    return sum(c.total for c in member_counts_by_unit(snap).values())
+    return reads.list_size(unit.pk, day)
 
 
 def _present_correction(root_path: str, day: date) -> int:
@@ -148,11 +145,10 @@ def movement_figures(unit, root_path: str, params: Params, *, with_present: bool
     f: dict = defaultdict(int)
     f["start"] = _list_size(unit, day0)
     f["end"] = _list_size(unit, params.end)
-    for event in reads.movement(root_path, day0, params.end):
-        key = CAUSE_KEYS[event.cause]
-        f[key] += 1
-        if event.cause == reads.REMOVED and event.probationary:
-            f["removed_probationary"] += 1
+    for tally in reads.movement_tally(root_path, day0, params.end):
+        f[CAUSE_KEYS[tally.cause]] += tally.n
+        if tally.cause == reads.REMOVED and tally.probationary:
+            f["removed_probationary"] += tally.n
     f["moved_in"] = f["in_province"] + f["in_district"] + f["in_unknown"]
     f["increases"] = f["admitted"] + f["moved_in"] + f["restored"]
     f["moved_out"] = f["out_province"] + f["out_district"] + f["out_unknown"]
@@ -237,8 +233,8 @@ class MemberMovementForm(FormReport):
             "start": _list_size(unit, reads.day_before(params.start)),
             "end": _list_size(unit, params.end),
         }
-        events = reads.movement(snap.root.path, reads.day_before(params.start), params.end)
-        own_net = sum(e.sign for e in events)
+        tallies = reads.movement_tally(snap.root.path, reads.day_before(params.start), params.end)
+        own_net = sum(t.sign * t.n for t in tallies)
         out = []
         for key, code in (("start", "A"), ("end", "D")):
             ok = sums[key] == own[key]
@@ -279,17 +275,17 @@ class MemberMovementForm(FormReport):
 
         add_lists(start_snap, "start")
         add_lists(snap, "end")
-        for event in reads.movement(root.path, day0, params.end, branches=True):
-            branch = reads.branch_segment(root.path, event.path)
+        for tally in reads.movement_tally(root.path, day0, params.end, branches=True):
+            branch = reads.branch_segment(root.path, tally.path)
             if branch is None:
                 continue
             figures = per[branch]
-            if event.sign > 0:
-                figures["increases"] += 1
-                figures["admitted"] += event.cause == reads.ADMITTED
+            if tally.sign > 0:
+                figures["increases"] += tally.n
+                figures["admitted"] += tally.n if tally.cause == reads.ADMITTED else 0
             else:
-                figures["decreases"] += 1
-                figures["death"] += event.cause == reads.DEATH
+                figures["decreases"] += tally.n
+                figures["death"] += tally.n if tally.cause == reads.DEATH else 0
         columns = [
             Column("start", _("Đầu kỳ (A)")),
             Column("increases", _("Tăng (B)")),

@@ -75,77 +75,260 @@ def province_of(path: str, provinces: set[int]) -> int | None:
     return None
 
 
-def _candidates_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
-    """The members with a change of status, of permanent placement or of
-    their cell's version inside (day0, day1] (one pass over each history
-    table), of those the ones placed in the subtree at some time in it."""
+# A far-off day standing for "still open" (valid_to NULL) in the SQL below.
+OPEN = date(9999, 12, 31)
+
+
+class _Fence:
+    """ "OFFSET 0" on PostgreSQL: the subquery is computed once, not folded
+    into the query around it (which would compute each run's first and last
+    day again at every mention); SQLite needs no such hint."""
+
+    def __format__(self, spec):
+        return "OFFSET 0" if connection.vendor == "postgresql" else ""
+
+
+_FENCE = _Fence()
+
+
+def _runs_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
+    """The runs of days each member spent on the list: one row per status
+    period (probationary or official) × permanent placement × version of the
+    cell in the subtree that overlap, from `a` (the first day of the three)
+    to `b` (the first day after one of them ended), of those the runs that
+    begin or end inside (day0, day1]; with the member's state on the day
+    before `a` (st0, unit0) and on `b` (st1, left1, unit1).
+
+    A member's rows in each history never overlap, so the row valid the day
+    before a run began is the run's own (when the run began by another
+    history's change) or the previous row if it ended that day; and the row
+    valid on `b` the run's own or the next row if it began that day: LAG and
+    LEAD over each history, read once. Every row those need touches
+    [day0, day1], as do the rows of every run that begins or ends inside."""
     p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
-    inside = "(({a}.valid_from > %s AND {a}.valid_from <= %s) OR ({a}.valid_to > %s AND {a}.valid_to <= %s))"
-    sql = f"""
-        SELECT DISTINCT p.member_id FROM (
-            SELECT member_id FROM {s} s WHERE {inside.format(a="s")}
-            UNION
-            SELECT member_id FROM {p} q WHERE q.kind = %s AND {inside.format(a="q")}
-              AND q.unit_id IN (SELECT unit_id FROM {v} WHERE path LIKE %s
-                                AND valid_from <= %s AND (valid_to IS NULL OR valid_to > %s))
-            UNION
-            SELECT r.member_id FROM {p} r
-            WHERE r.kind = %s AND r.valid_from <= %s AND (r.valid_to IS NULL OR r.valid_to > %s)
-              -- only a cell moved into or out of the subtree in the period
-              -- (a version outside it begun or ended then, and one inside):
-              -- a new path inside it (the 2025 reform re-pathed every unit)
-              -- changes no list
-              AND r.unit_id IN (
-                  SELECT w.unit_id FROM {v} w
-                  WHERE {inside.format(a="w")} AND NOT w.path LIKE %s
-                    AND EXISTS (SELECT 1 FROM {v} x WHERE x.unit_id = w.unit_id
-                                AND x.path LIKE %s AND x.valid_from <= %s
-                                AND (x.valid_to IS NULL OR x.valid_to > %s)))
-        ) c
-        JOIN {p} p ON p.member_id = c.member_id AND p.kind = %s
-             AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
-        JOIN {v} v ON v.unit_id = p.unit_id
-             AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s) AND v.path LIKE %s
+    pg = connection.vendor == "postgresql"
+    greatest, least = ("GREATEST", "LEAST") if pg else ("MAX", "MIN")
+    touches = "valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)"
+    prefix = LEFT_PARTY_PREFIXES[0]
+    # the members with a row of a history beginning or ending in the period,
+    # or placed then in a cell whose version began or ended then: a run
+    # begins or ends on one of those days
+    inside = "(valid_from > %s AND valid_from <= %s) OR (valid_to > %s AND valid_to <= %s)"
+    # (three hashed sets rather than their union: no sort of the members).
+    # In a period when a version of the subtree began or ended (a
+    # restructure, the founding year) most members are among them: the test
+    # is skipped then (the database computes the EXISTS once)
+    changed = f"""
+        EXISTS (SELECT 1 FROM {v} WHERE path LIKE %s AND ({inside}))
+        OR member_id IN (SELECT member_id FROM {s} WHERE {inside})
+        OR member_id IN (SELECT member_id FROM {p} WHERE kind = %s AND ({inside}))
+        OR member_id IN (SELECT member_id FROM {p} WHERE kind = %s AND {touches}
+                         AND unit_id IN (SELECT unit_id FROM {v} WHERE {inside}))
     """
     window = [day0, day1, day0, day1]
-    args = [
-        *window,
-        PlacementKind.PERMANENT,
-        *window,
-        root_path + "%",
-        day1,
-        day0,
-        PlacementKind.PERMANENT,
-        day1,
-        day0,
-        *window,
-        root_path + "%",
-        root_path + "%",
-        day1,
-        day0,
-        PlacementKind.PERMANENT,
-        day1,
-        day0,
-        day1,
-        day0,
-        root_path + "%",
+    changed_args = [root_path + "%", *window, *window, PlacementKind.PERMANENT, *window]
+    changed_args += [PlacementKind.PERMANENT, day1, day0, *window]
+    # and placed in the subtree at some time in the period
+    placed = f"""
+        SELECT member_id FROM {p} WHERE kind = %s AND {touches}
+        AND unit_id IN (SELECT unit_id FROM {v} WHERE path LIKE %s AND {touches})
+    """
+    changed_args += [PlacementKind.PERMANENT, day1, day0, root_path + "%", day1, day0]
+    statuses = f"""
+        SELECT member_id, status, valid_from, valid_to,
+               LAG(status) OVER w AS prev_status, LAG(valid_to) OVER w AS prev_to,
+               LEAD(status) OVER w AS next_status, LEAD(valid_from) OVER w AS next_from,
+               LEAD(CASE WHEN status = %s AND SUBSTR(note, 1, {len(prefix)}) = %s
+                         THEN 1 ELSE 0 END) OVER w AS next_left
+        FROM {s} WHERE {touches} AND ({changed}) AND member_id IN ({placed})
+        WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)
+    """
+    placements = f"""
+        SELECT member_id, unit_id, valid_from, valid_to, arrived_from, left_to,
+               LAG(unit_id) OVER w AS prev_unit, LAG(valid_to) OVER w AS prev_to,
+               LEAD(unit_id) OVER w AS next_unit, LEAD(valid_from) OVER w AS next_from
+        FROM {p} WHERE kind = %s AND {touches} AND ({changed}) AND member_id IN ({placed})
+        WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)
+    """
+    sql = f"""
+        SELECT s.member_id, s.status, s.valid_from AS s_from, s.valid_to AS s_to,
+               s.prev_status, s.prev_to AS s_prev_to, s.next_status, s.next_from AS s_next_from,
+               s.next_left, p.unit_id, p.valid_from AS p_from, p.valid_to AS p_to,
+               p.prev_unit, p.prev_to AS p_prev_to, p.next_unit, p.next_from AS p_next_from,
+               p.arrived_from, p.left_to, v.path,
+               {greatest}(s.valid_from, p.valid_from, v.valid_from) AS a,
+               {least}(COALESCE(s.valid_to, %s), COALESCE(p.valid_to, %s),
+                       COALESCE(v.valid_to, %s)) AS b
+        FROM ({statuses}) s
+        JOIN ({placements}) p ON p.member_id = s.member_id
+        JOIN {v} v ON v.unit_id = p.unit_id AND v.path LIKE %s
+             AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+        WHERE s.status IN (%s, %s) {_FENCE}
+    """
+    args = [OPEN, OPEN, OPEN, Status.REMOVED, prefix, day1, day0, *changed_args]
+    args += [PlacementKind.PERMANENT, day1, day0, *changed_args]
+    args += [root_path + "%", day1, day0, *MEMBER]
+    # a run beginning or ending in the period, and the state around it
+    sql = f"""
+        SELECT r0.member_id, r0.status, r0.arrived_from, r0.left_to, r0.path, r0.a, r0.b,
+               CASE WHEN r0.a > r0.s_from THEN r0.status
+                    WHEN r0.s_prev_to = r0.a THEN r0.prev_status END AS st0,
+               CASE WHEN r0.a > r0.p_from THEN r0.unit_id
+                    WHEN r0.p_prev_to = r0.a THEN r0.prev_unit END AS unit0,
+               CASE WHEN COALESCE(r0.s_to, %s) > r0.b THEN r0.status
+                    WHEN r0.s_next_from = r0.b THEN r0.next_status END AS st1,
+               CASE WHEN COALESCE(r0.s_to, %s) > r0.b THEN 0
+                    WHEN r0.s_next_from = r0.b THEN r0.next_left ELSE 0 END AS left1,
+               CASE WHEN COALESCE(r0.p_to, %s) > r0.b THEN r0.unit_id
+                    WHEN r0.p_next_from = r0.b THEN r0.next_unit END AS unit1
+        FROM ({sql}) r0
+        WHERE r0.a < r0.b AND ((r0.a > %s AND r0.a <= %s) OR (r0.b > %s AND r0.b <= %s))
+        {_FENCE}
+    """
+    return sql, [OPEN, OPEN, OPEN, *args, day0, day1, day0, day1]
+
+
+def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, grouped: bool):
+    """Each run on the list (_runs_sql) beginning or ending in the period,
+    with the cell's path the day before it began and on the day it ended. A
+    run that began while the member was on the list the day before continues
+    a stay (a status, a cell or a path changed without leaving it);
+    otherwise it is an arrival, and one that ends without the member on the
+    list that day a departure.
+
+    Columns: arrival (1, or 0 for a move between branches with `branches`),
+    the path before such a move; the status, no cell, the path the day
+    before an arrival, and its recorded origin; departure, the status, the
+    left-the-Party note and the path on the day, the recorded destination,
+    the run's own status; the run's path (with `branches`, or one row per
+    event); then COUNT(*) if `grouped`, else the member and the days."""
+    v = UnitVersion._meta.db_table
+    runs, args = _runs_sql(root_path, day0, day1)
+    depth = len(root_path)
+    joined = f"""
+        SELECT r.member_id, r.a, r.b, r.path, r.status AS own, r.arrived_from, r.left_to,
+               CASE WHEN r.a > %s AND r.a <= %s THEN 1 ELSE 0 END AS a_in,
+               CASE WHEN r.b > %s AND r.b <= %s THEN 1 ELSE 0 END AS b_in,
+               r.st0, CASE WHEN r.unit0 IS NULL THEN 1 ELSE 0 END AS nocell0, v0.path AS path0,
+               r.st1, r.left1, v1.path AS path1
+        FROM ({runs}) r
+        LEFT JOIN {v} v0 ON v0.unit_id = r.unit0
+             AND v0.valid_from < r.a AND (v0.valid_to IS NULL OR v0.valid_to >= r.a)
+        LEFT JOIN {v} v1 ON v1.unit_id = r.unit1
+             AND v1.valid_from <= r.b AND (v1.valid_to IS NULL OR v1.valid_to > r.b)
+        {_FENCE}
+    """
+    args = [day0, day1, day0, day1, *args]
+    members = ", ".join(["%s"] * len(MEMBER))
+    # on the list the day before the run, on the day after it (0 or 1: a
+    # NULL path or status is "not on it")
+    on0 = f"CASE WHEN j.st0 IN ({members}) AND j.nocell0 = 0 AND j.path0 LIKE %s THEN 1 ELSE 0 END"
+    on1 = f"CASE WHEN j.st1 IN ({members}) AND j.path1 LIKE %s THEN 1 ELSE 0 END"
+    on_args = [*MEMBER, root_path + "%"]
+    moved = f"SUBSTR(j.path0, {depth + 1}, {PATH_STEP}) <> SUBSTR(j.path, {depth + 1}, {PATH_STEP})"
+    # an arrival: 1; a move between branches: 0 (with `branches`); else NULL
+    arrival = f"""CASE WHEN j.a_in = 1 AND ({on0}) = 0 THEN 1
+                       WHEN j.a_in = 1 AND {"1 = 1" if branches else "1 = 0"} AND {moved}
+                       THEN 0 END"""
+    departure = f"CASE WHEN j.b_in = 1 AND ({on1}) = 0 THEN 1 END"
+    # the columns a cause reads, the others left NULL so that few groups remain
+    when_in = "CASE WHEN x.arrival = 1 THEN {} END"
+    when_out = "CASE WHEN x.departure = 1 THEN {} END"
+    columns = [
+        "x.arrival",
+        "CASE WHEN x.arrival = 0 THEN x.path0 END",
+        when_in.format("x.st0"),
+        when_in.format("x.nocell0"),
+        when_in.format("x.path0"),
+        when_in.format("x.arrived_from"),
+        "x.departure",
+        when_out.format("x.st1"),
+        when_out.format("x.left1"),
+        when_out.format("x.path1"),
+        when_out.format("x.left_to"),
+        when_out.format("x.own"),
+        "x.path" if branches or not grouped else "NULL",
     ]
+    flagged = f"""
+        SELECT j.*, {arrival} AS arrival, {departure} AS departure FROM ({joined}) j
+    """
+    # the flags come before the joined rows in the text
+    args = [*on_args, *on_args, *args]
+    listed = ", ".join(columns)
+    where = "WHERE x.arrival IS NOT NULL OR x.departure IS NOT NULL"
+    if grouped:
+        keys = ", ".join(c for c in columns if c != "NULL")  # PostgreSQL: no constant
+        sql = f"SELECT {listed}, COUNT(*) FROM ({flagged}) x {where} GROUP BY {keys}"
+    else:
+        sql = f"SELECT {listed}, x.member_id, x.a, x.b FROM ({flagged}) x {where}"
     return sql, args
 
 
-def _among(ids: list[int]) -> tuple[str, list]:
-    """SQL "is one of `ids`": one array parameter on PostgreSQL, a list of
-    parameters elsewhere (SQLite, the tests' sizes)."""
-    if connection.vendor == "postgresql":
-        return "= ANY(%s)", [ids]
-    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+def _cause_in(other, no_cell, other_path, scope, provinces, home) -> str:
+    """Why a member came onto the list, from their state the day before."""
+    arrived = scope or ""
+    if other is None or no_cell and other in MEMBER:
+        # first entered in chibo, or no cell before (the dossier's first
+        # placement): a transfer in if the office recorded where from
+        return SCOPE_IN.get(arrived, IN_UNKNOWN if arrived else ENTERED)
+    if other not in MEMBER:
+        if other in (Status.REMOVED, Status.EXPELLED):
+            return RESTORED
+        if other == Status.TRANSFERRED_OUT:
+            return SCOPE_IN.get(arrived, IN_UNKNOWN)
+        return ADMITTED
+    # a member before and after: the placement or the cell's version moved in
+    return _where(other_path, provinces, home, IN_PROVINCE, IN_DISTRICT) or IN_UNKNOWN
 
 
-def _valid(rows, day):
+def _cause_out(other, left_party, other_path, scope, provinces, home) -> str:
+    """Why a member left the list, from their state on the day."""
+    if other is None or other not in MEMBER:
+        if other == Status.DECEASED:
+            return DEATH
+        if other == Status.EXPELLED:
+            return EXPELLED
+        if other == Status.TRANSFERRED_OUT:
+            return SCOPE_OUT.get(scope or "", OUT_UNKNOWN)
+        if left_party:
+            return LEFT
+        # removed, or a probationary member not recognized (Biểu 1: "xóa tên,
+        # trong đó dự bị")
+        return REMOVED
+    return _where(other_path, provinces, home, OUT_PROVINCE, OUT_DISTRICT) or OUT_UNKNOWN
+
+
+def _events(root_path: str, day0: date, day1: date, *, branches: bool, grouped: bool):
+    """(Event, how many) for the rows of _movement_sql."""
+    sql, args = _movement_sql(root_path, day0, day1, branches=branches, grouped=grouped)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
+    # read even when there is no event: the same queries whatever the data
+    provinces = _provinces()
+    home = province_of(root_path, provinces)
+    out = []
     for row in rows:
-        if row[0] <= day and (row[1] is None or row[1] > day):
-            return row
-    return None
+        arrival, from_path, st0, nocell0, path0, arrived, departure = row[:7]
+        st1, left1, path1, left_to, own, path = row[7:13]
+        if grouped:
+            n, member_id, a, b = row[13], None, None, None
+        else:
+            n, (member_id, a, b) = 1, row[13:16]
+            # SQLite hands computed dates back as text
+            a = date.fromisoformat(a) if isinstance(a, str) else a
+            b = date.fromisoformat(b) if isinstance(b, str) else b
+        if arrival == 0:
+            out.append((Event(member_id, a, -1, INTERNAL, from_path), n))
+            out.append((Event(member_id, a, 1, INTERNAL, path), n))
+        elif arrival == 1:
+            cause = _cause_in(st0, nocell0, path0, arrived, provinces, home)
+            out.append((Event(member_id, a, 1, cause, path), n))
+        if departure == 1:
+            cause = _cause_out(st1, left1, path1, left_to, provinces, home)
+            probationary = own == Status.PROBATIONARY
+            out.append((Event(member_id, b, -1, cause, path, probationary), n))
+    return out
 
 
 _SHARED: ContextVar[dict | None] = ContextVar("statforms_shared_movement", default=None)
@@ -177,129 +360,67 @@ def _movement(root_path: str, day0: date, day1: date, *, branches: bool = False)
     """Every time a member came onto the list of the unit at `root_path` or
     left it, on a day in (day0, day1]. With `branches`, also each move from
     one direct sub-unit to another (an INTERNAL decrease of the one and
-    increase of the other). Four queries."""
-    cand_sql, cand_args = _candidates_sql(root_path, day0, day1)
-    s, p, v = StatusPeriod._meta.db_table, Placement._meta.db_table, UnitVersion._meta.db_table
-    versions: dict[int, list] = defaultdict(list)
+    increase of the other). Two queries (the events, the provinces);
+    a row per event."""
+    return [event for event, _n in _events(root_path, day0, day1, branches=branches, grouped=False)]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Events of one kind and how many: `path` (the cell's, on the list's
+    side) only with branches, `member_id` and `day` never."""
+
+    sign: int
+    cause: str
+    path: str | None
+    probationary: bool
+    n: int
+
+
+def movement_tally(
+    root_path: str, day0: date, day1: date, *, branches: bool = False
+) -> list[Tally]:
+    """`movement` counted in the database: the same events, grouped by
+    cause (and with `branches`, by cell), so a province's year (its founding
+    year: every member arrives) comes back in a few dozen rows. Two queries
+    (the events, the provinces)."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for event, n in _events(root_path, day0, day1, branches=branches, grouped=True):
+        counts[(event.sign, event.cause, event.path, event.probationary)] += n
+    return [Tally(*key, n) for key, n in counts.items()]
+
+
+def list_size(unit_id: int, day: date) -> int:
+    """Members on the unit's list on `day` (its subtree as it stood then),
+    from the maintained counts (members.models.MemberCount): one query; 0 if
+    the unit did not exist that day."""
+    from members.models import MemberCount
+
+    c, v = MemberCount._meta.db_table, UnitVersion._meta.db_table
+    valid = "{a}.valid_from <= %s AND ({a}.valid_to IS NULL OR {a}.valid_to > %s)"
     with connection.cursor() as cursor:
-        # the members with a change, found once, then their rows read once
-        # per history table: a fixed number of queries
-        cursor.execute(cand_sql, cand_args)
-        ids = [r[0] for r in cursor.fetchall()]
-        if not ids:
-            return []
-        among, among_args = _among(ids)
         cursor.execute(
-            f"""SELECT member_id, valid_from, valid_to, status, note FROM {s}
-                WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
-                  AND member_id {among}""",
-            [day1, day0, *among_args],
+            f"""
+            SELECT COALESCE(SUM(c.n), 0) FROM {c} c
+            WHERE c.kind IN (%s, %s) AND {valid.format(a="c")}
+              AND c.unit_id IN (
+                  SELECT v.unit_id FROM {v} v JOIN {v} r ON r.unit_id = %s
+                       AND {valid.format(a="r")} AND v.path LIKE r.path || '%%'
+                  WHERE {valid.format(a="v")})
+            """,
+            [
+                MemberCount.Kind.OFFICIAL,
+                MemberCount.Kind.PROBATIONARY,
+                day,
+                day,
+                unit_id,
+                day,
+                day,
+                day,
+                day,
+            ],
         )
-        statuses = cursor.fetchall()
-        cursor.execute(
-            f"""SELECT member_id, valid_from, valid_to, unit_id, arrived_from, left_to FROM {p}
-                WHERE kind = %s AND valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
-                  AND member_id {among}""",
-            [PlacementKind.PERMANENT, day1, day0, *among_args],
-        )
-        placements = cursor.fetchall()
-        unit_ids = {r[3] for r in placements}
-        if unit_ids:
-            cursor.execute(
-                f"""SELECT unit_id, valid_from, valid_to, path FROM {v}
-                    WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)""",
-                [day1, day0],
-            )
-            for unit_id, valid_from, valid_to, path in cursor.fetchall():
-                if unit_id in unit_ids:
-                    versions[unit_id].append((valid_from, valid_to, path))
-    by_member_s: dict[int, list] = defaultdict(list)
-    for member_id, valid_from, valid_to, status, note in statuses:
-        by_member_s[member_id].append((valid_from, valid_to, status, note))
-    by_member_p: dict[int, list] = defaultdict(list)
-    for member_id, valid_from, valid_to, unit_id, arrived_from, left_to in placements:
-        by_member_p[member_id].append((valid_from, valid_to, unit_id, arrived_from, left_to))
-    if not by_member_p:
-        return []
-    provinces = _provinces()
-    home = province_of(root_path, provinces)
-    events: list[Event] = []
-    for member_id, own_p in by_member_p.items():
-        events.extend(
-            _member_events(
-                member_id,
-                by_member_s.get(member_id, []),
-                own_p,
-                versions,
-                root_path,
-                day0,
-                day1,
-                provinces,
-                home,
-                branches,
-            )
-        )
-    return events
-
-
-def _state(day, statuses, placements, versions, root_path):
-    """(on the list, status row, placement row, path of the cell) on `day`."""
-    status = _valid(statuses, day)
-    placement = _valid(placements, day)
-    path = None
-    if placement is not None:
-        version = _valid(versions.get(placement[2], []), day)
-        path = version[2] if version else None
-    on = (
-        status is not None
-        and status[2] in MEMBER
-        and path is not None
-        and path.startswith(root_path)
-    )
-    return on, status, placement, path
-
-
-def _member_events(
-    member_id, statuses, placements, versions, root_path, day0, day1, provinces, home, branches
-):
-    points = {day0}
-    for row in statuses:
-        points.update(d for d in row[:2] if d is not None and day0 < d <= day1)
-    for row in placements:
-        points.update(d for d in row[:2] if d is not None and day0 < d <= day1)
-        for version in versions.get(row[2], []):
-            points.update(d for d in version[:2] if d is not None and day0 < d <= day1)
-    out = []
-    previous = _state(day0, statuses, placements, versions, root_path)
-    for day in sorted(points)[1:]:
-        current = _state(day, statuses, placements, versions, root_path)
-        was_on, now_on = previous[0], current[0]
-        if now_on and not was_on:
-            out.append(
-                Event(member_id, day, 1, _why_in(previous, current, provinces, home), current[3])
-            )
-        elif was_on and not now_on:
-            cause = _why_out(previous, current, provinces, home)
-            out.append(
-                Event(
-                    member_id,
-                    day,
-                    -1,
-                    cause,
-                    previous[3],
-                    probationary=previous[1][2] == Status.PROBATIONARY,
-                )
-            )
-        elif (
-            branches
-            and now_on
-            and was_on
-            and branch_segment(root_path, previous[3]) != branch_segment(root_path, current[3])
-        ):
-            out.append(Event(member_id, day, -1, INTERNAL, previous[3]))
-            out.append(Event(member_id, day, 1, INTERNAL, current[3]))
-        previous = current
-    return out
+        return int(cursor.fetchone()[0])
 
 
 def _where(path, provinces, home, inside, outside_district):
@@ -316,47 +437,6 @@ def _where(path, provinces, home, inside, outside_district):
 # places in the tree tell.
 SCOPE_IN = {"other_province": IN_PROVINCE, "other_district": IN_DISTRICT}
 SCOPE_OUT = {"other_province": OUT_PROVINCE, "other_district": OUT_DISTRICT}
-
-
-def _why_in(before, now, provinces, home) -> str:
-    _on, status, placement, path = before
-    arrived = (now[2][3] or "") if now[2] is not None else ""
-    if status is None or status[2] not in MEMBER:
-        if status is None:
-            # first entered in chibo: a transfer in if the office said so
-            return SCOPE_IN.get(arrived, IN_UNKNOWN if arrived else ENTERED)
-        if status[2] in (Status.REMOVED, Status.EXPELLED):
-            return RESTORED
-        if status[2] == Status.TRANSFERRED_OUT:
-            return SCOPE_IN.get(arrived, IN_UNKNOWN)
-        return ADMITTED
-    if placement is None:
-        # no cell before: the dossier's first placement (entered in chibo),
-        # a transfer in if the office recorded where from
-        return SCOPE_IN.get(arrived, IN_UNKNOWN if arrived else ENTERED)
-    # a member before and after: the placement or the cell's version moved in
-    where = _where(path, provinces, home, IN_PROVINCE, IN_DISTRICT)
-    return where or IN_UNKNOWN
-
-
-def _why_out(before, now, provinces, home) -> str:
-    _on, status, placement, path = now
-    if status is None or status[2] not in MEMBER:
-        kind = status[2] if status else ""
-        if kind == Status.DECEASED:
-            return DEATH
-        if kind == Status.EXPELLED:
-            return EXPELLED
-        if kind == Status.TRANSFERRED_OUT:
-            left = (before[2][4] or "") if before[2] is not None else ""
-            return SCOPE_OUT.get(left, OUT_UNKNOWN)
-        if kind == Status.REMOVED and (status[3] or "").startswith(LEFT_PARTY_PREFIXES):
-            return LEFT
-        # removed, or a probationary member not recognized (Biểu 1: "xóa tên,
-        # trong đó dự bị")
-        return REMOVED
-    where = _where(path, provinces, home, OUT_PROVINCE, OUT_DISTRICT)
-    return where or OUT_UNKNOWN
 
 
 def branch_segment(root_path: str, path: str) -> int | None:
