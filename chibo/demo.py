@@ -17,6 +17,10 @@ PASSWORD = "chibo-demo"
 @dataclass
 class DemoContext:
     scale: str = "small"
+    # the national scale (`--scale million`): how many provinces, and how many
+    # grassroots organizations in each (a test builds a tiny one)
+    provinces: int = 10
+    grassroots: int = 1000
     today: date = field(default_factory=date.today)
     out: object = None
     rng: random.Random = field(default_factory=lambda: random.Random(SEED))

@@ -358,3 +358,32 @@ def _insert_attendance(rows) -> int:
             batch = []
     Attendance.objects.bulk_create(batch)
     return n + len(batch)
+
+
+def build_million(ctx: DemoContext) -> None:
+    """The province demo's twelve months of meetings and attendance
+    (`build_province`) for every cell of the national scale, meetings and
+    attendance by COPY, the histories read a batch of cells at a time."""
+    from chibo.bulk import copy_insert, instance_row, reserve_ids
+
+    cells = ctx.data["million_cells"]
+    months = _months(ctx.today)
+    n_meetings = n_rows = 0
+    chunk = 400
+    for i in range(0, len(cells), chunk):
+        batch = cells[i : i + chunk]
+        history = History([c.pk for c in batch])
+        plans = [p for cell in batch for p in _plan(ctx, cell, months, history)]
+        ids = reserve_ids(Meeting, len(plans))
+        copy_insert(
+            Meeting,
+            ({**instance_row(m), "id": pk} for pk, (m, _) in zip(ids, plans, strict=True)),
+            with_pk=True,
+        )
+        n_rows += _insert_attendance(
+            (pk, mid, status, reason, official, exempt)
+            for pk, (_, att) in zip(ids, plans, strict=True)
+            for mid, status, reason, official, exempt in att
+        )
+        n_meetings += len(plans)
+    ctx.say(f"  quy mô toàn quốc: {n_meetings} cuộc sinh hoạt, {n_rows} lượt điểm danh\n")

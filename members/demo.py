@@ -24,7 +24,7 @@ from members.counts import counts_deferred, counts_refresh
 from members.models import Exemption, Member, Placement, Rating, StatusPeriod
 from members.rules import exemption_latest_birth, probation_ends_on
 from members.services import member_create_with_past, past_rows, reconstruct_past
-from organizations.models import Category
+from organizations.models import PATH_STEP, Category
 
 SIZES = {
     Category.AGENCY: (18, 30),
@@ -469,3 +469,59 @@ def build_province(ctx: DemoContext) -> None:
     # bulk_create sends no signals: the province's member counts in one statement
     counts_refresh(c.pk for c in ctx.data["province_cells"])
     ctx.say(f"  quy mô tỉnh: {created} đảng viên\n")
+
+
+def build_million(ctx: DemoContext) -> None:
+    """The province demo's members (`build_province`) for every cell of the
+    national scale, sent by COPY with their status periods and placements,
+    a province at a time; then the member counts of those cells."""
+    from chibo.bulk import copy_insert, reserve_ids
+
+    cells = ctx.data["million_cells"]
+    serial = 2_000_000
+    created = 0
+    by_province: dict[str, list] = {}
+    for cell in cells:
+        by_province.setdefault(cell.path[: 2 * PATH_STEP], []).append(cell)
+    for group in by_province.values():
+        members, pasts = [], []
+        for cell in group:
+            lo, hi = SIZES.get(cell.category, (5, 15))
+            for _ in range(ctx.rng.randint(lo, hi) * 24 // 25):
+                serial += 1
+                profile, status, admitted = _profile(ctx, cell.category, serial)
+                n = serial - 2_000_000
+                profile.update(
+                    # unique past a million: "province codes" 97, 98, ... no real one uses
+                    national_id=f"0{97 + n // 1_000_000}{profile['national_id'][3:6]}"
+                    f"{n % 1_000_000:06d}",
+                    unit_id=cell.pk,
+                    status=status,
+                    sort_key=sort_key(profile["full_name"]),
+                    search_name=fold(profile["full_name"]),
+                )
+                members.append(profile)
+                pasts.append(
+                    reconstruct_past(
+                        admitted_on=admitted,
+                        official_on=profile["official_on"],
+                        founded_on=cell.founded_on,
+                    )
+                )
+        ids = reserve_ids(Member, len(members))
+        for row, pk in zip(members, ids, strict=True):
+            row["id"] = pk
+        copy_insert(Member, members, with_pk=True)
+        statuses, placements = [], []
+        for row, past in zip(members, pasts, strict=True):
+            s_rows, p_rows, _e = past_rows(
+                past, member_id=row["id"], unit_id=row["unit_id"], user_id=None
+            )
+            statuses += s_rows
+            placements += p_rows
+        copy_insert(StatusPeriod, statuses)
+        copy_insert(Placement, placements)
+        created += len(members)
+    # COPY sends no signals: the cells' member counts, from the histories
+    counts_refresh(c.pk for c in cells)
+    ctx.say(f"  quy mô toàn quốc: {created} đảng viên\n")
