@@ -59,9 +59,14 @@ def test_a_tiny_national_scale_has_whole_histories_and_true_counts(transactional
     assert open_status.count() == n
     assert not open_status.exclude(status=models_f("member__status")).exists()
     official = members.filter(status=Status.OFFICIAL, official_on__gt=models_f("admitted_on"))
-    assert StatusPeriod.objects.filter(
-        member__in=official, status=Status.PROBATIONARY, valid_to=models_f("member__official_on")
-    ).count() == official.count()
+    assert (
+        StatusPeriod.objects.filter(
+            member__in=official,
+            status=Status.PROBATIONARY,
+            valid_to=models_f("member__official_on"),
+        ).count()
+        == official.count()
+    )
     # the maintained counts equal the histories (verify_counts raises otherwise)
     assert MemberCount.objects.filter(unit__in=cells).exists()
     call_command("verify_counts", months=3)
