@@ -14,7 +14,7 @@ from meetings.models import DuesPayment
 from members.models import Member
 
 
-def _bases(ctx: DemoContext, member_ids=None) -> int:
+def _bases(ctx: DemoContext, member_ids=None, *, copy: bool = False) -> int:
     paid = DuesPayment.objects.values("member_id").annotate(first=Min("month"), top=Max("amount"))
     if member_ids is not None:
         paid = paid.filter(member_id__in=member_ids)
@@ -33,6 +33,10 @@ def _bases(ctx: DemoContext, member_ids=None) -> int:
         rows.append(
             DuesBasis(member_id=p["member_id"], category=category, base=base, valid_from=p["first"])
         )
+    if copy:
+        from chibo.bulk import copy_insert, instance_row
+
+        return copy_insert(DuesBasis, map(instance_row, rows))
     DuesBasis.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
@@ -44,7 +48,7 @@ def build(ctx: DemoContext) -> None:
 AMOUNTS = (5_000, 10_000, 20_000, 35_000, 50_000)
 
 
-def _province_payments(ctx: DemoContext) -> int:
+def _province_payments(ctx: DemoContext, cells=None) -> int:
     """Twelve months of dues for the province's members, in their cell (the
     province demo places them there for the whole year): a fixed amount per
     member, 2% of the months missed, one member in 33 stopping for the last
@@ -52,7 +56,7 @@ def _province_payments(ctx: DemoContext) -> int:
     from meetings.demo import _months
 
     months = _months(ctx.today)
-    cells = [c.pk for c in ctx.data["province_cells"]]
+    cells = [c.pk for c in (cells or ctx.data["province_cells"])]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -87,3 +91,10 @@ def _province_payments(ctx: DemoContext) -> int:
 def build_province(ctx: DemoContext) -> None:
     n = _province_payments(ctx)
     ctx.say(f"Đảng phí (tỉnh): {n} lượt đóng, {_bases(ctx)} căn cứ đóng")
+
+
+def build_million(ctx: DemoContext) -> None:
+    """The province's dues (`build_province`) for every cell of the national
+    scale: one INSERT … SELECT, the bases by COPY."""
+    n = _province_payments(ctx, ctx.data["million_cells"])
+    ctx.say(f"Đảng phí (toàn quốc): {n} lượt đóng, {_bases(ctx, copy=True)} căn cứ đóng")

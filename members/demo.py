@@ -24,7 +24,7 @@ from members.counts import counts_deferred, counts_refresh
 from members.models import Exemption, Member, Placement, Rating, StatusPeriod
 from members.rules import exemption_latest_birth, probation_ends_on
 from members.services import member_create_with_past, past_rows, reconstruct_past
-from organizations.models import Category
+from organizations.models import PATH_STEP, Category
 
 SIZES = {
     Category.AGENCY: (18, 30),
@@ -62,9 +62,9 @@ def _profile(ctx: DemoContext, category: str, serial: int) -> tuple[dict, str, d
         else rng.choice([Religion.BUDDHIST, Religion.CATHOLIC, Religion.CAO_DAI]),
         "national_id": f"0{rng.randint(1, 96):02d}{1 if gender == 'F' else 0}{birth.year % 100:02d}{serial:06d}",
         "phone": f"09{rng.randint(10000000, 99999999)}",
-        "home_town": ctx.faker.province() if hasattr(ctx.faker, "province") else "",
-        "residence": ctx.faker.street_address(),
-        **_form_data(category, gender, age, serial),
+        "home_town": ctx.home_town(),
+        "residence": ctx.street_address(),
+        **_form_data(category, gender, age, serial, r=rng if ctx.pools else None),
         "is_civil_servant": category in (Category.AGENCY, Category.SCHOOL, Category.HEALTH),
         "is_retired": age >= 60,
         "admitted_on": admitted,
@@ -138,11 +138,12 @@ OCCUPATION_RESIDENT = {
 }
 
 
-def _form_data(category: str, gender: str, age: int, serial: int) -> dict:
+def _form_data(category: str, gender: str, age: int, serial: int, r=None) -> dict:
     """The data the statistics forms count, in plausible shares by kind of cell
     and age. Drawn from the member's own fixed seed, so the rest of the demo
-    (names, dates, sizes) does not move when these shares are tuned."""
-    r = random.Random(f"{SEED}-form-{serial}")
+    (names, dates, sizes) does not move when these shares are tuned (or from
+    `r`, the national scale's one generator: a seed per member is too slow)."""
+    r = r or random.Random(f"{SEED}-form-{serial}")
     old = age >= 70
     if age >= 80 and r.random() < 0.04:
         education = Education.LITERATE
@@ -469,3 +470,81 @@ def build_province(ctx: DemoContext) -> None:
     # bulk_create sends no signals: the province's member counts in one statement
     counts_refresh(c.pk for c in ctx.data["province_cells"])
     ctx.say(f"  quy mô tỉnh: {created} đảng viên\n")
+
+
+def build_million(ctx: DemoContext) -> None:
+    """The province demo's members (`build_province`) for every cell of the
+    national scale, sent by COPY with their status periods and placements,
+    a province at a time; then the member counts of those cells."""
+    from chibo.bulk import copy_insert, reserve_ids
+
+    cells = ctx.data["million_cells"]
+    ctx.use_pools()
+    serial = 2_000_000
+    created = 0
+    by_province: dict[str, list] = {}
+    for cell in cells:
+        by_province.setdefault(cell.path[: 2 * PATH_STEP], []).append(cell)
+    for group in by_province.values():
+        members, pasts = [], []
+        for cell in group:
+            lo, hi = SIZES.get(cell.category, (5, 15))
+            for _ in range(ctx.rng.randint(lo, hi) * 24 // 25):
+                serial += 1
+                profile, status, admitted = _profile(ctx, cell.category, serial)
+                n = serial - 2_000_000
+                profile.update(
+                    # unique past a million: "province codes" 97, 98, ... no real one uses
+                    national_id=f"0{97 + n // 1_000_000}{profile['national_id'][3:6]}"
+                    f"{n % 1_000_000:06d}",
+                    unit_id=cell.pk,
+                    status=status,
+                    sort_key=sort_key(profile["full_name"]),
+                    search_name=fold(profile["full_name"]),
+                )
+                members.append(profile)
+                pasts.append(
+                    reconstruct_past(
+                        admitted_on=admitted,
+                        official_on=profile["official_on"],
+                        founded_on=cell.founded_on,
+                    )
+                )
+        ids = reserve_ids(Member, len(members))
+        for row, pk in zip(members, ids, strict=True):
+            row["id"] = pk
+        copy_insert(Member, members, with_pk=True)
+        # past_rows' rows, its note translated once (a lazy string per member
+        # is a tenth of the time)
+        note = past_rows(pasts[0], member_id=0, unit_id=0, user_id=None)[0][0]["note"]
+        copy_insert(
+            StatusPeriod,
+            (
+                {
+                    "member_id": row["id"],
+                    "status": status,
+                    "valid_from": start,
+                    "valid_to": end,
+                    "note": note,
+                }
+                for row, past in zip(members, pasts, strict=True)
+                for status, start, end in past.statuses
+            ),
+        )
+        copy_insert(
+            Placement,
+            (
+                {
+                    "member_id": row["id"],
+                    "unit_id": row["unit_id"],
+                    "kind": PlacementKind.PERMANENT,
+                    "valid_from": past.placed_on,
+                    "reason": note,
+                }
+                for row, past in zip(members, pasts, strict=True)
+            ),
+        )
+        created += len(members)
+    # COPY sends no signals: the cells' member counts, from the histories
+    counts_refresh(c.pk for c in cells)
+    ctx.say(f"  quy mô toàn quốc: {created} đảng viên\n")

@@ -22,6 +22,7 @@ from organizations.models import (
 from organizations.services import role_grant, unit_found, unit_link_locality
 
 FOUNDED = date(1975, 5, 1)
+NATIONAL_CODE = "DEMO-TW"
 WARD_FOUNDED = date(2025, 7, 1)
 
 
@@ -51,8 +52,10 @@ def _cells_ward2() -> list[tuple[str, str]]:
 
 
 def built() -> str | None:
-    """Which demo this database holds ("small", "province") or None: seed_demo
-    builds it once."""
+    """Which demo this database holds ("small", "province", "million") or
+    None: seed_demo builds it once."""
+    if Unit.objects.filter(code=NATIONAL_CODE).exists():
+        return "million"
     if not Unit.objects.filter(code="DEMO-TINH").exists():
         return None
     return "province" if Unit.objects.filter(code="DEMO-P-0001").exists() else "small"
@@ -281,3 +284,147 @@ def build_province(ctx: DemoContext) -> None:
     cells = _bulk_units(grassroots, cell_specs)
     ctx.data["province_cells"] = cells + [g for g in grassroots if g.level == Level.GRASSROOTS_CELL]
     ctx.say(f"  quy mô tỉnh: {len(grassroots)} TCCSĐ, {len(ctx.data['province_cells'])} chi bộ\n")
+
+
+# --- National scale (`--scale million`): ten provinces under a national root, by COPY -------
+
+
+def _copy_units(parents: dict[int, Unit], specs: list[dict]) -> list[Unit]:
+    """Units and their first versions by COPY: ids reserved first, so the
+    paths (the parent's path and the unit's id) go in with the rows."""
+    from chibo.bulk import copy_insert, reserve_ids
+
+    units = []
+    for pk, spec in zip(reserve_ids(Unit, len(specs)), specs, strict=True):
+        spec = {"category": "", "administrative_unit_id": None, "code": None, **spec}
+        units.append(Unit(pk=pk, path=parents[spec["parent_id"]].path + path_segment(pk), **spec))
+    fields = ("code", "name", "level", "category", "parent_id", "path")
+    copy_insert(
+        Unit,
+        (
+            {
+                "id": u.pk,
+                "founded_on": u.founded_on,
+                "administrative_unit_id": u.administrative_unit_id,
+                **{f: getattr(u, f) for f in fields},
+            }
+            for u in units
+        ),
+        with_pk=True,
+    )
+    copy_insert(
+        UnitVersion,
+        (
+            {
+                "unit_id": u.pk,
+                "name": u.name,
+                "level": u.level,
+                "category": u.category,
+                "parent_id": u.parent_id,
+                "path": u.path,
+                "administrative_unit_id": u.administrative_unit_id,
+                "valid_from": u.founded_on,
+                "change": "founded",
+            }
+            for u in units
+        ),
+    )
+    return units
+
+
+def build_million(ctx: DemoContext) -> None:
+    """A national root over `ctx.provinces` provinces (10), each shaped like
+    the province demo: `ctx.grassroots` grassroots organizations (1,000; 95%
+    committees of 5 cells, 5% grassroots cells), about 4.8 cells each."""
+    rng = ctx.rng
+    national = unit_found(
+        actor=None,
+        name="Đảng bộ toàn quốc (dữ liệu đo hiệu năng)",
+        level=Level.CENTRAL,
+        founded_on=FOUNDED,
+        code=NATIONAL_CODE,
+    )
+    cat_cycle = [
+        Category.RESIDENTIAL,
+        Category.RESIDENTIAL,
+        Category.VILLAGE,
+        Category.SCHOOL,
+        Category.POLICE,
+    ]
+    User = get_user_model()
+    admin = ctx.data.get("admin") or User.objects.filter(username="admin").first()
+    if admin is None:  # an empty database: the national scale's own administrator
+        admin = User(username="admin", full_name="Quản trị hệ thống", is_staff=True)
+        admin.is_superuser = True
+        admin.set_password(PASSWORD)
+        admin.save()
+        role_grant(actor=admin, user=admin, unit=national, kind=Role.Kind.ADMIN)
+    provinces, cells = [], []
+    for p in range(1, ctx.provinces + 1):
+        province = unit_found(
+            actor=None,
+            name=f"Đảng bộ tỉnh số {p:02d}",
+            level=Level.PROVINCIAL,
+            parent=national,
+            founded_on=FOUNDED,
+            code=f"DEMO-N{p:02d}",
+        )
+        provinces.append(province)
+        committees = max(round(ctx.grassroots * 0.95), 1)
+        grassroots = _copy_units(
+            {province.pk: province},
+            [
+                {
+                    "code": f"DEMO-N{p:02d}-{i + 1:04d}",
+                    "name": f"Đảng bộ xã số {i + 1} tỉnh {p:02d}"
+                    if i < committees
+                    else f"Chi bộ cơ sở Doanh nghiệp số {i + 1} tỉnh {p:02d}",
+                    "level": Level.GRASSROOTS_COMMITTEE
+                    if i < committees
+                    else Level.GRASSROOTS_CELL,
+                    "category": "" if i < committees else Category.ENTERPRISE,
+                    "parent_id": province.pk,
+                    "founded_on": WARD_FOUNDED,
+                }
+                for i in range(ctx.grassroots)
+            ],
+        )
+        specs = []
+        for g in grassroots:
+            if g.level != Level.GRASSROOTS_COMMITTEE:
+                continue
+            specs.append(
+                {
+                    "name": f"Chi bộ cơ quan – {g.name}",
+                    "level": Level.CELL,
+                    "category": Category.AGENCY,
+                    "parent_id": g.pk,
+                    "founded_on": WARD_FOUNDED,
+                }
+            )
+            for k in range(1, 5):
+                specs.append(
+                    {
+                        "name": f"Chi bộ số {k} – {g.name}",
+                        "level": Level.CELL,
+                        "category": cat_cycle[rng.randrange(len(cat_cycle))],
+                        "parent_id": g.pk,
+                        "founded_on": WARD_FOUNDED,
+                    }
+                )
+        cells += _copy_units({g.pk: g for g in grassroots}, specs)
+        cells += [g for g in grassroots if g.level == Level.GRASSROOTS_CELL]
+    for username, full_name, unit in [
+        ("national", "Ban Tổ chức Trung ương (đo hiệu năng)", national),
+        ("board01", "Ban Tổ chức Tỉnh ủy số 01 (đo hiệu năng)", provinces[0]),
+    ]:
+        user = User(username=username, full_name=full_name)
+        user.set_password(PASSWORD)
+        user.save()
+        role_grant(actor=admin, user=user, unit=unit, kind=Role.Kind.REVIEWER)
+    ctx.data.update(national=national, million_provinces=provinces, million_cells=cells)
+    ctx.say(
+        f"  quy mô toàn quốc: {len(provinces)} tỉnh, "
+        f"{len({c.parent_id for c in cells})} đơn vị trên chi bộ, {len(cells)} chi bộ; "
+        "tài khoản national, board01\n"
+    )

@@ -26,6 +26,8 @@ def path_ids(path: str) -> list[int]:
 
 
 class Level(models.TextChoices):
+    # the national root: only the million-member benchmark builds one
+    CENTRAL = "central", _("Đảng bộ toàn quốc")
     PROVINCIAL = "provincial", _("Đảng bộ tỉnh / thành phố")
     DISTRICT = "district", _("Đảng bộ huyện / quận / thị xã (trước 01/7/2025)")
     BLOC = "bloc", _("Đảng bộ khối / cơ quan")
@@ -40,7 +42,13 @@ CELL_LEVELS = (Level.GRASSROOTS_CELL, Level.CELL)
 # Grassroots organizations (tổ chức cơ sở đảng).
 GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
 # Levels that hold other units.
-COMMITTEE_LEVELS = (Level.PROVINCIAL, Level.DISTRICT, Level.BLOC, Level.GRASSROOTS_COMMITTEE)
+COMMITTEE_LEVELS = (
+    Level.CENTRAL,
+    Level.PROVINCIAL,
+    Level.DISTRICT,
+    Level.BLOC,
+    Level.GRASSROOTS_COMMITTEE,
+)
 
 
 class Category(models.TextChoices):

@@ -42,6 +42,7 @@ from organizations.selectors import can_edit, sees_everything
 
 # Which level may sit under which (Điều lệ Đảng, Điều 11 and 21).
 ALLOWED_CHILD_LEVELS: dict[str, tuple[str, ...]] = {
+    Level.CENTRAL: (Level.PROVINCIAL, Level.BLOC),
     Level.PROVINCIAL: (
         Level.DISTRICT,
         Level.BLOC,

@@ -481,27 +481,58 @@ def build_province_late(ctx: DemoContext) -> None:
     cells = ctx.data.get("province_cells") or []
     if not cells:
         return
+    total = _decided_reviews(ctx, cells)
+    ctx.say(f"  quy mô tỉnh: {total} kết quả xếp loại đảng viên trong 3 năm\n")
+
+
+def build_million_late(ctx: DemoContext) -> None:
+    """The province's decided levels (`build_province_late`) for every cell
+    of the national scale, the ratings by COPY."""
+    total = _decided_reviews(ctx, ctx.data["million_cells"], copy=True)
+    ctx.say(f"  quy mô toàn quốc: {total} kết quả xếp loại đảng viên trong 3 năm\n")
+
+
+def _decided_reviews(ctx: DemoContext, cells: list[Unit], *, copy: bool = False) -> int:
+    """Decided levels of the cells' members and organizations over the last
+    three years; returns how many member ratings."""
+    from chibo.bulk import copy_insert, instance_row
+
+    def insert(model, rows):
+        if copy:
+            copy_insert(model, map(instance_row, rows))
+        else:
+            model.objects.bulk_create(rows, batch_size=5000)
+
     cell_ids = [c.pk for c in cells]
     grassroots_ids = {c.parent_id if c.level not in GRASSROOTS_LEVELS else c.pk for c in cells}
     grassroots = {u.pk: u for u in Unit.objects.filter(pk__in=grassroots_ids)}
     last = ctx.today.year - 1
-    rows = list(
-        Placement.objects.filter(
-            unit_id__in=cell_ids, kind=PlacementKind.PERMANENT, valid_to__isnull=True
-        ).values_list(
-            "member_id",
-            "unit_id",
-            "unit__path",
-            "unit__parent_id",
-            "unit__level",
-            "member__admitted_on",
+    # read in chunks: a national scale's ids are past a query's parameter limit
+    rows, members = [], set()
+    for i in range(0, len(cell_ids), 5000):
+        found = list(
+            Placement.objects.filter(
+                unit_id__in=cell_ids[i : i + 5000],
+                kind=PlacementKind.PERMANENT,
+                valid_to__isnull=True,
+            ).values_list(
+                "member_id",
+                "unit_id",
+                "unit__path",
+                "unit__parent_id",
+                "unit__level",
+                "member__admitted_on",
+            )
         )
-    )
-    members = set(
-        StatusPeriod.objects.filter(
-            member_id__in=[r[0] for r in rows], status__in=MEMBER_STATUSES, valid_to__isnull=True
-        ).values_list("member_id", flat=True)
-    )
+        rows += found
+        for k in range(0, len(found), 20000):
+            members.update(
+                StatusPeriod.objects.filter(
+                    member_id__in=[r[0] for r in found[k : k + 20000]],
+                    status__in=MEMBER_STATUSES,
+                    valid_to__isnull=True,
+                ).values_list("member_id", flat=True)
+            )
     total = 0
     for year in (last - 2, last - 1, last):
         rs = rules.rule_set_for_year(year)
@@ -540,7 +571,7 @@ def build_province_late(ctx: DemoContext) -> None:
                     published_at=decided_at,
                 )
             )
-        MemberReview.objects.bulk_create(batch, batch_size=5000)
+        insert(MemberReview, batch)
         total += len(batch)
         org_rows = []
         for c in cells:
@@ -573,5 +604,5 @@ def build_province_late(ctx: DemoContext) -> None:
             for g in grassroots.values()
             if g.level not in CELL_LEVELS
         ]
-        OrganizationReview.objects.bulk_create(org_rows, batch_size=5000)
-    ctx.say(f"  quy mô tỉnh: {total} kết quả xếp loại đảng viên trong 3 năm\n")
+        insert(OrganizationReview, org_rows)
+    return total

@@ -2,7 +2,7 @@ import importlib
 import time
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from chibo.demo import DemoContext
@@ -14,12 +14,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale",
-            choices=["small", "province"],
+            choices=["small", "province", "million"],
             default="small",
-            help="small: bản demo; province: ~100.000 đảng viên, ~1.000 TCCSĐ, ~5.000 chi bộ (đo hiệu năng).",
+            help="small: bản demo; province: ~100.000 đảng viên, ~1.000 TCCSĐ, ~5.000 chi bộ (đo hiệu năng); "
+            "million: ~1.000.000 đảng viên trong 10 tỉnh dưới một đảng bộ toàn quốc (chỉ PostgreSQL).",
+        )
+        # the national scale's size: a test builds a tiny one the same way
+        parser.add_argument("--provinces", type=int, default=10, help="(million) số tỉnh")
+        parser.add_argument(
+            "--grassroots", type=int, default=1000, help="(million) số TCCSĐ mỗi tỉnh"
         )
 
-    def handle(self, *args, scale, **options):
+    def handle(self, *args, scale, provinces=10, grassroots=1000, **options):
+        if scale == "million" and connection.vendor != "postgresql":
+            # COPY is what makes a million members take minutes, not hours
+            raise CommandError(
+                "--scale million chỉ chạy trên PostgreSQL (nạp dữ liệu bằng COPY); "
+                "hãy đặt DATABASE_URL=postgres://… cho một cơ sở dữ liệu riêng."
+            )
+        if provinces < 1 or grassroots < 1:
+            raise CommandError("--provinces và --grassroots phải từ 1 trở lên.")
         modules = []
         for config in apps.get_app_configs():
             try:
@@ -34,28 +48,40 @@ class Command(BaseCommand):
         built = next(
             (found for _name, m in modules if hasattr(m, "built") and (found := m.built())), None
         )
-        if built == "province" or (built == "small" and scale == "small"):
+        # The national scale sits beside the demo province (its own root), on
+        # top of the small demo or the province.
+        if (
+            built == "million"
+            or (built == "province" and scale != "million")
+            or (built == "small" and scale == "small")
+        ):
             self.stdout.write("Dữ liệu mẫu đã có; không tạo lại.")
             return
-        ctx = DemoContext(scale=scale, out=self.stdout)
+        ctx = DemoContext(scale=scale, out=self.stdout, provinces=provinces, grassroots=grassroots)
         started = time.monotonic()
         # Every app's build(), then every app's build_late() (for data that needs
         # later apps' rows, e.g. committee seats need members); at province
         # scale, then build_province() and build_province_late() likewise.
         phases = []
-        if built is None:
+        if built is None and scale != "million":
             phases += ["build", "build_late"]
-        else:
+        elif built is not None:
             # the small demo is there: each app reads back what its builders
             # left in ctx.data for the province phases (`resume(ctx)`)
             phases += ["resume"]
         if scale == "province":
             phases += ["build_province", "build_province_late"]
+        if scale == "million":
+            # on an empty database the national scale stands alone (its own
+            # root and accounts): the small demo is not built under it
+            phases += ["build_million", "build_million_late"]
         for phase in phases:
             if phase == "build_province":
                 # the same province whether it follows the small demo in this
                 # run or in an earlier one
                 ctx.reseed("province")
+            if phase == "build_million":
+                ctx.reseed("million")
             for name, module in modules:
                 step = getattr(module, phase, None)
                 if step is None:
@@ -69,7 +95,10 @@ class Command(BaseCommand):
             # Planner statistics for the freshly bulk-loaded tables: without
             # them the first reports choose plans several times slower.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                # after tens of millions of rows, VACUUM too: the visibility
+                # map lets the counts read the indexes only (not inside a transaction)
+                vacuum = scale == "million" and not connection.in_atomic_block
+                cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Xong dữ liệu mẫu ({scale}) trong {time.monotonic() - started:.1f} s."
