@@ -7,6 +7,7 @@ In bulk: the province's 100,000 members take seconds."""
 from django.db import connection
 from django.db.models import Max, Min
 
+from chibo.bulk import copy_insert, instance_row
 from chibo.demo import DemoContext
 from dues.choices import DuesCategory as C
 from dues.models import DuesBasis
@@ -34,8 +35,6 @@ def _bases(ctx: DemoContext, member_ids=None, *, copy: bool = False) -> int:
             DuesBasis(member_id=p["member_id"], category=category, base=base, valid_from=p["first"])
         )
     if copy:
-        from chibo.bulk import copy_insert, instance_row
-
         return copy_insert(DuesBasis, map(instance_row, rows))
     DuesBasis.objects.bulk_create(rows, batch_size=5000)
     return len(rows)

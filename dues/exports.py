@@ -15,6 +15,7 @@ from chibo.text import slug
 from documents.render import render
 from dues import selectors
 from dues.documents import NOTE, advance_lines, book_context, book_typst_data, remittance_context
+from members.models import Placement
 from organizations.models import Unit
 from organizations.selectors import reach_key, unit_for_user_or_404
 
@@ -84,8 +85,6 @@ def _book_build(user, params: dict, fmt: str, progress) -> Output:
 def _book_estimate(user, params: dict, fmt: str) -> int:
     """The book's lines: the members placed in the cell at some time (a
     cell's book is made in the request; a very large one by the worker)."""
-    from members.models import Placement
-
     unit = _unit(user, params)
     return Placement.objects.filter(unit=unit).values("member_id").distinct().count()
 

@@ -18,10 +18,18 @@ from dues import rules
 from dues.choices import DEFAULT_KEPT_PERCENT, DuesCategory, ShareKind
 from dues.models import DuesBasis, DuesRelief, DuesShare, FixedRate
 from meetings.models import DuesPayment
-from members.choices import MEMBER_STATUSES
-from members.models import Member, StatusPeriod
+from members.choices import MEMBER_STATUSES, PlacementKind
+from members.models import Exemption, Member, Placement, StatusPeriod
 from members.selectors import in_periods, members_on, membership_in_cell
-from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, AdministrativeUnit, Level, Unit
+from organizations.models import (
+    CELL_LEVELS,
+    GRASSROOTS_LEVELS,
+    PATH_STEP,
+    AdministrativeUnit,
+    Level,
+    Unit,
+    UnitVersion,
+)
 from organizations.selectors import unit_name_key
 
 # --- What a member owes -------------------------------------------------------
@@ -157,9 +165,6 @@ def leave_periods(member_ids, start: date, end: date) -> dict[int, list[tuple]]:
     from meetings (miễn sinh hoạt) or placed temporarily at another cell
     (sinh hoạt tạm thời). Such members may pay dues late or ahead for those
     months (01-QĐ/TW). Two queries."""
-    from members.choices import PlacementKind
-    from members.models import Exemption, Placement
-
     out: dict[int, list[tuple]] = defaultdict(list)
     overlap = Q(valid_from__lte=end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=start))
     for qs in (
@@ -371,9 +376,6 @@ def arrears_in(members_qs, day: date | None = None) -> list[dict]:
 def _spans_in_own_cells(members: list[Member], start: date, end: date) -> dict[int, list[tuple]]:
     """membership_in_cell for many members at once, each in their own current
     cell: {member id: [(from, to)]}. Two queries whatever their number."""
-    from members.choices import PlacementKind
-    from members.models import Placement
-
     ids = [m.pk for m in members]
     cell_of = {m.pk: m.unit_id for m in members}
     statuses: dict[int, list[tuple]] = defaultdict(list)
@@ -510,8 +512,6 @@ def tree_of_month(unit: Unit, month: date) -> list[tuple]:
     `_version_of_month`): a cell moved to another committee in June belongs
     to the old one up to May and to the new one from June. [(unit id, parent id, level, category,
     locality kind, name, path)], the root first. Two queries."""
-    from organizations.models import UnitVersion
-
     end = month_shift(month, 1)
     overlap = Q(valid_from__lt=end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=month))
     fields = ("unit_id", "parent_id", "level", "category", "administrative_unit__kind", "name")
@@ -553,8 +553,6 @@ def remittance(unit: Unit, month: date) -> dict:
     names = {row[0]: row[5] for row in tree}
     sums: dict[int, tuple[int, int]] = {}
     if tree:
-        from organizations.models import UnitVersion
-
         # units under the root at some time in the month, as a subquery (a
         # list of a province's 5,000 ids costs more to send than the sums);
         # a unit outside the month's tree is dropped below
@@ -637,8 +635,6 @@ def remittance(unit: Unit, month: date) -> dict:
 def _cell_kinds(unit: Unit, months: list[date]) -> list[str | None]:
     """The share kind (`share_kind`) of `unit` in each month, from its version
     then (a cell that changed category or ward counts as it was). One query."""
-    from organizations.models import UnitVersion
-
     rows = list(
         UnitVersion.objects.filter(unit=unit, valid_from__lt=month_shift(months[-1], 1))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=months[0]))
@@ -788,8 +784,6 @@ def dues_figures(root: Unit, months: list[date]) -> dict:
     subtree as it was in each month (`_version_of_month`), summed per month
     and per direct sub-unit of the root then: {"months": {month: [payments,
     collected, portal, voluntary]}, "branches": {sub-unit id: [...]}}. Two queries."""
-    from organizations.models import PATH_STEP, UnitVersion
-
     out = {
         "months": {m: [0, 0, 0, 0] for m in months},
         "branches": defaultdict(lambda: [0, 0, 0, 0]),

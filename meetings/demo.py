@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection
 from django.utils import timezone
 
+from chibo.bulk import copy_insert, instance_row, reserve_ids
 from chibo.demo import DemoContext
 from meetings.models import (
     Attendance,
@@ -418,8 +419,6 @@ def build_million(ctx: DemoContext) -> None:
     by one INSERT … SELECT per batch from the placement and status histories
     (the province's per-row Python would take over an hour), and each
     meeting's expected and present counts from it."""
-    from chibo.bulk import copy_insert, instance_row, reserve_ids
-
     cells = ctx.data["million_cells"]
     months = _months(ctx.today)
     n_meetings = n_rows = 0

@@ -4,6 +4,7 @@ has its history); at province scale ~100,000 more in bulk."""
 import random
 from datetime import date, timedelta
 
+from chibo.bulk import copy_insert, reserve_ids
 from chibo.dates import add_months
 from chibo.demo import SEED, DemoContext
 from chibo.text import fold, sort_key
@@ -476,8 +477,6 @@ def build_million(ctx: DemoContext) -> None:
     """The province demo's members (`build_province`) for every cell of the
     national scale, sent by COPY with their status periods and placements,
     a province at a time; then the member counts of those cells."""
-    from chibo.bulk import copy_insert, reserve_ids
-
     cells = ctx.data["million_cells"]
     ctx.use_pools()
     serial = 2_000_000

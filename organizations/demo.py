@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from chibo.bulk import copy_insert, reserve_ids
 from chibo.demo import PASSWORD, DemoContext
 from organizations.models import (
     TYPE_FIELDS,
@@ -292,8 +293,6 @@ def build_province(ctx: DemoContext) -> None:
 def _copy_units(parents: dict[int, Unit], specs: list[dict]) -> list[Unit]:
     """Units and their first versions by COPY: ids reserved first, so the
     paths (the parent's path and the unit's id) go in with the rows."""
-    from chibo.bulk import copy_insert, reserve_ids
-
     units = []
     for pk, spec in zip(reserve_ids(Unit, len(specs)), specs, strict=True):
         spec = {"category": "", "administrative_unit_id": None, "code": None, **spec}

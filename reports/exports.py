@@ -12,6 +12,7 @@ import re
 from django.db.models import Count, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from chibo.exports import ExportKind, Output, register
 from chibo.spreadsheets import csv_row, xlsx_row
@@ -91,7 +92,6 @@ def to_xlsx(table: Table) -> bytes:
         return form_xlsx(table)
     from openpyxl import Workbook
     from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active

@@ -15,6 +15,7 @@ from fractions import Fraction
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from chibo.bulk import copy_insert, instance_row
 from chibo.demo import DemoContext
 from members.choices import MEMBER_STATUSES, PlacementKind
 from members.models import Placement, StatusPeriod
@@ -495,7 +496,6 @@ def build_million_late(ctx: DemoContext) -> None:
 def _decided_reviews(ctx: DemoContext, cells: list[Unit], *, copy: bool = False) -> int:
     """Decided levels of the cells' members and organizations over the last
     three years; returns how many member ratings."""
-    from chibo.bulk import copy_insert, instance_row
 
     def insert(model, rows):
         if copy:

@@ -26,8 +26,8 @@ from datetime import date, timedelta
 
 from django.db import connection
 
-from members.choices import PlacementKind, Status
-from members.models import Placement, StatusPeriod
+from members.choices import DATED_PROFILE_FIELDS, PlacementKind, Status
+from members.models import Exemption, Member, MemberCount, Placement, ProfileChange, StatusPeriod
 from organizations.models import PATH_STEP, Level, Unit, UnitVersion, path_ids
 
 MEMBER = (Status.PROBATIONARY, Status.OFFICIAL)
@@ -394,8 +394,6 @@ def list_size(unit_id: int, day: date) -> int:
     """Members on the unit's list on `day` (its subtree as it stood then),
     from the maintained counts (members.models.MemberCount): one query; 0 if
     the unit did not exist that day."""
-    from members.models import MemberCount
-
     c, v = MemberCount._meta.db_table, UnitVersion._meta.db_table
     valid = "{a}.valid_from <= %s AND ({a}.valid_to IS NULL OR {a}.valid_to > %s)"
     with connection.cursor() as cursor:
@@ -547,8 +545,6 @@ def _fence(dated) -> str:
 
 
 def _dated(fields) -> list[str]:
-    from members.choices import DATED_PROFILE_FIELDS
-
     return [f for f in DATED_PROFILE_FIELDS if f in fields]
 
 
@@ -557,8 +553,6 @@ def _first_changes(fields: list[str], source: str | None) -> str:
     changed after the day) and was_f (its value on the day, as ProfileChange
     keeps it). `source` is a table of (k, member_id, day); without one, k is
     the member and the day the one %s argument."""
-    from members.models import ProfileChange
-
     pc = ProfileChange._meta.db_table
     if source is None:
         rows = f"""SELECT c.member_id AS k, c.field, c.previous,
@@ -579,8 +573,6 @@ def _first_changes(fields: list[str], source: str | None) -> str:
 
 def _field_columns(fields) -> str:
     """The member fields on the day: m's column, or c's value where it changed."""
-    from members.models import Member
-
     dated = set(_dated(fields))
     out = []
     for f in fields:
@@ -602,8 +594,6 @@ def fields_of(figures) -> list[str]:
 def on_list(root_path: str, day: date, fields, *, age: bool = False) -> Counted:
     """The members on the list of the unit at `root_path` on `day`, with
     `fields` as they were that day."""
-    from members.models import Exemption, Member
-
     p, s, m, e, v = (
         Placement._meta.db_table,
         StatusPeriod._meta.db_table,
@@ -662,8 +652,6 @@ def admitted(root_path: str, start: date, end: date, fields, *, age: bool = Fals
     one before it (covering the day before) is no member's nor a left one's,
     and the member's permanent placement that day is in a cell whose version
     of the day lies in the subtree."""
-    from members.models import Member
-
     p, s, m, v = (
         Placement._meta.db_table,
         StatusPeriod._meta.db_table,
