@@ -225,7 +225,7 @@ CHIBO_IMPORT_MAX_ROWS = env.int("CHIBO_IMPORT_MAX_ROWS", default=300_000)
 # A roster import reads, checks and writes this many rows at a time, in its
 # one transaction (all or nothing): the memory it needs does not grow with
 # the file (chibo.imports.ImportKind.streams).
-CHIBO_IMPORT_CHUNK_ROWS = env.int("CHIBO_IMPORT_CHUNK_ROWS", default=5000)
+CHIBO_IMPORT_CHUNK_ROWS = env.int("CHIBO_IMPORT_CHUNK_ROWS", default=2000)
 # Uploaded files are kept this many days, then emptied (the import's record,
 # its outcome and its rows' messages stay): `manage.py purge_generated_files`.
 CHIBO_IMPORT_KEEP_DAYS = env.int("CHIBO_IMPORT_KEEP_DAYS", default=30)
