@@ -10,8 +10,9 @@ Goal: the import within 5× of COPY, peak memory < 300 MB for 100,000 rows.
 
 The database must be one of its own (its name must contain "bench"): the
 member tables are emptied before each run. Each measurement runs in a child
-process so that its peak memory (ru_maxrss) is its own. Prints rows/s and
-peak memory; never asserts.
+process so that its peak memory (ru_maxrss: the peak RSS, C allocations
+included, which tracemalloc does not see) is its own. Prints rows/s and
+peak memory beside the goals, with the load average; never asserts.
 """
 
 import argparse
@@ -26,7 +27,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import database_label  # noqa: I001  (sets Django up before the imports below)
+from common import database_label, load_average  # noqa: I001  (sets Django up before the imports below)
 from django.core.management import call_command
 from django.db import connection
 
@@ -332,7 +333,7 @@ def main():
     for fmt, r in imported.items():
         print(
             f"import_members {fmt.upper()} / COPY: {r['seconds'] / copy['seconds']:.1f}× "
-            f"(goal ≤ 5×); peak {r['peak_mb']:.0f} MB (goal < 300 MB)"
+            f"(goal ≤ 5×); peak {r['peak_mb']:.0f} MB (goal < 300 MB); {load_average()}"
         )
     print(f"after: {database_label()}")
 

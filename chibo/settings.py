@@ -246,6 +246,10 @@ CHIBO_MAX_UPLOAD_BYTES = env.int("CHIBO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1
 # refused from its zip directory before any of it is expanded (a zip bomb).
 CHIBO_MAX_UNCOMPRESSED_BYTES = env.int("CHIBO_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
 CHIBO_IMPORT_MAX_ROWS = env.int("CHIBO_IMPORT_MAX_ROWS", default=300_000)
+# A roster import reads, checks and writes this many rows at a time, in its
+# one transaction (all or nothing): the memory it needs does not grow with
+# the file (chibo.imports.ImportKind.streams).
+CHIBO_IMPORT_CHUNK_ROWS = env.int("CHIBO_IMPORT_CHUNK_ROWS", default=2000)
 # Uploaded files are kept this many days, then emptied (the import's record,
 # its outcome and its rows' messages stay): `manage.py purge_generated_files`.
 CHIBO_IMPORT_KEEP_DAYS = env.int("CHIBO_IMPORT_KEEP_DAYS", default=30)

@@ -239,25 +239,43 @@ class RosterKind(ImportKind):
         paths = [] if _sees_all(actor) else role_paths(actor, EDIT_KINDS)
         return min(paths, key=len) if paths else ""
 
+    # read, checked and written settings.CHIBO_IMPORT_CHUNK_ROWS rows at a
+    # time (chibo.imports): a province's roster is never held whole
+    streams = True
+
     def analyse(self, rows: Iterator[Row], ctx: ImportContext) -> list[MemberRow]:
-        cells = _Cells(ctx.actor)
-        default_cell = _default_cell(ctx.options.get("default_unit"), ctx.actor)
+        state = ctx.state
+        if "cells" not in state:
+            state["cells"] = _Cells(ctx.actor)
+            state["default_cell"] = _default_cell(ctx.options.get("default_unit"), ctx.actor)
+            state["today"] = date.today()
+            # card and CCCD -> the row that first gave it, over the whole file
+            state["seen_card"], state["seen_nid"] = {}, {}
+            state["analysed"] = 0
+            state["units"] = set()  # the cells whose member counts the import changes
+        cells, default_cell, today = state["cells"], state["default_cell"], state["today"]
         total = max(1, ctx.total)
         out: list[MemberRow] = []
-        today = date.today()
         for row in rows:
             out.append(_parse_row(row.number, row.values, ctx.header, cells, default_cell, today))
-            if len(out) % CHUNK == 0:
-                ctx.progress(len(out), total, "analysing")
-        _match_and_check(out, ctx.header, ctx.actor)
+            state["analysed"] += 1
+            if state["analysed"] % CHUNK == 0:
+                ctx.progress(state["analysed"], total, "analysing")
+        _match_and_check(out, ctx.header, ctx.actor, state["seen_card"], state["seen_nid"])
         return out
 
     def apply(self, rows: list[MemberRow], ctx: ImportContext) -> dict:
-        roster_write(rows, actor=ctx.actor, reason=ctx.reason, progress=ctx.progress)
+        ctx.state["units"] |= roster_write(rows, actor=ctx.actor, reason=ctx.reason)
         return {
             "new": [r.member_id for r in rows if r.outcome == NEW],
             "updated": [r.member.pk for r in rows if r.outcome == UPDATED],
         }
+
+    def finish(self, ctx: ImportContext) -> dict:
+        # the bulk inserts send no signals: the member counts of the cells the
+        # file wrote to, recomputed from the history in the same transaction
+        counts_refresh(ctx.state.get("units", ()))
+        return {}
 
 
 def _editable_cells(user) -> list[Unit]:
@@ -410,13 +428,14 @@ def _members_by_nid(nids: list[str], by_card: dict[str, Member]) -> dict[str, Me
     return {nid: loaded[pk] for nid, pk in pks.items()}
 
 
-def _match_and_check(rows: list[MemberRow], header, actor) -> None:
+def _match_and_check(rows: list[MemberRow], header, actor, seen_card, seen_nid) -> None:
     """Match each row to a member and check it. Members are loaded a few
     thousand rows at a time and only those with changes are kept, so a
-    re-imported 100,000-row roster never holds every member at once."""
+    re-imported 100,000-row roster never holds every member at once.
+    `seen_card` and `seen_nid` ({number: row}) are the file's rows so far,
+    earlier chunks included: a repeat is an error, even of a row already
+    written."""
     paths = None if _sees_all(actor) else role_paths(actor, EDIT_KINDS)
-    seen_card: dict[str, int] = {}
-    seen_nid: dict[str, int] = {}
     for i in range(0, len(rows), CHUNK * 5):
         _match_chunk(rows[i : i + CHUNK * 5], header, actor, paths, seen_card, seen_nid)
 
@@ -857,9 +876,11 @@ def _check_recorded_past(r: MemberRow, member: Member, header, recorded) -> None
 
 def roster_write(
     rows: list[MemberRow], *, actor, reason: str, progress: Progress | None = None
-) -> None:
+) -> set[int]:
     """Create the new members and update the changed ones, in bulk: what
-    the roster writes, inside the pipeline's transaction."""
+    the roster writes, inside the pipeline's transaction. Returns the cells
+    whose member counts changed: the bulk inserts send no signals, so the
+    caller refreshes them (members.counts.counts_refresh), once per import."""
     user = actor if getattr(actor, "pk", None) else None
     new_rows = [r for r in rows if r.outcome == NEW]
     updated = [r for r in rows if r.outcome == UPDATED]
@@ -968,11 +989,8 @@ def roster_write(
         AuditEvent.objects.bulk_create(events, batch_size=CHUNK)
         if progress:
             progress(total, total, "running")
-    # the bulk inserts send no signals: the member counts of the cells the
-    # file wrote to, recomputed from the history in the same transaction
-    counts_refresh(
-        {r.cell.pk for r in new_rows if r.cell is not None}
-        | units_of_members(r.member.pk for r in updated if r.member is not None)
+    return {r.cell.pk for r in new_rows if r.cell is not None} | units_of_members(
+        r.member.pk for r in updated if r.member is not None
     )
 
 

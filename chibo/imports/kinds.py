@@ -110,6 +110,9 @@ class ImportContext:
     # the batch's result: {"trees": {"before": [...], "after": [...]}} shows
     # a unit tree before and after (restructure plans)
     extra: dict = field(default_factory=dict)
+    # what a kind that `streams` keeps from one chunk of rows to the next
+    # (the rows seen so far, the cells looked up once), for this run only
+    state: dict = field(default_factory=dict)
 
     @property
     def user(self):
@@ -136,6 +139,10 @@ class ImportKind:
     key_label: str = ""  # the preview's column for RowOutcome.key (none if empty)
     done_message: str = _("Đã nhập: %(new)s thêm mới, %(updated)s cập nhật.")
     audit_action: str = ""  # defaults to "<name>_import"
+    # True: `analyse` and `apply` take the file a chunk at a time
+    # (settings.CHIBO_IMPORT_CHUNK_ROWS rows: read, check, write, then the
+    # next), so a 100,000-row file is never held whole; see `apply`.
+    streams: bool = False
 
     # --- who and how ------------------------------------------------------------
 
@@ -173,8 +180,22 @@ class ImportKind:
         latest `analyse` returned them) through the kind's services, inside
         the pipeline's transaction. Returns what the import's audit record
         keeps (ids created and updated). Raise chibo.errors.ServiceError to
-        refuse: nothing is then written."""
+        refuse: nothing is then written.
+
+        A kind that `streams` is given one chunk at a time, in file order,
+        each right after `analyse` checked it, all in the one transaction: a
+        chunk's `analyse` sees what the chunks before it wrote (so it must
+        tell a row repeating an earlier row of the file by `ctx.state`, not
+        by the database). The pipeline joins the lists the calls return. If a
+        row of any chunk has an error (and the batch does not skip invalid
+        rows), the transaction is rolled back: nothing is written."""
         raise NotImplementedError
+
+    def finish(self, ctx: ImportContext) -> dict:
+        """After the last `apply`, in the same transaction: the work done once
+        per import (summaries of what the chunks wrote). Returns more of what
+        the audit record keeps."""
+        return {}
 
     # --- derived -----------------------------------------------------------------
 

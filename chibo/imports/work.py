@@ -105,13 +105,9 @@ def context_for(batch: ImportBatch, kind: ImportKind, *, header, progress) -> Im
     )
 
 
-def analyse(
-    batch: ImportBatch, *, actor=None, progress: Progress | None = None
-) -> tuple[list[RowOutcome], dict, ImportContext]:
-    """Read the batch's file and let its kind check every row; writes
-    nothing. Returns the outcomes, what the batch keeps of the file's layout,
-    and the context (for apply). Raises SpreadsheetError."""
-    kind = get_kind(batch.kind)
+def _open(batch: ImportBatch, kind: ImportKind, *, actor, progress) -> tuple:
+    """The batch's file as a sheet (rows read as they are asked for) and the
+    context its kind works in. Raises SpreadsheetError."""
     sheet = read_sheet(bytes(batch.content), columns=kind.columns, filename=batch.file_name)
 
     def header(key: str) -> str:
@@ -120,37 +116,122 @@ def analyse(
     ctx = context_for(batch, kind, header=header, progress=_progress_of(batch, progress))
     if actor is not None:
         ctx.actor = actor
-    rows = kind.analyse(_limited(sheet.rows), ctx)
-    if not rows:
-        raise SpreadsheetError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
-    for r in rows:
-        if r.errors:
-            r.outcome = ERROR
-    ctx.progress(len(rows), len(rows), "analysing")
-    layout = {"header_row": sheet.header_row, "headers": sheet.headers, **ctx.extra}
-    return rows, layout, ctx
+    return sheet, ctx
 
 
-def _store(batch: ImportBatch, kind: ImportKind, rows: list[RowOutcome], layout: dict) -> None:
-    counts = {NEW: 0, UPDATED: 0, UNCHANGED: 0, ERROR: 0}
-    for r in rows:
-        counts[r.outcome] = counts.get(r.outcome, 0) + 1
-    labels = kind.labels
-    batch.total_rows = batch.processed_rows = len(rows)
-    batch.new_count = counts[NEW]
-    batch.updated_count = counts[UPDATED]
-    batch.unchanged_count = counts[UNCHANGED]
-    batch.error_count = counts[ERROR]
-    batch.errors = [{"row": r.row, "column": c, "message": m} for r in rows for c, m in r.errors]
-    batch.result = {**layout, "rows": [r.as_json(labels) for r in rows]}
+def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def chunk_rows() -> int:
+    return max(1, getattr(settings, "CHIBO_IMPORT_CHUNK_ROWS", 2000))
+
+
+def analysed(sheet, kind: ImportKind, ctx: ImportContext) -> Iterator[list[RowOutcome]]:
+    """The kind's outcomes of the file's rows: in chunks of
+    settings.CHIBO_IMPORT_CHUNK_ROWS rows for a kind that streams (each
+    chunk read only when the one before is done with), else all at once."""
+    rows = _limited(sheet.rows)
+    chunks = _chunks(rows, chunk_rows()) if kind.streams else [rows]
+    for chunk in chunks:
+        outcomes = kind.analyse(iter(chunk), ctx)
+        for r in outcomes:
+            if r.errors:
+                r.outcome = ERROR
+        yield outcomes
+
+
+class _Tally:
+    """What the batch keeps of the rows checked so far: the counts, the
+    errors and each row as the preview shows it (not the kind's objects,
+    which go once their chunk is written)."""
+
+    def __init__(self, kind: ImportKind):
+        self.labels = kind.labels
+        self.counts = {NEW: 0, UPDATED: 0, UNCHANGED: 0, ERROR: 0}
+        self.errors: list[dict] = []
+        self.rows: list[dict] = []
+
+    def add(self, outcomes: list[RowOutcome]) -> None:
+        for r in outcomes:
+            self.counts[r.outcome] = self.counts.get(r.outcome, 0) + 1
+            self.errors += [{"row": r.row, "column": c, "message": m} for c, m in r.errors]
+            self.rows.append(r.as_json(self.labels))
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    def store(self, batch: ImportBatch, sheet, ctx: ImportContext) -> None:
+        if not self.rows:
+            raise SpreadsheetError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+        batch.total_rows = batch.processed_rows = len(self.rows)
+        batch.new_count = self.counts[NEW]
+        batch.updated_count = self.counts[UPDATED]
+        batch.unchanged_count = self.counts[UNCHANGED]
+        batch.error_count = self.counts[ERROR]
+        batch.errors = self.errors
+        batch.result = {
+            "header_row": sheet.header_row,
+            "headers": sheet.headers,
+            **ctx.extra,
+            "rows": self.rows,
+        }
+
+
+def analyse(
+    batch: ImportBatch, *, actor=None, progress: Progress | None = None
+) -> tuple[_Tally, ImportContext]:
+    """Read the batch's file and let its kind check every row; writes
+    nothing. Returns what the batch keeps of the rows (stored on it) and the
+    context. Raises SpreadsheetError."""
+    kind = get_kind(batch.kind)
+    sheet, ctx = _open(batch, kind, actor=actor, progress=progress)
+    tally = _Tally(kind)
+    for outcomes in analysed(sheet, kind, ctx):
+        tally.add(outcomes)
+        if kind.streams:
+            ctx.progress(tally.total, max(tally.total, ctx.total), "analysing")
+    tally.store(batch, sheet, ctx)
+    ctx.progress(tally.total, tally.total, "analysing")
+    return tally, ctx
+
+
+# the outcome of every row: megabytes for a province's roster
+_ROW_FIELDS = ("result", "errors")
 
 
 def save(batch: ImportBatch) -> None:
-    """Save what the work changed, not the file (megabytes) again."""
+    """Save what the work changed, not the file (megabytes) again. On
+    PostgreSQL the rows' outcomes go as one binary jsonb parameter: Django's
+    cursor binds on the client, which copied a 100,000-row result into an
+    escaped query string (and, with DEBUG on, into the query log)."""
     keep = ("id", "content", "created_at", "created_by")
-    batch.save(
-        update_fields=[f.name for f in ImportBatch._meta.concrete_fields if f.name not in keep]
-    )
+    binary = connection.vendor == "postgresql"
+    fields = [f.name for f in ImportBatch._meta.concrete_fields if f.name not in keep]
+    if binary:
+        fields = [f for f in fields if f not in _ROW_FIELDS]
+    batch.save(update_fields=fields)
+    if binary:
+        from psycopg import Cursor
+        from psycopg.types.json import Jsonb
+
+        def dumps(value) -> str:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+        table = ImportBatch._meta.db_table
+        with Cursor(connection.connection) as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET result = %b, errors = %b WHERE id = %s",
+                [Jsonb(batch.result, dumps), Jsonb(batch.errors, dumps), batch.pk],
+            )
 
 
 def fail(batch: ImportBatch, message: str) -> ImportBatch:
@@ -164,12 +245,10 @@ def fail(batch: ImportBatch, message: str) -> ImportBatch:
 def preview(batch: ImportBatch, *, progress: Progress | None = None) -> ImportBatch:
     """Check every row and keep each row's outcome on the batch; writes
     nothing else."""
-    kind = get_kind(batch.kind)
     try:
-        rows, layout, _ctx = analyse(batch, progress=progress)
+        analyse(batch, progress=progress)
     except SpreadsheetError as exc:
         return fail(batch, exc.message)
-    _store(batch, kind, rows, layout)
     batch.status = ImportBatch.Status.PREVIEWED
     batch.message = ""
     save(batch)
@@ -191,13 +270,49 @@ def _signature(row: dict) -> str:
     )
 
 
+class _Preview:
+    """What the preview showed of each row, to tell the rows whose outcome
+    is now different (a chunk at a time, before that chunk is written)."""
+
+    def __init__(self, previewed: list[dict]):
+        self.before = {r["row"]: _signature(r) for r in previewed}
+        self.seen: set[int] = set()
+        self.changed: list[int] = []
+
+    def compare(self, now: list[dict]) -> bool:
+        """Note the rows of `now` that differ; True if any of them does."""
+        changed = [r["row"] for r in now if self.before.get(r["row"]) != _signature(r)]
+        self.seen.update(r["row"] for r in now)
+        self.changed += changed
+        return bool(changed)
+
+    def missing(self) -> list[int]:
+        return [n for n in self.before if n not in self.seen]
+
+
 def changed_rows(previewed: list[dict], now: list[dict]) -> list[int]:
     """The row numbers whose outcome differs from what the preview showed."""
-    before = {r["row"]: _signature(r) for r in previewed}
-    seen = {r["row"] for r in now}
-    return [r["row"] for r in now if before.get(r["row"]) != _signature(r)] + [
-        n for n in before if n not in seen
-    ]
+    preview = _Preview(previewed)
+    preview.compare(now)
+    return preview.changed + preview.missing()
+
+
+class _Undo(Exception):
+    """Rolls the import's transaction back; `then` tells the batch why."""
+
+    def __init__(self, then):
+        super().__init__()
+        self.then = then
+
+
+def _joined(audit_data: dict, more: dict) -> None:
+    """The audit record of an import applied in chunks: the lists each
+    chunk returned (ids created, ids updated), joined."""
+    for key, value in more.items():
+        if isinstance(value, list) and isinstance(audit_data.get(key), list):
+            audit_data[key] += value
+        else:
+            audit_data[key] = value
 
 
 def apply(
@@ -211,25 +326,43 @@ def apply(
     database of now; if a row's outcome is not what the preview showed, stop
     and show the new preview; otherwise write everything in one transaction,
     or nothing when a row has an error (unless the batch skips invalid rows),
-    and record the outcome and one audit record."""
+    and record the outcome and one audit record.
+
+    A kind that streams is read, checked and written a chunk at a time in
+    that one transaction: once a row has an error (or differs from the
+    preview) nothing more is written, the rest is only checked (so every
+    error is reported), and the transaction is rolled back."""
     kind = get_kind(batch.kind)
     previewed = (batch.result or {}).get("rows") if compare else None
+    preview = _Preview(previewed) if previewed else None
+    del previewed  # kept as signatures only
     skip_invalid = bool((batch.options or {}).get("skip_invalid"))
     try:
-        rows, layout, ctx = analyse(batch, actor=actor, progress=progress)
-    except SpreadsheetError as exc:
-        return fail(batch, exc.message)
-    _store(batch, kind, rows, layout)
-    if previewed:
-        changed = changed_rows(previewed, batch.result["rows"])
-        if changed:
-            return _needs_new_preview(batch, changed)
-    if batch.error_count and not skip_invalid:
-        return fail(batch, errors_block_message(batch.error_count))
-    good = [r for r in rows if r.outcome != ERROR]
-    try:
         with transaction.atomic():
-            audit_data = kind.apply(good, ctx) or {}
+            sheet, ctx = _open(batch, kind, actor=actor, progress=progress)
+            tally = _Tally(kind)
+            audit_data: dict = {}
+            for outcomes in analysed(sheet, kind, ctx):
+                shown_before = tally.total
+                tally.add(outcomes)
+                if preview is not None:
+                    preview.compare(tally.rows[shown_before:])
+                blocked = (preview is not None and preview.changed) or (
+                    tally.counts[ERROR] and not skip_invalid
+                )
+                if not blocked:
+                    good = [r for r in outcomes if r.outcome != ERROR]
+                    _joined(audit_data, kind.apply(good, ctx) or {})
+                if kind.streams:
+                    ctx.progress(tally.total, max(tally.total, ctx.total), "running")
+            tally.store(batch, sheet, ctx)
+            if preview is not None:
+                changed = preview.changed + preview.missing()
+                if changed:
+                    raise _Undo(lambda: _needs_new_preview(batch, changed))
+            if batch.error_count and not skip_invalid:
+                raise _Undo(lambda: fail(batch, errors_block_message(batch.error_count)))
+            _joined(audit_data, kind.finish(ctx) or {})
             batch.status = ImportBatch.Status.DONE
             batch.finished_at = timezone.now()
             batch.message = ""
@@ -252,6 +385,10 @@ def apply(
                 },
                 data={"sha256": batch.sha256, **audit_data},
             )
+    except _Undo as undo:
+        return undo.then()
+    except SpreadsheetError as exc:
+        return fail(batch, exc.message)
     except (IntegrityError, DataError):
         # someone changed the same records between the check and the write
         return fail(

@@ -1,0 +1,92 @@
+"""The roster import reads, checks and writes a few rows at a time
+(settings.CHIBO_IMPORT_CHUNK_ROWS) so that a province's file is never held
+whole, and is still all or nothing: here two rows a chunk, files of five."""
+
+from datetime import date
+
+import pytest
+
+from chibo.models import AuditEvent, ImportBatch
+from members import imports
+from members.counts import verify
+from members.models import Member, MemberCount, Placement, StatusPeriod
+from tests.members.import_factories import import_file, roster_csv, roster_row
+
+
+@pytest.fixture
+def chunks_of_two(settings, monkeypatch):
+    settings.CHIBO_IMPORT_CHUNK_ROWS = 2
+    written: list[int] = []  # how many rows each write was given
+    write = imports.roster_write
+
+    def counted(rows, **kwargs):
+        written.append(len(rows))
+        return write(rows, **kwargs)
+
+    monkeypatch.setattr(imports, "roster_write", counted)
+    return written
+
+
+def test_a_file_is_written_in_chunks_and_every_row_arrives(tree, ward1_staff, chunks_of_two):
+    batch = import_file(
+        actor=ward1_staff,
+        file_name="ds.csv",
+        data=roster_csv([roster_row(n) for n in range(1, 6)]),
+    )
+    assert batch.status == ImportBatch.Status.DONE, batch.message
+    assert chunks_of_two == [2, 2, 1]
+    members = Member.objects.filter(card_number__startswith="9000000").order_by("card_number")
+    assert [m.full_name for m in members] == [f"Lê Thị Nhập {n}" for n in range(1, 6)]
+    for m in members:  # each with the past its row tells, as in one chunk
+        assert StatusPeriod.objects.filter(member=m).count() == 2
+        assert Placement.objects.filter(member=m, unit=tree.cell1a).count() == 1
+    assert (batch.new_count, batch.total_rows) == (5, 5)
+    assert [r["row"] for r in batch.result["rows"]] == [2, 3, 4, 5, 6]
+    event = AuditEvent.objects.get(action="member_import", target_id=batch.pk)
+    assert sorted(event.data["new"]) == sorted(m.pk for m in members)
+    # the counts the cell shows, refreshed once after the last chunk
+    assert MemberCount.objects.filter(unit=tree.cell1a, valid_to__isnull=True).exists()
+    assert verify([date.today()]) == []
+
+
+def test_an_error_in_a_later_chunk_leaves_nothing_written(tree, ward1_staff, chunks_of_two):
+    rows = [roster_row(n) for n in range(1, 6)]
+    rows[4] = roster_row(5, **{"Ngày sinh": "31/02/1980"})
+    counts = list(MemberCount.objects.order_by("pk").values_list("unit", "kind", "valid_from", "n"))
+    before = (Member.objects.count(), StatusPeriod.objects.count(), Placement.objects.count())
+    batch = import_file(actor=ward1_staff, file_name="ds.csv", data=roster_csv(rows))
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "không nhập dòng nào" in batch.message
+    assert chunks_of_two == [2, 2]  # the first chunks were written, then rolled back
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(6, "Ngày sinh")]
+    assert (Member.objects.count(), StatusPeriod.objects.count(), Placement.objects.count()) == (
+        before
+    )
+    assert not AuditEvent.objects.filter(action="member_import").exists()
+    assert (
+        list(MemberCount.objects.order_by("pk").values_list("unit", "kind", "valid_from", "n"))
+        == counts
+    )
+
+
+def test_a_row_repeating_one_of_an_earlier_chunk_is_an_error(tree, ward1_staff, chunks_of_two):
+    rows = [roster_row(n) for n in range(1, 5)] + [
+        roster_row(9, **{"Số thẻ đảng viên": "90000001"})
+    ]
+    batch = import_file(actor=ward1_staff, file_name="ds.csv", data=roster_csv(rows))
+    assert batch.status == ImportBatch.Status.FAILED
+    assert [e["message"] for e in batch.errors] == ["Số thẻ đảng viên 90000001 trùng với dòng 2."]
+    assert not Member.objects.filter(card_number__startswith="9000000").exists()
+
+
+def test_valid_rows_only_skips_an_error_of_any_chunk(tree, ward1_staff, chunks_of_two):
+    rows = [roster_row(n) for n in range(1, 6)]
+    rows[1] = roster_row(2, **{"Số CCCD": "123"})
+    batch = import_file(
+        actor=ward1_staff, file_name="ds.csv", data=roster_csv(rows), skip_invalid=True
+    )
+    assert batch.status == ImportBatch.Status.DONE
+    assert (batch.new_count, batch.error_count) == (4, 1)
+    cards = set(Member.objects.values_list("card_number", flat=True))
+    assert {"90000001", "90000003", "90000004", "90000005"} <= cards
+    assert "90000002" not in cards
