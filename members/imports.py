@@ -39,7 +39,6 @@ What the roster writes is `roster_write`.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +51,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chibo.bulk import copy_insert, copy_rows, reserve_ids
 from chibo.errors import ServiceError
 from chibo.imports import (
     ERROR,
@@ -1019,12 +1019,7 @@ def _insert_members(rows: list[dict], *, user, reason: str) -> list[int]:
                 m.pk = ids.get(m.card_number)
         return [m.pk for m in members]
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [Member._meta.db_table, Member._meta.pk.column, len(rows)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
+    ids = reserve_ids(Member, len(rows))
     for row, pk in zip(rows, ids, strict=True):
         row["id"] = pk
         row["created_at"] = now
@@ -1037,7 +1032,7 @@ def _insert_members(rows: list[dict], *, user, reason: str) -> list[int]:
         "history_user_id": user.pk if user else None,
     }
     columns = [f for f in history._meta.concrete_fields if not f.primary_key]
-    _copy_rows(
+    copy_rows(
         history._meta.db_table,
         [f.column for f in columns],
         (
@@ -1053,26 +1048,4 @@ def _insert(model, rows: list[dict], *, with_pk: bool = False) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create([model(**row) for row in rows], batch_size=CHUNK)
         return
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-    defaults = {
-        f.attname: now if getattr(f, "auto_now_add", False) else f.get_default() for f in fields
-    }
-    json_fields = [f for f in fields if f.get_internal_type() == "JSONField"]
-    pick = operator.itemgetter(*[f.attname for f in fields])
-
-    def values(row: dict) -> tuple:
-        full = {**defaults, **row}
-        for f in json_fields:
-            full[f.attname] = f.get_db_prep_save(full[f.attname], connection)
-        return pick(full)
-
-    _copy_rows(model._meta.db_table, [f.column for f in fields], map(values, rows))
-
-
-def _copy_rows(table: str, columns: list[str], rows) -> None:
-    quote = connection.ops.quote_name
-    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    copy_insert(model, rows, with_pk=with_pk)
