@@ -351,6 +351,9 @@ def apply(
                     tally.counts[ERROR] and not skip_invalid
                 )
                 if not blocked:
+                    # a kind may refuse to write a part of a file (the plan:
+                    # all its steps or none): the errors so far, as before
+                    batch.error_count, batch.errors = tally.counts[ERROR], tally.errors
                     good = [r for r in outcomes if r.outcome != ERROR]
                     _joined(audit_data, kind.apply(good, ctx) or {})
                 if kind.streams:

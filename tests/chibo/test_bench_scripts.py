@@ -3,6 +3,7 @@ loudly on an error page: a script that no longer imports, or that times a
 404, measures nothing (issue 14, item 9)."""
 
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -14,10 +15,16 @@ SCRIPTS = sorted(p.stem for p in BENCH.glob("bench_*.py"))
 
 @pytest.fixture
 def bench_path(monkeypatch):
+    """bench/ on the path; and the environment as it was afterwards: a script
+    sets its variables at import (bench_load: DEBUG=0, SECURE_SSL_REDIRECT=0,
+    …), which would leak into the later tests that start manage.py."""
+    environ = dict(os.environ)
     monkeypatch.syspath_prepend(str(BENCH))
     yield
     for name in [*SCRIPTS, "common"]:
         sys.modules.pop(name, None)
+    os.environ.clear()
+    os.environ.update(environ)
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
