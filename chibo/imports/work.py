@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import Cursor
+from psycopg.types.json import Jsonb
 
 from chibo.audit import audit_record
 from chibo.errors import ServiceError
@@ -220,8 +222,6 @@ def save(batch: ImportBatch) -> None:
         fields = [f for f in fields if f not in _ROW_FIELDS]
     batch.save(update_fields=fields)
     if binary:
-        from psycopg import Cursor
-        from psycopg.types.json import Jsonb
 
         def dumps(value) -> str:
             return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
