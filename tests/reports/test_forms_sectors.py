@@ -4,6 +4,7 @@ columns by type of organization; from the sector and kind recorded on the
 unit's dated type, so a 2015 form reads 2015's and a 2024 form 2024's. The
 service, the "Địa bàn" page and the units import that record them."""
 
+import io
 from datetime import date
 
 import pytest
@@ -337,3 +338,26 @@ def test_the_units_template_lists_the_sectors_and_kinds(client, tree, ward1_staf
     )
     assert "Ngành kinh tế" in text and "Loại đơn vị sự nghiệp" in text
     assert "Nông, lâm, ngư nghiệp, thuỷ lợi" in text and "Trường trung học phổ thông" in text
+
+
+def test_the_2012_files_carry_the_new_columns_and_rows_as_numbers(typed):  # noqa: F811
+    from openpyxl import load_workbook
+
+    from reports import exports
+
+    p, units = typed
+    rate(units["Đảng bộ Công ty Điện"], 2016, Rating.EXCELLENT)
+    t = get_report("organization_ratings").run(p, year(2016))
+    sheet = load_workbook(io.BytesIO(exports.render(t, "xlsx"))).active
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in cells if "DN nhà nước" in r)
+    a = next(r for r in cells if r[0] == "A")
+    assert a[header.index("DN nhà nước")] == 2 and a[header.index("Loại hình khác")] == 4
+    assert exports.render(t, "pdf")[:4] == b"%PDF"
+    # Biểu 5: row 4 stays its own count (no formula over sub-rows a sector may miss)
+    t5 = get_report("organization_types").run(p, Params(day=DAY_2016))
+    sheet = load_workbook(io.BytesIO(exports.render(t5, "xlsx"))).active
+    by_code = {sheet.cell(row=r, column=1).value: r for r in range(1, sheet.max_row + 1)}
+    assert sheet.cell(row=by_code["4"], column=3).value == 2
+    assert sheet.cell(row=by_code["4a"], column=3).value == 1
+    assert sheet.cell(row=by_code["11e"], column=8).value == 2  # the hospital's members
