@@ -250,8 +250,18 @@ class MemberProfileForm(FormReport):
     sums_to = {"members": [(0, 0, "this")], "women": [(0, 1, "this")]}
 
     def figures(self, root_path: str, day: date) -> dict:
-        v2017 = self.version_for(day)[0].key != "2012"
-        f = reads.list_figures(root_path, day, profile_conditions(day, v2017), age=True)
+        """The figure of each line of the version of `day`, in one query.
+        Only the lines the version prints are counted: each figure is one
+        aggregate over every member on the list, so the 2012 party-age lines
+        cost the 2017 form a fifth of its time for figures it never shows."""
+        form_set, version = self.version_for(day)
+        keys = {line.key for line in version.lines}
+        conds = {
+            key: cond
+            for key, cond in profile_conditions(day, form_set.key != "2012").items()
+            if key in keys
+        }
+        f = reads.list_figures(root_path, day, conds, age=True)
         f["average_age"] = average_age(f)
         return f
 
@@ -325,16 +335,14 @@ class MemberProfileForm(FormReport):
 
 
 def _per_child(snap, day, conds) -> dict[int, dict]:
-    """The list figures of each direct sub-unit: the list grouped by cell in
-    one query, the cells then added up by branch."""
-    counted = reads.on_list(snap.root.path, day, reads.fields_of(conds))
+    """The list figures of each direct sub-unit: the list grouped by branch
+    (the sub-unit its cell lies under on the day, as snap.branch_of finds
+    it) in one query."""
+    counted = reads.on_list(snap.root.path, day, reads.fields_of(conds), branch=True)
     out: dict[int, dict] = defaultdict(lambda: dict.fromkeys(conds, 0))
-    for unit_id, figures in reads.count_by(counted, conds, "unit_id").items():
-        branch = snap.branch_of(unit_id)
-        if branch is None:
-            continue
-        for key, n in figures.items():
-            out[branch][key] += n
+    for branch, figures in reads.count_by(counted, conds, "branch").items():
+        if branch is not None:
+            out[branch] = figures
     return out
 
 

@@ -591,9 +591,15 @@ def fields_of(figures) -> list[str]:
     return sorted({c.field for conds in figures.values() for c in conds} - special)
 
 
-def on_list(root_path: str, day: date, fields, *, age: bool = False) -> Counted:
+def on_list(
+    root_path: str, day: date, fields, *, age: bool = False, branch: bool = False
+) -> Counted:
     """The members on the list of the unit at `root_path` on `day`, with
-    `fields` as they were that day."""
+    `fields` as they were that day; with `branch`, also the direct sub-unit
+    of the unit their cell lies under that day ("branch", its id, or NULL
+    for a cell that is the unit itself), so that a breakdown by sub-unit
+    groups a thousand branches rather than every cell and has no cells to
+    add up in Python."""
     p, s, m, e, v = (
         Placement._meta.db_table,
         StatusPeriod._meta.db_table,
@@ -605,9 +611,22 @@ def on_list(root_path: str, day: date, fields, *, age: bool = False) -> Counted:
     dated = _dated(fields)
     changes = f"LEFT JOIN ({_first_changes(dated, None)}) c ON c.k = p.member_id" if dated else ""
     ages = f", {age_sql('m.birth_date', day)} AS age" if age else ""
+    # the subtree's cells: joined (for the branch, from the cell's path on
+    # the day: its segment after the unit's is the sub-unit's id), or a
+    # subquery the placements are filtered by
+    in_subtree = """v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+                AND v.path LIKE %s"""
+    depth = len(root_path)
+    branches, subtree, where_subtree = "", "", ""
+    if branch:
+        branches = f""", CAST(NULLIF(SUBSTR(v.path, {depth + 1}, {PATH_STEP}), '') AS integer)
+               AS branch"""
+        subtree = f"JOIN {v} v ON v.unit_id = p.unit_id AND {in_subtree}"
+    else:
+        where_subtree = f"AND p.unit_id IN (SELECT v.unit_id FROM {v} v WHERE {in_subtree})"
     ctes = f"""pop AS (
         SELECT p.member_id AS member_id, p.unit_id AS unit_id, s.status AS status,
-               e.member_id AS exempt{_field_columns(fields)}{ages}
+               e.member_id AS exempt{_field_columns(fields)}{ages}{branches}
         FROM {p} p
         JOIN {s} s ON s.member_id = p.member_id
              AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s)
@@ -616,11 +635,10 @@ def on_list(root_path: str, day: date, fields, *, age: bool = False) -> Counted:
         LEFT JOIN (SELECT DISTINCT member_id FROM {e} WHERE valid_from <= %s
                    AND (valid_to IS NULL OR valid_to > %s)) e ON e.member_id = p.member_id
         {changes}
+        {subtree}
         WHERE p.kind = %s AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
-          AND p.unit_id IN (
-              SELECT v.unit_id FROM {v} v
-              WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
-                AND v.path LIKE %s){_fence(dated)})"""
+          {where_subtree}{_fence(dated)})"""
+    subtree_args = [day, day, root_path + "%"]
     args = [
         day,
         day,
@@ -629,12 +647,11 @@ def on_list(root_path: str, day: date, fields, *, age: bool = False) -> Counted:
         day,
         day,
         *([day] if dated else []),
+        *(subtree_args if branch else []),
         PlacementKind.PERMANENT,
         day,
         day,
-        day,
-        day,
-        root_path + "%",
+        *([] if branch else subtree_args),
     ]
     return Counted(ctes, tuple(args))
 
