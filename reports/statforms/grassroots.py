@@ -10,7 +10,9 @@ chibo does not hold: a visible gap with its reason), 2. đã có TCCSĐ with the
 same two "trong đó".
 
 A grassroots organization "có kết nạp" when one of the period's admissions
-(reads.movement, the same events as section I) was in a cell under it then;
+(reads.admitted, the same admissions as section I) was in a cell under it on
+the day of admission, as the tree stood that day: a cell moved to another
+organization later still counts for the one it admitted under;
 "không còn quần chúng" is the flag on its version of the period's last day
 (organizations.models.UnitFields.no_masses). A grassroots committee under
 another (a đảng bộ bộ phận) is not counted, as in Biểu 5.
@@ -61,7 +63,8 @@ def section_lines(v2017: bool) -> tuple[Line, ...]:
 
 def grassroots_figures(root_id: int, start: date, end: date) -> dict[str, int]:
     """The section's figures for the period start..end. Two queries for the
-    organizations of the end day, and reads.movement's for the admissions."""
+    organizations of the end day, and one for the cells' paths on the days
+    of the period's admissions."""
     root = UnitVersion.objects.filter(valid_on(end), unit_id=root_id).values_list("path", flat=True)
     root_path = root.first()
     f = {
@@ -87,9 +90,8 @@ def grassroots_figures(root_id: int, start: date, end: date) -> dict[str, int]:
     ids = {r[0] for r in rows}
     outer = [r for r in rows if not any(a in ids for a in path_ids(r[2])[:-1])]
     admitting: set[int] = set()
-    for event in reads.movement(root_path, reads.day_before(start), end):
-        if event.cause == reads.ADMITTED:
-            admitting.update(path_ids(event.path))
+    for path, _n in reads.count_groups(reads.admitted(root_path, start, end, ()), ["path"]):
+        admitting.update(path_ids(path))
     for unit_id, level, _path, no_masses in outer:
         kind = "committee" if level == Level.GRASSROOTS_COMMITTEE else "cell"
         for prefix in ("g", kind):

@@ -675,10 +675,9 @@ class NewMembersForm(FormReport):
 
     def analysis(self, snap, params) -> list[Section]:
         _set, version = self.version_for(params.end)
-        with reads.shared_movement():  # section III reads the same admissions
-            this = self.figures(snap.root.path, params)
-            last = self.figures(snap.root.path, year_before(params))
-            third = grassroots.section(snap, params, _set.key != "2012")
+        this = self.figures(snap.root.path, params)
+        last = self.figures(snap.root.path, year_before(params))
+        third = grassroots.section(snap, params, _set.key != "2012")
         section = standard_section(version.title.capitalize(), version.lines, this, last)
         for row, line in zip(section.rows, version.lines, strict=True):
             if not line.key:

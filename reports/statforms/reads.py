@@ -18,9 +18,6 @@ inside the period are read row by row.
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -331,32 +328,7 @@ def _events(root_path: str, day0: date, day1: date, *, branches: bool, grouped: 
     return out
 
 
-_SHARED: ContextVar[dict | None] = ContextVar("statforms_shared_movement", default=None)
-
-
-@contextmanager
-def shared_movement() -> Iterator[None]:
-    """Within it, `movement` reads each (unit, period) once: Biểu 2's
-    sections I and III count the same admissions. Only for one form's run
-    (the histories do not change under it); nothing is kept after."""
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
-
-
 def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) -> list[Event]:
-    shared = _SHARED.get()
-    if shared is None:
-        return _movement(root_path, day0, day1, branches=branches)
-    key = (root_path, day0, day1, branches)
-    if key not in shared:
-        shared[key] = _movement(root_path, day0, day1, branches=branches)
-    return shared[key]
-
-
-def _movement(root_path: str, day0: date, day1: date, *, branches: bool = False) -> list[Event]:
     """Every time a member came onto the list of the unit at `root_path` or
     left it, on a day in (day0, day1]. With `branches`, also each move from
     one direct sub-unit to another (an INTERNAL decrease of the one and
@@ -648,10 +620,11 @@ NOT_ADMITTED_FROM = (*MEMBER, Status.REMOVED, Status.EXPELLED, Status.TRANSFERRE
 def admitted(root_path: str, start: date, end: date, fields, *, age: bool = False) -> Counted:
     """The admissions into the unit at `root_path` on a day in [start, end]:
     movement's ADMITTED events, one row each, with `fields` as they were on
-    the day of admission. A status period of a member begins that day, the
-    one before it (covering the day before) is no member's nor a left one's,
-    and the member's permanent placement that day is in a cell whose version
-    of the day lies in the subtree."""
+    the day of admission and `path`, the cell's path that day. A status
+    period of a member begins that day, the one before it (covering the day
+    before) is no member's nor a left one's, and the member's permanent
+    placement that day is in a cell whose version of the day lies in the
+    subtree."""
     p, s, m, v = (
         Placement._meta.db_table,
         StatusPeriod._meta.db_table,
@@ -663,31 +636,37 @@ def admitted(root_path: str, start: date, end: date, fields, *, age: bool = Fals
     not_from = ", ".join(["%s"] * len(NOT_ADMITTED_FROM))
     changes = f"LEFT JOIN ({_first_changes(dated, 'adm')}) c ON c.k = a.k" if dated else ""
     ages = f", {age_sql('m.birth_date', 'a.day')} AS age" if age else ""
+    # the admissions of the period among the status periods begun in it
+    # (status_day_idx) first, fenced: only those few are then looked up in
+    # the placements and the versions by member and by unit, where a join
+    # planned over the whole period's status changes read every placement
     ctes = f"""adm AS (
         SELECT s.id AS k, s.member_id AS member_id, s.valid_from AS day, p.unit_id AS unit_id,
-               s.status AS status
-        FROM {s} s
-        JOIN {s} b ON b.member_id = s.member_id AND b.valid_from < s.valid_from
-             AND (b.valid_to IS NULL OR b.valid_to >= s.valid_from)
+               v.path AS path, s.status AS status
+        FROM (
+            SELECT s.id, s.member_id, s.valid_from, s.status FROM {s} s
+            JOIN {s} b ON b.member_id = s.member_id AND b.valid_from < s.valid_from
+                 AND (b.valid_to IS NULL OR b.valid_to >= s.valid_from)
+            WHERE s.status IN (%s, %s) AND s.valid_from >= %s AND s.valid_from <= %s
+              AND b.status NOT IN ({not_from}) {_FENCE}
+        ) s
         JOIN {p} p ON p.member_id = s.member_id AND p.kind = %s
              AND p.valid_from <= s.valid_from AND (p.valid_to IS NULL OR p.valid_to > s.valid_from)
         JOIN {v} v ON v.unit_id = p.unit_id AND v.valid_from <= s.valid_from
              AND (v.valid_to IS NULL OR v.valid_to > s.valid_from) AND v.path LIKE %s
-        WHERE s.status IN (%s, %s) AND s.valid_from >= %s AND s.valid_from <= %s
-          AND b.status NOT IN ({not_from})
     ), pop AS (
-        SELECT a.member_id AS member_id, a.unit_id AS unit_id, a.status AS status,
-               a.day AS day, NULL AS exempt{_field_columns(fields)}{ages}
+        SELECT a.member_id AS member_id, a.unit_id AS unit_id, a.path AS path,
+               a.status AS status, a.day AS day, NULL AS exempt{_field_columns(fields)}{ages}
         FROM adm a JOIN {m} m ON m.id = a.member_id
         {changes}{_fence(dated)})"""
     args = [
-        PlacementKind.PERMANENT,
-        root_path + "%",
         Status.PROBATIONARY,
         Status.OFFICIAL,
         start,
         end,
         *NOT_ADMITTED_FROM,
+        PlacementKind.PERMANENT,
+        root_path + "%",
     ]
     return Counted(ctes, tuple(args))
 
