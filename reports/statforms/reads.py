@@ -436,7 +436,8 @@ def day_before(day: date) -> date:
 class Cond:
     """One condition on a counted member: `field` a Member column, or
     "status", "exempt", "age" (full years on the day counted), `op` one of
-    = <> in not_in >= <= > < between blank true exempt."""
+    = <> in not_in >= <= > < between blank true exempt, or admitted_after
+    (admitted_on later than the value, through a subquery)."""
 
     field: str
     op: str
@@ -466,6 +467,14 @@ class Cond:
             return f"{column} >= %s AND {column} <= %s", [low, high]
         if self.op == "exempt":
             return f"{column} IS NOT NULL", []
+        if self.op == "admitted_after":
+            # a member column read through its index (member_admitted_idx):
+            # the set needs no join with the whole member table for it
+            member = f"{table}.member_id" if table else "p.member_id"
+            return (
+                f"{member} IN (SELECT id FROM {Member._meta.db_table} WHERE admitted_on > %s)",
+                [self.value],
+            )
         return f"{column} {self.op} %s", [self.value]
 
 
@@ -560,7 +569,8 @@ def _field_columns(fields) -> str:
 
 def fields_of(figures) -> list[str]:
     special = {"status", "exempt", "age"}
-    return sorted({c.field for conds in figures.values() for c in conds} - special)
+    fields = {c.field for conds in figures.values() for c in conds if c.op != "admitted_after"}
+    return sorted(fields - special)
 
 
 def on_list(root_path: str, day: date, fields, *, age: bool = False) -> Counted:
@@ -584,7 +594,7 @@ def on_list(root_path: str, day: date, fields, *, age: bool = False) -> Counted:
         JOIN {s} s ON s.member_id = p.member_id
              AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s)
              AND s.status IN (%s, %s)
-        JOIN {m} m ON m.id = p.member_id
+        {f"JOIN {m} m ON m.id = p.member_id" if fields else ""}
         LEFT JOIN (SELECT DISTINCT member_id FROM {e} WHERE valid_from <= %s
                    AND (valid_to IS NULL OR valid_to > %s)) e ON e.member_id = p.member_id
         {changes}
