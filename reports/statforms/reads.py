@@ -688,9 +688,15 @@ def count(counted: Counted, figures: dict[str, tuple[Cond, ...]], sums=()) -> di
     return count_by(counted, figures, None, sums)[None]
 
 
-def count_by(counted: Counted, figures: dict[str, tuple[Cond, ...]], by: str | None, sums=()):
-    """`count` per value of the set's column `by` ({value: figures}), or of
-    the whole set under None. One query."""
+def count_by(
+    counted: Counted,
+    figures: dict[str, tuple[Cond, ...]],
+    by: str | tuple[str, ...] | None,
+    sums=(),
+):
+    """`count` per value of the set's column `by` ({value: figures}), per
+    tuple of values of several columns (`by` a tuple), or of the whole set
+    under None. One query."""
     parts, args = [], []
     for key in figures:
         sqls = []
@@ -701,15 +707,20 @@ def count_by(counted: Counted, figures: dict[str, tuple[Cond, ...]], by: str | N
         parts.append(f"COUNT(*) FILTER (WHERE {' AND '.join(sqls)})" if sqls else "COUNT(*)")
     parts += [f"SUM(pop.{column})" for column in sums]
     sql = f"WITH {counted.ctes} SELECT {', '.join(parts)}"
-    if by is not None:
-        sql += f", pop.{by} FROM pop GROUP BY pop.{by}"
+    columns = (by,) if isinstance(by, str) else by
+    if columns is not None:
+        select = ", ".join(f"pop.{c}" for c in columns)
+        sql += f", {select} FROM pop GROUP BY {select}"
     else:
         sql += ", NULL FROM pop"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*counted.args, *args])
         rows = cursor.fetchall()
+    width = len(figures) + len(sums)
     out = {}
-    for *row, group in rows:
+    for line in rows:
+        row, group = line[:width], line[width:]
+        group = tuple(group) if isinstance(by, tuple) else group[0]
         values = {k: int(n or 0) for k, n in zip(figures, row, strict=False)}
         for column, n in zip(sums, row[len(figures) :], strict=True):
             values[f"sum_{column}"] = int(n or 0)
