@@ -130,9 +130,10 @@ class Member(models.Model):
         ordering = ["sort_key"]
         indexes = [
             models.Index(fields=["unit", "status"], name="member_unit_status_idx"),
-            # Biểu 7B "mới kết nạp dưới 6 tháng": the few recent admissions,
-            # without reading the whole member table
-            models.Index(fields=["admitted_on"], name="member_admitted_idx"),
+            # Biểu 7B "mới kết nạp dưới 6 tháng": the few recent admissions
+            # from the index alone (with the id), without reading the whole
+            # member table nor a page of it per member
+            models.Index(fields=["admitted_on", "id"], name="member_admitted_idx"),
         ]
 
     def __str__(self) -> str:

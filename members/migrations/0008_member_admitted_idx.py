@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='member',
-            index=models.Index(fields=['admitted_on'], name='member_admitted_idx'),
+            index=models.Index(fields=['admitted_on', 'id'], name='member_admitted_idx'),
         ),
     ]
