@@ -13,9 +13,11 @@ from organizations.models import (
     AdministrativeUnit,
     BaseType,
     Category,
+    EconomicSector,
     EnterpriseForm,
     Level,
     Role,
+    ServiceKind,
     Unit,
     UnitVersion,
     path_segment,
@@ -200,19 +202,44 @@ def _bulk_units(parent_of: list[Unit], specs: list[dict]) -> list[Unit]:
 # commune or ward: agencies, schools and hospitals, enterprises of every
 # ownership Biểu 5 tells apart, a cooperative.
 _E = BaseType.ENTERPRISE
+_ES = EconomicSector
 _DEMO_TYPES = [
     {"base_type": BaseType.PARTY_AGENCY},
     {"base_type": BaseType.STATE_AGENCY},
-    {"base_type": BaseType.SERVICE_PUBLIC},
-    {"base_type": _E, "enterprise_form": EnterpriseForm.LIMITED, "state_capital": 100},
-    {"base_type": _E, "enterprise_form": EnterpriseForm.JOINT_STOCK, "state_capital": 65},
-    {"base_type": _E, "enterprise_form": EnterpriseForm.JOINT_STOCK, "state_capital": 30},
-    {"base_type": _E, "enterprise_form": EnterpriseForm.JOINT_STOCK},
-    {"base_type": _E, "enterprise_form": EnterpriseForm.LIMITED},
-    {"base_type": _E, "enterprise_form": EnterpriseForm.PRIVATE},
-    {"base_type": _E, "enterprise_form": EnterpriseForm.LIMITED, "foreign_capital": 100},
+    {"base_type": BaseType.SERVICE_PUBLIC, "service_kind": ServiceKind.HOSPITAL},
+    {
+        "base_type": _E,
+        "enterprise_form": EnterpriseForm.LIMITED,
+        "state_capital": 100,
+        "economic_sector": _ES.INDUSTRY,
+    },
+    {
+        "base_type": _E,
+        "enterprise_form": EnterpriseForm.JOINT_STOCK,
+        "state_capital": 65,
+        "economic_sector": _ES.TRANSPORT,
+    },
+    {
+        "base_type": _E,
+        "enterprise_form": EnterpriseForm.JOINT_STOCK,
+        "state_capital": 30,
+        "economic_sector": _ES.CONSTRUCTION,
+    },
+    {"base_type": _E, "enterprise_form": EnterpriseForm.JOINT_STOCK, "economic_sector": _ES.TRADE},
+    {"base_type": _E, "enterprise_form": EnterpriseForm.LIMITED, "economic_sector": _ES.INDUSTRY},
+    {
+        "base_type": _E,
+        "enterprise_form": EnterpriseForm.PRIVATE,
+        "economic_sector": _ES.AGRICULTURE,
+    },
+    {
+        "base_type": _E,
+        "enterprise_form": EnterpriseForm.LIMITED,
+        "foreign_capital": 100,
+        "economic_sector": _ES.INDUSTRY,
+    },
     {"base_type": BaseType.COOPERATIVE},
-    {"base_type": BaseType.SERVICE_PRIVATE},
+    {"base_type": BaseType.SERVICE_PRIVATE, "service_kind": ServiceKind.UNIVERSITY},
 ]
 
 

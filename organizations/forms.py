@@ -12,9 +12,11 @@ from organizations.models import (
     Body,
     Category,
     CommunityPost,
+    EconomicSector,
     EnterpriseForm,
     Level,
     Position,
+    ServiceKind,
     Unit,
 )
 from organizations.services import ALLOWED_CHILD_LEVELS
@@ -396,6 +398,16 @@ class TypeForm(forms.Form):
     )
     state_capital = _share(_("Vốn nhà nước (%)"))
     foreign_capital = _share(_("Vốn nước ngoài (%)"))
+    economic_sector = forms.ChoiceField(
+        label=_("Ngành kinh tế (doanh nghiệp; biểu 5 bộ 2012)"),
+        choices=[("", "—"), *EconomicSector.choices],
+        required=False,
+    )
+    service_kind = forms.ChoiceField(
+        label=_("Loại đơn vị sự nghiệp (biểu 5 bộ 2012)"),
+        choices=[("", "—"), *ServiceKind.choices],
+        required=False,
+    )
     no_masses = forms.BooleanField(
         label=_("Không còn quần chúng (không còn người ngoài Đảng để kết nạp)"), required=False
     )

@@ -31,9 +31,11 @@ from organizations.resources import (
     COLUMNS,
     parse_base_type,
     parse_category,
+    parse_economic_sector,
     parse_enterprise_form,
     parse_flag,
     parse_level,
+    parse_service_kind,
     parse_share,
 )
 from organizations.selectors import (
@@ -43,7 +45,7 @@ from organizations.selectors import (
     sees_everything,
     units_for,
 )
-from organizations.services import unit_found, unit_set_type
+from organizations.services import clean_type, unit_found, unit_set_type
 
 
 @dataclass(slots=True)
@@ -81,6 +83,8 @@ class UnitTreeKind(ImportKind):
         "enterprise_form": "",
         "state_capital": "",
         "foreign_capital": "",
+        "economic_sector": "",
+        "service_kind": "",
         "no_masses": "",
         "type_from": "",
     }
@@ -267,8 +271,7 @@ def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
             r.unit_pk = existing.pk
             unit = existing
             if r.unit_type is not None:
-                wanted = {"base_type": "", "enterprise_form": "", "state_capital": None}
-                wanted |= {"foreign_capital": None, "no_masses": False, **r.unit_type}
+                wanted = {**clean_type(level=existing.level), **r.unit_type}
                 if wanted != {f: getattr(existing, f) for f in TYPE_FIELDS}:
                     try:
                         with transaction.atomic():
@@ -308,7 +311,7 @@ def _check_rows(rows: list[Row], *, actor, header, out: list[UnitRow]) -> None:
 
 def _read_type(r: UnitRow, v: dict, header) -> None:
     """The row's Biểu 5 type, if any of its columns is filled."""
-    keys = ("base_type", "enterprise_form", "state_capital", "foreign_capital", "no_masses")
+    keys = TYPE_FIELDS
     if not any(cell_text(v.get(k)) for k in keys):
         return
     out: dict = {}
@@ -317,6 +320,8 @@ def _read_type(r: UnitRow, v: dict, header) -> None:
         "enterprise_form": parse_enterprise_form,
         "state_capital": lambda x: parse_share(x, _("Vốn nhà nước")),
         "foreign_capital": lambda x: parse_share(x, _("Vốn nước ngoài")),
+        "economic_sector": parse_economic_sector,
+        "service_kind": parse_service_kind,
         "no_masses": parse_flag,
     }
     for key, parse in parsers.items():

@@ -93,6 +93,34 @@ class EnterpriseForm(models.TextChoices):
     PARTNERSHIP = "partnership", _("Công ty hợp danh")
 
 
+class EconomicSector(models.TextChoices):
+    """An enterprise's economic sector (ngành kinh tế): the "chia ra" a)–e)
+    of the 2012 Biểu 5's rows 4 and 5 (5-TCTW, 12-HD/BTCTW; forms.md
+    "Biểu 5", [C1]). Neither the legal form nor the capital shares tell it,
+    so the office records it; the 2017 set has no such rows."""
+
+    INDUSTRY = "industry", _("Công nghiệp các loại")
+    TRANSPORT = "transport", _("Giao thông, vận tải, bưu điện")
+    CONSTRUCTION = "construction", _("Xây dựng")
+    AGRICULTURE = "agriculture", _("Nông, lâm, ngư nghiệp, thuỷ lợi")
+    TRADE = "trade", _("Thương nghiệp, du lịch, dịch vụ")
+
+
+class ServiceKind(models.TextChoices):
+    """The kind of a public service unit (loại đơn vị sự nghiệp): the
+    "trong đó" lines of the 2012 Biểu 5's row 11 (5-TCTW, [C1]). "Khác" is
+    not a line of the form: it is a unit none of the five lines counts (a
+    kindergarten, a primary school, a theatre), so that an office can say
+    the kind is known."""
+
+    RESEARCH = "research", _("Viện, trung tâm nghiên cứu khoa học")
+    UNIVERSITY = "university", _("Trường cao đẳng, đại học")
+    VOCATIONAL = "vocational", _("Trường trung học chuyên nghiệp, dạy nghề")
+    HIGH_SCHOOL = "high_school", _("Trường trung học phổ thông")
+    HOSPITAL = "hospital", _("Bệnh viện")
+    OTHER = "other", _("Đơn vị sự nghiệp khác")
+
+
 class AdministrativeUnit(models.Model):
     """A province, district or commune-level unit of the State, in force from
     `valid_from` (empty: since before chibo's data) until the day before
@@ -219,7 +247,15 @@ def one_open(name: str, *fields: str) -> models.UniqueConstraint:
 
 # The dated attributes of a unit for the forms (UnitFields), copied from one
 # version to the next like name and level.
-TYPE_FIELDS = ("base_type", "enterprise_form", "state_capital", "foreign_capital", "no_masses")
+TYPE_FIELDS = (
+    "base_type",
+    "enterprise_form",
+    "state_capital",
+    "foreign_capital",
+    "economic_sector",
+    "service_kind",
+    "no_masses",
+)
 
 
 class UnitFields(models.Model):
@@ -250,6 +286,13 @@ class UnitFields(models.Model):
     state_capital = models.PositiveSmallIntegerField(_("vốn nhà nước (%)"), null=True, blank=True)
     foreign_capital = models.PositiveSmallIntegerField(
         _("vốn nước ngoài (%)"), null=True, blank=True
+    )
+    # the 2012 set's sub-rows: an enterprise's sector, a service unit's kind
+    economic_sector = models.CharField(
+        _("ngành kinh tế"), max_length=16, choices=EconomicSector.choices, blank=True
+    )
+    service_kind = models.CharField(
+        _("loại đơn vị sự nghiệp"), max_length=16, choices=ServiceKind.choices, blank=True
     )
     # Biểu 2 III: the locality or institution has no non-member adults left
     # to admit ("không còn quần chúng").

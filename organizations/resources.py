@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy
 from chibo.errors import ServiceError
 from chibo.spreadsheets import Column, cell_text
 from chibo.text import fold
-from organizations.models import BaseType, Category, EnterpriseForm, Level
+from organizations.models import (
+    BaseType,
+    Category,
+    EconomicSector,
+    EnterpriseForm,
+    Level,
+    ServiceKind,
+)
 
 COLUMNS = [
     Column(
@@ -97,6 +104,25 @@ COLUMNS = [
         "Vốn nước ngoài (%)",
         aliases=("Tỷ lệ vốn nước ngoài", "Vốn nước ngoài"),
         help=gettext_lazy("Với doanh nghiệp có vốn đầu tư nước ngoài: tỷ lệ vốn, 0 đến 100."),
+    ),
+    Column(
+        "economic_sector",
+        "Ngành kinh tế",
+        aliases=("Ngành",),
+        help=gettext_lazy(
+            "Với doanh nghiệp (biểu 5 bộ 2012): "
+            + "; ".join(str(c.label) for c in EconomicSector)
+            + "."
+        ),
+    ),
+    Column(
+        "service_kind",
+        "Loại đơn vị sự nghiệp",
+        help=gettext_lazy(
+            "Với đơn vị sự nghiệp (biểu 5 bộ 2012): "
+            + "; ".join(str(c.label) for c in ServiceKind)
+            + "."
+        ),
     ),
     Column(
         "no_masses",
@@ -221,6 +247,39 @@ def parse_enterprise_form(value) -> str:
     if text in short:
         return short[text]
     return _parse_label(value, EnterpriseForm, _("loại hình doanh nghiệp"))
+
+
+def parse_economic_sector(value) -> str:
+    text = fold(cell_text(value))
+    short = {
+        "cong nghiep": EconomicSector.INDUSTRY,
+        "giao thong": EconomicSector.TRANSPORT,
+        "van tai": EconomicSector.TRANSPORT,
+        "buu dien": EconomicSector.TRANSPORT,
+        "nong nghiep": EconomicSector.AGRICULTURE,
+        "thuy loi": EconomicSector.AGRICULTURE,
+        "thuong nghiep": EconomicSector.TRADE,
+        "du lich": EconomicSector.TRADE,
+        "dich vu": EconomicSector.TRADE,
+    }
+    if text in short:
+        return short[text]
+    return _parse_label(value, EconomicSector, _("ngành kinh tế"))
+
+
+def parse_service_kind(value) -> str:
+    text = fold(cell_text(value))
+    short = {
+        "vien": ServiceKind.RESEARCH,
+        "dai hoc": ServiceKind.UNIVERSITY,
+        "cao dang": ServiceKind.UNIVERSITY,
+        "day nghe": ServiceKind.VOCATIONAL,
+        "thpt": ServiceKind.HIGH_SCHOOL,
+        "khac": ServiceKind.OTHER,
+    }
+    if text in short:
+        return short[text]
+    return _parse_label(value, ServiceKind, _("loại đơn vị sự nghiệp"))
 
 
 def parse_share(value, what: str) -> int | None:

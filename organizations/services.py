@@ -24,6 +24,7 @@ from organizations.models import (
     Body,
     Category,
     CommunityPost,
+    EconomicSector,
     EnterpriseForm,
     Level,
     Population,
@@ -31,6 +32,7 @@ from organizations.models import (
     Restructure,
     Role,
     Seat,
+    ServiceKind,
     Term,
     Unit,
     UnitVersion,
@@ -271,10 +273,13 @@ def clean_type(
     enterprise_form: str = "",
     state_capital: int | None = None,
     foreign_capital: int | None = None,
+    economic_sector: str = "",
+    service_kind: str = "",
     no_masses: bool = False,
 ) -> dict:
     """Biểu 5's type of a grassroots organization, checked: the official
-    choice, and the form and capital shares only for an enterprise."""
+    choice; the form, capital shares and economic sector only for an
+    enterprise; the kind of service unit only for a service unit."""
     if base_type and base_type not in BaseType.values:
         raise ServiceError(_("Loại hình cơ sở không hợp lệ."))
     if (base_type or no_masses) and level not in GRASSROOTS_LEVELS:
@@ -294,11 +299,23 @@ def clean_type(
         raise ServiceError(
             _("Loại hình doanh nghiệp và tỷ lệ vốn chỉ ghi khi loại hình cơ sở là doanh nghiệp.")
         )
+    if economic_sector and economic_sector not in EconomicSector.values:
+        raise ServiceError(_("Ngành kinh tế không hợp lệ."))
+    if economic_sector and base_type != BaseType.ENTERPRISE:
+        raise ServiceError(_("Ngành kinh tế chỉ ghi khi loại hình cơ sở là doanh nghiệp."))
+    if service_kind and service_kind not in ServiceKind.values:
+        raise ServiceError(_("Loại đơn vị sự nghiệp không hợp lệ."))
+    if service_kind and base_type not in (BaseType.SERVICE_PUBLIC, BaseType.SERVICE_PRIVATE):
+        raise ServiceError(
+            _("Loại đơn vị sự nghiệp chỉ ghi khi loại hình cơ sở là đơn vị sự nghiệp.")
+        )
     return {
         "base_type": base_type,
         "enterprise_form": enterprise_form,
         "state_capital": state_capital,
         "foreign_capital": foreign_capital,
+        "economic_sector": economic_sector,
+        "service_kind": service_kind,
         "no_masses": bool(no_masses),
     }
 
@@ -313,6 +330,10 @@ def type_label(values: dict) -> str:
         parts.append(_("vốn nhà nước %(n)s%%") % {"n": values["state_capital"]})
     if values.get("foreign_capital") is not None:
         parts.append(_("vốn nước ngoài %(n)s%%") % {"n": values["foreign_capital"]})
+    if values.get("economic_sector"):
+        parts.append(str(EconomicSector(values["economic_sector"]).label))
+    if values.get("service_kind"):
+        parts.append(str(ServiceKind(values["service_kind"]).label))
     if values.get("no_masses"):
         parts.append(_("không còn quần chúng"))
     return ", ".join(parts)

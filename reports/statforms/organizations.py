@@ -14,8 +14,10 @@ from organizations.models import (
     AdministrativeUnit,
     BaseType,
     Category,
+    EconomicSector,
     EnterpriseForm,
     Level,
+    ServiceKind,
 )
 from organizations.selectors import unit_types_on
 from reports.catalogue import _children_section, register
@@ -89,38 +91,28 @@ PROXIES_2017 = {
     "nước ngoài; biểu tính doanh nghiệp 100% vốn nước ngoài.",
 }
 
-# 2012 set (5-TCTW, [C1]): 16 rows, state enterprises split by economic
-# sector, public service units with "trong đó" by kind (no data in chibo:
-# a visible gap, key "").
-NO_SECTOR = (
-    "Chưa có dữ liệu ngành kinh tế của doanh nghiệp trong phần mềm: dòng để trống (số của dòng "
-    "4, 5 vẫn đủ)."
-)
-NO_SERVICE_KIND = (
-    "Chưa có dữ liệu loại đơn vị sự nghiệp (viện, trường, bệnh viện) trong phần mềm: dòng để trống."
-)
-SECTORS = [
-    "a) Công nghiệp các loại",
-    "b) Giao thông, vận tải, bưu điện",
-    "c) Xây dựng",
-    "d) Nông, lâm, ngư nghiệp, thuỷ lợi",
-    "e) Thương nghiệp, du lịch, dịch vụ",
-]
-SERVICE_KINDS = [
-    "- Viện, trung tâm nghiên cứu khoa học",
-    "- Trường cao đẳng, đại học",
-    "- Trường trung học chuyên nghiệp, dạy nghề",
-    "- Trường trung học phổ thông",
-    "- Bệnh viện",
-]
+# 2012 set (5-TCTW, [C1]): 16 rows; the state enterprises (4, 5) split by
+# economic sector, the service units (11) with "trong đó" by kind, from the
+# sector and kind recorded on the unit's dated type (organizations.models.
+# EconomicSector, ServiceKind): neither follows from the legal form or the
+# capital shares, so nothing is guessed; one not recorded is counted in its
+# row (4, 5, 11) only, and the form says how many.
+SECTORS = [(c.value, str(c.label)) for c in EconomicSector]
+SERVICE_KINDS = [(c.value, f"- {c.label}") for c in ServiceKind if c != ServiceKind.OTHER]
 TYPE_ROWS_2012 = [
     ("1", "1. Xã", "commune", ""),
     ("2", "2. Phường", "ward", ""),
     ("3", "3. Thị trấn", "township", ""),
     ("4", "4. Doanh nghiệp nhà nước", "e12_state", ""),
-    *((f"4{c}", label, "", NO_SECTOR) for c, label in zip("abcde", SECTORS, strict=True)),
+    *(
+        (f"4{c}", f"{c}) {label}", f"e12_state_{key}", "")
+        for c, (key, label) in zip("abcde", SECTORS, strict=True)
+    ),
     ("5", "5. Doanh nghiệp cổ phần có vốn nhà nước", "e12_state_share", ""),
-    *((f"5{c}", label, "", NO_SECTOR) for c, label in zip("abcde", SECTORS, strict=True)),
+    *(
+        (f"5{c}", f"{c}) {label}", f"e12_state_share_{key}", "")
+        for c, (key, label) in zip("abcde", SECTORS, strict=True)
+    ),
     ("6", "6. Hợp tác xã, tổ hợp", "cooperative", ""),
     ("7", "7. Doanh nghiệp tư nhân", "ent_private", ""),
     ("8", "8. Công ty TNHH", "e12_limited", ""),
@@ -129,8 +121,8 @@ TYPE_ROWS_2012 = [
     ("10a", "Trong đó: 100% vốn nước ngoài", "ent_foreign_100", ""),
     ("11", "11. Cơ sở sự nghiệp", "service", ""),
     *(
-        (f"11{c}", label, "", NO_SERVICE_KIND)
-        for c, label in zip("abcde", SERVICE_KINDS, strict=True)
+        (f"11{c}", label, f"svc_{key}", "")
+        for c, (key, label) in zip("abcde", SERVICE_KINDS, strict=True)
     ),
     (
         "12",
@@ -152,6 +144,27 @@ TYPE_ROWS_2012 = [
 SET_2012_PROXY = (
     "Cột “Tổng số đơn vị cơ sở / trong đó chưa có TCCSĐ” của bộ biểu 2012 không in: phần mềm chỉ "
     "quản lý các đơn vị đã có tổ chức đảng."
+)
+# the 2012 "chia ra" sub-rows add up to their row (checked in
+# OrganizationTypesForm.checks, not as XLSX formulas: a row's own figure stays
+# the count of its organizations when a sector is not recorded)
+SPLITS_2012 = {
+    "4": tuple(f"4{c}" for c in "abcde"),
+    "5": tuple(f"5{c}" for c in "abcde"),
+}
+# a 2012 row key whose organizations need a sector (or a kind) for the sub-rows
+MISSING_2012 = {
+    "e12_state": "economic_sector",
+    "e12_state_share": "economic_sector",
+    "service": "service_kind",
+}
+NO_SECTOR = gettext_lazy(
+    "%(n)s doanh nghiệp ở dòng 4, 5 chưa ghi ngành kinh tế: tính ở dòng 4, 5, không ở dòng a)–e) "
+    "(ghi ngành kinh tế ở trang “Địa bàn” của đơn vị hoặc qua tệp nhập cây tổ chức)."
+)
+NO_SERVICE_KIND = gettext_lazy(
+    "%(n)s đơn vị sự nghiệp ở dòng 11 chưa ghi loại đơn vị sự nghiệp: tính ở dòng 11, không ở "
+    "các dòng “trong đó” (ghi ở trang “Địa bàn” của đơn vị hoặc qua tệp nhập cây tổ chức)."
 )
 COLUMN_KEYS = ("committees", "cells", "sub_committees", "sub_cells", "members")
 
@@ -178,7 +191,10 @@ def type_keys(base: str, recorded: dict | None, v2017: bool) -> list[str]:
     state, foreign = t.get("state_capital") or 0, t.get("foreign_capital") or 0
     form = t.get("enterprise_form") or ""
     if base == BaseType.SERVICE_PUBLIC or base == BaseType.SERVICE_PRIVATE:
-        return ["service", base] if v2017 else ["service"]
+        if v2017:
+            return ["service", base]
+        kind = t.get("service_kind") or ""
+        return ["service", *([f"svc_{kind}"] if kind and kind != ServiceKind.OTHER else [])]
     if base == BaseType.COOPERATIVE:
         return ["enterprise", "cooperative"] if v2017 else ["cooperative"]
     if base == BaseType.PARTY_AGENCY or base == BaseType.STATE_AGENCY:
@@ -188,10 +204,10 @@ def type_keys(base: str, recorded: dict | None, v2017: bool) -> list[str]:
     if not v2017:
         # 2012: a state enterprise holds over half the capital (Luật Doanh
         # nghiệp 2005, Điều 4); less is a "cổ phần có vốn nhà nước"
-        if state > 50:
-            return ["e12_state"]
+        sector = t.get("economic_sector") or ""
         if state > 0:
-            return ["e12_state_share"]
+            row = "e12_state" if state > 50 else "e12_state_share"
+            return [row, *([f"{row}_{sector}"] if sector else [])]
         if foreign > 0:
             return ["ent_foreign", *(["ent_foreign_100"] if foreign == 100 else [])]
         keys = {
@@ -211,15 +227,12 @@ def type_keys(base: str, recorded: dict | None, v2017: bool) -> list[str]:
     return ["enterprise", "ent_nonstate", *([f"ent_{form}"] if form else [])]
 
 
-def type_of(unit, types: dict[int, dict]) -> str:
-    """The unit's type (BaseType value) on the snapshot's day."""
-    return base_type_of(unit, types.get(unit.id))[0]
-
-
 def _grassroots_figures(snap, v2017: bool):
     """Per figure key: grassroots committees, grassroots cells,
-    sub-committees, cells under them, members; and how many grassroots
-    organizations had no recorded type. Three queries (the snapshot's aside)."""
+    sub-committees, cells under them, members; how many grassroots
+    organizations had no recorded type; and, for the 2012 set, how many of
+    rows 4–5 had no economic sector and of row 11 no kind recorded. Three
+    queries (the snapshot's aside)."""
     members = roll_up(snap, member_counts_by_unit(snap))
     types = unit_types_on(snap.root.path, snap.day)
     out: dict[str, dict] = defaultdict(lambda: defaultdict(int))
@@ -227,13 +240,17 @@ def _grassroots_figures(snap, v2017: bool):
     ids = {u.id for u in grassroots}
     keys_of: dict[int, list[str]] = {}
     inferred = 0
+    missing: dict[str, int] = defaultdict(int)
     # the grassroots organization each unit lies under (the outermost one)
     for u in grassroots:
         if any(a in ids for a in u.ancestor_ids):
             continue
         base, recorded = base_type_of(u, types.get(u.id))
         inferred += not recorded
-        keys_of[u.id] = type_keys(base, types.get(u.id), v2017)
+        keys_of[u.id] = keys = type_keys(base, types.get(u.id), v2017)
+        need = MISSING_2012.get(keys[0]) if not v2017 else None
+        if need and not (types.get(u.id) or {}).get(need):
+            missing[need] += 1
         for key in keys_of[u.id]:
             row = out[key]
             row["committees" if u.level == Level.GRASSROOTS_COMMITTEE else "cells"] += 1
@@ -247,7 +264,23 @@ def _grassroots_figures(snap, v2017: bool):
                 out[key]["sub_cells"] += 1
             elif u.level == Level.GRASSROOTS_COMMITTEE:
                 out[key]["sub_committees"] += 1
-    return out, inferred
+    return out, inferred, missing
+
+
+def _checks_2012(table) -> list[Check]:
+    """4 = 4a + … + 4e and 5 = 5a + … + 5e ("chia ra"): a failure means an
+    enterprise without its economic sector. Row 11's kinds are "trong đó"
+    lines and need not add up to it."""
+    out = []
+    for top, parts in SPLITS_2012.items():
+        got = value_of(table, top, "total") or 0
+        added = sum(value_of(table, c, "total") or 0 for c in parts)
+        ok = added == got
+        detail = "" if ok else f"{got} ≠ {added} " + _("(doanh nghiệp chưa ghi ngành kinh tế)")
+        out.append(
+            Check(label=f"{top} = {' + '.join(parts)}", ok=ok, rows=[top, *parts], detail=detail)
+        )
+    return out
 
 
 def _type_lines(v2017: bool) -> tuple[Line, ...]:
@@ -295,7 +328,7 @@ class OrganizationTypesForm(FormReport):
 
     def sections(self, snap, params):
         form_set, version = self.version_for(params.day)
-        f, inferred = _grassroots_figures(snap, form_set.key != "2012")
+        f, inferred, missing = _grassroots_figures(snap, form_set.key != "2012")
         rows = []
         for line in version.lines:
             if not line.key:  # a row chibo has no data for: a visible gap
@@ -308,24 +341,43 @@ class OrganizationTypesForm(FormReport):
             )
         top = [r for r in rows if _top(r[0])]
         totals = ["", _("Cộng"), *(sum(r[i] for r in top) for i in range(2, 8))]
-        return [
-            Section(
-                title=version.title.capitalize(),
-                columns=list(self.columns),
-                rows=rows,
-                totals=totals,
-                codes=[line.code for line in version.lines],
-                flags=["proxy" if line.proxy else "" for line in version.lines],
-                note=_(
-                    "%(n)s tổ chức cơ sở đảng chưa ghi loại hình cơ sở: suy ra từ địa bàn (xã, "
-                    "phường, thị trấn) hoặc loại chi bộ cơ sở; ghi loại hình ở trang “Địa bàn” "
-                    "của đơn vị hoặc qua tệp nhập cây tổ chức."
+        notes = []  # (code, label, why): printed under the form and listed with the proxies
+        if inferred:
+            notes.append(
+                (
+                    "*",
+                    _("Loại hình"),
+                    _(
+                        "%(n)s tổ chức cơ sở đảng chưa ghi loại hình cơ sở: suy ra từ địa bàn (xã, "
+                        "phường, thị trấn) hoặc loại chi bộ cơ sở; ghi loại hình ở trang “Địa bàn” "
+                        "của đơn vị hoặc qua tệp nhập cây tổ chức."
+                    )
+                    % {"n": inferred},
                 )
-                % {"n": inferred}
-                if inferred
-                else "",
             )
-        ]
+        if missing.get("economic_sector"):
+            notes.append(
+                ("4a–5e", _("Ngành kinh tế"), str(NO_SECTOR % {"n": missing["economic_sector"]}))
+            )
+        if missing.get("service_kind"):
+            notes.append(
+                (
+                    "11a–11e",
+                    _("Loại đơn vị sự nghiệp"),
+                    str(NO_SERVICE_KIND % {"n": missing["service_kind"]}),
+                )
+            )
+        section = Section(
+            title=version.title.capitalize(),
+            columns=list(self.columns),
+            rows=rows,
+            totals=totals,
+            codes=[line.code for line in version.lines],
+            flags=["proxy" if line.proxy else "" for line in version.lines],
+            note=" ".join(why for _c, _l, why in notes),
+        )
+        section.form_notes = notes  # finish() lists them with the proxies
+        return [section]
 
     def finish(self, table, snap, params):
         super().finish(table, snap, params)
@@ -334,9 +386,9 @@ class OrganizationTypesForm(FormReport):
             table.form["proxies"].insert(
                 0, {"code": "2012", "label": "Cột đơn vị cơ sở", "why": SET_2012_PROXY}
             )
-        note = table.sections[0].note if table.sections and not params.by_children else ""
-        if note:
-            table.form["proxies"].insert(0, {"code": "*", "label": "Loại hình", "why": note})
+        notes = getattr(table.sections[0], "form_notes", []) if table.sections else []
+        for code, label, why in reversed([] if params.by_children else notes):
+            table.form["proxies"].insert(0, {"code": code, "label": label, "why": why})
 
     def checks(self, table, snap, params):
         _set, version = self.version_for(params.day)
@@ -375,6 +427,8 @@ class OrganizationTypesForm(FormReport):
                     detail=detail,
                 )
             )
+        if _set.key == "2012":
+            out += _checks_2012(table)
         return out
 
     def breakdown(self, snap, params):
@@ -400,6 +454,9 @@ class OrganizationTypesForm(FormReport):
 
 # --- 7A / 7B ------------------------------------------------------------------------
 
+# 7A's columns by type of grassroots organization. 2017 and later: the
+# public reproduction of the 2017 set has no 7A, so the columns are the
+# Biểu 5 2017 rows grouped (BaseType values).
 RATING_TYPES = [
     ("commune", _("Xã"), ("commune",)),
     ("ward", _("Phường, thị trấn"), ("ward", "township")),
@@ -409,6 +466,47 @@ RATING_TYPES = [
     ("armed", _("Quân đội, Công an"), ("military", "police")),
     ("other", _("Khác"), ("other", "abroad", "cooperative")),
 ]
+# 2012 (7A-TCTW, [C1]): its 11 columns, each the 2012 Biểu 5 rows it takes
+# (type_keys of the 2012 set), so 7A and Biểu 5 of a year agree. The column
+# "trong đó 100% vốn nước ngoài" is within the one before it and not in the
+# total (the reproduction prints "2 = 4+...+14", counting it twice).
+RATING_TYPES_2012 = [
+    ("commune", _("Xã"), ("commune",)),
+    ("ward", _("Phường, thị trấn"), ("ward", "township")),
+    ("ent_state", _("DN nhà nước"), ("e12_state",)),
+    ("ent_joint_stock", _("DN cổ phần"), ("e12_state_share", "e12_joint_stock")),
+    ("ent_private", _("DN tư nhân"), ("ent_private", "e12_limited")),
+    ("ent_foreign", _("DN có vốn đầu tư nước ngoài: tổng số"), ("ent_foreign",)),
+    ("ent_foreign_100", _("Trong đó 100% vốn nước ngoài"), ()),
+    ("agency", _("Cơ quan hành chính"), ("e12_agency",)),
+    ("service", _("Cơ sở sự nghiệp"), ("service",)),
+    ("armed", _("Quân đội, Công an"), ("military", "police")),
+    ("other", _("Loại hình khác"), ("cooperative", "abroad", "e12_other")),
+]
+COLUMNS_PROXY_2012 = (
+    "Bản tái hiện 7A-TCTW không định nghĩa các cột doanh nghiệp; biểu tính theo các dòng của "
+    "biểu 5 cùng bộ: “DN nhà nước” = dòng 4 (Nhà nước giữ trên 50% vốn); “DN cổ phần” = dòng "
+    "5 và 9 (cổ phần có vốn nhà nước từ 50% trở xuống, cổ phần tư nhân); “DN tư nhân” = dòng "
+    "7 và 8 (doanh nghiệp tư nhân, công ty TNHH); hợp tác xã, công ty hợp danh và tổ chức ở "
+    "ngoài nước ở “Loại hình khác”."
+)
+
+
+def rating_types(v2017: bool) -> list[tuple[str, str, tuple[str, ...]]]:
+    return RATING_TYPES if v2017 else RATING_TYPES_2012
+
+
+def rating_columns_of(unit, types: dict[int, dict], v2017: bool) -> tuple[str, ...]:
+    """The 7A columns a grassroots organization counts in: the one its type
+    falls in, then a "trong đó" column it is also in (100% foreign capital)."""
+    base, _recorded = base_type_of(unit, types.get(unit.id))
+    if v2017:
+        return (next(k for k, _l, kinds in RATING_TYPES if base in kinds),)
+    keys = type_keys(base, types.get(unit.id), False)
+    column = next(k for k, _l, kinds in RATING_TYPES_2012 if keys[0] in kinds)
+    return (column, "ent_foreign_100") if "ent_foreign_100" in keys else (column,)
+
+
 LEVEL_WORDS_2012 = {
     Rating.EXCELLENT: "Trong sạch vững mạnh",
     Rating.GOOD: "Hoàn thành tốt nhiệm vụ",
@@ -457,13 +555,13 @@ def _org_lines(v2017: bool) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def _rating_columns() -> list[Column]:
+def _rating_columns(v2017: bool) -> list[Column]:
     return [
         Column("code", _("TT"), "text"),
         Column("label", _("Chỉ tiêu"), "text"),
         Column("this", _("Tổng số"), "int"),
         Column("share", _("Tỷ lệ %"), "pct"),
-        *(Column(key, label, "int") for key, label, _kinds in RATING_TYPES),
+        *(Column(key, label, "int") for key, label, _kinds in rating_types(v2017)),
     ]
 
 
@@ -488,7 +586,7 @@ class OrganizationRatingsForm(FormReport):
     }
     sums_to = {"grassroots": [(0, 0, "this")], "rated": [(0, 1, "this")]}
 
-    def _figures(self, snap, year: int):
+    def _figures(self, snap, year: int, v2017: bool):
         grassroots = [u for u in snap.units if u.level in GRASSROOTS_LEVELS]
         cells = [u for u in snap.units if u.level == Level.CELL]
         ids = {u.id for u in grassroots}
@@ -507,12 +605,13 @@ class OrganizationRatingsForm(FormReport):
 
         def add(key, kind):
             f[key]["this"] += 1
-            f[key][kind] += 1
+            for column in kind:
+                f[key][column] += 1
 
         types = unit_types_on(snap.root.path, snap.day)
 
         def kind_of(u):
-            return next(k for k, _l, kinds in RATING_TYPES if type_of(u, types) in kinds)
+            return rating_columns_of(u, types, v2017)
 
         for u in grassroots:
             kind = kind_of(u)
@@ -542,8 +641,9 @@ class OrganizationRatingsForm(FormReport):
         return f
 
     def sections(self, snap, params):
-        _set, version = self.version_for(params.end)
-        f = self._figures(snap, params.year)
+        form_set, version = self.version_for(params.end)
+        v2017 = form_set.key != "2012"
+        f = self._figures(snap, params.year, v2017)
         rows = []
         for line in version.lines:
             r = f.get(line.key, {})
@@ -554,13 +654,13 @@ class OrganizationRatingsForm(FormReport):
                     line.label,
                     r.get("this", 0),
                     pct(r.get("this", 0), base),
-                    *(r.get(k, 0) for k, _l, _kinds in RATING_TYPES),
+                    *(r.get(k, 0) for k, _l, _kinds in rating_types(v2017)),
                 ]
             )
         return [
             Section(
                 title=version.title.capitalize(),
-                columns=_rating_columns(),
+                columns=_rating_columns(v2017),
                 rows=rows,
                 codes=[line.code for line in version.lines],
                 flags=[
@@ -573,6 +673,14 @@ class OrganizationRatingsForm(FormReport):
                 ],
             )
         ]
+
+    def finish(self, table, snap, params):
+        super().finish(table, snap, params)
+        form_set, _v = self.version_for(params.end)
+        if form_set.key == "2012" and not params.by_children:
+            table.form["proxies"].insert(
+                0, {"code": "DN", "label": "Các cột doanh nghiệp", "why": COLUMNS_PROXY_2012}
+            )
 
     def checks(self, table, snap, params):
         _set, version = self.version_for(params.end)

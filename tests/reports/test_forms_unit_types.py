@@ -13,7 +13,7 @@ from django.urls import reverse
 from chibo.imports import import_file
 from chibo.models import AuditEvent
 from chibo.spreadsheets import build_xlsx
-from organizations.models import BaseType, EnterpriseForm, Level, Unit
+from organizations.models import BaseType, EconomicSector, EnterpriseForm, Level, ServiceKind, Unit
 from organizations.services import unit_set_type
 from reports.catalogue import Params, get_report
 from reports.statforms.base import value_of
@@ -28,26 +28,53 @@ KINDS = [
     ("Đảng bộ phường B", Level.GRASSROOTS_COMMITTEE, {"base_type": BaseType.WARD}, 1, 2),
     ("Chi bộ Ủy ban MTTQ", Level.GRASSROOTS_CELL, {"base_type": BaseType.PARTY_AGENCY}, 0, 2),
     ("Chi bộ Sở Tư pháp", Level.GRASSROOTS_CELL, {"base_type": BaseType.STATE_AGENCY}, 0, 1),
-    ("Đảng bộ Bệnh viện", Level.GRASSROOTS_COMMITTEE, {"base_type": BaseType.SERVICE_PUBLIC}, 2, 1),
-    ("Chi bộ Trường tư", Level.GRASSROOTS_CELL, {"base_type": BaseType.SERVICE_PRIVATE}, 0, 1),
+    (
+        "Đảng bộ Bệnh viện",
+        Level.GRASSROOTS_COMMITTEE,
+        {"base_type": BaseType.SERVICE_PUBLIC, "service_kind": ServiceKind.HOSPITAL},
+        2,
+        1,
+    ),
+    (
+        "Chi bộ Trường tư",
+        Level.GRASSROOTS_CELL,
+        {"base_type": BaseType.SERVICE_PRIVATE, "service_kind": ServiceKind.OTHER},
+        0,
+        1,
+    ),
     (
         "Đảng bộ Công ty Điện",
         Level.GRASSROOTS_COMMITTEE,
-        {"base_type": E, "enterprise_form": EnterpriseForm.LIMITED, "state_capital": 100},
+        {
+            "base_type": E,
+            "enterprise_form": EnterpriseForm.LIMITED,
+            "state_capital": 100,
+            "economic_sector": EconomicSector.INDUSTRY,
+        },
         1,
         4,
     ),
     (
         "Chi bộ Công ty Nước",
         Level.GRASSROOTS_CELL,
-        {"base_type": E, "enterprise_form": EnterpriseForm.JOINT_STOCK, "state_capital": 65},
+        {
+            "base_type": E,
+            "enterprise_form": EnterpriseForm.JOINT_STOCK,
+            "state_capital": 65,
+            "economic_sector": EconomicSector.TRADE,
+        },
         0,
         2,
     ),
     (
         "Chi bộ Công ty Xi măng",
         Level.GRASSROOTS_CELL,
-        {"base_type": E, "enterprise_form": EnterpriseForm.JOINT_STOCK, "state_capital": 30},
+        {
+            "base_type": E,
+            "enterprise_form": EnterpriseForm.JOINT_STOCK,
+            "state_capital": 30,
+            "economic_sector": EconomicSector.CONSTRUCTION,
+        },
         0,
         1,
     ),
@@ -163,10 +190,21 @@ def test_the_2012_form_prints_its_16_rows_from_the_same_types(typed):
         2,  # 16 khác, with the partnership
     ]  # fmt: skip
     assert total["10a"] == 1
-    # the rows chibo has no data for are visible gaps, with their reason
-    assert total["4a"] is None and total["11e"] is None
+    # the sub-rows from the recorded economic sector and kind of service unit
+    assert [total[f"4{c}"] for c in "abcde"] == [1, 0, 0, 0, 1]  # industry, trade
+    assert [total[f"5{c}"] for c in "abcde"] == [0, 0, 1, 0, 0]  # construction
+    assert [total[f"11{c}"] for c in "abcde"] == [0, 0, 0, 0, 1]  # the hospital
+    r = rows(t)
+    assert (r["4a"]["committees"], r["4a"]["sub_cells"], r["4a"]["members"]) == (1, 1, 4)
+    assert (r["11e"]["committees"], r["11e"]["sub_cells"], r["11e"]["members"]) == (1, 2, 2)
+    assert r["4a"]["label"] == "a) Công nghiệp các loại"
+    assert r["11a"]["label"] == "- Viện, trung tâm nghiên cứu khoa học"
+    # every sector and kind is recorded: no gap; only the 2012 column is said
     gaps = {p["code"]: p["why"] for p in t.form["proxies"]}
-    assert "ngành kinh tế" in gaps["4a"] and "2012" in gaps
+    assert "2012" in gaps and "4a–5e" not in gaps and "11a–11e" not in gaps
+    assert {"4 = 4a + 4b + 4c + 4d + 4e", "5 = 5a + 5b + 5c + 5d + 5e"} <= {
+        c["label"] for c in t.form["checks"]
+    }
     assert rows(t)["4"]["members"] == 4 + 2
     assert t.sections[0].totals[2] == 18
     assert all(c["ok"] for c in t.form["checks"]), t.form["checks"]
