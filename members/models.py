@@ -128,7 +128,13 @@ class Member(models.Model):
         verbose_name = _("đảng viên")
         verbose_name_plural = _("đảng viên")
         ordering = ["sort_key"]
-        indexes = [models.Index(fields=["unit", "status"], name="member_unit_status_idx")]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="member_unit_status_idx"),
+            # Biểu 7B "mới kết nạp dưới 6 tháng": the few recent admissions
+            # from the index alone (with the id), without reading the whole
+            # member table nor a page of it per member
+            models.Index(fields=["admitted_on", "id"], name="member_admitted_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

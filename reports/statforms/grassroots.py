@@ -10,7 +10,9 @@ chibo does not hold: a visible gap with its reason), 2. đã có TCCSĐ with the
 same two "trong đó".
 
 A grassroots organization "có kết nạp" when one of the period's admissions
-(reads.movement, the same events as section I) was in a cell under it then;
+(reads.admitted, the same admissions as section I) was in a cell under it on
+the day of admission, as the tree stood that day: a cell moved to another
+organization later still counts for the one it admitted under;
 "không còn quần chúng" is the flag on its version of the period's last day
 (organizations.models.UnitFields.no_masses). A grassroots committee under
 another (a đảng bộ bộ phận) is not counted, as in Biểu 5.
@@ -59,9 +61,13 @@ def section_lines(v2017: bool) -> tuple[Line, ...]:
     )
 
 
-def grassroots_figures(root_id: int, start: date, end: date) -> dict[str, int]:
+def grassroots_figures(
+    root_id: int, start: date, end: date, admitted_in: set[str] | None = None
+) -> dict[str, int]:
     """The section's figures for the period start..end. Two queries for the
-    organizations of the end day, and reads.movement's for the admissions."""
+    organizations of the end day, and one for the cells' paths on the days
+    of the period's admissions, unless given (`admitted_in`, read under the
+    root's path of the end day)."""
     root = UnitVersion.objects.filter(valid_on(end), unit_id=root_id).values_list("path", flat=True)
     root_path = root.first()
     f = {
@@ -87,9 +93,11 @@ def grassroots_figures(root_id: int, start: date, end: date) -> dict[str, int]:
     ids = {r[0] for r in rows}
     outer = [r for r in rows if not any(a in ids for a in path_ids(r[2])[:-1])]
     admitting: set[int] = set()
-    for event in reads.movement(root_path, reads.day_before(start), end):
-        if event.cause == reads.ADMITTED:
-            admitting.update(path_ids(event.path))
+    if admitted_in is None:
+        counted = reads.admitted(root_path, start, end, ())
+        admitted_in = {path for path, _n in reads.count_groups(counted, ["path"])}
+    for path in admitted_in:
+        admitting.update(path_ids(path))
     for unit_id, level, _path, no_masses in outer:
         kind = "committee" if level == Level.GRASSROOTS_COMMITTEE else "cell"
         for prefix in ("g", kind):
@@ -102,11 +110,12 @@ def grassroots_figures(root_id: int, start: date, end: date) -> dict[str, int]:
 TITLE = "III. Tổ chức cơ sở đảng có đến cuối kỳ"
 
 
-def section(snap, params, v2017: bool, title: str = TITLE):
+def section(snap, params, v2017: bool, title: str = TITLE, admitted_in: set[str] | None = None):
     """Section III of Biểu 2 for the report's unit and period, beside the
-    same period a year before."""
+    same period a year before; `admitted_in`, the cells' paths of the
+    period's admissions if already read."""
     lines = section_lines(v2017)
-    this = grassroots_figures(snap.root.id, params.start, params.end)
+    this = grassroots_figures(snap.root.id, params.start, params.end, admitted_in)
     before = year_before(params)
     last = grassroots_figures(snap.root.id, before.start, before.end)
     s = standard_section(title, lines, this, last)

@@ -782,27 +782,28 @@ def _reason_lines(code: str, level: str, v2017: bool) -> list[Line]:
     return out
 
 
-def reason_figures(root_path: str, year: int) -> dict:
-    """How many members rated in `year` carry each 7B reason, and how many
-    rated "hoàn thành nhiệm vụ" have at least one shortcoming. One query,
-    over the decisions with a reason only."""
+def rating_figures(root_path: str, year: int) -> dict:
+    """The members rated in `year` at each level, how many carry each 7B
+    reason, and how many rated "hoàn thành nhiệm vụ" have at least one
+    shortcoming. One query, the decisions grouped by level and reasons
+    (a few groups), in no order (the model's ordering would join the
+    cells and the members)."""
     f: dict = defaultdict(int)
     rows = (
-        MemberReview.objects.filter(
-            year=year,
-            path__startswith=root_path,
-            decided_level__in=[Rating.COMPLETED, Rating.NOT_COMPLETED],
-        )
-        .exclude(reasons=[])
+        MemberReview.objects.filter(year=year, path__startswith=root_path)
+        .exclude(decided_level="")
         .values_list("decided_level", "reasons")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    for level, reasons in rows:
-        allowed = REASONS_FOR.get(level, ())
+    for level, reasons, n in rows:
+        f[level] += n
+        allowed = REASONS_FOR.get(level, ())  # C's and D's
         kept = [r for r in reasons or () if r in allowed]
         for reason in kept:
-            f[f"reason_{reason}"] += 1
+            f[f"reason_{reason}"] += n
         if level == Rating.COMPLETED and kept:
-            f["limited"] += 1
+            f["limited"] += n
     return f
 
 
@@ -833,20 +834,14 @@ class MemberRatingsForm(FormReport):
             {
                 "total": (),
                 "exempt": (Cond("exempt", "exempt"),),
-                "young": (Cond("admitted_on", ">", add_months(end, -6)),),
+                "young": (Cond("admitted_on", "admitted_after", add_months(end, -6)),),
             },
         )
-        levels = dict(
-            MemberReview.objects.filter(year=year, path__startswith=root_path)
-            .exclude(decided_level="")
-            .values_list("decided_level")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+        rated = rating_figures(root_path, year)
         for level in LEVELS:
-            f[level] = levels.get(level, 0)
-        f["rated"] = sum(levels.get(level, 0) for level in LEVELS)
-        f.update(reason_figures(root_path, year))
+            f[level] = rated.get(level, 0)
+        f["rated"] = sum(f[level] for level in LEVELS)
+        f.update((k, n) for k, n in rated.items() if k.startswith("reason_") or k == "limited")
         f["unrated"] = max(f["total"] - f["exempt"] - f["rated"], 0)
         return f
 

@@ -665,28 +665,44 @@ class NewMembersForm(FormReport):
     def figures(self, root_path: str, params: Params) -> dict:
         """The figures of each line for the admissions of the period: one
         query, whatever the unit's size."""
+        return self.admissions(root_path, params, ())[0]
+
+    def admissions(self, root_path: str, params: Params, by: tuple[str, ...]):
+        """The figures of each line, and the same per value of the columns
+        `by` of the admissions ({values: figures}): one query."""
         v2017 = self.version_for(params.end)[0].key != "2012"
         conds = new_conditions(v2017)
-        counted = reads.admitted(
-            root_path, params.start, params.end, reads.fields_of(conds), age=True
-        )
-        f = reads.count(counted, conds, sums=("age",))
+        fields = sorted({*reads.fields_of(conds), *(c for c in by if c != "path")})
+        counted = reads.admitted(root_path, params.start, params.end, fields, age=True)
+        groups = reads.count_by(counted, conds, by or None, sums=("age",))
+        f = dict.fromkeys([*conds, "sum_age"], 0)
+        for values in groups.values():
+            for key, n in values.items():
+                f[key] += n
         # every new member has a birth date: the average is over all of them
         # (a period without admissions shows 0, as it always did)
         f["average_age"] = average_age(f) or 0
-        return f
+        return f, groups
 
     def sections(self, snap, params):
         """The form's sections in print order: I and II (the lines of the
-        version), then the annex 2b by ethnicity and religion."""
-        return [*self.analysis(snap, params), *self.annex_2b(snap, params)]
+        version), III, then the annex 2b by ethnicity and religion. The
+        period's admissions are read once for I, III and 2b, grouped by cell
+        path, ethnicity, religion and gender."""
+        this, groups = self.admissions(snap.root.path, params, ("path", *ETHNIC_COLUMNS))
+        by_ethnicity: dict[tuple, int] = defaultdict(int)
+        for (_path, *ethnic), values in groups.items():
+            by_ethnicity[tuple(ethnic)] += values["total"]
+        rows = [(*ethnic, n) for ethnic, n in by_ethnicity.items()]
+        paths = {path for path, *_ethnic in groups}
+        return [*self.analysis(snap, params, this, paths), *self.annex_2b(snap, params, rows)]
 
-    def analysis(self, snap, params) -> list[Section]:
+    def analysis(self, snap, params, this: dict, paths: set[str]) -> list[Section]:
+        """I and II from the period's figures `this` (and a year before), III
+        from `paths`, the cells' paths of the period's admissions."""
         _set, version = self.version_for(params.end)
-        with reads.shared_movement():  # section III reads the same admissions
-            this = self.figures(snap.root.path, params)
-            last = self.figures(snap.root.path, year_before(params))
-            third = grassroots.section(snap, params, _set.key != "2012")
+        last = self.figures(snap.root.path, year_before(params))
+        third = grassroots.section(snap, params, _set.key != "2012", admitted_in=paths)
         section = standard_section(version.title.capitalize(), version.lines, this, last)
         for row, line in zip(section.rows, version.lines, strict=True):
             if not line.key:
@@ -695,13 +711,12 @@ class NewMembersForm(FormReport):
                 row[4] = None
         return [section, third]
 
-    def annex_2b(self, snap, params) -> list[Section]:
+    def annex_2b(self, snap, params, rows) -> list[Section]:
         """Biểu 2b: the new members of the period by ethnicity (the 54 groups
         in official order, 55 and 56) and religion, Biểu 4's tables (its
-        columns by the version too) with the shares of the new members."""
+        columns by the version too) with the shares of the new members, from
+        `rows` (ethnicity, religion, gender, members)."""
         form_set, _v = self.version_for(params.end)
-        counted = reads.admitted(snap.root.path, params.start, params.end, ETHNIC_COLUMNS)
-        rows = reads.count_groups(counted, ETHNIC_COLUMNS)
         total = sum(n for *_values, n in rows)
         first, second = ethnicity_religion_sections(
             ethnic_figures(rows),

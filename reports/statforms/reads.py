@@ -18,9 +18,6 @@ inside the period are read row by row.
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -331,32 +328,7 @@ def _events(root_path: str, day0: date, day1: date, *, branches: bool, grouped: 
     return out
 
 
-_SHARED: ContextVar[dict | None] = ContextVar("statforms_shared_movement", default=None)
-
-
-@contextmanager
-def shared_movement() -> Iterator[None]:
-    """Within it, `movement` reads each (unit, period) once: Biểu 2's
-    sections I and III count the same admissions. Only for one form's run
-    (the histories do not change under it); nothing is kept after."""
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
-
-
 def movement(root_path: str, day0: date, day1: date, *, branches: bool = False) -> list[Event]:
-    shared = _SHARED.get()
-    if shared is None:
-        return _movement(root_path, day0, day1, branches=branches)
-    key = (root_path, day0, day1, branches)
-    if key not in shared:
-        shared[key] = _movement(root_path, day0, day1, branches=branches)
-    return shared[key]
-
-
-def _movement(root_path: str, day0: date, day1: date, *, branches: bool = False) -> list[Event]:
     """Every time a member came onto the list of the unit at `root_path` or
     left it, on a day in (day0, day1]. With `branches`, also each move from
     one direct sub-unit to another (an INTERNAL decrease of the one and
@@ -464,7 +436,8 @@ def day_before(day: date) -> date:
 class Cond:
     """One condition on a counted member: `field` a Member column, or
     "status", "exempt", "age" (full years on the day counted), `op` one of
-    = <> in not_in >= <= > < between blank true exempt."""
+    = <> in not_in >= <= > < between blank true exempt, or admitted_after
+    (admitted_on later than the value, through a subquery)."""
 
     field: str
     op: str
@@ -494,6 +467,14 @@ class Cond:
             return f"{column} >= %s AND {column} <= %s", [low, high]
         if self.op == "exempt":
             return f"{column} IS NOT NULL", []
+        if self.op == "admitted_after":
+            # a member column read through its index (member_admitted_idx):
+            # the set needs no join with the whole member table for it
+            member = f"{table}.member_id" if table else "p.member_id"
+            return (
+                f"{member} IN (SELECT id FROM {Member._meta.db_table} WHERE admitted_on > %s)",
+                [self.value],
+            )
         return f"{column} {self.op} %s", [self.value]
 
 
@@ -588,7 +569,8 @@ def _field_columns(fields) -> str:
 
 def fields_of(figures) -> list[str]:
     special = {"status", "exempt", "age"}
-    return sorted({c.field for conds in figures.values() for c in conds} - special)
+    fields = {c.field for conds in figures.values() for c in conds if c.op != "admitted_after"}
+    return sorted(fields - special)
 
 
 def on_list(
@@ -631,7 +613,7 @@ def on_list(
         JOIN {s} s ON s.member_id = p.member_id
              AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s)
              AND s.status IN (%s, %s)
-        JOIN {m} m ON m.id = p.member_id
+        {f"JOIN {m} m ON m.id = p.member_id" if fields else ""}
         LEFT JOIN (SELECT DISTINCT member_id FROM {e} WHERE valid_from <= %s
                    AND (valid_to IS NULL OR valid_to > %s)) e ON e.member_id = p.member_id
         {changes}
@@ -665,10 +647,11 @@ NOT_ADMITTED_FROM = (*MEMBER, Status.REMOVED, Status.EXPELLED, Status.TRANSFERRE
 def admitted(root_path: str, start: date, end: date, fields, *, age: bool = False) -> Counted:
     """The admissions into the unit at `root_path` on a day in [start, end]:
     movement's ADMITTED events, one row each, with `fields` as they were on
-    the day of admission. A status period of a member begins that day, the
-    one before it (covering the day before) is no member's nor a left one's,
-    and the member's permanent placement that day is in a cell whose version
-    of the day lies in the subtree."""
+    the day of admission and `path`, the cell's path that day. A status
+    period of a member begins that day, the one before it (covering the day
+    before) is no member's nor a left one's, and the member's permanent
+    placement that day is in a cell whose version of the day lies in the
+    subtree."""
     p, s, m, v = (
         Placement._meta.db_table,
         StatusPeriod._meta.db_table,
@@ -680,31 +663,37 @@ def admitted(root_path: str, start: date, end: date, fields, *, age: bool = Fals
     not_from = ", ".join(["%s"] * len(NOT_ADMITTED_FROM))
     changes = f"LEFT JOIN ({_first_changes(dated, 'adm')}) c ON c.k = a.k" if dated else ""
     ages = f", {age_sql('m.birth_date', 'a.day')} AS age" if age else ""
+    # the admissions of the period among the status periods begun in it
+    # (status_day_idx) first, fenced: only those few are then looked up in
+    # the placements and the versions by member and by unit, where a join
+    # planned over the whole period's status changes read every placement
     ctes = f"""adm AS (
         SELECT s.id AS k, s.member_id AS member_id, s.valid_from AS day, p.unit_id AS unit_id,
-               s.status AS status
-        FROM {s} s
-        JOIN {s} b ON b.member_id = s.member_id AND b.valid_from < s.valid_from
-             AND (b.valid_to IS NULL OR b.valid_to >= s.valid_from)
+               v.path AS path, s.status AS status
+        FROM (
+            SELECT s.id, s.member_id, s.valid_from, s.status FROM {s} s
+            JOIN {s} b ON b.member_id = s.member_id AND b.valid_from < s.valid_from
+                 AND (b.valid_to IS NULL OR b.valid_to >= s.valid_from)
+            WHERE s.status IN (%s, %s) AND s.valid_from >= %s AND s.valid_from <= %s
+              AND b.status NOT IN ({not_from}) {_FENCE}
+        ) s
         JOIN {p} p ON p.member_id = s.member_id AND p.kind = %s
              AND p.valid_from <= s.valid_from AND (p.valid_to IS NULL OR p.valid_to > s.valid_from)
         JOIN {v} v ON v.unit_id = p.unit_id AND v.valid_from <= s.valid_from
              AND (v.valid_to IS NULL OR v.valid_to > s.valid_from) AND v.path LIKE %s
-        WHERE s.status IN (%s, %s) AND s.valid_from >= %s AND s.valid_from <= %s
-          AND b.status NOT IN ({not_from})
     ), pop AS (
-        SELECT a.member_id AS member_id, a.unit_id AS unit_id, a.status AS status,
-               a.day AS day, NULL AS exempt{_field_columns(fields)}{ages}
+        SELECT a.member_id AS member_id, a.unit_id AS unit_id, a.path AS path,
+               a.status AS status, a.day AS day, NULL AS exempt{_field_columns(fields)}{ages}
         FROM adm a JOIN {m} m ON m.id = a.member_id
         {changes}{_fence(dated)})"""
     args = [
-        PlacementKind.PERMANENT,
-        root_path + "%",
         Status.PROBATIONARY,
         Status.OFFICIAL,
         start,
         end,
         *NOT_ADMITTED_FROM,
+        PlacementKind.PERMANENT,
+        root_path + "%",
     ]
     return Counted(ctes, tuple(args))
 
@@ -716,9 +705,15 @@ def count(counted: Counted, figures: dict[str, tuple[Cond, ...]], sums=()) -> di
     return count_by(counted, figures, None, sums)[None]
 
 
-def count_by(counted: Counted, figures: dict[str, tuple[Cond, ...]], by: str | None, sums=()):
-    """`count` per value of the set's column `by` ({value: figures}), or of
-    the whole set under None. One query."""
+def count_by(
+    counted: Counted,
+    figures: dict[str, tuple[Cond, ...]],
+    by: str | tuple[str, ...] | None,
+    sums=(),
+):
+    """`count` per value of the set's column `by` ({value: figures}), per
+    tuple of values of several columns (`by` a tuple), or of the whole set
+    under None. One query."""
     parts, args = [], []
     for key in figures:
         sqls = []
@@ -729,15 +724,20 @@ def count_by(counted: Counted, figures: dict[str, tuple[Cond, ...]], by: str | N
         parts.append(f"COUNT(*) FILTER (WHERE {' AND '.join(sqls)})" if sqls else "COUNT(*)")
     parts += [f"SUM(pop.{column})" for column in sums]
     sql = f"WITH {counted.ctes} SELECT {', '.join(parts)}"
-    if by is not None:
-        sql += f", pop.{by} FROM pop GROUP BY pop.{by}"
+    columns = (by,) if isinstance(by, str) else by
+    if columns is not None:
+        select = ", ".join(f"pop.{c}" for c in columns)
+        sql += f", {select} FROM pop GROUP BY {select}"
     else:
         sql += ", NULL FROM pop"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*counted.args, *args])
         rows = cursor.fetchall()
+    width = len(figures) + len(sums)
     out = {}
-    for *row, group in rows:
+    for line in rows:
+        row, group = line[:width], line[width:]
+        group = tuple(group) if isinstance(by, tuple) else group[0]
         values = {k: int(n or 0) for k, n in zip(figures, row, strict=False)}
         for column, n in zip(sums, row[len(figures) :], strict=True):
             values[f"sum_{column}"] = int(n or 0)

@@ -9,11 +9,12 @@ from datetime import date
 import pytest
 
 from organizations.models import Level
-from organizations.services import unit_set_type
+from organizations.services import unit_move, unit_set_type
 from reports import exports
 from reports.catalogue import Params, get_report
 from reports.statforms.base import value_of
 from tests.factories import make_member, make_unit
+from tests.organizations.factories import decision
 from tests.reports.test_forms_movement import YEAR, admit
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def province(db):
     admit(w1, helpers[w1.pk], proposed=date(2015, 12, 1), decided=date(2016, 9, 1))
     unit_set_type(actor=None, unit=x, effective_on=date(2024, 6, 1), no_masses=True)
     unit_set_type(actor=None, unit=h, effective_on=date(2015, 1, 1), no_masses=True)
-    return {"p": p, "w": w, "x": x, "g": g, "h": h}
+    return {"p": p, "w": w, "x": x, "g": g, "h": h, "w1": w1}
 
 
 def figures(t, column="this"):
@@ -72,6 +73,20 @@ def test_section_iii_for_one_committee_counts_itself(province):
     t = get_report("new_members").run(province["w"], YEAR)
     assert (value_of(t, "III.1", section=III), value_of(t, "III.1a", section=III)) == (1, 1)
     assert value_of(t, "III.2", section=III) == 0
+
+
+def test_an_admission_counts_for_the_organization_its_cell_was_under_that_day(province):
+    # W1 admitted on 01/03/2024 under W, then moved to X on 01/09/2024: the
+    # admission is W's (as is N1's), not X's, although W1 is X's at the end
+    unit_move(actor=None, unit=province["w1"], parent=province["x"], **decision(date(2024, 9, 1)))
+    t = get_report("new_members").run(province["p"], YEAR)
+    assert figures(t)["III.1"] == 2
+    assert figures(t)["III.1a"] == 1
+    assert value_of(t, "I") == 2
+    x = get_report("new_members").run(province["x"], YEAR)
+    assert (value_of(x, "I"), value_of(x, "III.1a", section=III)) == (0, 0)
+    w = get_report("new_members").run(province["w"], YEAR)
+    assert (value_of(w, "I"), value_of(w, "III.1a", section=III)) == (2, 1)
 
 
 def test_section_iii_2012_prints_units_without_an_organization_as_a_gap(province):
