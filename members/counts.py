@@ -14,6 +14,9 @@ the units a write touches, in the write's transaction:
 - writes in bulk that send no signals (the roster import's COPY, the demo)
   call `counts_refresh(unit_ids)` or `counts_rebuild()` themselves.
 
+Each refresh also recomputes the runs on the list of the members ever placed
+in those units (members/listruns.py), which Biểu 1 and Biểu 7 read.
+
 One SQL statement computes the runs from the histories (window functions,
 PostgreSQL and SQLite alike); `manage.py verify_counts` compares the table
 with it and with the day-by-day history counts
@@ -28,6 +31,7 @@ from datetime import date
 from django.db import connection, transaction
 
 from members.choices import PlacementKind, Status
+from members.listruns import runs_refresh_units
 from members.models import Exemption, MemberCount, Placement, StatusPeriod
 from members.selectors import history_member_counts_on, unit_member_counts
 
@@ -165,6 +169,8 @@ def counts_refresh(unit_ids: Iterable[int]) -> None:
                 f"SELECT * FROM ({_runs_sql(where)}) r",
                 params,
             )
+    # the same members' runs on the list (members.listruns), with the counts
+    runs_refresh_units(ids)
 
 
 @transaction.atomic

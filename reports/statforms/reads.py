@@ -27,7 +27,16 @@ from datetime import date, timedelta
 from django.db import connection
 
 from members.choices import DATED_PROFILE_FIELDS, PlacementKind, Status
-from members.models import Exemption, Member, MemberCount, Placement, ProfileChange, StatusPeriod
+from members.listruns import LEFT_PARTY_PREFIX
+from members.models import (
+    Exemption,
+    ListRun,
+    Member,
+    MemberCount,
+    Placement,
+    ProfileChange,
+    StatusPeriod,
+)
 from organizations.models import PATH_STEP, Level, Unit, UnitVersion, path_ids
 
 MEMBER = (Status.PROBATIONARY, Status.OFFICIAL)
@@ -51,7 +60,7 @@ INTERNAL = "internal"
 
 # The removal note that the removal service writes for a member who asked to
 # leave the Party (members.rules.RemovalGround), read as "xin ra khỏi Đảng".
-LEFT_PARTY_PREFIXES = ("Xin ra khỏi Đảng",)
+LEFT_PARTY_PREFIXES = (LEFT_PARTY_PREFIX,)
 
 
 @dataclass
@@ -92,100 +101,45 @@ _FENCE = _Fence()
 
 
 def _runs_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
-    """The runs of days each member spent on the list: one row per status
-    period (probationary or official) × permanent placement × version of the
-    cell in the subtree that overlap, from `a` (the first day of the three)
-    to `b` (the first day after one of them ended), of those the runs that
-    begin or end inside (day0, day1]; with the member's state on the day
-    before `a` (st0, unit0) and on `b` (st1, left1, unit1).
-
-    A member's rows in each history never overlap, so the row valid the day
-    before a run began is the run's own (when the run began by another
-    history's change) or the previous row if it ended that day; and the row
-    valid on `b` the run's own or the next row if it began that day: LAG and
-    LEAD over each history, read once. Every row those need touches
-    [day0, day1], as do the rows of every run that begins or ends inside."""
-    p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
-    pg = connection.vendor == "postgresql"
-    greatest, least = ("GREATEST", "LEAST") if pg else ("MAX", "MIN")
-    touches = "valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)"
-    prefix = LEFT_PARTY_PREFIXES[0]
-    # the members with a row of a history beginning or ending in the period,
-    # or placed then in a cell whose version began or ended then: a run
-    # begins or ends on one of those days
-    inside = "(valid_from > %s AND valid_from <= %s) OR (valid_to > %s AND valid_to <= %s)"
-    # (three hashed sets rather than their union: no sort of the members).
-    # In a period when a version of the subtree began or ended (a
-    # restructure, the founding year) most members are among them: the test
-    # is skipped then (the database computes the EXISTS once)
-    changed = f"""
-        EXISTS (SELECT 1 FROM {v} WHERE path LIKE %s AND ({inside}))
-        OR member_id IN (SELECT member_id FROM {s} WHERE {inside})
-        OR member_id IN (SELECT member_id FROM {p} WHERE kind = %s AND ({inside}))
-        OR member_id IN (SELECT member_id FROM {p} WHERE kind = %s AND {touches}
-                         AND unit_id IN (SELECT unit_id FROM {v} WHERE {inside}))
-    """
-    window = [day0, day1, day0, day1]
-    changed_args = [root_path + "%", *window, *window, PlacementKind.PERMANENT, *window]
-    changed_args += [PlacementKind.PERMANENT, day1, day0, *window]
-    # and placed in the subtree at some time in the period
-    placed = f"""
-        SELECT member_id FROM {p} WHERE kind = %s AND {touches}
-        AND unit_id IN (SELECT unit_id FROM {v} WHERE path LIKE %s AND {touches})
-    """
-    changed_args += [PlacementKind.PERMANENT, day1, day0, root_path + "%", day1, day0]
-    statuses = f"""
-        SELECT member_id, status, valid_from, valid_to,
-               LAG(status) OVER w AS prev_status, LAG(valid_to) OVER w AS prev_to,
-               LEAD(status) OVER w AS next_status, LEAD(valid_from) OVER w AS next_from,
-               LEAD(CASE WHEN status = %s AND SUBSTR(note, 1, {len(prefix)}) = %s
-                         THEN 1 ELSE 0 END) OVER w AS next_left
-        FROM {s} WHERE {touches} AND ({changed}) AND member_id IN ({placed})
-        WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)
-    """
-    placements = f"""
-        SELECT member_id, unit_id, valid_from, valid_to, arrived_from, left_to,
-               LAG(unit_id) OVER w AS prev_unit, LAG(valid_to) OVER w AS prev_to,
-               LEAD(unit_id) OVER w AS next_unit, LEAD(valid_from) OVER w AS next_from
-        FROM {p} WHERE kind = %s AND {touches} AND ({changed}) AND member_id IN ({placed})
-        WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)
-    """
+    """The runs of days each member spent on the list, the cells' versions
+    of the subtree split in: one row per kept run (members.models.ListRun:
+    a status period, probationary or official, × a permanent placement) ×
+    version of its cell in the subtree that overlap, from `a` (the later of
+    the two beginnings) to `b` (the first day after one of them ended), of
+    those the runs that begin or end inside (day0, day1]; with the member's
+    state on the day before `a` (st0, unit0) and on `b` (st1, left1, unit1):
+    the run's own status and cell where the version split it, else what the
+    kept run recorded around it."""
+    r, v = ListRun._meta.db_table, UnitVersion._meta.db_table
+    greatest, least = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
+    # the version began after the kept run did, or ended before it
+    split0 = "v.valid_from > r.valid_from"
+    split1 = "COALESCE(v.valid_to, %s) < COALESCE(r.valid_to, %s)"
     sql = f"""
-        SELECT s.member_id, s.status, s.valid_from AS s_from, s.valid_to AS s_to,
-               s.prev_status, s.prev_to AS s_prev_to, s.next_status, s.next_from AS s_next_from,
-               s.next_left, p.unit_id, p.valid_from AS p_from, p.valid_to AS p_to,
-               p.prev_unit, p.prev_to AS p_prev_to, p.next_unit, p.next_from AS p_next_from,
-               p.arrived_from, p.left_to, v.path,
-               {greatest}(s.valid_from, p.valid_from, v.valid_from) AS a,
-               {least}(COALESCE(s.valid_to, %s), COALESCE(p.valid_to, %s),
-                       COALESCE(v.valid_to, %s)) AS b
-        FROM ({statuses}) s
-        JOIN ({placements}) p ON p.member_id = s.member_id
-        JOIN {v} v ON v.unit_id = p.unit_id AND v.path LIKE %s
+        SELECT r.member_id, r.status, r.arrived_from, r.left_to, v.path,
+               {greatest}(r.valid_from, v.valid_from) AS a,
+               {least}(COALESCE(r.valid_to, %s), COALESCE(v.valid_to, %s)) AS b,
+               CASE WHEN {split0} THEN r.status ELSE r.status_before END AS st0,
+               CASE WHEN {split0} THEN r.unit_id ELSE r.unit_before END AS unit0,
+               CASE WHEN {split1} THEN r.status ELSE r.status_after END AS st1,
+               CASE WHEN {split1} THEN 0
+                    WHEN r.left_party_after THEN 1 ELSE 0 END AS left1,
+               CASE WHEN {split1} THEN r.unit_id ELSE r.unit_after END AS unit1
+        FROM {r} r
+        JOIN {v} v ON v.unit_id = r.unit_id AND v.path LIKE %s
+             AND v.valid_from < COALESCE(r.valid_to, %s) AND COALESCE(v.valid_to, %s) > r.valid_from
              AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
-        WHERE s.status IN (%s, %s) {_FENCE}
+        WHERE r.valid_from <= %s AND (r.valid_to IS NULL OR r.valid_to > %s)
     """
-    args = [OPEN, OPEN, OPEN, Status.REMOVED, prefix, day1, day0, *changed_args]
-    args += [PlacementKind.PERMANENT, day1, day0, *changed_args]
-    args += [root_path + "%", day1, day0, *MEMBER]
-    # a run beginning or ending in the period, and the state around it
+    args = [OPEN, OPEN, OPEN, OPEN, OPEN, OPEN, OPEN, OPEN]
+    args += [root_path + "%", OPEN, OPEN, day1, day0, day1, day0]
+    # a run beginning or ending in the period
     sql = f"""
-        SELECT r0.member_id, r0.status, r0.arrived_from, r0.left_to, r0.path, r0.a, r0.b,
-               CASE WHEN r0.a > r0.s_from THEN r0.status
-                    WHEN r0.s_prev_to = r0.a THEN r0.prev_status END AS st0,
-               CASE WHEN r0.a > r0.p_from THEN r0.unit_id
-                    WHEN r0.p_prev_to = r0.a THEN r0.prev_unit END AS unit0,
-               CASE WHEN COALESCE(r0.s_to, %s) > r0.b THEN r0.status
-                    WHEN r0.s_next_from = r0.b THEN r0.next_status END AS st1,
-               CASE WHEN COALESCE(r0.s_to, %s) > r0.b THEN 0
-                    WHEN r0.s_next_from = r0.b THEN r0.next_left ELSE 0 END AS left1,
-               CASE WHEN COALESCE(r0.p_to, %s) > r0.b THEN r0.unit_id
-                    WHEN r0.p_next_from = r0.b THEN r0.next_unit END AS unit1
-        FROM ({sql}) r0
-        WHERE r0.a < r0.b AND ((r0.a > %s AND r0.a <= %s) OR (r0.b > %s AND r0.b <= %s))
+        SELECT x.* FROM ({sql}) x
+        WHERE x.a < x.b AND ((x.a > %s AND x.a <= %s) OR (x.b > %s AND x.b <= %s))
         {_FENCE}
     """
-    return sql, [OPEN, OPEN, OPEN, *args, day0, day1, day0, day1]
+    return sql, [*args, day0, day1, day0, day1]
 
 
 def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, grouped: bool):
