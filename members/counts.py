@@ -30,6 +30,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from members import listruns
 from members.choices import PlacementKind, Status
 from members.listruns import runs_refresh_units
 from members.models import Exemption, MemberCount, Placement, StatusPeriod
@@ -263,8 +264,9 @@ def verify(days: list[date]) -> list[str]:
     lines to print (none when they agree): the stored runs against the runs
     recomputed from the histories (every day at once), and, for each of
     `days`, the figures read from the table against those counted from the
-    placement, status and exemption rows in force that day."""
-    problems = []
+    placement, status and exemption rows in force that day; and the kept
+    runs on the list (members.listruns) against the histories."""
+    problems = listruns.verify()
     stored, computed = set(runs_stored()), set(runs_from_history())
     for unit_id, kind, a, b, n in sorted(stored - computed):
         problems.append(f"lưu sẵn, không có trong lịch sử: đơn vị {unit_id} {kind} {a}–{b}: {n}")

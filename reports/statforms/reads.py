@@ -133,10 +133,11 @@ def _runs_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
     """
     args = [OPEN, OPEN, OPEN, OPEN, OPEN, OPEN, OPEN, OPEN]
     args += [root_path + "%", OPEN, OPEN, day1, day0, day1, day0]
-    # a run beginning or ending in the period
+    # a run beginning or ending in the period (each is some days long: the
+    # run and the version overlap)
     sql = f"""
         SELECT x.* FROM ({sql}) x
-        WHERE x.a < x.b AND ((x.a > %s AND x.a <= %s) OR (x.b > %s AND x.b <= %s))
+        WHERE (x.a > %s AND x.a <= %s) OR (x.b > %s AND x.b <= %s)
         {_FENCE}
     """
     return sql, [*args, day0, day1, day0, day1]
@@ -155,12 +156,26 @@ def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, gro
     before an arrival, and its recorded origin; departure, the status, the
     left-the-Party note and the path on the day, the recorded destination,
     the run's own status; the run's path (with `branches`, or one row per
-    event); then COUNT(*) if `grouped`, else the member and the days."""
+    event); then how many if `grouped`, else the member and the days."""
     v = UnitVersion._meta.db_table
     runs, args = _runs_sql(root_path, day0, day1)
+    if grouped:
+        # the runs alike counted first: a founding year's ~100,000 arrivals
+        # are a few thousand kinds (a day, a cell, the state around), and
+        # only those look up the paths around them and the causes
+        keys = (
+            "r.a, r.b, r.status, r.arrived_from, r.left_to, r.st0, r.unit0, r.st1, r.left1, r.unit1"
+        )
+        path = "r.path" if branches else "NULL"
+        runs = f"""
+            SELECT NULL AS member_id, {keys}, {path} AS path, COUNT(*) AS n FROM ({runs}) r
+            GROUP BY {keys}{", r.path" if branches else ""} {_FENCE}
+        """
+    else:
+        runs = f"SELECT r.*, 1 AS n FROM ({runs}) r"
     depth = len(root_path)
     joined = f"""
-        SELECT r.member_id, r.a, r.b, r.path, r.status AS own, r.arrived_from, r.left_to,
+        SELECT r.member_id, r.n, r.a, r.b, r.path, r.status AS own, r.arrived_from, r.left_to,
                CASE WHEN r.a > %s AND r.a <= %s THEN 1 ELSE 0 END AS a_in,
                CASE WHEN r.b > %s AND r.b <= %s THEN 1 ELSE 0 END AS b_in,
                r.st0, CASE WHEN r.unit0 IS NULL THEN 1 ELSE 0 END AS nocell0, v0.path AS path0,
@@ -204,7 +219,7 @@ def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, gro
         "x.path" if branches or not grouped else "NULL",
     ]
     flagged = f"""
-        SELECT j.*, {arrival} AS arrival, {departure} AS departure FROM ({joined}) j
+        SELECT j.*, {arrival} AS arrival, {departure} AS departure FROM ({joined}) j {_FENCE}
     """
     # the flags come before the joined rows in the text
     args = [*on_args, *on_args, *args]
@@ -212,7 +227,7 @@ def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, gro
     where = "WHERE x.arrival IS NOT NULL OR x.departure IS NOT NULL"
     if grouped:
         keys = ", ".join(c for c in columns if c != "NULL")  # PostgreSQL: no constant
-        sql = f"SELECT {listed}, COUNT(*) FROM ({flagged}) x {where} GROUP BY {keys}"
+        sql = f"SELECT {listed}, SUM(x.n) FROM ({flagged}) x {where} GROUP BY {keys}"
     else:
         sql = f"SELECT {listed}, x.member_id, x.a, x.b FROM ({flagged}) x {where}"
     return sql, args
@@ -266,7 +281,7 @@ def _events(root_path: str, day0: date, day1: date, *, branches: bool, grouped: 
         arrival, from_path, st0, nocell0, path0, arrived, departure = row[:7]
         st1, left1, path1, left_to, own, path = row[7:13]
         if grouped:
-            n, member_id, a, b = row[13], None, None, None
+            n, member_id, a, b = int(row[13]), None, None, None
         else:
             n, (member_id, a, b) = 1, row[13:16]
             # SQLite hands computed dates back as text
