@@ -651,6 +651,9 @@ class ListRun(models.Model):
         indexes = [
             models.Index(fields=["member", "valid_from"], name="list_run_member_idx"),
             models.Index(fields=["unit", "valid_from"], name="list_run_unit_idx"),
+            # the runs that begin or end in a period
+            models.Index(fields=["valid_from"], name="list_run_from_idx"),
+            models.Index(fields=["valid_to"], name="list_run_to_idx"),
         ]
         constraints = [valid_range("list_run_valid_range")]
 

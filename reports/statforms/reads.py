@@ -115,28 +115,40 @@ def _runs_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
     # the version began after the kept run did, or ended before it
     split0 = "v.valid_from > r.valid_from"
     split1 = "COALESCE(v.valid_to, %s) < COALESCE(r.valid_to, %s)"
-    sql = f"""
-        SELECT r.member_id, r.status, r.arrived_from, r.left_to, v.path,
-               {greatest}(r.valid_from, v.valid_from) AS a,
-               {least}(COALESCE(r.valid_to, %s), COALESCE(v.valid_to, %s)) AS b,
-               CASE WHEN {split0} THEN r.status ELSE r.status_before END AS st0,
-               CASE WHEN {split0} THEN r.unit_id ELSE r.unit_before END AS unit0,
-               CASE WHEN {split1} THEN r.status ELSE r.status_after END AS st1,
-               CASE WHEN {split1} THEN 0
-                    WHEN r.left_party_after THEN 1 ELSE 0 END AS left1,
-               CASE WHEN {split1} THEN r.unit_id ELSE r.unit_after END AS unit1
-        FROM {r} r
-        JOIN {v} v ON v.unit_id = r.unit_id AND v.path LIKE %s
-             AND v.valid_from < COALESCE(r.valid_to, %s) AND COALESCE(v.valid_to, %s) > r.valid_from
-             AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
-        WHERE r.valid_from <= %s AND (r.valid_to IS NULL OR r.valid_to > %s)
-    """
-    args = [OPEN, OPEN, OPEN, OPEN, OPEN, OPEN, OPEN, OPEN]
-    args += [root_path + "%", OPEN, OPEN, day1, day0, day1, day0]
+    # A run and version that overlap begin or end inside the period only
+    # where one of the two does: the kept runs that do (found by their
+    # dates), and the others in the cells whose version began or ended then
+    # (by the cell; none in most periods, every cell in a founding year)
+    inside = "({t}.valid_from > %s AND {t}.valid_from <= %s) OR (COALESCE({t}.valid_to, %s) > %s AND COALESCE({t}.valid_to, %s) <= %s)"
+    inside_args = [day0, day1, OPEN, day0, OPEN, day1]
+    parts, args = [], []
+    for where in (
+        inside.format(t="r"),
+        f"NOT ({inside.format(t='r')}) AND ({inside.format(t='v')})",
+    ):
+        parts.append(f"""
+            SELECT r.member_id, r.status, r.arrived_from, r.left_to, v.path,
+                   {greatest}(r.valid_from, v.valid_from) AS a,
+                   {least}(COALESCE(r.valid_to, %s), COALESCE(v.valid_to, %s)) AS b,
+                   CASE WHEN {split0} THEN r.status ELSE r.status_before END AS st0,
+                   CASE WHEN {split0} THEN r.unit_id ELSE r.unit_before END AS unit0,
+                   CASE WHEN {split1} THEN r.status ELSE r.status_after END AS st1,
+                   CASE WHEN {split1} THEN 0
+                        WHEN r.left_party_after THEN 1 ELSE 0 END AS left1,
+                   CASE WHEN {split1} THEN r.unit_id ELSE r.unit_after END AS unit1
+            FROM {r} r
+            JOIN {v} v ON v.unit_id = r.unit_id AND v.path LIKE %s
+                 AND v.valid_from < COALESCE(r.valid_to, %s) AND COALESCE(v.valid_to, %s) > r.valid_from
+                 AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+            WHERE r.valid_from <= %s AND (r.valid_to IS NULL OR r.valid_to > %s) AND {where}
+        """)
+        args += [OPEN, OPEN, OPEN, OPEN, OPEN, OPEN, OPEN, OPEN]
+        args += [root_path + "%", OPEN, OPEN, day1, day0, day1, day0]
+        args += inside_args * (2 if parts[1:] else 1)
     # a run beginning or ending in the period (each is some days long: the
     # run and the version overlap)
     sql = f"""
-        SELECT x.* FROM ({sql}) x
+        SELECT x.* FROM ({" UNION ALL ".join(parts)}) x
         WHERE (x.a > %s AND x.a <= %s) OR (x.b > %s AND x.b <= %s)
         {_FENCE}
     """
