@@ -14,6 +14,9 @@ the units a write touches, in the write's transaction:
 - writes in bulk that send no signals (the roster import's COPY, the demo)
   call `counts_refresh(unit_ids)` or `counts_rebuild()` themselves.
 
+Each refresh also recomputes the runs on the list of the members ever placed
+in those units (members/listruns.py), which Biểu 1 and Biểu 7 read.
+
 One SQL statement computes the runs from the histories (window functions,
 PostgreSQL and SQLite alike); `manage.py verify_counts` compares the table
 with it and with the day-by-day history counts
@@ -27,7 +30,9 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from members import listruns
 from members.choices import PlacementKind, Status
+from members.listruns import runs_refresh_units
 from members.models import Exemption, MemberCount, Placement, StatusPeriod
 from members.selectors import history_member_counts_on, unit_member_counts
 
@@ -165,6 +170,8 @@ def counts_refresh(unit_ids: Iterable[int]) -> None:
                 f"SELECT * FROM ({_runs_sql(where)}) r",
                 params,
             )
+    # the same members' runs on the list (members.listruns), with the counts
+    runs_refresh_units(ids)
 
 
 @transaction.atomic
@@ -257,8 +264,9 @@ def verify(days: list[date]) -> list[str]:
     lines to print (none when they agree): the stored runs against the runs
     recomputed from the histories (every day at once), and, for each of
     `days`, the figures read from the table against those counted from the
-    placement, status and exemption rows in force that day."""
-    problems = []
+    placement, status and exemption rows in force that day; and the kept
+    runs on the list (members.listruns) against the histories."""
+    problems = listruns.verify()
     stored, computed = set(runs_stored()), set(runs_from_history())
     for unit_id, kind, a, b, n in sorted(stored - computed):
         problems.append(f"lưu sẵn, không có trong lịch sử: đơn vị {unit_id} {kind} {a}–{b}: {n}")

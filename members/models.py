@@ -619,3 +619,49 @@ class MemberCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.kind} {self.n} ({self.valid_from:%d/%m/%Y})"
+
+
+class ListRun(models.Model):
+    """One stretch of days a member spent on the list (danh sách đảng viên)
+    of one cell: a status period (probationary or official) × a permanent
+    placement that overlap, with the member's state the day before it began
+    and on the day after it ended, from which Biểu 1 and Biểu 7 read why the
+    member came onto a list or left it (reports/statforms/reads.py). The
+    cell's versions are not split in here: a restructure moves no member's
+    row, and the forms join the versions of the day when they read.
+
+    A summary of the status and placement histories, written only by
+    members/listruns.py in the transaction of the write that changed them,
+    like MemberCount; `manage.py verify_counts` checks it against them."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    # the permanent placement's recorded origin and destination (TransferScope)
+    arrived_from = models.CharField(max_length=16, blank=True)
+    left_to = models.CharField(max_length=16, blank=True)
+    # the day before valid_from: the status and the cell (none: not placed)
+    status_before = models.CharField(max_length=20, null=True, blank=True)
+    unit_before = models.BigIntegerField(null=True, blank=True)
+    # on valid_to: the status, whether it is a removal for leaving the Party,
+    # and the cell
+    status_after = models.CharField(max_length=20, null=True, blank=True)
+    left_party_after = models.BooleanField(default=False)
+    unit_after = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt trong danh sách đảng viên")
+        verbose_name_plural = _("lượt trong danh sách đảng viên")
+        indexes = [
+            models.Index(fields=["member", "valid_from"], name="list_run_member_idx"),
+            models.Index(fields=["unit", "valid_from"], name="list_run_unit_idx"),
+            # the runs that begin or end in a period
+            models.Index(fields=["valid_from"], name="list_run_from_idx"),
+            models.Index(fields=["valid_to"], name="list_run_to_idx"),
+        ]
+        constraints = [valid_range("list_run_valid_range")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.unit_id} {self.status} ({self.valid_from:%d/%m/%Y})"

@@ -25,6 +25,7 @@ from members.choices import (
     TransferScope,
 )
 from members.counts import touch_units
+from members.listruns import runs_refresh
 from members.models import (
     Award,
     Badge,
@@ -1038,6 +1039,8 @@ def member_receive(
         decision_number=decision_number,
         reason=_("Chuyển sinh hoạt đến"),
     )
+    # an update sends no signal: the kept runs on the list read the origin
+    runs_refresh([member.pk])
     _audit(
         actor,
         "member_receive",
@@ -1143,6 +1146,8 @@ def member_transfer_out(
     member.placements.filter(kind=PlacementKind.PERMANENT, valid_to=day).update(
         left_to=destination_kind
     )
+    # an update sends no signal: the kept runs on the list read the destination
+    runs_refresh([member.pk])
     _audit(
         actor,
         "member_transfer_out",

@@ -24,7 +24,16 @@ from datetime import date, timedelta
 from django.db import connection
 
 from members.choices import DATED_PROFILE_FIELDS, PlacementKind, Status
-from members.models import Exemption, Member, MemberCount, Placement, ProfileChange, StatusPeriod
+from members.listruns import LEFT_PARTY_PREFIX
+from members.models import (
+    Exemption,
+    ListRun,
+    Member,
+    MemberCount,
+    Placement,
+    ProfileChange,
+    StatusPeriod,
+)
 from organizations.models import PATH_STEP, Level, Unit, UnitVersion, path_ids
 
 MEMBER = (Status.PROBATIONARY, Status.OFFICIAL)
@@ -48,7 +57,7 @@ INTERNAL = "internal"
 
 # The removal note that the removal service writes for a member who asked to
 # leave the Party (members.rules.RemovalGround), read as "xin ra khỏi Đảng".
-LEFT_PARTY_PREFIXES = ("Xin ra khỏi Đảng",)
+LEFT_PARTY_PREFIXES = (LEFT_PARTY_PREFIX,)
 
 
 @dataclass
@@ -89,100 +98,58 @@ _FENCE = _Fence()
 
 
 def _runs_sql(root_path: str, day0: date, day1: date) -> tuple[str, list]:
-    """The runs of days each member spent on the list: one row per status
-    period (probationary or official) × permanent placement × version of the
-    cell in the subtree that overlap, from `a` (the first day of the three)
-    to `b` (the first day after one of them ended), of those the runs that
-    begin or end inside (day0, day1]; with the member's state on the day
-    before `a` (st0, unit0) and on `b` (st1, left1, unit1).
-
-    A member's rows in each history never overlap, so the row valid the day
-    before a run began is the run's own (when the run began by another
-    history's change) or the previous row if it ended that day; and the row
-    valid on `b` the run's own or the next row if it began that day: LAG and
-    LEAD over each history, read once. Every row those need touches
-    [day0, day1], as do the rows of every run that begins or ends inside."""
-    p, v, s = Placement._meta.db_table, UnitVersion._meta.db_table, StatusPeriod._meta.db_table
-    pg = connection.vendor == "postgresql"
-    greatest, least = ("GREATEST", "LEAST") if pg else ("MAX", "MIN")
-    touches = "valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)"
-    prefix = LEFT_PARTY_PREFIXES[0]
-    # the members with a row of a history beginning or ending in the period,
-    # or placed then in a cell whose version began or ended then: a run
-    # begins or ends on one of those days
-    inside = "(valid_from > %s AND valid_from <= %s) OR (valid_to > %s AND valid_to <= %s)"
-    # (three hashed sets rather than their union: no sort of the members).
-    # In a period when a version of the subtree began or ended (a
-    # restructure, the founding year) most members are among them: the test
-    # is skipped then (the database computes the EXISTS once)
-    changed = f"""
-        EXISTS (SELECT 1 FROM {v} WHERE path LIKE %s AND ({inside}))
-        OR member_id IN (SELECT member_id FROM {s} WHERE {inside})
-        OR member_id IN (SELECT member_id FROM {p} WHERE kind = %s AND ({inside}))
-        OR member_id IN (SELECT member_id FROM {p} WHERE kind = %s AND {touches}
-                         AND unit_id IN (SELECT unit_id FROM {v} WHERE {inside}))
-    """
-    window = [day0, day1, day0, day1]
-    changed_args = [root_path + "%", *window, *window, PlacementKind.PERMANENT, *window]
-    changed_args += [PlacementKind.PERMANENT, day1, day0, *window]
-    # and placed in the subtree at some time in the period
-    placed = f"""
-        SELECT member_id FROM {p} WHERE kind = %s AND {touches}
-        AND unit_id IN (SELECT unit_id FROM {v} WHERE path LIKE %s AND {touches})
-    """
-    changed_args += [PlacementKind.PERMANENT, day1, day0, root_path + "%", day1, day0]
-    statuses = f"""
-        SELECT member_id, status, valid_from, valid_to,
-               LAG(status) OVER w AS prev_status, LAG(valid_to) OVER w AS prev_to,
-               LEAD(status) OVER w AS next_status, LEAD(valid_from) OVER w AS next_from,
-               LEAD(CASE WHEN status = %s AND SUBSTR(note, 1, {len(prefix)}) = %s
-                         THEN 1 ELSE 0 END) OVER w AS next_left
-        FROM {s} WHERE {touches} AND ({changed}) AND member_id IN ({placed})
-        WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)
-    """
-    placements = f"""
-        SELECT member_id, unit_id, valid_from, valid_to, arrived_from, left_to,
-               LAG(unit_id) OVER w AS prev_unit, LAG(valid_to) OVER w AS prev_to,
-               LEAD(unit_id) OVER w AS next_unit, LEAD(valid_from) OVER w AS next_from
-        FROM {p} WHERE kind = %s AND {touches} AND ({changed}) AND member_id IN ({placed})
-        WINDOW w AS (PARTITION BY member_id ORDER BY valid_from)
-    """
+    """The runs of days each member spent on the list, the cells' versions
+    of the subtree split in: one row per kept run (members.models.ListRun:
+    a status period, probationary or official, × a permanent placement) ×
+    version of its cell in the subtree that overlap, from `a` (the later of
+    the two beginnings) to `b` (the first day after one of them ended), of
+    those the runs that begin or end inside (day0, day1]; with the member's
+    state on the day before `a` (st0, unit0) and on `b` (st1, left1, unit1):
+    the run's own status and cell where the version split it, else what the
+    kept run recorded around it."""
+    r, v = ListRun._meta.db_table, UnitVersion._meta.db_table
+    greatest, least = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
+    # the version began after the kept run did, or ended before it
+    split0 = "v.valid_from > r.valid_from"
+    split1 = "COALESCE(v.valid_to, %s) < COALESCE(r.valid_to, %s)"
+    # A run and version that overlap begin or end inside the period only
+    # where one of the two does: the kept runs that do (found by their
+    # dates), and the others in the cells whose version began or ended then
+    # (by the cell; none in most periods, every cell in a founding year)
+    inside = "({t}.valid_from > %s AND {t}.valid_from <= %s) OR (COALESCE({t}.valid_to, %s) > %s AND COALESCE({t}.valid_to, %s) <= %s)"
+    inside_args = [day0, day1, OPEN, day0, OPEN, day1]
+    parts, args = [], []
+    for where in (
+        inside.format(t="r"),
+        f"NOT ({inside.format(t='r')}) AND ({inside.format(t='v')})",
+    ):
+        parts.append(f"""
+            SELECT r.member_id, r.status, r.arrived_from, r.left_to, v.path,
+                   {greatest}(r.valid_from, v.valid_from) AS a,
+                   {least}(COALESCE(r.valid_to, %s), COALESCE(v.valid_to, %s)) AS b,
+                   CASE WHEN {split0} THEN r.status ELSE r.status_before END AS st0,
+                   CASE WHEN {split0} THEN r.unit_id ELSE r.unit_before END AS unit0,
+                   CASE WHEN {split1} THEN r.status ELSE r.status_after END AS st1,
+                   CASE WHEN {split1} THEN 0
+                        WHEN r.left_party_after THEN 1 ELSE 0 END AS left1,
+                   CASE WHEN {split1} THEN r.unit_id ELSE r.unit_after END AS unit1
+            FROM {r} r
+            JOIN {v} v ON v.unit_id = r.unit_id AND v.path LIKE %s
+                 AND v.valid_from < COALESCE(r.valid_to, %s) AND COALESCE(v.valid_to, %s) > r.valid_from
+                 AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+            WHERE r.valid_from <= %s AND (r.valid_to IS NULL OR r.valid_to > %s) AND {where}
+        """)
+        args += [OPEN, OPEN, OPEN, OPEN, OPEN, OPEN, OPEN, OPEN]
+        args += [root_path + "%", OPEN, OPEN, day1, day0, day1, day0]
+        args += inside_args * (2 if parts[1:] else 1)
+    # a run beginning or ending in the period (each is some days long: the
+    # run and the version overlap)
     sql = f"""
-        SELECT s.member_id, s.status, s.valid_from AS s_from, s.valid_to AS s_to,
-               s.prev_status, s.prev_to AS s_prev_to, s.next_status, s.next_from AS s_next_from,
-               s.next_left, p.unit_id, p.valid_from AS p_from, p.valid_to AS p_to,
-               p.prev_unit, p.prev_to AS p_prev_to, p.next_unit, p.next_from AS p_next_from,
-               p.arrived_from, p.left_to, v.path,
-               {greatest}(s.valid_from, p.valid_from, v.valid_from) AS a,
-               {least}(COALESCE(s.valid_to, %s), COALESCE(p.valid_to, %s),
-                       COALESCE(v.valid_to, %s)) AS b
-        FROM ({statuses}) s
-        JOIN ({placements}) p ON p.member_id = s.member_id
-        JOIN {v} v ON v.unit_id = p.unit_id AND v.path LIKE %s
-             AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
-        WHERE s.status IN (%s, %s) {_FENCE}
-    """
-    args = [OPEN, OPEN, OPEN, Status.REMOVED, prefix, day1, day0, *changed_args]
-    args += [PlacementKind.PERMANENT, day1, day0, *changed_args]
-    args += [root_path + "%", day1, day0, *MEMBER]
-    # a run beginning or ending in the period, and the state around it
-    sql = f"""
-        SELECT r0.member_id, r0.status, r0.arrived_from, r0.left_to, r0.path, r0.a, r0.b,
-               CASE WHEN r0.a > r0.s_from THEN r0.status
-                    WHEN r0.s_prev_to = r0.a THEN r0.prev_status END AS st0,
-               CASE WHEN r0.a > r0.p_from THEN r0.unit_id
-                    WHEN r0.p_prev_to = r0.a THEN r0.prev_unit END AS unit0,
-               CASE WHEN COALESCE(r0.s_to, %s) > r0.b THEN r0.status
-                    WHEN r0.s_next_from = r0.b THEN r0.next_status END AS st1,
-               CASE WHEN COALESCE(r0.s_to, %s) > r0.b THEN 0
-                    WHEN r0.s_next_from = r0.b THEN r0.next_left ELSE 0 END AS left1,
-               CASE WHEN COALESCE(r0.p_to, %s) > r0.b THEN r0.unit_id
-                    WHEN r0.p_next_from = r0.b THEN r0.next_unit END AS unit1
-        FROM ({sql}) r0
-        WHERE r0.a < r0.b AND ((r0.a > %s AND r0.a <= %s) OR (r0.b > %s AND r0.b <= %s))
+        SELECT x.* FROM ({" UNION ALL ".join(parts)}) x
+        WHERE (x.a > %s AND x.a <= %s) OR (x.b > %s AND x.b <= %s)
         {_FENCE}
     """
-    return sql, [OPEN, OPEN, OPEN, *args, day0, day1, day0, day1]
+    return sql, [*args, day0, day1, day0, day1]
 
 
 def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, grouped: bool):
@@ -198,12 +165,26 @@ def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, gro
     before an arrival, and its recorded origin; departure, the status, the
     left-the-Party note and the path on the day, the recorded destination,
     the run's own status; the run's path (with `branches`, or one row per
-    event); then COUNT(*) if `grouped`, else the member and the days."""
+    event); then how many if `grouped`, else the member and the days."""
     v = UnitVersion._meta.db_table
     runs, args = _runs_sql(root_path, day0, day1)
+    if grouped:
+        # the runs alike counted first: a founding year's ~100,000 arrivals
+        # are a few thousand kinds (a day, a cell, the state around), and
+        # only those look up the paths around them and the causes
+        keys = (
+            "r.a, r.b, r.status, r.arrived_from, r.left_to, r.st0, r.unit0, r.st1, r.left1, r.unit1"
+        )
+        path = "r.path" if branches else "NULL"
+        runs = f"""
+            SELECT NULL AS member_id, {keys}, {path} AS path, COUNT(*) AS n FROM ({runs}) r
+            GROUP BY {keys}{", r.path" if branches else ""} {_FENCE}
+        """
+    else:
+        runs = f"SELECT r.*, 1 AS n FROM ({runs}) r"
     depth = len(root_path)
     joined = f"""
-        SELECT r.member_id, r.a, r.b, r.path, r.status AS own, r.arrived_from, r.left_to,
+        SELECT r.member_id, r.n, r.a, r.b, r.path, r.status AS own, r.arrived_from, r.left_to,
                CASE WHEN r.a > %s AND r.a <= %s THEN 1 ELSE 0 END AS a_in,
                CASE WHEN r.b > %s AND r.b <= %s THEN 1 ELSE 0 END AS b_in,
                r.st0, CASE WHEN r.unit0 IS NULL THEN 1 ELSE 0 END AS nocell0, v0.path AS path0,
@@ -247,7 +228,7 @@ def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, gro
         "x.path" if branches or not grouped else "NULL",
     ]
     flagged = f"""
-        SELECT j.*, {arrival} AS arrival, {departure} AS departure FROM ({joined}) j
+        SELECT j.*, {arrival} AS arrival, {departure} AS departure FROM ({joined}) j {_FENCE}
     """
     # the flags come before the joined rows in the text
     args = [*on_args, *on_args, *args]
@@ -255,7 +236,7 @@ def _movement_sql(root_path: str, day0: date, day1: date, *, branches: bool, gro
     where = "WHERE x.arrival IS NOT NULL OR x.departure IS NOT NULL"
     if grouped:
         keys = ", ".join(c for c in columns if c != "NULL")  # PostgreSQL: no constant
-        sql = f"SELECT {listed}, COUNT(*) FROM ({flagged}) x {where} GROUP BY {keys}"
+        sql = f"SELECT {listed}, SUM(x.n) FROM ({flagged}) x {where} GROUP BY {keys}"
     else:
         sql = f"SELECT {listed}, x.member_id, x.a, x.b FROM ({flagged}) x {where}"
     return sql, args
@@ -309,7 +290,7 @@ def _events(root_path: str, day0: date, day1: date, *, branches: bool, grouped: 
         arrival, from_path, st0, nocell0, path0, arrived, departure = row[:7]
         st1, left1, path1, left_to, own, path = row[7:13]
         if grouped:
-            n, member_id, a, b = row[13], None, None, None
+            n, member_id, a, b = int(row[13]), None, None, None
         else:
             n, (member_id, a, b) = 1, row[13:16]
             # SQLite hands computed dates back as text

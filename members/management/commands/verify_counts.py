@@ -1,4 +1,5 @@
-"""manage.py verify_counts: the maintained member counts equal the histories."""
+"""manage.py verify_counts: the maintained member counts, and the members'
+runs on the list that Biểu 1 and Biểu 7 read, equal the histories."""
 
 from datetime import date
 
@@ -6,12 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chibo.dates import month_ends
 from members.counts import counts_rebuild, verify
+from members.listruns import runs_rebuild
 
 
 class Command(BaseCommand):
     help = (
         "Kiểm tra số đảng viên lưu sẵn của từng đơn vị (hôm nay, cuối mỗi tháng và mọi ngày) "
-        "đúng bằng số tính lại từ lịch sử sinh hoạt, đảng tịch và miễn sinh hoạt."
+        "đúng bằng số tính lại từ lịch sử sinh hoạt, đảng tịch và miễn sinh hoạt; và các lượt "
+        "trong danh sách đảng viên lưu sẵn (Biểu 1, Biểu 7) đúng bằng lịch sử."
     )
 
     def add_arguments(self, parser):
@@ -38,13 +41,14 @@ class Command(BaseCommand):
         if not problems:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Số đảng viên lưu sẵn khớp với lịch sử: mọi ngày, và đếm lại cho "
+                    f"Số đảng viên và các lượt trong danh sách lưu sẵn khớp với lịch sử: mọi ngày, "
+                    f"và đếm lại cho "
                     f"{len(days)} ngày (hôm nay và {months} cuối tháng)."
                 )
             )
             return
         if fix:
-            rows = counts_rebuild()
+            rows = counts_rebuild() + runs_rebuild()
             self.stdout.write(self.style.WARNING(f"Đã tính lại từ lịch sử ({rows} dòng)."))
             return
         raise CommandError(f"{len(problems)} sai lệch giữa số lưu sẵn và lịch sử.")
