@@ -5,6 +5,8 @@ members before meetings, and so on. `resume(ctx)` fills `ctx.data` from a
 database that already holds the small demo, for the province phases."""
 
 import random
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -29,6 +31,8 @@ class DemoContext:
     data: dict = field(default_factory=dict)
     # names and streets to draw from instead of Faker (`use_pools`)
     pools: dict = field(default_factory=dict)
+    # (phase, seconds, rows) of the timed phases, for the table at the end
+    timings: list = field(default_factory=list)
 
     def __post_init__(self):
         self.faker.seed_instance(SEED)
@@ -44,6 +48,27 @@ class DemoContext:
     def say(self, text: str) -> None:
         if self.out is not None:
             self.out.write(text)
+
+    @contextmanager
+    def timed(self, label: str):
+        """Time a phase of the build and print its seconds and rows a second
+        (the block sets `tally["rows"]`), as the national scale's table does."""
+        tally = {"rows": 0}
+        self.timed_start(label)
+        yield tally
+        self.timed_stop(tally["rows"])
+
+    def timed_start(self, label: str) -> None:
+        """`timed` for a phase that ends outside the block it starts in (the
+        indexes made again as `indexes_deferred` closes)."""
+        self._started = (label, time.monotonic())
+
+    def timed_stop(self, rows: int = 0) -> None:
+        label, started = self._started
+        seconds = time.monotonic() - started
+        self.timings.append((label, seconds, rows))
+        rate = f", {rows / seconds:,.0f} dòng/s" if rows and seconds else ""
+        self.say(f"    {label}: {seconds:.1f} s, {rows:,} dòng{rate}\n")
 
     def use_pools(self, size: int = 4000) -> None:
         """Draw names, streets and home towns from pools filled once by Faker:

@@ -154,6 +154,19 @@ def counts_refresh(unit_ids: Iterable[int]) -> None:
     if not ids:
         return
     table = MemberCount._meta.db_table
+    if connection.vendor == "postgresql":
+        # one statement for any number of units (an array, not a parameter
+        # each): the national demo's 58,000 cells in 116 chunks of 500 took
+        # minutes, each chunk reading its members' histories by index
+        params = {**_params(), "units": ids}
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE unit_id = ANY(%(units)s)", params)
+            cursor.execute(
+                f"INSERT INTO {table} (unit_id, kind, valid_from, valid_to, n) "
+                f"SELECT * FROM ({_runs_sql('p.unit_id = ANY(%(units)s)')}) r",
+                params,
+            )
+        return
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
         MemberCount.objects.filter(unit_id__in=chunk).delete()
