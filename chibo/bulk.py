@@ -61,6 +61,36 @@ def copy_insert(model, rows: Iterable[dict], *, with_pk: bool = False) -> int:
     return copy_rows(model._meta.db_table, [f.column for f in fields], map(values, rows))
 
 
+def insert_select(model, columns: dict[str, str], tail: str, params: dict) -> int:
+    """INSERT INTO the model's table … SELECT: `columns` maps attnames to SQL
+    expressions over `tail` (FROM … WHERE …, with %(name)s parameters); the
+    model's defaults fill the other columns, as `copy_insert` does. For rows
+    the database can derive itself (a million members' ratings), with no row
+    going through Python. Returns how many rows."""
+    now = timezone.now()
+    given = dict(columns)
+    values = dict(params)
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.attname in given:
+            continue
+        if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+            default = now
+        else:
+            default = f.get_db_prep_save(f.get_default(), connection)
+        values[f"_default_{f.attname}"] = default
+        given[f.attname] = f"%(_default_{f.attname})s"
+    by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(by_attname[a]) for a in given)}) "
+        f"SELECT {', '.join(given.values())} {tail}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.rowcount
+
+
 def instance_row(obj) -> dict:
     """An unsaved model instance as {attname: value} for `copy_insert`,
     leaving the `auto_now(_add)` fields it has not filled to the defaults."""
@@ -114,13 +144,18 @@ def indexes_deferred(*models):
             [tables],
         )
         indexes = cursor.fetchall()
+        # checks still queued for these tables (rows written earlier in the
+        # transaction) run now: a table with pending checks cannot be altered
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, _kind, _definition in constraints:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote_name(name)}")
+        # Django's foreign keys are INITIALLY DEFERRED: back to that
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
         yield
-        # one sort per index in memory rather than on disk
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        # each index's sort in memory rather than on disk
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
         # unique constraints before the foreign keys that may lean on them

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from chibo.demo import DemoContext
+from chibo.demo import HEADER, DemoContext, Spent, clock
 
 
 class Command(BaseCommand):
@@ -80,6 +80,8 @@ class Command(BaseCommand):
                 # a bulk build redone from scratch if the machine stops: no
                 # need to wait for each commit's WAL to reach the disk
                 cursor.execute("SET synchronous_commit = off")
+                # the joins and sorts over every member's history in memory
+                cursor.execute("SET work_mem = '256MB'")
         steps = []
         for phase in phases:
             if phase == "build_province":
@@ -92,35 +94,33 @@ class Command(BaseCommand):
                 step = getattr(module, phase, None)
                 if step is None:
                     continue
-                t0 = time.monotonic()
+                t0 = clock()
                 with transaction.atomic():
                     rows = step(ctx)
                 if phase != "resume":
-                    seconds = time.monotonic() - t0
-                    steps.append((f"{name}.{phase}", seconds, rows if isinstance(rows, int) else 0))
-                    self.stdout.write(
-                        f"  {name}.{phase}: {seconds:.1f} s{_rate(steps[-1][2], seconds)}"
-                    )
+                    spent = _spent(f"{name}.{phase}", t0, rows if isinstance(rows, int) else 0)
+                    steps.append(spent)
+                    self.stdout.write(f"  {name}.{phase}: {spent.wall:.1f} s")
         if connection.vendor == "postgresql":
             # Planner statistics for the freshly bulk-loaded tables: without
             # them the first reports choose plans several times slower.
-            t0 = time.monotonic()
+            t0 = clock()
             with connection.cursor() as cursor:
                 # after tens of millions of rows, VACUUM too: the visibility
                 # map lets the counts read the indexes only (not inside a transaction)
                 vacuum = scale == "million" and not connection.in_atomic_block
                 cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
-            steps.append(("VACUUM ANALYZE" if vacuum else "ANALYZE", time.monotonic() - t0, 0))
+            steps.append(_spent("VACUUM ANALYZE" if vacuum else "ANALYZE", t0))
         if scale == "million":
-            # the table a user timing the build wants: each app's step, and
-            # inside it each timed phase (COPY, SQL, indexes) with its rows a second
-            self.stdout.write("Thời gian từng bước (giây, số dòng, dòng/giây):")
-            for label, seconds, rows in steps:
-                self.stdout.write(f"  {label:<58} {seconds:8.1f} {rows:>12,}{_rate(rows, seconds)}")
-            for label, seconds, rows in ctx.timings:
-                self.stdout.write(
-                    f"    {label:<56} {seconds:8.1f} {rows:>12,}{_rate(rows, seconds)}"
-                )
+            # the table a user timing the build wants: each app's step and the
+            # phases inside it (COPY, SQL, indexes), with the CPU each side
+            # spent, so a slow step shows apart from a busy machine
+            self.stdout.write(f"Thời gian từng bước{_load()}: {HEADER}")
+            width = max(len(t.label) for t in [*steps, *ctx.timings]) + 2
+            for spent in steps:
+                self.stdout.write(f"  {spent.line(width)}")
+            for spent in ctx.timings:
+                self.stdout.write(f"    {spent.line(width - 2)}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Xong dữ liệu mẫu ({scale}) trong {time.monotonic() - started:.1f} s."
@@ -128,5 +128,13 @@ class Command(BaseCommand):
         )
 
 
-def _rate(rows: int, seconds: float) -> str:
-    return f", {rows / seconds:,.0f} dòng/s" if rows and seconds > 0 else ""
+def _spent(label: str, started: tuple, rows: int = 0) -> Spent:
+    return Spent(label, *(b - a for a, b in zip(started, clock(), strict=True)), rows)
+
+
+def _load() -> str:
+    try:
+        with open("/proc/loadavg") as f:
+            return f" (tải máy {f.read().split()[0]})"
+    except OSError:
+        return ""
