@@ -67,7 +67,7 @@ class DemoContext:
 
     def timed_stop(self, rows: int = 0) -> None:
         label, started = self._started
-        spent = Spent(label, *(b - a for a, b in zip(started, clock(), strict=True)), rows)
+        spent = Spent.since(label, started, rows)
         self.timings.append(spent)
         self.say(f"    {spent.line()}\n")
 
@@ -125,6 +125,15 @@ class Spent:
     python: float
     database: float | None
     rows: int = 0
+
+    @classmethod
+    def since(cls, label: str, started: tuple, rows: int = 0) -> "Spent":
+        """From a `clock()` taken at the start until now."""
+        now = clock()
+        wall, python, database = (
+            None if a is None or b is None else b - a for a, b in zip(started, now, strict=True)
+        )
+        return cls(label, wall, python, database, rows)
 
     def line(self, width: int = 0) -> str:
         db = f"{self.database:6.1f}" if self.database is not None else "     –"

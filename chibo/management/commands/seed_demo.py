@@ -129,7 +129,7 @@ class Command(BaseCommand):
 
 
 def _spent(label: str, started: tuple, rows: int = 0) -> Spent:
-    return Spent(label, *(b - a for a, b in zip(started, clock(), strict=True)), rows)
+    return Spent.since(label, started, rows)
 
 
 def _load() -> str:
