@@ -61,24 +61,6 @@ def copy_insert(model, rows: Iterable[dict], *, with_pk: bool = False) -> int:
     return copy_rows(model._meta.db_table, [f.column for f in fields], map(values, rows))
 
 
-def copy_tuples(model, attnames: list[str], rows: Iterable[tuple]) -> int:
-    """`copy_insert` for rows given as tuples of the `attnames`' values (the
-    national seed's million members drawn in other processes): the model's
-    defaults fill the other columns, computed once."""
-    now = timezone.now()
-    given = set(attnames)
-    rest = [f for f in model._meta.concrete_fields if f.attname not in given and not f.primary_key]
-    tail = tuple(
-        now
-        if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
-        else f.get_db_prep_save(f.get_default(), connection)
-        for f in rest
-    )
-    by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
-    columns = [by_attname[a] for a in attnames] + [f.column for f in rest]
-    return copy_rows(model._meta.db_table, columns, (row + tail for row in rows))
-
-
 def insert_select(model, columns: dict[str, str], tail: str, params: dict) -> int:
     """INSERT INTO the model's table … SELECT: `columns` maps attnames to SQL
     expressions over `tail` (FROM … WHERE …, with %(name)s parameters); the

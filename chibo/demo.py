@@ -116,9 +116,9 @@ class DemoContext:
 
 @dataclass(frozen=True)
 class Spent:
-    """A phase's wall time, the CPU time of this process (and of its worker
-    processes) and of its database server process (None when the server runs
-    on another machine), and rows."""
+    """A phase's wall time, the CPU time of this process (and of any worker
+    processes it ended) and of its database server process (None when the
+    server runs on another machine), and rows."""
 
     label: str
     wall: float
@@ -150,7 +150,7 @@ HEADER = "bước · giây · CPU Python · CPU PostgreSQL · dòng · dòng/gi�
 def clock() -> tuple[float, float, float | None]:
     """(wall, this process's CPU, the database server process's CPU) in
     seconds: the wall time alone cannot tell a slow step from a busy machine."""
-    # the worker processes that drew the members count once they have ended
+    # with any worker processes a phase started, once they have ended
     children = os.times()
     python = time.process_time() + children.children_user + children.children_system
     return time.monotonic(), python, _server_cpu()

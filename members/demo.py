@@ -1,13 +1,11 @@
 """Demo members: a few hundred per ward through the services (so every row
 has its history); at province scale ~100,000 more in bulk."""
 
-import multiprocessing
-import os
 import random
 from datetime import date, timedelta
 from functools import lru_cache
 
-from chibo.bulk import copy_tuples, indexes_deferred, reserve_ids
+from chibo.bulk import copy_insert, indexes_deferred, reserve_ids
 from chibo.dates import add_months
 from chibo.demo import SEED, DemoContext
 from chibo.text import fold, sort_key
@@ -479,58 +477,78 @@ def build_province(ctx: DemoContext) -> None:
 
 def build_million(ctx: DemoContext) -> int:
     """The province demo's members (`build_province`) for every cell of the
-    national scale, sent by COPY with their status periods and placements
-    into tables whose secondary indexes and foreign keys are made once at the
-    end (`indexes_deferred`); then the member counts of those cells in one
-    statement. Returns how many members.
-
-    Drawing the members is most of the Python time, so each province's are
-    drawn in a worker process (one per core, from the province's own seed)
-    while this process sends the previous province's rows."""
+    national scale, sent by COPY with their status periods and placements,
+    a province at a time, into tables whose secondary indexes and foreign
+    keys are made once at the end (`indexes_deferred`); then the member
+    counts of those cells in one statement. Returns how many members."""
     cells = ctx.data["million_cells"]
     ctx.use_pools()
+    serial = 2_000_000
+    created = 0
     by_province: dict[str, list] = {}
     for cell in cells:
         by_province.setdefault(cell.path[: 2 * PATH_STEP], []).append(cell)
-    # how many members each cell gets is drawn here, so every province knows
-    # its first serial number before the provinces are drawn side by side
-    tasks, serial = [], 2_000_000
-    for p, group in enumerate(by_province.values()):
-        sizes = []
-        for cell in group:
-            lo, hi = SIZES.get(cell.category, (5, 15))
-            sizes.append(
-                (cell.pk, cell.category, cell.founded_on, ctx.rng.randint(lo, hi) * 24 // 25)
-            )
-        tasks.append((p, serial, sizes))
-        serial += sum(n for *_, n in sizes)
-    created = 0
-    workers = max(1, min(len(tasks), os.cpu_count() or 1))
-    global _worker_ctx
-    _worker_ctx = ctx
+    # past_rows' note, translated once (a lazy string per member is a tenth
+    # of the time)
+    note = str(RECONSTRUCTED)
     with indexes_deferred(Member, StatusPeriod, Placement):
-        # fork: the workers only compute (they never touch the database
-        # connection they inherit, and leave by os._exit)
-        with (
-            ctx.timed("members: đảng viên, trạng thái, nơi sinh hoạt (COPY)") as tally,
-            multiprocessing.get_context("fork").Pool(workers) as pool,
-        ):
-            for keys, members, statuses, placements in pool.imap(_draw_province, tasks):
+        with ctx.timed("members: đảng viên, trạng thái, nơi sinh hoạt (COPY)") as tally:
+            for group in by_province.values():
+                members, pasts = [], []
+                for cell in group:
+                    lo, hi = SIZES.get(cell.category, (5, 15))
+                    for _ in range(ctx.rng.randint(lo, hi) * 24 // 25):
+                        serial += 1
+                        profile, status, admitted = _profile(ctx, cell.category, serial)
+                        n = serial - 2_000_000
+                        name = profile["full_name"]
+                        profile.update(
+                            # unique past a million: "province codes" 97, 98, ... no real one uses
+                            national_id=f"0{97 + n // 1_000_000}{profile['national_id'][3:6]}"
+                            f"{n % 1_000_000:06d}",
+                            unit_id=cell.pk,
+                            status=status,
+                            sort_key=sort_key(name),
+                            search_name=_fold(name),
+                        )
+                        members.append(profile)
+                        pasts.append(
+                            reconstruct_past(
+                                admitted_on=admitted,
+                                official_on=profile["official_on"],
+                                founded_on=cell.founded_on,
+                            )
+                        )
                 ids = reserve_ids(Member, len(members))
-                copy_tuples(
-                    Member,
-                    ["id", *keys],
-                    ((pk, *row) for pk, row in zip(ids, members, strict=True)),
-                )
-                copy_tuples(
+                for row, pk in zip(members, ids, strict=True):
+                    row["id"] = pk
+                copy_insert(Member, members, with_pk=True)
+                copy_insert(
                     StatusPeriod,
-                    ["member_id", "status", "valid_from", "valid_to", "note"],
-                    ((ids[i], *rest) for i, *rest in statuses),
+                    (
+                        {
+                            "member_id": row["id"],
+                            "status": status,
+                            "valid_from": start,
+                            "valid_to": end,
+                            "note": note,
+                        }
+                        for row, past in zip(members, pasts, strict=True)
+                        for status, start, end in past.statuses
+                    ),
                 )
-                copy_tuples(
+                copy_insert(
                     Placement,
-                    ["member_id", "unit_id", "kind", "valid_from", "reason"],
-                    ((ids[i], *rest) for i, *rest in placements),
+                    (
+                        {
+                            "member_id": row["id"],
+                            "unit_id": row["unit_id"],
+                            "kind": PlacementKind.PERMANENT,
+                            "valid_from": past.placed_on,
+                            "reason": note,
+                        }
+                        for row, past in zip(members, pasts, strict=True)
+                    ),
                 )
                 created += len(members)
                 tally["rows"] = created
@@ -541,47 +559,6 @@ def build_million(ctx: DemoContext) -> int:
         counts_refresh(c.pk for c in cells)
     ctx.say(f"  quy mô toàn quốc: {created} đảng viên\n")
     return created
-
-
-_worker_ctx: DemoContext | None = None
-
-
-def _draw_province(task) -> tuple[list, list, list, list]:
-    """(in a worker process) One province's members as tuples in the order of
-    `keys`, and their status periods and placements as tuples starting with
-    the member's position in the list."""
-    p, serial, sizes = task
-    ctx = _worker_ctx
-    ctx.rng = random.Random(f"{SEED}-million-members-{p}")
-    # past_rows' note, translated once (a lazy string per member is a tenth
-    # of the time)
-    note = str(RECONSTRUCTED)
-    keys, members, statuses, placements = None, [], [], []
-    for cell_id, category, founded_on, count in sizes:
-        for _ in range(count):
-            serial += 1
-            profile, status, admitted = _profile(ctx, category, serial)
-            n = serial - 2_000_000
-            name = profile["full_name"]
-            profile.update(
-                # unique past a million: "province codes" 97, 98, ... no real one uses
-                national_id=f"0{97 + n // 1_000_000}{profile['national_id'][3:6]}"
-                f"{n % 1_000_000:06d}",
-                unit_id=cell_id,
-                status=status,
-                sort_key=sort_key(name),
-                search_name=_fold(name),
-            )
-            if keys is None:
-                keys = list(profile)
-            i = len(members)
-            members.append(tuple(profile[k] for k in keys))
-            past = reconstruct_past(
-                admitted_on=admitted, official_on=profile["official_on"], founded_on=founded_on
-            )
-            statuses += [(i, st, start, end, note) for st, start, end in past.statuses]
-            placements.append((i, cell_id, PlacementKind.PERMANENT, past.placed_on, note))
-    return keys or [], members, statuses, placements
 
 
 @lru_cache(maxsize=200_000)
