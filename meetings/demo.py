@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection
 from django.utils import timezone
 
-from chibo.bulk import copy_insert, instance_row, reserve_ids
+from chibo.bulk import copy_insert, indexes_deferred, reserve_ids
 from chibo.demo import DemoContext
 from meetings.models import (
     Attendance,
@@ -145,8 +145,10 @@ class History:
         return out
 
 
-def _plan(ctx: DemoContext, cell, months: list[date], history: History):
-    """Meetings of one cell over the months: [(Meeting, [attendance tuples])]."""
+def _plan(ctx: DemoContext, cell, months: list[date], history: History, make=Meeting):
+    """Meetings of one cell over the months: [(Meeting, [attendance tuples])]
+    (with `make=dict`, each meeting as {attname: value} for `copy_insert`:
+    a model instance each is a third of the national scale's time here)."""
     rng, today = ctx.rng, ctx.today
     plans = []
     evening = cell.category in EVENING
@@ -200,7 +202,7 @@ def _plan(ctx: DemoContext, cell, months: list[date], history: History):
             chair, writer = history.chair_and_secretary(
                 cell.pk, day, [r[0] for r in rows if r[1] == AttendanceStatus.PRESENT]
             )
-            meeting = Meeting(
+            meeting = make(
                 unit_id=cell.pk,
                 kind=kind,
                 month=month,
@@ -413,31 +415,51 @@ _COUNTS_SQL = """
 """
 
 
-def build_million(ctx: DemoContext) -> None:
+def build_million(ctx: DemoContext) -> int:
     """The province demo's twelve months of meetings (`_plan`) for every cell
     of the national scale, by COPY; their attendance (fourteen million rows)
-    by one INSERT … SELECT per batch from the placement and status histories
-    (the province's per-row Python would take over an hour), and each
-    meeting's expected and present counts from it."""
+    by one INSERT … SELECT from the placement and status histories (the
+    province's per-row Python would take over an hour), and each meeting's
+    expected and present counts from it by one UPDATE; the tables' secondary
+    indexes and foreign keys are made once at the end (`indexes_deferred`).
+    Returns how many attendance rows."""
     cells = ctx.data["million_cells"]
     months = _months(ctx.today)
     n_meetings = n_rows = 0
     chunk = 2000
     nobody = _NoHistory()
-    for i in range(0, len(cells), chunk):
-        plans = [p for cell in cells[i : i + chunk] for p in _plan(ctx, cell, months, nobody)]
-        if not plans:
-            continue
-        ids = reserve_ids(Meeting, len(plans))
-        copy_insert(
-            Meeting,
-            ({**instance_row(m), "id": pk} for pk, (m, _) in zip(ids, plans, strict=True)),
-            with_pk=True,
-        )
-        params = {"lo": min(ids), "hi": max(ids), "reasons": REASONS}
-        with connection.cursor() as cursor:
-            cursor.execute(_ATTENDANCE_SQL, params)
-            n_rows += cursor.rowcount
-            cursor.execute(_COUNTS_SQL, params)
-        n_meetings += len(plans)
+    lo = hi = None
+    with indexes_deferred(Meeting, Attendance):
+        with ctx.timed("meetings: cuộc sinh hoạt (COPY)") as tally:
+            for i in range(0, len(cells), chunk):
+                plans = [
+                    m
+                    for cell in cells[i : i + chunk]
+                    for m, _ in _plan(ctx, cell, months, nobody, make=dict)
+                ]
+                if not plans:
+                    continue
+                ids = reserve_ids(Meeting, len(plans))
+                for m, pk in zip(plans, ids, strict=True):
+                    m["id"] = pk
+                copy_insert(Meeting, plans, with_pk=True)
+                lo = min(ids) if lo is None else lo
+                hi = max(ids)
+                n_meetings += len(plans)
+            tally["rows"] = n_meetings
+        if n_meetings:
+            params = {"lo": lo, "hi": hi, "reasons": REASONS}
+            with connection.cursor() as cursor:
+                with ctx.timed("meetings: điểm danh (INSERT … SELECT)") as tally:
+                    # the meetings just sent, counted for the planner: it
+                    # otherwise joins the histories as if they were a few rows
+                    cursor.execute(f"ANALYZE {Meeting._meta.db_table}")
+                    cursor.execute(_ATTENDANCE_SQL, params)
+                    n_rows = tally["rows"] = cursor.rowcount
+                with ctx.timed("meetings: số có mặt của mỗi cuộc (UPDATE)") as tally:
+                    cursor.execute(_COUNTS_SQL, params)
+                    tally["rows"] = cursor.rowcount
+        ctx.timed_start("meetings: chỉ mục và khóa ngoại")
+    ctx.timed_stop(n_meetings + n_rows)
     ctx.say(f"  quy mô toàn quốc: {n_meetings} cuộc sinh hoạt, {n_rows} lượt điểm danh\n")
+    return n_rows

@@ -3,14 +3,16 @@ has its history); at province scale ~100,000 more in bulk."""
 
 import random
 from datetime import date, timedelta
+from functools import lru_cache
 
-from chibo.bulk import copy_insert, reserve_ids
+from chibo.bulk import copy_insert, indexes_deferred, reserve_ids
 from chibo.dates import add_months
 from chibo.demo import SEED, DemoContext
 from chibo.text import fold, sort_key
 from members import services
 from members.choices import (
     ETHNIC_GROUPS,
+    RECONSTRUCTED,
     AcademicTitle,
     Education,
     Occupation,
@@ -22,7 +24,16 @@ from members.choices import (
     TransferScope,
 )
 from members.counts import counts_deferred, counts_refresh
-from members.models import Exemption, Member, Placement, Rating, StatusPeriod
+from members.listruns import runs_rebuild
+from members.models import (
+    Exemption,
+    ListRun,
+    Member,
+    MemberCount,
+    Placement,
+    Rating,
+    StatusPeriod,
+)
 from members.rules import exemption_latest_birth, probation_ends_on
 from members.services import member_create_with_past, past_rows, reconstruct_past
 from organizations.models import PATH_STEP, Category
@@ -469,14 +480,18 @@ def build_province(ctx: DemoContext) -> None:
     if batch_members:
         flush()
     # bulk_create sends no signals: the province's member counts in one statement
-    counts_refresh(c.pk for c in ctx.data["province_cells"])
+    # and every member's runs on the list in one pass, not cell by cell
+    counts_refresh((c.pk for c in ctx.data["province_cells"]), runs=False)
+    runs_rebuild()
     ctx.say(f"  quy mô tỉnh: {created} đảng viên\n")
 
 
-def build_million(ctx: DemoContext) -> None:
+def build_million(ctx: DemoContext) -> int:
     """The province demo's members (`build_province`) for every cell of the
     national scale, sent by COPY with their status periods and placements,
-    a province at a time; then the member counts of those cells."""
+    a province at a time, into tables whose secondary indexes and foreign
+    keys are made once at the end (`indexes_deferred`); then the member
+    counts of those cells in one statement. Returns how many members."""
     cells = ctx.data["million_cells"]
     ctx.use_pools()
     serial = 2_000_000
@@ -484,66 +499,82 @@ def build_million(ctx: DemoContext) -> None:
     by_province: dict[str, list] = {}
     for cell in cells:
         by_province.setdefault(cell.path[: 2 * PATH_STEP], []).append(cell)
-    for group in by_province.values():
-        members, pasts = [], []
-        for cell in group:
-            lo, hi = SIZES.get(cell.category, (5, 15))
-            for _ in range(ctx.rng.randint(lo, hi) * 24 // 25):
-                serial += 1
-                profile, status, admitted = _profile(ctx, cell.category, serial)
-                n = serial - 2_000_000
-                profile.update(
-                    # unique past a million: "province codes" 97, 98, ... no real one uses
-                    national_id=f"0{97 + n // 1_000_000}{profile['national_id'][3:6]}"
-                    f"{n % 1_000_000:06d}",
-                    unit_id=cell.pk,
-                    status=status,
-                    sort_key=sort_key(profile["full_name"]),
-                    search_name=fold(profile["full_name"]),
+    # past_rows' note, translated once (a lazy string per member is a tenth
+    # of the time)
+    note = str(RECONSTRUCTED)
+    with indexes_deferred(Member, StatusPeriod, Placement):
+        with ctx.timed("members: đảng viên, trạng thái, nơi sinh hoạt (COPY)") as tally:
+            for group in by_province.values():
+                members, pasts = [], []
+                for cell in group:
+                    lo, hi = SIZES.get(cell.category, (5, 15))
+                    for _ in range(ctx.rng.randint(lo, hi) * 24 // 25):
+                        serial += 1
+                        profile, status, admitted = _profile(ctx, cell.category, serial)
+                        n = serial - 2_000_000
+                        name = profile["full_name"]
+                        profile.update(
+                            # unique past a million: "province codes" 97, 98, ... no real one uses
+                            national_id=f"0{97 + n // 1_000_000}{profile['national_id'][3:6]}"
+                            f"{n % 1_000_000:06d}",
+                            unit_id=cell.pk,
+                            status=status,
+                            sort_key=sort_key(name),
+                            search_name=_fold(name),
+                        )
+                        members.append(profile)
+                        pasts.append(
+                            reconstruct_past(
+                                admitted_on=admitted,
+                                official_on=profile["official_on"],
+                                founded_on=cell.founded_on,
+                            )
+                        )
+                ids = reserve_ids(Member, len(members))
+                for row, pk in zip(members, ids, strict=True):
+                    row["id"] = pk
+                copy_insert(Member, members, with_pk=True)
+                copy_insert(
+                    StatusPeriod,
+                    (
+                        {
+                            "member_id": row["id"],
+                            "status": status,
+                            "valid_from": start,
+                            "valid_to": end,
+                            "note": note,
+                        }
+                        for row, past in zip(members, pasts, strict=True)
+                        for status, start, end in past.statuses
+                    ),
                 )
-                members.append(profile)
-                pasts.append(
-                    reconstruct_past(
-                        admitted_on=admitted,
-                        official_on=profile["official_on"],
-                        founded_on=cell.founded_on,
-                    )
+                copy_insert(
+                    Placement,
+                    (
+                        {
+                            "member_id": row["id"],
+                            "unit_id": row["unit_id"],
+                            "kind": PlacementKind.PERMANENT,
+                            "valid_from": past.placed_on,
+                            "reason": note,
+                        }
+                        for row, past in zip(members, pasts, strict=True)
+                    ),
                 )
-        ids = reserve_ids(Member, len(members))
-        for row, pk in zip(members, ids, strict=True):
-            row["id"] = pk
-        copy_insert(Member, members, with_pk=True)
-        # past_rows' rows, its note translated once (a lazy string per member
-        # is a tenth of the time)
-        note = past_rows(pasts[0], member_id=0, unit_id=0, user_id=None)[0][0]["note"]
-        copy_insert(
-            StatusPeriod,
-            (
-                {
-                    "member_id": row["id"],
-                    "status": status,
-                    "valid_from": start,
-                    "valid_to": end,
-                    "note": note,
-                }
-                for row, past in zip(members, pasts, strict=True)
-                for status, start, end in past.statuses
-            ),
-        )
-        copy_insert(
-            Placement,
-            (
-                {
-                    "member_id": row["id"],
-                    "unit_id": row["unit_id"],
-                    "kind": PlacementKind.PERMANENT,
-                    "valid_from": past.placed_on,
-                    "reason": note,
-                }
-                for row, past in zip(members, pasts, strict=True)
-            ),
-        )
-        created += len(members)
+                created += len(members)
+                tally["rows"] = created
+        ctx.timed_start("members: chỉ mục và khóa ngoại")
+    ctx.timed_stop(rows=created)
     # COPY sends no signals: the cells' member counts, from the histories
-    counts_refresh(c.pk for c in cells)
+    with indexes_deferred(MemberCount), ctx.timed("members: số đảng viên theo đơn vị"):
+        counts_refresh((c.pk for c in cells), runs=False)
+    with indexes_deferred(ListRun), ctx.timed("members: lượt có tên trong danh sách"):
+        runs_rebuild()
     ctx.say(f"  quy mô toàn quốc: {created} đảng viên\n")
+    return created
+
+
+@lru_cache(maxsize=200_000)
+def _fold(name: str) -> str:
+    # the pools repeat names: fold each once
+    return fold(name)

@@ -3,6 +3,7 @@ A tiny national scale (2 provinces of 3 grassroots organizations) goes
 through the same COPY path as the million; its histories must be whole and
 the maintained counts must equal them."""
 
+import io
 from datetime import date
 
 import pytest
@@ -32,7 +33,19 @@ def test_the_million_scale_is_refused_on_sqlite_and_writes_nothing(db):
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason="COPY is PostgreSQL's")
 def test_a_tiny_national_scale_has_whole_histories_and_true_counts(transactional_db):
-    call_command("seed_demo", scale="million", provinces=2, grassroots=3)
+    out = io.StringIO()
+    call_command("seed_demo", scale="million", provinces=2, grassroots=3, stdout=out)
+    # the build prints a table of its phases: time, CPU each side, rows
+    table = out.getvalue().split("Thời gian từng bước", 1)[1]
+    for phase in (
+        "members.build_million",
+        "members: đảng viên, trạng thái, nơi sinh hoạt (COPY)",
+        "meetings: điểm danh (INSERT … SELECT)",
+        "dues: lượt đóng (INSERT … SELECT)",
+        "reviews: xếp loại 3 năm (COPY)",
+        "VACUUM ANALYZE",
+    ):
+        assert phase in table
     national = Unit.objects.get(code="DEMO-TW")
     assert national.level == Level.CENTRAL and national.parent_id is None
     provinces = list(Unit.objects.filter(parent=national).order_by("code"))
