@@ -77,11 +77,16 @@ def server_env() -> dict:
     }
 
 
-def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+def gunicorn_command(port: int, workers: int, threads: int, keep_alive: int = 10) -> list[str]:
     """gunicorn as a deployment would start it: the app imported once before
-    the workers fork (--preload: no per-worker start-up inside the run), and
+    the workers fork (--preload: no per-worker start-up inside the run),
     threads in each worker so a worker waiting on PostgreSQL still serves
-    (--threads > 1 is gunicorn's gthread worker)."""
+    (--threads > 1 is gunicorn's gthread worker), and connections kept open
+    between a browser's requests for longer than gunicorn's default 2 s
+    (--keep-alive, as behind a proxy): under load a gthread worker closes an
+    idle connection when its time is up even as the client's next request
+    arrives on it, and the client sees no answer at all (status 0). Static
+    files come from WhiteNoise in the same workers (chibo.settings)."""
     return [
         str(BIN / "gunicorn"),
         "chibo.wsgi",
@@ -94,13 +99,19 @@ def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
         f"127.0.0.1:{port}",
         "--timeout",
         "60",
+        "--keep-alive",
+        str(keep_alive),
         "--log-level",
         "warning",
     ]
 
 
-def start_gunicorn(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
-    server = subprocess.Popen(gunicorn_command(port, workers, threads), cwd=ROOT, env=env)
+def start_gunicorn(
+    env: dict, port: int, workers: int, threads: int, keep_alive: int
+) -> subprocess.Popen:
+    server = subprocess.Popen(
+        gunicorn_command(port, workers, threads, keep_alive), cwd=ROOT, env=env
+    )
     # a busy shared machine takes a while to import Django and fork
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and server.poll() is None:
@@ -383,6 +394,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="per worker (1: sync workers)")
+    parser.add_argument("--keep-alive", type=int, default=10, help="seconds (gunicorn's: 2)")
     parser.add_argument("--alone-only", action="store_true", help="only each page alone")
     args = parser.parse_args()
 
@@ -410,7 +422,8 @@ def main():
 def load(args, ids: dict) -> None:
     print(
         f"\n{args.users} users for {args.seconds} s against gunicorn with {args.workers} "
-        f"workers × {args.threads} threads on 127.0.0.1; ward staff (3 of 4) and the board (1 of 4)"
+        f"workers × {args.threads} threads (keep-alive {args.keep_alive} s) on 127.0.0.1; "
+        "ward staff (3 of 4) and the board (1 of 4)"
     )
     print(f"before: {database_label()}")
     work = tempfile.mkdtemp(prefix="chibo-bench-load-")
@@ -419,7 +432,7 @@ def load(args, ids: dict) -> None:
     sessions = sessions_for(["ward1", "board"])
     env.update({f"CHIBO_SESSION_{name}": key for name, key in sessions.items()})
     port = free_port()
-    server = start_gunicorn(env, port, args.workers, args.threads)
+    server = start_gunicorn(env, port, args.workers, args.threads, args.keep_alive)
     try:
         floor_seconds = max(10, args.seconds // 4)
         floor = show(
