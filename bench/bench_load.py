@@ -41,11 +41,13 @@ from common import ROOT, BenchClient, BenchFailure, QueryCounter, database_label
 
 import argparse
 import csv
+import resource
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -75,11 +77,16 @@ def server_env() -> dict:
     }
 
 
-def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+def gunicorn_command(port: int, workers: int, threads: int, keep_alive: int = 10) -> list[str]:
     """gunicorn as a deployment would start it: the app imported once before
-    the workers fork (--preload: no per-worker start-up inside the run), and
+    the workers fork (--preload: no per-worker start-up inside the run),
     threads in each worker so a worker waiting on PostgreSQL still serves
-    (--threads > 1 is gunicorn's gthread worker)."""
+    (--threads > 1 is gunicorn's gthread worker), and connections kept open
+    between a browser's requests for longer than gunicorn's default 2 s
+    (--keep-alive, as behind a proxy): under load a gthread worker closes an
+    idle connection when its time is up even as the client's next request
+    arrives on it, and the client sees no answer at all (status 0). Static
+    files come from WhiteNoise in the same workers (chibo.settings)."""
     return [
         str(BIN / "gunicorn"),
         "chibo.wsgi",
@@ -92,13 +99,19 @@ def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
         f"127.0.0.1:{port}",
         "--timeout",
         "60",
+        "--keep-alive",
+        str(keep_alive),
         "--log-level",
         "warning",
     ]
 
 
-def start_gunicorn(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
-    server = subprocess.Popen(gunicorn_command(port, workers, threads), cwd=ROOT, env=env)
+def start_gunicorn(
+    env: dict, port: int, workers: int, threads: int, keep_alive: int
+) -> subprocess.Popen:
+    server = subprocess.Popen(
+        gunicorn_command(port, workers, threads, keep_alive), cwd=ROOT, env=env
+    )
     # a busy shared machine takes a while to import Django and fork
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and server.poll() is None:
@@ -123,6 +136,108 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=30)
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of one process so far (Linux /proc), None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def children_of(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+class CpuMeter(threading.Thread):
+    """Where the CPU of a run goes, whatever else the machine runs: the
+    gunicorn processes' and this database's PostgreSQL backends' CPU seconds
+    (read from /proc every second, so a backend that closes is lost for at
+    most a second) and locust's (its rusage as a child). Divided by the
+    requests served, they say what a request costs on each side: figures
+    that a busy machine changes far less than it changes the req/s."""
+
+    def __init__(self, server: subprocess.Popen):
+        super().__init__(daemon=True)
+        self.server = server
+        self.stopped = threading.Event()
+        self.start_cpu: dict[tuple[str, int], float] = {}
+        self.last_cpu: dict[tuple[str, int], float] = {}
+
+    def backends(self) -> list[int]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            return [pid for (pid,) in cursor.fetchall()]
+
+    def sample(self) -> None:
+        pids = [("gunicorn", self.server.pid)] + [
+            ("gunicorn", pid) for pid in children_of(self.server.pid)
+        ]
+        if connection_vendor() == "postgresql":
+            pids += [("postgres", pid) for pid in self.backends()]
+        first = not self.last_cpu
+        for key in pids:
+            cpu = cpu_seconds(key[1])
+            if cpu is not None:
+                # a process started during the run counts from zero
+                self.start_cpu.setdefault(key, cpu if first else 0.0)
+                self.last_cpu[key] = cpu
+
+    def run(self) -> None:
+        while not self.stopped.wait(1.0):
+            self.sample()
+
+    def __enter__(self):
+        self.sample()
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.join()
+        self.sample()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.locust = (after.ru_utime + after.ru_stime) - (
+            self.children.ru_utime + self.children.ru_stime
+        )
+
+    def per_request(self, requests: int) -> str:
+        spent = {"gunicorn": 0.0, "postgres": 0.0}
+        for key, cpu in self.last_cpu.items():
+            spent[key[0]] += cpu - self.start_cpu.get(key, 0.0)
+        n = max(requests, 1)
+        parts = [f"{name} {seconds * 1000 / n:.1f}" for name, seconds in spent.items()]
+        parts.append(f"locust {self.locust * 1000 / n:.1f}")
+        total = sum(spent.values()) + self.locust
+        return (
+            f"CPU ms per request: {', '.join(parts)}; all {total * 1000 / n:.1f} "
+            f"(so at most {2 * n / total if total else 0:.0f} req/s on 2 cores)"
+        )
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
 def locust_bin() -> str:
     locust = Path(os.environ.get("LOCUST", BIN / "locust"))
     if not locust.exists():
@@ -132,7 +247,22 @@ def locust_bin() -> str:
     return str(locust)
 
 
-def run_locust(env: dict, port: int, users: int, seconds: int, out: str, floor: bool) -> dict:
+def run_locust(
+    env: dict, port: int, users: int, seconds: int, out: str, floor: bool, server
+) -> dict:
+    with CpuMeter(server) as meter:
+        locust(env, port, users, seconds, out, floor)
+    with open(f"{out}_stats.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    failures = []
+    failure_file = Path(f"{out}_failures.csv")
+    if failure_file.exists():
+        with failure_file.open(newline="") as f:
+            failures = list(csv.DictReader(f))
+    return {"rows": rows, "failures": failures, "meter": meter}
+
+
+def locust(env: dict, port: int, users: int, seconds: int, out: str, floor: bool) -> None:
     subprocess.run(
         [
             locust_bin(),
@@ -163,14 +293,6 @@ def run_locust(env: dict, port: int, users: int, seconds: int, out: str, floor: 
         stdout=subprocess.DEVNULL,
         stderr=open(f"{out}_locust.log", "w"),  # noqa: SIM115 (closed with the process)
     )
-    with open(f"{out}_stats.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
-    failures = []
-    failure_file = Path(f"{out}_failures.csv")
-    if failure_file.exists():
-        with failure_file.open(newline="") as f:
-            failures = list(csv.DictReader(f))
-    return {"rows": rows, "failures": failures}
 
 
 def show(label: str, result: dict) -> dict:
@@ -189,6 +311,9 @@ def show(label: str, result: dict) -> dict:
         )
         if row["Name"] == "Aggregated":
             total = row
+    # the CPU of the whole run over the requests counted once every user runs
+    # (--reset-stats): a few per cent high
+    print("  " + result["meter"].per_request(int(total.get("Request Count") or 0)))
     return total
 
 
@@ -269,6 +394,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="per worker (1: sync workers)")
+    parser.add_argument("--keep-alive", type=int, default=10, help="seconds (gunicorn's: 2)")
     parser.add_argument("--alone-only", action="store_true", help="only each page alone")
     args = parser.parse_args()
 
@@ -296,7 +422,8 @@ def main():
 def load(args, ids: dict) -> None:
     print(
         f"\n{args.users} users for {args.seconds} s against gunicorn with {args.workers} "
-        f"workers × {args.threads} threads on 127.0.0.1; ward staff (3 of 4) and the board (1 of 4)"
+        f"workers × {args.threads} threads (keep-alive {args.keep_alive} s) on 127.0.0.1; "
+        "ward staff (3 of 4) and the board (1 of 4)"
     )
     print(f"before: {database_label()}")
     work = tempfile.mkdtemp(prefix="chibo-bench-load-")
@@ -305,14 +432,14 @@ def load(args, ids: dict) -> None:
     sessions = sessions_for(["ward1", "board"])
     env.update({f"CHIBO_SESSION_{name}": key for name, key in sessions.items()})
     port = free_port()
-    server = start_gunicorn(env, port, args.workers, args.threads)
+    server = start_gunicorn(env, port, args.workers, args.threads, args.keep_alive)
     try:
         floor_seconds = max(10, args.seconds // 4)
         floor = show(
             f"floor: the log-in page, logged out, and a static file ({floor_seconds} s)",
-            run_locust(env, port, args.users, floor_seconds, f"{work}/floor", floor=True),
+            run_locust(env, port, args.users, floor_seconds, f"{work}/floor", True, server),
         )
-        result = run_locust(env, port, args.users, args.seconds, f"{work}/mix", floor=False)
+        result = run_locust(env, port, args.users, args.seconds, f"{work}/mix", False, server)
         total = show("the mix of pages", result)
     finally:
         stop(server)

@@ -26,7 +26,9 @@ FLOOR = os.environ.get("CHIBO_FLOOR") == "1"
 def get(user, url, name):
     with user.client.get(url, name=name, catch_response=True, allow_redirects=False) as response:
         if response.status_code != 200:
-            response.failure(f"{url} answered {response.status_code}")
+            # 0: no answer at all (the connection failed: say how)
+            why = f" ({response.error!r})" if response.status_code == 0 else ""
+            response.failure(f"{url} answered {response.status_code}{why}")
 
 
 def page_task(url, name):

@@ -10,6 +10,7 @@ Each Panel names a template and its context; panels are shown in
 INSTALLED_APPS order, then by `order`.
 """
 
+import functools
 import importlib
 from dataclasses import dataclass, field
 
@@ -23,15 +24,20 @@ class Panel:
     order: int = 50
 
 
-def _modules():
+@functools.cache
+def _modules() -> tuple:
+    """The apps' panels modules, looked for once per process (a failed
+    import searches the file system again each time)."""
+    found = []
     for config in apps.get_app_configs():
         if config.name == "chibo":
             continue
         try:
-            yield importlib.import_module(f"{config.name}.panels")
+            found.append(importlib.import_module(f"{config.name}.panels"))
         except ModuleNotFoundError as exc:
             if exc.name != f"{config.name}.panels":
                 raise
+    return tuple(found)
 
 
 def home_panels(request) -> list[Panel]:

@@ -28,7 +28,10 @@ def unit_panels(request, unit) -> list[Panel]:
                 "meetings/panels/unit_meetings.html",
                 {
                     "unit": unit,
-                    "meetings": recent_meetings(unit),
+                    # the same for everyone who sees the cell (chibo.cache)
+                    "meetings": figures(
+                        f"meetings.recent:{unit.pk}", lambda: recent_meetings(unit)
+                    ),
                     "can_edit": can_edit(request.user, unit, routine=True),
                 },
                 order=20,

@@ -7,11 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo import concurrency
+from chibo.cache import figures
 from chibo.dates import DateError, month_shift, parse_month
 from chibo.errors import ServiceError
 from documents.header import signer_on
@@ -20,7 +24,7 @@ from meetings import documents, rules, selectors, services
 from meetings.forms import CorrectionForm, GuestForm, MeetingForm, VoteForm
 from meetings.models import AttendanceStatus, Guest, Meeting, MeetingBody, Restriction
 from organizations.models import COMMITTEE_LEVELS, Unit
-from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404
+from organizations.selectors import can_edit, root_units_for, scope_key, unit_for_user_or_404
 
 TRACKER_PAGE = 50
 # What a new meeting form takes over from the cell's previous meeting.
@@ -57,21 +61,100 @@ def tracker(request):
         root = roots[0] if roots else None
     context = {"year": year, "root": root, "years": range(today.year - 3, today.year + 1)}
     if root is not None:
-        cells = selectors.tracker_cells(request.user, root, year)
-        page = Paginator(cells, TRACKER_PAGE).get_page(request.GET.get("page"))
+        grid = tracker_grid(request.user, root, year, request.GET.get("page"), today)
         context.update(
-            page=page,
-            rows=selectors.tracker_rows(list(page.object_list), year, today),
-            summary=selectors.tracker_summary(cells, year, today),
-            committees=list(
-                root.children.filter(
-                    level__in=COMMITTEE_LEVELS, dissolved_on__isnull=True
-                ).order_by("name")
-            ),
+            # the page of the cells' count, rebuilt in memory for the pager
+            page=Paginator(range(grid["count"]), TRACKER_PAGE).get_page(grid["number"]),
+            rows=grid["rows"],
+            summary=grid["summary"],
+            committees=grid["committees"],
             months=range(1, 13),
             today=today,
         )
     return render(request, "meetings/tracker.html", context)
+
+
+def tracker_grid(user, root: Unit, year: int, page_number, today: date) -> dict:
+    """The tracker's page of rows (each drawn once, _tracker_row_html), the
+    scope's summary and the committees to pick from: the same for everyone
+    with the same reach (chibo.cache), seven queries the first time."""
+
+    def compute() -> dict:
+        cells = selectors.tracker_cells(user, root, year)
+        page = Paginator(cells, TRACKER_PAGE).get_page(page_number)
+        rows = selectors.tracker_rows(list(page.object_list), year, today)
+        texts = {
+            "docs_late": _("Tài liệu gửi chưa đủ 1 ngày trước cuộc họp"),
+            "not_followed": _("Cấp ủy viên cấp trên phụ trách không dự cuộc họp nào trong quý"),
+            # one reverse() for the rows' links, not one {% url %} per row
+            "link": reverse("meetings:unit_meetings", args=[987654321]).replace("987654321", "{}"),
+        }
+        return {
+            "count": page.paginator.count,
+            "number": page.number,
+            "rows": [_tracker_row_html(row, texts) for row in rows],
+            "summary": selectors.tracker_summary(cells, year, today),
+            "committees": list(
+                root.children.filter(
+                    level__in=COMMITTEE_LEVELS, dissolved_on__isnull=True
+                ).order_by("name")
+            ),
+        }
+
+    return figures(
+        f"meetings.tracker:{scope_key(user)}:{root.pk}:{year}:{str(page_number)[:12]}",
+        compute,
+        day=today,
+    )
+
+
+def _tracker_row_html(row: selectors.TrackerRow, texts: dict) -> str:
+    """One row of the grid as HTML: 600 cells a page through the template
+    language were most of the page's time."""
+    cells = []
+    for ms in row.months:
+        title = f"{ms.month:%m/%Y}" + (f" – {ms.held_on:%d/%m/%Y}" if ms.held_on else "")
+        flags = (
+            ('<span class="flag">↓</span>' if ms.short else "")
+            + ('<span class="flag">%</span>' if ms.low else "")
+            + (
+                format_html('<span class="flag" title="{}">!</span>', texts["docs_late"])
+                if ms.docs_late
+                else ""
+            )
+        )
+        cells.append(
+            format_html(
+                '<td class="st-{}" title="{}">{}{}</td>',
+                ms.state,
+                title,
+                ms.symbol,
+                mark_safe(flags),
+            )
+        )
+    quarters = " · ".join(
+        format_html('<span class="q-{}">{}</span>', flag, "Q" if flag == "missing" else n)
+        for n, flag in row.quarters
+    )
+    followed = " · ".join(
+        format_html(
+            '<span class="q-{}"{}>{}</span>',
+            flag,
+            format_html(' title="{}"', texts["not_followed"]) if flag == "missing" else "",
+            n,
+        )
+        for n, flag in row.followed_quarters
+    )
+    return format_html(
+        '<tr data-unit="{}">\n    <td class="name"><a href="{}">{}</a></td>\n    {}\n'
+        '    <td class="quarters">{}</td>\n    <td class="followed">{}</td>\n  </tr>',
+        row.unit.pk,
+        texts["link"].format(row.unit.pk),
+        row.unit.name,
+        mark_safe("".join(cells)),
+        mark_safe(quarters),
+        mark_safe(followed),
+    )
 
 
 @login_required

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.concurrency import SeenMixin
-from chibo.forms import DayField, MonthField
+from chibo.forms import DayField, MonthField, QuickSelect
 from chibo.phones import validate_phone
 from members.choices import AwardKind, CardEvent, DecisionLevel, Gender, Status, TransferScope
 from members.models import Discipline, Exemption, Member, Rating
@@ -46,22 +46,34 @@ class MemberFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Tình trạng"),
         required=False,
+        widget=QuickSelect,
         choices=[(STATUS_CURRENT, _("Đảng viên hiện có")), (STATUS_ANY, _("Tất cả"))]
         + list(Status.choices),
     )
     gender = forms.ChoiceField(
-        label=_("Giới tính"), required=False, choices=[("", _("Tất cả")), *Gender.choices]
+        label=_("Giới tính"),
+        required=False,
+        widget=QuickSelect,
+        choices=[("", _("Tất cả")), *Gender.choices],
     )
     age_band = forms.ChoiceField(
         label=_("Độ tuổi"),
         required=False,
+        widget=QuickSelect,
         choices=[("", _("Tất cả"))] + [(code, label) for code, label, _a, _b in AGE_BANDS],
     )
     category = forms.ChoiceField(
-        label=_("Loại chi bộ"), required=False, choices=[("", _("Tất cả")), *Category.choices]
+        label=_("Loại chi bộ"),
+        required=False,
+        widget=QuickSelect,
+        choices=[("", _("Tất cả")), *Category.choices],
     )
-    civil_servant = forms.ChoiceField(label=_("Cán bộ, công chức"), required=False, choices=YES_NO)
-    exempt = forms.ChoiceField(label=_("Miễn sinh hoạt"), required=False, choices=YES_NO)
+    civil_servant = forms.ChoiceField(
+        label=_("Cán bộ, công chức"), required=False, choices=YES_NO, widget=QuickSelect
+    )
+    exempt = forms.ChoiceField(
+        label=_("Miễn sinh hoạt"), required=False, choices=YES_NO, widget=QuickSelect
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

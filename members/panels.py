@@ -28,18 +28,20 @@ def home_panels(request) -> list[Panel]:
 
 
 def unit_panels(request, unit) -> list[Panel]:
+    editable = can_edit(request.user, unit)
     return [
         Panel(
             "members/_unit_members.html",
-            {"unit": unit, "is_cell": unit.is_cell, "can_edit": can_edit(request.user, unit)},
+            {"unit": unit, "is_cell": unit.is_cell, "can_edit": editable},
             order=10,
         ),
         Panel(
             "members/_unit_awards.html",
             {
                 "unit": unit,
-                "awards": list(unit.awards.all()),
-                "can_edit": can_edit(request.user, unit),
+                # the same for everyone who sees the unit (chibo.cache)
+                "awards": figures(f"members.awards:{unit.pk}", lambda: list(unit.awards.all())),
+                "can_edit": editable,
             },
             order=80,
         ),

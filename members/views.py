@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
@@ -116,16 +117,54 @@ def member_list(request):
 
 
 def _label_rows(page) -> None:
-    """Each member of the page with its link and its choices' labels, each
-    label translated once rather than once per row (members/list.html)."""
+    """Each member of the page with its row drawn once in Python (`.row`),
+    each label translated once rather than once per row: fifty rows of seven
+    cells through the template language were a third of the page's time."""
     page.object_list = list(page.object_list)
     genders = {k: str(v) for k, v in Member._meta.get_field("gender").flatchoices}
     statuses = {k: str(v) for k, v in Member._meta.get_field("status").flatchoices}
     link = reverse("members:detail", args=[987654321]).replace("987654321", "{}")
-    for m in page.object_list:
+    labels = [
+        _("STT"),
+        _("Họ và tên"),
+        _("Giới tính"),
+        _("Ngày sinh"),
+        _("Chi bộ"),
+        _("Tình trạng"),
+        _("Số thẻ"),
+    ]
+    exempt = format_html(' <span class="badge">{}</span>', _("miễn SH"))
+    for number, m in enumerate(page.object_list, start=page.start_index()):
         m.link = link.format(m.pk)
         m.gender_label = genders.get(m.gender, m.gender)
         m.status_label = statuses.get(m.status, m.status)
+        m.row = format_html(
+            ROW,
+            *labels,
+            number,
+            m.link,
+            m.full_name,
+            exempt if m.is_exempt else "",
+            m.gender_label,
+            f"{m.birth_date:%d/%m/%Y}" if m.birth_date else "",
+            (m.unit.name if m.unit_id else "") or "—",
+            m.status_label,
+            m.card_number_masked,
+        )
+
+
+# members/list.html's row (labels first, then the member's cells)
+ROW = (
+    "<tr>\n"
+    '      <td data-label="{0}" class="num">{7}</td>\n'
+    '      <td data-label="{1}"><a href="{8}">{9}</a>{10}</td>\n'
+    '      <td data-label="{2}">{11}</td>\n'
+    '      <td data-label="{3}">{12}</td>\n'
+    '      <td data-label="{4}">{13}</td>\n'
+    '      <td data-label="{5}">{14}</td>\n'
+    '      <td data-label="{6}">{15}</td>\n'
+    "    </tr>"
+)
 
 
 ACTIONS = {

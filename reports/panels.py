@@ -9,7 +9,13 @@ from chibo.cache import figures
 from chibo.panels import Panel
 from members.selectors import subtree_member_counts
 from organizations.models import CELL_LEVELS, GRASSROOTS_LEVELS, Role, UnitVersion, valid_on
-from organizations.selectors import can_edit, role_paths, root_units_for, sees_everything
+from organizations.selectors import (
+    can_edit,
+    role_paths,
+    root_units_for,
+    scope_key,
+    sees_everything,
+)
 from reports.catalogue import catalogue
 from reports.models import Submission, SubmissionStatus
 from reports.selectors import inbox_for
@@ -74,7 +80,14 @@ def home_panels(request) -> list[Panel]:
     return [
         Panel(
             "reports/panels/home_figures.html",
-            {"figures": shown, "today": today, "waiting": _waiting_for(user)},
+            {
+                "figures": shown,
+                "today": today,
+                # the same for everyone with the same roles (chibo.cache)
+                "waiting": figures(
+                    f"reports.waiting:{scope_key(user)}", lambda: _waiting_for(user)
+                ),
+            },
             order=10,
         )
     ]

@@ -180,16 +180,16 @@ class ResultLine:
     figures: list[LevelFigure] = field(default_factory=list)
 
 
-def _figures(counts: Counter, last: Counter) -> list[LevelFigure]:
+def _figures(counts: dict, last: dict) -> list[LevelFigure]:
     total, last_total = sum(counts.values()), sum(last.values())
     return [
         LevelFigure(
             level=level,
             short=SHORT[level],
-            count=counts[level],
-            share=Fraction(counts[level], total) if total else None,
-            last_count=last[level],
-            last_share=Fraction(last[level], last_total) if last_total else None,
+            count=counts.get(level, 0),
+            share=Fraction(counts.get(level, 0), total) if total else None,
+            last_count=last.get(level, 0),
+            last_share=Fraction(last.get(level, 0), last_total) if last_total else None,
         )
         for level in ORDER
     ]
@@ -249,8 +249,13 @@ def _counted(model, unit: Unit, year: int, by_child: bool) -> tuple[dict, list]:
     children = []
     if per_child:
         names = dict(Unit.objects.filter(path__in=list(per_child)).values_list("path", "name"))
-        children = [(path, per_child[path]) for path in sorted(names, key=names.__getitem__)]
-    return totals, children
+        # plain dicts, not Counters: a province's 2,000 Counters took longer
+        # to unpickle from the cache than the page took to draw
+        children = [
+            (path, {y: dict(c) for y, c in per_child[path].items()})
+            for path in sorted(names, key=names.__getitem__)
+        ]
+    return {y: dict(c) for y, c in totals.items()}, children
 
 
 class ResultLines(Sequence):

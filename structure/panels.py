@@ -26,7 +26,10 @@ def home_panels(request) -> list[Panel]:
                 "warning_count": figures(
                     f"structure.warning_count:{scope_key(user)}", warning_count
                 ),
-                "can_import": editable_units(request.user).exists(),
+                "can_import": figures(
+                    f"structure.can_import:{scope_key(user)}",
+                    lambda: editable_units(user).exists(),
+                ),
             },
             # ahead of members' and meetings' panels (20), where it stood
             # when organizations (listed before them) showed it

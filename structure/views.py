@@ -40,7 +40,15 @@ from members.selectors import (
     tree_on,
 )
 from organizations import forms as f
-from organizations.models import TYPE_FIELDS, Category, Level, Restructure, Seat, Unit
+from organizations.models import (
+    TYPE_FIELDS,
+    AdministrativeUnit,
+    Category,
+    Level,
+    Restructure,
+    Seat,
+    Unit,
+)
 from organizations.selectors import (
     administrative_unit_find,
     can_edit,
@@ -48,6 +56,7 @@ from organizations.selectors import (
     committee_on,
     current_term,
     editable_units,
+    may_see,
     root_units_for,
     unit_for_user_or_404,
     unit_on_for_user_or_404,
@@ -99,7 +108,7 @@ def home(request):
             {
                 "unit": unit,
                 "member_count": unit_member_count(unit, today),
-                "children": _children_units(rows[:HOME_CHILDREN]),
+                "children": children_units(unit, rows[:HOME_CHILDREN], "home", today),
                 "more": len(rows) - HOME_CHILDREN,
             }
         )
@@ -118,6 +127,15 @@ def children_rows(unit: Unit, today: date) -> list[tuple[int, str, int, int]]:
             for c in children_with_member_counts(unit)
         ],
         day=today,
+    )
+
+
+def children_units(unit: Unit, rows, page, today: date) -> list[Unit]:
+    """_children_units for one page of `unit`'s children (`page`: its name
+    or number), kept a while like the rows themselves (chibo.cache): a
+    hundred units unpickle faster than the query builds them."""
+    return figures(
+        f"structure.children_units:{unit.pk}:{page}", lambda: _children_units(rows), day=today
     )
 
 
@@ -155,11 +173,20 @@ def unit_member_count(unit: Unit, today: date) -> int:
 
 
 def unit_figures(unit: Unit, today: date) -> dict:
-    """The unit page's figures that do not depend on who looks: its members'
-    trend over the last twelve month ends and the rule warnings (kept a
-    while, chibo.cache)."""
+    """What the unit page shows of the unit that does not depend on who
+    looks: its members' trend over the last twelve month ends, the rule
+    warnings, its ancestors, locality, committee, term, past seats, posts,
+    population, restructures and the changes decided for later (kept a
+    while, chibo.cache: every write to them is a service's, which moves the
+    data version). Nine queries the first time, none after."""
 
     def compute() -> dict:
+        has_posts = unit.is_cell and unit.category in COMMUNITY_CATEGORIES
+        locality = None
+        if unit.administrative_unit_id:
+            locality = AdministrativeUnit.objects.select_related("parent").get(
+                pk=unit.administrative_unit_id
+            )
         return {
             # the members at the last twelve month ends, oldest first (the maintained counts)
             "trend": [
@@ -170,15 +197,45 @@ def unit_figures(unit: Unit, today: date) -> dict:
                 if counts is not None
             ],
             "warnings": warnings_for([unit], today),
+            "ancestors": list(Unit.objects.filter(pk__in=unit.ancestor_ids()).only("name", "path")),
+            "locality": locality,
+            "term": current_term(unit),
+            "committee": committee_bodies(committee_on(unit, today)),
+            "past_seats": list(
+                unit.seats.filter(valid_to__isnull=False)
+                .select_related("member", "term")
+                .order_by("-valid_to")[:10]
+            ),
+            "has_posts": has_posts,
+            "posts": (
+                list(unit.community_posts.filter(valid_to__isnull=True).select_related("member"))
+                if has_posts
+                else []
+            ),
+            "population": unit.population_counts.filter(counted_on__lte=today)
+            .order_by("-counted_on", "-pk")
+            .first(),
+            "restructures": list(unit.restructures.order_by("-effective_on", "-pk")[:10]),
+            # decided, effective later: the page says what is coming
+            "upcoming": list(
+                unit.versions.filter(valid_from__gt=today)
+                .select_related("parent", "restructure")
+                .order_by("valid_from")
+            ),
         }
 
     return figures(f"structure.unit:{unit.pk}", compute, day=today)
 
 
-def breadcrumbs(user, unit: Unit) -> list[Unit]:
-    """The unit's ancestors the user may see, top first."""
+def breadcrumbs(user, unit: Unit, ancestors: list[Unit] | None = None) -> list[Unit]:
+    """The unit's ancestors the user may see, top first. `ancestors`: the
+    unit's ancestors already read (unit_figures); the user's reach is then
+    units_for()'s rule applied to them, with no query."""
     ids = unit.ancestor_ids()
-    visible = {u.pk: u for u in units_for(user).filter(pk__in=ids)}
+    if ancestors is None:
+        visible = {u.pk: u for u in units_for(user).filter(pk__in=ids)}
+    else:
+        visible = {u.pk: u for u in ancestors if may_see(user, u)}
     return [visible[i] for i in ids if i in visible]
 
 
@@ -186,41 +243,20 @@ def breadcrumbs(user, unit: Unit) -> list[Unit]:
 def unit_detail(request, pk: int):
     unit = unit_for_user_or_404(request.user, pk)
     today = date.today()
-    has_posts = unit.is_cell and unit.category in COMMUNITY_CATEGORIES
     # a province has 1,000 grassroots organizations: a page of them at a time
     rows = children_rows(unit, today)
     children_page = Paginator(rows, CHILDREN_PAGE).get_page(request.GET.get("page"))
     shared = unit_figures(unit, today)
     context = {
+        **shared,
         "unit": unit,
-        "breadcrumbs": breadcrumbs(request.user, unit),
-        "children": _children_units(children_page.object_list),
+        "breadcrumbs": breadcrumbs(request.user, unit, shared["ancestors"]),
+        "children": children_units(unit, children_page.object_list, children_page.number, today),
         "children_page": children_page,
         "children_levels": _levels_of(rows),
         "member_count": unit_member_count(unit, today),
-        "trend": shared["trend"],
         "can_edit": can_edit(request.user, unit),
         "panels": unit_panels(request, unit),
-        "warnings": shared["warnings"],
-        "term": current_term(unit),
-        "committee": committee_bodies(committee_on(unit, today)),
-        "past_seats": unit.seats.filter(valid_to__isnull=False)
-        .select_related("member", "term")
-        .order_by("-valid_to")[:10],
-        "has_posts": has_posts,
-        "posts": (
-            unit.community_posts.filter(valid_to__isnull=True).select_related("member")
-            if has_posts
-            else []
-        ),
-        "population": unit.population_counts.filter(counted_on__lte=today)
-        .order_by("-counted_on", "-pk")
-        .first(),
-        "restructures": unit.restructures.order_by("-effective_on", "-pk")[:10],
-        # decided, effective later: the page says what is coming
-        "upcoming": unit.versions.filter(valid_from__gt=today)
-        .select_related("parent", "restructure")
-        .order_by("valid_from"),
         # (address, label, whether it ends the unit: coloured as a grave step)
         "restructure_links": [
             (slug, Restructure.Kind(kind).label, kind == Restructure.Kind.DISSOLVE)
