@@ -1,5 +1,7 @@
+import json
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo.cache import figures
-from chibo.downloads import export_response
+from chibo.downloads import export_response, generated_file_request
 from chibo.errors import ServiceError
+from chibo.models import GeneratedFile
+from organizations.models import Unit
 from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404, units_for
 from reports import exports
 from reports.catalogue import ReportError, catalogue, get_report, parse_params
@@ -102,6 +106,40 @@ def _run(report, unit, params):
     )
 
 
+def _in_background(unit) -> bool:
+    """Whether the page's table is worked out by the background worker: for
+    a unit whose subtree holds more than CHIBO_REPORT_PAGE_BACKGROUND_UNITS
+    units (a nation: 17,000 units for three provinces, 58,000 for ten), the
+    same measure as the report files (reports.exports._report_estimate), since
+    every report reads the whole subtree's tree and histories. A province's
+    (5,800 units) stays in the request. One count of an index range."""
+    limit = getattr(settings, "CHIBO_REPORT_PAGE_BACKGROUND_UNITS", 0)
+    if not limit:
+        return False
+    return Unit.objects.filter(path__startswith=unit.path)[: limit + 1].count() > limit
+
+
+def _table_from_worker(request, report, unit) -> tuple[Table | None, GeneratedFile]:
+    """(the table, the job): the table once the worker has made it (the
+    report's JSON file, reused while the data has not changed, like any
+    file), else None and the queued job, whose progress the page shows."""
+    query = {**request.GET.dict(), "unit_id": unit.pk}
+    job = generated_file_request(
+        actor=request.user,
+        kind=exports.REPORT.name,
+        params=exports.report_params(report, query),
+        fmt="json",
+        back_url=request.get_full_path(),
+    )
+    if job.status != GeneratedFile.Status.DONE or not job.file:
+        return None, job
+    try:
+        with job.file.open("rb") as handle:
+            return Table.from_dict(json.load(handle)), job
+    except FileNotFoundError:
+        return None, job
+
+
 @login_required
 def report_view(request, name: str, unit_id: int):
     """One report for one unit: the page, or with ?format= the same table as
@@ -113,7 +151,7 @@ def report_view(request, name: str, unit_id: int):
     fmt = request.GET.get("format", "")
     if fmt and fmt not in exports.FORMATS:
         raise Http404("Không có định dạng này.")
-    table, error = None, ""
+    table, error, job = None, "", None
     try:
         params = parse_params(
             report,
@@ -123,7 +161,9 @@ def report_view(request, name: str, unit_id: int):
             year=request.GET.get("year"),
             by_children=request.GET.get("by") == "children",
         )
-        if not fmt:
+        if not fmt and _in_background(unit):
+            table, job = _table_from_worker(request, report, unit)
+        elif not fmt:
             table = _run(report, unit, params)
     except ReportError as exc:
         error = str(exc)
@@ -140,6 +180,8 @@ def report_view(request, name: str, unit_id: int):
         "unit": unit,
         "table": table,
         "error": error,
+        # the worker is making the table: its progress, and the page again when done
+        "job": job if table is None else None,
         "query": request.GET,
         "has_children": unit.children.exists(),
         # the superior's report only for who may open it (a cell secretary may not)
