@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from datetime import date
 
 from django.conf import settings
@@ -140,6 +141,25 @@ def _table_from_worker(request, report, unit) -> tuple[Table | None, GeneratedFi
         return None, job
 
 
+# sub-units shown per page of a breakdown (a province has 1,000: 700 KB of HTML)
+BREAKDOWN_PAGE = 100
+
+
+def _page_of_rows(table: Table | None, number) -> tuple[Table | None, object]:
+    """The table as the page shows it: a breakdown by sub-unit a page of rows
+    at a time, its totals (of every sub-unit) kept; the files hold every row.
+    (the table shown, the Paginator page or None)."""
+    if table is None or not table.by_children:
+        return table, None
+    longest = max((len(s.rows) for s in table.sections), default=0)
+    if longest <= BREAKDOWN_PAGE:
+        return table, None
+    page = Paginator(range(longest), BREAKDOWN_PAGE).get_page(number)
+    a, b = page.start_index() - 1, page.end_index()
+    sections = [replace(s, rows=s.rows[a:b], row_units=s.row_units[a:b]) for s in table.sections]
+    return replace(table, sections=sections), page
+
+
 @login_required
 def report_view(request, name: str, unit_id: int):
     """One report for one unit: the page, or with ?format= the same table as
@@ -175,10 +195,13 @@ def report_view(request, name: str, unit_id: int):
         return export_response(
             request, exports.REPORT.name, exports.report_params(report, query), fmt
         )
+    shown, rows_page = _page_of_rows(table, request.GET.get("page"))
     context = {
         "report": report,
         "unit": unit,
-        "table": table,
+        "table": shown,
+        "rows_page": rows_page,
+        "page_query": _query_without(request.GET, "page", "format"),
         "error": error,
         # the worker is making the table: its progress, and the page again when done
         "job": job if table is None else None,
@@ -188,7 +211,7 @@ def report_view(request, name: str, unit_id: int):
         "parent_in_reach": bool(unit.parent_id)
         and units_for(request.user).filter(pk=unit.parent_id).exists(),
         "formats": FORMAT_LINKS,
-        "link_query": _query_without(request.GET, "by", "format"),
+        "link_query": _query_without(request.GET, "by", "format", "page"),
         "values": _form_values(request.GET, table),
         # an official form in its printed layout (not its breakdown)
         "layout": form_context(table) if table and table.form and not table.by_children else None,
