@@ -98,23 +98,26 @@ FORM_ORDER = [
 
 def _run(report, unit, params):
     """The report's table: the same for every user who reaches the unit, so
-    kept a while (chibo.cache). The official statistics forms
-    (reports.statforms) are measured and tuned on their own and always run."""
-    if type(report).__module__.startswith("reports.statforms"):
-        return report.run(unit, params)
+    kept a while (chibo.cache), the official forms too (bench/bench_forms.py
+    times their selectors, not this page)."""
     return figures(
         f"reports.table:{report.name}:{unit.pk}:{params!r}", lambda: report.run(unit, params)
     )
 
 
-def _in_background(unit) -> bool:
+def _in_background(report, unit) -> bool:
     """Whether the page's table is worked out by the background worker: for
-    a unit whose subtree holds more than CHIBO_REPORT_PAGE_BACKGROUND_UNITS
-    units (a nation: 17,000 units for three provinces, 58,000 for ten), the
-    same measure as the report files (reports.exports._report_estimate), since
-    every report reads the whole subtree's tree and histories. A province's
-    (5,800 units) stays in the request. One count of an index range."""
+    a unit whose subtree holds more units than CHIBO_REPORT_PAGE_BACKGROUND_UNITS
+    (a nation: 17,000 units for three provinces, 58,000 for ten), the same
+    measure as the report files (reports.exports._report_estimate), since
+    every report reads the whole subtree's tree and histories; an official
+    form, which reads every member's history and profile on its days (5-25 s
+    for a province on a busy machine), above CHIBO_FORM_PAGE_BACKGROUND_UNITS
+    (a province's 5,800 units; a ward's 30 stay in the request). One count
+    of an index range."""
     limit = getattr(settings, "CHIBO_REPORT_PAGE_BACKGROUND_UNITS", 0)
+    if isinstance(report, FormReport):
+        limit = getattr(settings, "CHIBO_FORM_PAGE_BACKGROUND_UNITS", 0) or limit
     if not limit:
         return False
     return Unit.objects.filter(path__startswith=unit.path)[: limit + 1].count() > limit
@@ -181,7 +184,7 @@ def report_view(request, name: str, unit_id: int):
             year=request.GET.get("year"),
             by_children=request.GET.get("by") == "children",
         )
-        if not fmt and _in_background(unit):
+        if not fmt and _in_background(report, unit):
             table, job = _table_from_worker(request, report, unit)
         elif not fmt:
             table = _run(report, unit, params)

@@ -29,6 +29,7 @@ def no_worker(settings):
     """The tree fixture has 6 units: more than 3 go to the worker, which does
     not run by itself here."""
     settings.CHIBO_REPORT_PAGE_BACKGROUND_UNITS = 3
+    settings.CHIBO_FORM_PAGE_BACKGROUND_UNITS = 3
     settings.TASKS = DUMMY
     return settings
 
@@ -83,3 +84,19 @@ def test_the_queued_page_sends_the_same_queries_for_a_larger_tree(client, tree, 
     # as finding the old one plus its creation
     client.get(url(tree.province))
     assert count() == before
+
+
+def test_an_official_form_goes_to_the_worker_from_a_smaller_tree(client, tree, board, settings):
+    """A form reads every member's history and profile: a province's goes to
+    the worker (CHIBO_FORM_PAGE_BACKGROUND_UNITS) while its other reports
+    stay in the request."""
+    settings.TASKS = DUMMY
+    settings.CHIBO_REPORT_PAGE_BACKGROUND_UNITS = 100
+    settings.CHIBO_FORM_PAGE_BACKGROUND_UNITS = 3
+    client.force_login(board)
+    assert client.get(url(tree.province)).context["table"] is not None
+    form = client.get(reverse("reports:report", args=["member_profile", tree.province.pk]))
+    assert form.status_code == 200 and form.context["table"] is None
+    assert GeneratedFile.objects.get().params["report"] == "member_profile"
+    ward = client.get(reverse("reports:report", args=["member_profile", tree.ward1.pk]))
+    assert ward.context["table"] is not None
