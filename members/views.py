@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,7 +41,7 @@ from members.selectors import (
 from members.selectors import (
     member_list as select_members,
 )
-from organizations.models import CELL_LEVELS, Level, valid_on
+from organizations.models import CELL_LEVELS, PATH_STEP, Level, valid_on
 from organizations.selectors import can_edit, unit_for_user_or_404, units_for
 
 PAGE_SIZE = 50
@@ -51,17 +52,28 @@ UNIT_CHOICES_LIMIT = 400
 
 
 def _unit_choices(user, selected) -> list[tuple[int, str]]:
-    rows = list(
+    """The unit filter's choices: every unit in reach; above
+    UNIT_CHOICES_LIMIT, the committees only (chosen in the query: a nation's
+    14,000 cells are not read to be dropped); still above it (a nation's
+    3,000 committees made the page 232 KB), the committees down to two levels
+    below the top. The unit chosen is always among them."""
+    units = (
         units_for(user)
         .filter(dissolved_on__isnull=True)
         .exclude(level=Level.PARTY_GROUP)
         .order_by("path")
-        .values_list("pk", "name", "level", "path")
     )
-    if len(rows) > UNIT_CHOICES_LIMIT:
-        rows = [r for r in rows if r[2] not in CELL_LEVELS or r[0] == selected]
+    if units[: UNIT_CHOICES_LIMIT + 1].count() > UNIT_CHOICES_LIMIT:
+        units = units.filter(~Q(level__in=CELL_LEVELS) | Q(pk=selected or 0))
+    rows = list(units.values_list("pk", "name", "level", "path"))
     top = min((len(r[3]) for r in rows), default=0)
-    return [(pk, "\u00a0\u00a0" * ((len(path) - top) // 8) + name) for pk, name, _l, path in rows]
+    if len(rows) > UNIT_CHOICES_LIMIT:
+        deepest = top + 2 * PATH_STEP
+        rows = [r for r in rows if len(r[3]) <= deepest or r[0] == selected]
+    return [
+        (pk, "\u00a0\u00a0" * ((len(path) - top) // PATH_STEP) + name)
+        for pk, name, _l, path in rows
+    ]
 
 
 @login_required
