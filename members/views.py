@@ -3,6 +3,7 @@ timeline and dossier history, the lifecycle actions, the due lists and the
 residence-contact page. Every record comes through members.selectors or
 organizations.selectors, so anything outside the user's reach is a 404."""
 
+from collections import Counter
 from datetime import date
 
 from django.contrib import messages
@@ -49,14 +50,16 @@ DUE_PAGE_SIZE = 100
 # More units than this in the user's reach: the unit filter lists committees
 # only (a cell is still reachable from its own page's link).
 UNIT_CHOICES_LIMIT = 400
+# and even committees only beyond this: the levels from the top that fit
+UNIT_CHOICES_MOST = 1500
 
 
 def _unit_choices(user, selected) -> list[tuple[int, str]]:
     """The unit filter's choices: every unit in reach; above
     UNIT_CHOICES_LIMIT, the committees only (chosen in the query: a nation's
     14,000 cells are not read to be dropped); still above it (a nation's
-    3,000 committees made the page 232 KB), the committees down to two levels
-    below the top. The unit chosen is always among them."""
+    3,000 committees made the page 232 KB) above UNIT_CHOICES_MOST, the
+    levels from the top that fit. The unit chosen is always among them."""
     units = (
         units_for(user)
         .filter(dissolved_on__isnull=True)
@@ -67,8 +70,16 @@ def _unit_choices(user, selected) -> list[tuple[int, str]]:
         units = units.filter(~Q(level__in=CELL_LEVELS) | Q(pk=selected or 0))
     rows = list(units.values_list("pk", "name", "level", "path"))
     top = min((len(r[3]) for r in rows), default=0)
-    if len(rows) > UNIT_CHOICES_LIMIT:
-        deepest = top + 2 * PATH_STEP
+    if len(rows) > UNIT_CHOICES_MOST:
+        # the levels from the top down while they fit (a nation: the root and
+        # its provinces; a province keeps its 1,000 grassroots committees)
+        sizes = Counter(len(r[3]) for r in rows)
+        deepest, shown = top, 0
+        for depth in sorted(sizes):
+            shown += sizes[depth]
+            if shown > UNIT_CHOICES_MOST and depth > top:
+                break
+            deepest = depth
         rows = [r for r in rows if len(r[3]) <= deepest or r[0] == selected]
     return [
         (pk, "\u00a0\u00a0" * ((len(path) - top) // PATH_STEP) + name)

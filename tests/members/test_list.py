@@ -257,3 +257,17 @@ def test_a_large_reachs_unit_filter_lists_committees_and_the_unit_chosen(
     assert shown == {tree.province.pk, tree.ward1.pk, tree.ward2.pk}
     chosen = client.get(f"/dang-vien/?unit={tree.cell1a.pk}").context["unit_choices"]
     assert tree.cell1a.pk in {pk for pk, _name in chosen}
+
+
+def test_a_nations_unit_filter_keeps_the_levels_from_the_top_that_fit(
+    client, tree, board, monkeypatch
+):
+    """A nation's 3,000 committees do not fit either: the root and the levels
+    below it that do (its provinces), and the unit chosen."""
+    monkeypatch.setattr(member_views, "UNIT_CHOICES_LIMIT", 3)
+    monkeypatch.setattr(member_views, "UNIT_CHOICES_MOST", 2)
+    client.force_login(board)
+    shown = {pk for pk, _name in client.get("/dang-vien/").context["unit_choices"]}
+    assert shown == {tree.province.pk}
+    chosen = client.get(f"/dang-vien/?unit={tree.ward2.pk}").context["unit_choices"]
+    assert {pk for pk, _name in chosen} == {tree.province.pk, tree.ward2.pk}
