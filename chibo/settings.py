@@ -278,6 +278,14 @@ CHIBO_EXPORT_BACKGROUND_ROWS = {
     "docx": env.int("CHIBO_EXPORT_BACKGROUND_ROWS_DOCX", default=200),
     "*": env.int("CHIBO_EXPORT_BACKGROUND_ROWS", default=5000),
 }
+# A report page for a unit of more units than this (a nation: 17,000 for
+# three provinces) is worked out by the background worker, the page showing
+# its progress and then the table; a province (5,800 units) stays in the
+# request. 0: never.
+CHIBO_REPORT_PAGE_BACKGROUND_UNITS = env.int("CHIBO_REPORT_PAGE_BACKGROUND_UNITS", default=10000)
+# the official forms read every member's history and profile on their days:
+# a province's (5,800 units) goes to the worker too, a ward's stays
+CHIBO_FORM_PAGE_BACKGROUND_UNITS = env.int("CHIBO_FORM_PAGE_BACKGROUND_UNITS", default=2000)
 CHIBO_EXPORT_KEEP_HOURS = env.float("CHIBO_EXPORT_KEEP_HOURS", default=24)
 CHIBO_EXPORT_STALE_MINUTES = env.int("CHIBO_EXPORT_STALE_MINUTES", default=60)
 

@@ -3,6 +3,7 @@ timeline and dossier history, the lifecycle actions, the due lists and the
 residence-contact page. Every record comes through members.selectors or
 organizations.selectors, so anything outside the user's reach is a 404."""
 
+from collections import Counter
 from datetime import date
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,7 +43,7 @@ from members.selectors import (
 from members.selectors import (
     member_list as select_members,
 )
-from organizations.models import CELL_LEVELS, Level, valid_on
+from organizations.models import CELL_LEVELS, PATH_STEP, Level, valid_on
 from organizations.selectors import can_edit, unit_for_user_or_404, units_for
 
 PAGE_SIZE = 50
@@ -49,20 +51,41 @@ DUE_PAGE_SIZE = 100
 # More units than this in the user's reach: the unit filter lists committees
 # only (a cell is still reachable from its own page's link).
 UNIT_CHOICES_LIMIT = 400
+# and even committees only beyond this: the levels from the top that fit
+UNIT_CHOICES_MOST = 1500
 
 
 def _unit_choices(user, selected) -> list[tuple[int, str]]:
-    rows = list(
+    """The unit filter's choices: every unit in reach; above
+    UNIT_CHOICES_LIMIT, the committees only (chosen in the query: a nation's
+    14,000 cells are not read to be dropped); still above it (a nation's
+    3,000 committees made the page 232 KB) above UNIT_CHOICES_MOST, the
+    levels from the top that fit. The unit chosen is always among them."""
+    units = (
         units_for(user)
         .filter(dissolved_on__isnull=True)
         .exclude(level=Level.PARTY_GROUP)
         .order_by("path")
-        .values_list("pk", "name", "level", "path")
     )
-    if len(rows) > UNIT_CHOICES_LIMIT:
-        rows = [r for r in rows if r[2] not in CELL_LEVELS or r[0] == selected]
+    if units[: UNIT_CHOICES_LIMIT + 1].count() > UNIT_CHOICES_LIMIT:
+        units = units.filter(~Q(level__in=CELL_LEVELS) | Q(pk=selected or 0))
+    rows = list(units.values_list("pk", "name", "level", "path"))
     top = min((len(r[3]) for r in rows), default=0)
-    return [(pk, "\u00a0\u00a0" * ((len(path) - top) // 8) + name) for pk, name, _l, path in rows]
+    if len(rows) > UNIT_CHOICES_MOST:
+        # the levels from the top down while they fit (a nation: the root and
+        # its provinces; a province keeps its 1,000 grassroots committees)
+        sizes = Counter(len(r[3]) for r in rows)
+        deepest, shown = top, 0
+        for depth in sorted(sizes):
+            shown += sizes[depth]
+            if shown > UNIT_CHOICES_MOST and depth > top:
+                break
+            deepest = depth
+        rows = [r for r in rows if len(r[3]) <= deepest or r[0] == selected]
+    return [
+        (pk, "\u00a0\u00a0" * ((len(path) - top) // PATH_STEP) + name)
+        for pk, name, _l, path in rows
+    ]
 
 
 @login_required

@@ -1829,26 +1829,16 @@ class DuesReport(Report):
     periodic = True
 
     def sections(self, snap, params):
-        from dues.selectors import dues_figures, remittance
+        from dues.selectors import dues_figures
 
         months = months_of(params.start, params.end, date.today())
-        figures = dues_figures(snap.root, months)["months"]
         unit = Unit.objects.get(pk=snap.root.id)
+        found = dues_figures(unit, months)
         rows = []
         for m in months:
-            paid, collected, portal, voluntary = figures[m]
-            r = remittance(unit, m)
-            rows.append(
-                [
-                    m.strftime("%m/%Y"),
-                    paid,
-                    collected,
-                    portal,
-                    voluntary,
-                    r["kept_total"],
-                    r["sent_up"],
-                ]
-            )
+            paid, collected, portal, voluntary = found["months"][m]
+            kept, sent_up = found["shares"][m]
+            rows.append([m.strftime("%m/%Y"), paid, collected, portal, voluntary, kept, sent_up])
         columns = [
             Column("month", _("Tháng"), "text"),
             Column("paid", _("Lượt đảng viên đã đóng")),

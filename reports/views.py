@@ -1,5 +1,8 @@
+import json
+from dataclasses import replace
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo.cache import figures
-from chibo.downloads import export_response
+from chibo.downloads import export_response, generated_file_request
 from chibo.errors import ServiceError
+from chibo.models import GeneratedFile
+from organizations.models import Unit
 from organizations.selectors import can_edit, root_units_for, unit_for_user_or_404, units_for
 from reports import exports
 from reports.catalogue import ReportError, catalogue, get_report, parse_params
@@ -93,13 +98,69 @@ FORM_ORDER = [
 
 def _run(report, unit, params):
     """The report's table: the same for every user who reaches the unit, so
-    kept a while (chibo.cache). The official statistics forms
-    (reports.statforms) are measured and tuned on their own and always run."""
-    if type(report).__module__.startswith("reports.statforms"):
-        return report.run(unit, params)
+    kept a while (chibo.cache), the official forms too (bench/bench_forms.py
+    times their selectors, not this page)."""
     return figures(
         f"reports.table:{report.name}:{unit.pk}:{params!r}", lambda: report.run(unit, params)
     )
+
+
+def _in_background(report, unit) -> bool:
+    """Whether the page's table is worked out by the background worker: for
+    a unit whose subtree holds more units than CHIBO_REPORT_PAGE_BACKGROUND_UNITS
+    (a nation: 17,000 units for three provinces, 58,000 for ten), the same
+    measure as the report files (reports.exports._report_estimate), since
+    every report reads the whole subtree's tree and histories; an official
+    form, which reads every member's history and profile on its days (5-25 s
+    for a province on a busy machine), above CHIBO_FORM_PAGE_BACKGROUND_UNITS
+    (a province's 5,800 units; a ward's 30 stay in the request). One count
+    of an index range."""
+    limit = getattr(settings, "CHIBO_REPORT_PAGE_BACKGROUND_UNITS", 0)
+    if isinstance(report, FormReport):
+        limit = getattr(settings, "CHIBO_FORM_PAGE_BACKGROUND_UNITS", 0) or limit
+    if not limit:
+        return False
+    return Unit.objects.filter(path__startswith=unit.path)[: limit + 1].count() > limit
+
+
+def _table_from_worker(request, report, unit) -> tuple[Table | None, GeneratedFile]:
+    """(the table, the job): the table once the worker has made it (the
+    report's JSON file, reused while the data has not changed, like any
+    file), else None and the queued job, whose progress the page shows."""
+    query = {**request.GET.dict(), "unit_id": unit.pk}
+    job = generated_file_request(
+        actor=request.user,
+        kind=exports.REPORT.name,
+        params=exports.report_params(report, query),
+        fmt="json",
+        back_url=request.get_full_path(),
+    )
+    if job.status != GeneratedFile.Status.DONE or not job.file:
+        return None, job
+    try:
+        with job.file.open("rb") as handle:
+            return Table.from_dict(json.load(handle)), job
+    except FileNotFoundError:
+        return None, job
+
+
+# sub-units shown per page of a breakdown (a province has 1,000: 700 KB of HTML)
+BREAKDOWN_PAGE = 100
+
+
+def _page_of_rows(table: Table | None, number) -> tuple[Table | None, object]:
+    """The table as the page shows it: a breakdown by sub-unit a page of rows
+    at a time, its totals (of every sub-unit) kept; the files hold every row.
+    (the table shown, the Paginator page or None)."""
+    if table is None or not table.by_children:
+        return table, None
+    longest = max((len(s.rows) for s in table.sections), default=0)
+    if longest <= BREAKDOWN_PAGE:
+        return table, None
+    page = Paginator(range(longest), BREAKDOWN_PAGE).get_page(number)
+    a, b = page.start_index() - 1, page.end_index()
+    sections = [replace(s, rows=s.rows[a:b], row_units=s.row_units[a:b]) for s in table.sections]
+    return replace(table, sections=sections), page
 
 
 @login_required
@@ -113,7 +174,7 @@ def report_view(request, name: str, unit_id: int):
     fmt = request.GET.get("format", "")
     if fmt and fmt not in exports.FORMATS:
         raise Http404("Không có định dạng này.")
-    table, error = None, ""
+    table, error, job = None, "", None
     try:
         params = parse_params(
             report,
@@ -123,7 +184,9 @@ def report_view(request, name: str, unit_id: int):
             year=request.GET.get("year"),
             by_children=request.GET.get("by") == "children",
         )
-        if not fmt:
+        if not fmt and _in_background(report, unit):
+            table, job = _table_from_worker(request, report, unit)
+        elif not fmt:
             table = _run(report, unit, params)
     except ReportError as exc:
         error = str(exc)
@@ -135,18 +198,23 @@ def report_view(request, name: str, unit_id: int):
         return export_response(
             request, exports.REPORT.name, exports.report_params(report, query), fmt
         )
+    shown, rows_page = _page_of_rows(table, request.GET.get("page"))
     context = {
         "report": report,
         "unit": unit,
-        "table": table,
+        "table": shown,
+        "rows_page": rows_page,
+        "page_query": _query_without(request.GET, "page", "format"),
         "error": error,
+        # the worker is making the table: its progress, and the page again when done
+        "job": job if table is None else None,
         "query": request.GET,
         "has_children": unit.children.exists(),
         # the superior's report only for who may open it (a cell secretary may not)
         "parent_in_reach": bool(unit.parent_id)
         and units_for(request.user).filter(pk=unit.parent_id).exists(),
         "formats": FORMAT_LINKS,
-        "link_query": _query_without(request.GET, "by", "format"),
+        "link_query": _query_without(request.GET, "by", "format", "page"),
         "values": _form_values(request.GET, table),
         # an official form in its printed layout (not its breakdown)
         "layout": form_context(table) if table and table.form and not table.by_children else None,

@@ -128,3 +128,21 @@ def test_a_report_is_counted_once_for_everyone_until_a_member_moves(kept, client
         actor=None, member=tree.members.m1a[0], unit=tree.cell2a, day=date.today()
     )
     assert tables.findall(client.get(url).content.decode()) != shown
+
+
+def test_the_tracker_reuses_its_years_totals_and_a_second_scope_gets_its_own(
+    kept, client, tree, board, ward1_staff
+):
+    client.force_login(board)
+    with Count() as first:
+        board_page = client.get("/sinh-hoat/")
+    with Count() as second:
+        again = client.get("/sinh-hoat/")
+    assert second.n < first.n
+    assert again.context["summary"] == board_page.context["summary"]
+    client.force_login(ward1_staff)
+    ward_page = client.get("/sinh-hoat/")
+    # the ward's own totals (its cells only), not the province's kept ones
+    assert ward_page.context["root"] == tree.ward1
+    assert ward_page.context["summary"]["cells"] == 2
+    assert board_page.context["summary"]["cells"] == 3

@@ -85,6 +85,19 @@ def test_the_dues_report_counts_the_cell_where_it_was_each_month(moved):
         assert ward1[m][1] == remittance(tree.ward1, m)["total_collected"]
 
 
+def test_the_dues_reports_kept_and_sent_up_are_each_months_remittance(moved):
+    """What the report says each committee kept and sent up, walked over the
+    year's versions read once, is what that month's remittance list says."""
+    tree = moved
+    months = [MAY, JUNE, JULY]
+    for unit in (tree.province, tree.ward1, tree.ward2):
+        shares = dues_figures(unit, months)["shares"]
+        for m in months:
+            r = remittance(unit, m)
+            assert shares[m] == (r["kept_total"], r["sent_up"]), (unit.name, m)
+    assert dues_figures(tree.province, months)["shares"][MAY][0] > 0
+
+
 def test_the_remittance_page_of_may_still_lists_the_moved_cell(client, moved, ward1_staff):
     tree = moved
     client.force_login(ward1_staff)

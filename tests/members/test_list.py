@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from members import services
+from members import views as member_views
 from members.choices import Status
 from tests.factories import make_member, make_unit
 
@@ -243,3 +244,30 @@ def test_the_export_is_named_after_the_list_in_vietnamese(client, tree, ward1_st
         f'attachment; filename="danh-sach-dang-vien-chi-bo-khu-pho-1-ngay-{today}.xlsx"'
     )
     assert load_workbook(io.BytesIO(response.content)).active.title == "Danh sách"
+
+
+def test_a_large_reachs_unit_filter_lists_committees_and_the_unit_chosen(
+    client, tree, board, monkeypatch
+):
+    """Above the limit the filter offers committees only (a nation's 3,000
+    committees and 14,000 cells made the list 232 KB), plus the cell chosen."""
+    monkeypatch.setattr(member_views, "UNIT_CHOICES_LIMIT", 3)
+    client.force_login(board)
+    shown = {pk for pk, _name in client.get("/dang-vien/").context["unit_choices"]}
+    assert shown == {tree.province.pk, tree.ward1.pk, tree.ward2.pk}
+    chosen = client.get(f"/dang-vien/?unit={tree.cell1a.pk}").context["unit_choices"]
+    assert tree.cell1a.pk in {pk for pk, _name in chosen}
+
+
+def test_a_nations_unit_filter_keeps_the_levels_from_the_top_that_fit(
+    client, tree, board, monkeypatch
+):
+    """A nation's 3,000 committees do not fit either: the root and the levels
+    below it that do (its provinces), and the unit chosen."""
+    monkeypatch.setattr(member_views, "UNIT_CHOICES_LIMIT", 3)
+    monkeypatch.setattr(member_views, "UNIT_CHOICES_MOST", 2)
+    client.force_login(board)
+    shown = {pk for pk, _name in client.get("/dang-vien/").context["unit_choices"]}
+    assert shown == {tree.province.pk}
+    chosen = client.get(f"/dang-vien/?unit={tree.ward2.pk}").context["unit_choices"]
+    assert {pk for pk, _name in chosen} == {tree.province.pk, tree.ward2.pk}

@@ -703,3 +703,19 @@ def test_the_results_of_a_unit_with_many_sub_units_come_a_page_at_a_time(
     members_table = second.split("<h2>Đảng viên</h2>", 1)[1].split("</table>", 1)[0]
     assert members_table.count("<tr>") == 1 + 1 + 10
     assert "<b>Đảng bộ xã Hai</b>" in members_table and "Chi bộ số 0058" in members_table
+
+
+def test_the_index_offers_to_open_cycles_only_where_the_user_edits(
+    client, tree, board, ward1_staff
+):
+    """Office staff choose among their own ward's units; a reviewer (the
+    board, a nation's reviewer reaching 17,000 units) is offered none."""
+    client.force_login(ward1_staff)
+    form = client.get(reverse("reviews:index")).context["form"]
+    assert {pk for pk, _name in form.fields["unit"].choices} == {
+        tree.ward1.pk,
+        tree.cell1a.pk,
+        tree.cell1b.pk,
+    }
+    client.force_login(board)
+    assert client.get(reverse("reviews:index")).context["form"] is None
