@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -72,9 +73,21 @@ def write_progress(batch_pk: int, done: int, total: int, phase: str = "") -> Non
         side.close()
 
 
+# at most one progress write a second: inside the import's transaction each
+# write opens a connection of its own (a new PostgreSQL backend), and a
+# 100,000-row roster reported every 1,000 rows spent seconds opening them
+# while the page polls once a second anyway
+PROGRESS_SECONDS = 1.0
+
+
 def _progress_of(batch: ImportBatch, progress: Progress | None) -> Progress:
+    last = [float("-inf")]
+
     def report(done: int, total: int, phase: str) -> None:
-        write_progress(batch.pk, done, total, phase)
+        now = time.monotonic()
+        if done >= total or now - last[0] >= PROGRESS_SECONDS:
+            last[0] = now
+            write_progress(batch.pk, done, total, phase)
         if progress:
             progress(done, total, phase)
 
