@@ -76,7 +76,7 @@ class RowOutcome:
         self.warnings.append((column, message))
 
     def has_error(self, column: str) -> bool:
-        return any(c == column for c, _m in self.errors)
+        return bool(self.errors) and any(c == column for c, _m in self.errors)
 
     def as_json(self, labels: dict[str, str]) -> dict:
         out: dict[str, Any] = {"row": self.row, "outcome": self.outcome, "name": self.name}
