@@ -39,7 +39,7 @@ What the roster writes is `roster_write`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -245,24 +245,31 @@ class RosterKind(ImportKind):
     # time (chibo.imports): a province's roster is never held whole
     streams = True
 
-    def analyse(self, rows: Iterator[Row], ctx: ImportContext) -> list[MemberRow]:
+    def setup(self, ctx: ImportContext) -> None:
         state = ctx.state
-        if "cells" not in state:
-            state["cells"] = _Cells(ctx.actor)
-            state["default_cell"] = _default_cell(ctx.options.get("default_unit"), ctx.actor)
-            state["today"] = date.today()
-            # card and CCCD -> the row that first gave it, over the whole file
-            state["seen_card"], state["seen_nid"] = {}, {}
-            state["analysed"] = 0
-            state["units"] = set()  # the cells whose member counts the import changes
+        state["cells"] = _Cells(ctx.actor)
+        state["default_cell"] = _default_cell(ctx.options.get("default_unit"), ctx.actor)
+        state["today"] = date.today()
+        # card and CCCD -> the row that first gave it, over the whole file
+        state["seen_card"], state["seen_nid"] = {}, {}
+        state["analysed"] = 0
+        state["units"] = set()  # the cells whose member counts the import changes
+
+    def prepare(self, rows: Iterable[Row], ctx: ImportContext) -> list[MemberRow]:
+        # no database here (a worker thread reads a chunk ahead): the cells
+        # were loaded by setup and are only looked up
+        state = ctx.state
         cells, default_cell, today = state["cells"], state["default_cell"], state["today"]
-        total = max(1, ctx.total)
-        out: list[MemberRow] = []
-        for row in rows:
-            out.append(_parse_row(row.number, row.values, ctx.header, cells, default_cell, today))
-            state["analysed"] += 1
-            if state["analysed"] % CHUNK == 0:
-                ctx.progress(state["analysed"], total, "analysing")
+        return [
+            _parse_row(row.number, row.values, ctx.header, cells, default_cell, today)
+            for row in rows
+        ]
+
+    def analyse(self, rows: list[MemberRow], ctx: ImportContext) -> list[MemberRow]:
+        state = ctx.state
+        out = list(rows)
+        state["analysed"] += len(out)
+        ctx.progress(state["analysed"], max(1, ctx.total, state["analysed"]), "analysing")
         _match_and_check(out, ctx.header, ctx.actor, state["seen_card"], state["seen_nid"])
         return out
 
