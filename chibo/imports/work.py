@@ -169,8 +169,9 @@ def analysed(sheet, kind: ImportKind, ctx: ImportContext) -> Iterator[list[RowOu
     language = translation.get_language()
 
     def read_ahead():
-        # the messages of a row are made in the importer's language
-        with translation.override(language):
+        # the messages of a row are made in the importer's language; a query
+        # here would run on another connection, outside the import's transaction
+        with translation.override(language), connection.execute_wrapper(_no_queries):
             chunk = next(chunks, None)
             return None if chunk is None else kind.prepare(chunk, ctx)
 
@@ -179,6 +180,10 @@ def analysed(sheet, kind: ImportKind, ctx: ImportContext) -> Iterator[list[RowOu
         while (prepared := ahead.result()) is not None:
             ahead = pool.submit(read_ahead)
             yield _checked(kind, prepared, ctx)
+
+
+def _no_queries(execute, sql, params, many, context):
+    raise RuntimeError("ImportKind.prepare runs on a worker thread and must not use the database")
 
 
 def _checked(kind: ImportKind, prepared, ctx: ImportContext) -> list[RowOutcome]:

@@ -152,3 +152,25 @@ def test_a_file_found_too_long_while_reading_ahead_fails_with_nothing_written(
     assert batch.message == "Tệp có hơn 3 dòng; hãy chia thành nhiều tệp."
     assert not Member.objects.filter(card_number__startswith="9000000").exists()
     assert not AuditEvent.objects.filter(action="member_import").exists()
+
+
+def test_parsing_that_would_query_the_database_on_the_worker_thread_is_stopped(
+    tree, ward1_staff, chunks_of_two, monkeypatch
+):
+    """A query from the worker thread would run on a connection of its own,
+    outside the import's transaction: it is refused, and nothing is written."""
+    parse = imports._parse_row
+
+    def querying(*args):
+        Member.objects.count()
+        return parse(*args)
+
+    monkeypatch.setattr(imports, "_parse_row", querying)
+    with pytest.raises(RuntimeError, match="must not use the database"):
+        import_file(
+            actor=ward1_staff,
+            file_name="ds.csv",
+            data=roster_csv([roster_row(n) for n in range(1, 4)]),
+        )
+    assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED
+    assert not Member.objects.filter(card_number__startswith="9000000").exists()
