@@ -93,7 +93,7 @@ def pks_by(model, field: str, keys: Iterable) -> dict:
             )
         return out
     quote = connection.ops.quote_name
-    f = model._meta.get_field(field)
+    f = model._meta.pk if field == "pk" else model._meta.get_field(field)
     # the keys go as one JSON text (json.dumps is C; psycopg's list dumper
     # is Python, per element) and become the array on the server
     with connection.cursor() as cursor:
