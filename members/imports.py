@@ -39,7 +39,7 @@ What the roster writes is `roster_write`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -51,7 +51,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from chibo.bulk import copy_insert, copy_rows, reserve_ids
+from chibo.bulk import copy_insert, copy_rows, pks_by, reserve_ids
 from chibo.errors import ServiceError
 from chibo.imports import (
     ERROR,
@@ -68,12 +68,13 @@ from chibo.masking import is_masked, masked_tail
 from chibo.models import AuditEvent
 from chibo.spreadsheets import CellError, Column, Row, cell_text, header_key, parse_date
 from chibo.text import fold, normalize, sort_key
-from members.choices import PlacementKind, Status
+from members.choices import RECONSTRUCTED, PlacementKind, Status
 from members.counts import counts_refresh, units_of_members
 from members.models import Exemption, Member, Placement, StatusPeriod
 from members.resources import DATE_FIELDS, MEMBER_COLUMNS, parse_cell
 from members.rules import old_enough_for_admission, younger_than_a_candidate
 from members.services import (
+    Past,
     exemption_reason_for,
     past_problems,
     past_rows,
@@ -146,6 +147,7 @@ class MemberRow(RowOutcome):
     placed_on: date | None = None  # "Ngày chuyển đến chi bộ"
     exempt_on: date | None = None
     exemption_reason: str = ""  # what the sheet wrote
+    past: Past | None = None  # a new member's past, as checked (reconstruct_past)
     # a kept member's past before the day chibo's first rows start, written
     # from the row's dates: (Past, the day the kept rows start, the cell)
     fill: tuple | None = None
@@ -243,24 +245,31 @@ class RosterKind(ImportKind):
     # time (chibo.imports): a province's roster is never held whole
     streams = True
 
-    def analyse(self, rows: Iterator[Row], ctx: ImportContext) -> list[MemberRow]:
+    def setup(self, ctx: ImportContext) -> None:
         state = ctx.state
-        if "cells" not in state:
-            state["cells"] = _Cells(ctx.actor)
-            state["default_cell"] = _default_cell(ctx.options.get("default_unit"), ctx.actor)
-            state["today"] = date.today()
-            # card and CCCD -> the row that first gave it, over the whole file
-            state["seen_card"], state["seen_nid"] = {}, {}
-            state["analysed"] = 0
-            state["units"] = set()  # the cells whose member counts the import changes
+        state["cells"] = _Cells(ctx.actor)
+        state["default_cell"] = _default_cell(ctx.options.get("default_unit"), ctx.actor)
+        state["today"] = date.today()
+        # card and CCCD -> the row that first gave it, over the whole file
+        state["seen_card"], state["seen_nid"] = {}, {}
+        state["analysed"] = 0
+        state["units"] = set()  # the cells whose member counts the import changes
+
+    def prepare(self, rows: Iterable[Row], ctx: ImportContext) -> list[MemberRow]:
+        # no database here (a worker thread reads a chunk ahead): the cells
+        # were loaded by setup and are only looked up
+        state = ctx.state
         cells, default_cell, today = state["cells"], state["default_cell"], state["today"]
-        total = max(1, ctx.total)
-        out: list[MemberRow] = []
-        for row in rows:
-            out.append(_parse_row(row.number, row.values, ctx.header, cells, default_cell, today))
-            state["analysed"] += 1
-            if state["analysed"] % CHUNK == 0:
-                ctx.progress(state["analysed"], total, "analysing")
+        return [
+            _parse_row(row.number, row.values, ctx.header, cells, default_cell, today)
+            for row in rows
+        ]
+
+    def analyse(self, rows: list[MemberRow], ctx: ImportContext) -> list[MemberRow]:
+        state = ctx.state
+        out = list(rows)
+        state["analysed"] += len(out)
+        ctx.progress(state["analysed"], max(1, ctx.total, state["analysed"]), "analysing")
         _match_and_check(out, ctx.header, ctx.actor, state["seen_card"], state["seen_nid"])
         return out
 
@@ -393,14 +402,22 @@ def _parse_row(number, raw_values, header, cells: _Cells, default_cell, today) -
     return out
 
 
-def _members_by(field_name: str, keys: list[str]) -> dict[str, Member]:
-    found: dict[str, Member] = {}
-    for i in range(0, len(keys), CHUNK):
-        chunk = keys[i : i + CHUNK]
-        for m in Member.objects.filter(**{f"{field_name}__in": chunk}):
-            found[getattr(m, field_name)] = m
-    _share_units(found.values())
-    return found
+def _members_by_numbers(rows: list[MemberRow]) -> tuple[dict, dict]:
+    """The members the rows name: ({card: Member}, {CCCD: Member}). The
+    numbers are looked up first (one query each, ids only); only the members
+    found are loaded, once each even when a row names one both ways (a
+    re-imported roster), with their cells from one query."""
+    by_card = pks_by(Member, "card_number", [r.card for r in rows if r.card])
+    by_nid = pks_by(Member, "national_id", [r.values.get("national_id") for r in rows])
+    pks = sorted(set(by_card.values()) | set(by_nid.values()))
+    loaded: dict[int, Member] = {}
+    for i in range(0, len(pks), CHUNK):
+        loaded.update((m.pk, m) for m in Member.objects.filter(pk__in=pks[i : i + CHUNK]))
+    _share_units(loaded.values())
+    return (
+        {card: loaded[pk] for card, pk in by_card.items()},
+        {nid: loaded[pk] for nid, pk in by_nid.items()},
+    )
 
 
 def _share_units(members) -> None:
@@ -410,22 +427,6 @@ def _share_units(members) -> None:
     units = Unit.objects.in_bulk({m.unit_id for m in members})
     for m in members:
         m.unit = units[m.unit_id]
-
-
-def _members_by_nid(nids: list[str], by_card: dict[str, Member]) -> dict[str, Member]:
-    """Members by CCCD, reusing those already loaded by card (a re-imported
-    roster matches the same member both ways: load it once)."""
-    loaded = {m.pk: m for m in by_card.values()}
-    pks: dict[str, int] = {}
-    for i in range(0, len(nids), CHUNK * 5):
-        chunk = nids[i : i + CHUNK * 5]
-        pks.update(Member.objects.filter(national_id__in=chunk).values_list("national_id", "pk"))
-    missing = [pk for pk in pks.values() if pk not in loaded]
-    for i in range(0, len(missing), CHUNK):
-        for m in Member.objects.filter(pk__in=missing[i : i + CHUNK]):
-            loaded[m.pk] = m
-    _share_units(loaded.values())
-    return {nid: loaded[pk] for nid, pk in pks.items()}
 
 
 def _match_and_check(rows: list[MemberRow], header, actor, seen_card, seen_nid) -> None:
@@ -502,10 +503,7 @@ def _unmask(rows, header) -> None:
 
 def _match_chunk(rows, header, actor, paths, seen_card, seen_nid) -> None:
     _unmask(rows, header)
-    by_card = _members_by("card_number", [r.card for r in rows if r.card])
-    by_nid = _members_by_nid(
-        [r.values["national_id"] for r in rows if r.values.get("national_id")], by_card
-    )
+    by_card, by_nid = _members_by_numbers(rows)
     recorded = _recorded_past(
         [
             m.pk
@@ -614,13 +612,13 @@ def _check_dates(r: MemberRow, header, birth, admitted, official, *, check_age=T
 def _check_new(r: MemberRow, header) -> None:
     v = r.values
     for key in ("full_name", "gender", "birth_date", "admitted_on"):
-        if not v.get(key) and not any(c == header(key) for c, _m in r.errors):
+        if not v.get(key) and not r.has_error(header(key)):
             r.error(
                 header(key),
                 _("Thiếu “%(column)s” (bắt buộc khi thêm đảng viên mới).")
                 % {"column": header(key)},
             )
-    if r.cell is None and not any(c == header("unit") for c, _m in r.errors):
+    if r.cell is None and not r.has_error(header("unit")):
         r.error(header("unit"), _("Thiếu chi bộ (bắt buộc khi thêm đảng viên mới)."))
     for problem in past_problems(
         birth_date=v.get("birth_date"),
@@ -636,10 +634,12 @@ def _check_new(r: MemberRow, header) -> None:
             _("Có lý do miễn sinh hoạt nhưng thiếu “%(column)s”.")
             % {"column": header("exempt_on")},
         )
-    dates_ok = not any(r.has_error(header(k)) for k in ("admitted_on", "official_on", "placed_on"))
+    dates_ok = not r.errors or not any(
+        r.has_error(header(k)) for k in ("admitted_on", "official_on", "placed_on")
+    )
     if r.cell is not None and v.get("admitted_on") and dates_ok:
         try:
-            validate_cell(r.cell, _past(r).placed_on)
+            validate_cell(r.cell, _past(r).placed_on)  # remembered on the row for roster_write
         except ServiceError as exc:
             column = header("placed_on") if r.placed_on else header("unit")
             r.error(column, " ".join(exc.messages))
@@ -651,15 +651,18 @@ def _check_new(r: MemberRow, header) -> None:
                 )
 
 
-def _past(r: MemberRow):
-    """The new member's past, from the row's dates (members.services.reconstruct_past)."""
-    return reconstruct_past(
-        admitted_on=r.values["admitted_on"],
-        official_on=r.values.get("official_on"),
-        founded_on=r.cell.founded_on,
-        placed_on=r.placed_on,
-        exempt_on=r.exempt_on,
-    )
+def _past(r: MemberRow) -> Past:
+    """The new member's past, from the row's dates (members.services.reconstruct_past),
+    worked out once per row."""
+    if r.past is None:
+        r.past = reconstruct_past(
+            admitted_on=r.values["admitted_on"],
+            official_on=r.values.get("official_on"),
+            founded_on=r.cell.founded_on,
+            placed_on=r.placed_on,
+            exempt_on=r.exempt_on,
+        )
+    return r.past
 
 
 _AGE_WORDS = {"tuoi"}  # "tuổi cao"
@@ -912,16 +915,18 @@ def roster_write(
         ids = _insert_members(rows, user=user, reason=reason)
         statuses, placements, exemptions = [], [], []
         user_id = user.pk if user else None
+        note = str(RECONSTRUCTED)
         for r, past, pk in zip(chunk, pasts, ids, strict=True):
             r.member_id = pk
-            reason_code, note = _exemption_reason(r) if r.exempt_on else ("", "")
+            reason_code, exemption_note = _exemption_reason(r) if r.exempt_on else ("", "")
             s_rows, p_rows, e_rows = past_rows(
                 past,
                 member_id=pk,
                 unit_id=r.cell.pk,
                 user_id=user_id,
                 exemption_reason=reason_code,
-                exemption_note=note,
+                exemption_note=exemption_note,
+                note=note,
             )
             statuses += s_rows
             placements += p_rows

@@ -122,7 +122,13 @@ class Member(models.Model):
     search_name = models.CharField(max_length=150, editable=False, db_index=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["sort_key", "search_name"])
+    # The historical rows are read by member (id) and date only. Their copies
+    # of the unique numbers' and the cell's indexes (five btrees) were never
+    # used, and cost the roster import more than writing the rows themselves.
+    history = HistoricalRecords(
+        excluded_fields=["sort_key", "search_name"],
+        no_db_index=["card_number", "national_id", "unit"],
+    )
 
     class Meta:
         verbose_name = _("đảng viên")
@@ -161,8 +167,14 @@ class Placement(Period):
     run beside it at a host cell, where it does not count in the figures.
     """
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="placements")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="placements")
+    # no index of their own: placement_member_idx and placement_unit_idx
+    # begin with them and serve every lookup by member or by unit
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="placements", db_index=False
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="placements", db_index=False
+    )
     kind = models.CharField(
         max_length=16, choices=PlacementKind.choices, default=PlacementKind.PERMANENT
     )
@@ -254,7 +266,10 @@ def profile_stored(field: str, value) -> str:
 class StatusPeriod(Period):
     """What a member was (candidate, probationary, official, ...) over a period."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_periods")
+    # no index of its own: status_member_idx begins with it
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="status_periods", db_index=False
+    )
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices)
     decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)

@@ -194,6 +194,12 @@ class DateProblem:
     warning: bool = False
 
 
+# lazy: translated only for a message (the roster import checks 100,000 rows
+# that mostly have neither date)
+_PLACED_ON = gettext_lazy("Ngày chuyển đến chi bộ")
+_EXEMPT_ON = gettext_lazy("Ngày miễn sinh hoạt")
+
+
 def past_problems(
     *,
     birth_date: date | None,
@@ -257,8 +263,8 @@ def past_problems(
             )
         )
     for field, day, what in (
-        ("placed_on", placed_on, _("Ngày chuyển đến chi bộ")),
-        ("exempt_on", exempt_on, _("Ngày miễn sinh hoạt")),
+        ("placed_on", placed_on, _PLACED_ON),
+        ("exempt_on", exempt_on, _EXEMPT_ON),
     ):
         if day and admitted_on and day < admitted_on:
             out.append(
@@ -295,11 +301,13 @@ def past_rows(
     user_id: int | None,
     exemption_reason: str = "",
     exemption_note: str = "",
+    note: str = "",
 ) -> tuple[list[dict], list[dict], list[dict]]:
     """The StatusPeriod, Placement and Exemption rows of a reconstructed past,
     as {attname: value}: what member_create_with_past and the roster import
-    both insert."""
-    note = str(RECONSTRUCTED)
+    both insert. `note` is str(RECONSTRUCTED), which a caller writing
+    thousands of pasts translates once."""
+    note = note or str(RECONSTRUCTED)
     statuses = [
         {
             "member_id": member_id,

@@ -4,7 +4,7 @@ registry the apps fill from their AppConfig.ready. See chibo/imports/__init__.py
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -76,7 +76,7 @@ class RowOutcome:
         self.warnings.append((column, message))
 
     def has_error(self, column: str) -> bool:
-        return any(c == column for c, _m in self.errors)
+        return bool(self.errors) and any(c == column for c, _m in self.errors)
 
     def as_json(self, labels: dict[str, str]) -> dict:
         out: dict[str, Any] = {"row": self.row, "outcome": self.outcome, "name": self.name}
@@ -167,6 +167,19 @@ class ImportKind:
         return ""
 
     # --- the work ------------------------------------------------------------------
+
+    def setup(self, ctx: ImportContext) -> None:
+        """Before the first chunk of a kind that `streams`, in the caller's
+        thread: what `prepare` needs from the database (the cells it may name),
+        kept in `ctx.state`."""
+
+    def prepare(self, rows: Iterable[Row], ctx: ImportContext) -> Any:
+        """The work on a chunk of rows that needs no database (parsing the
+        cells); what it returns is what `analyse` gets. For a kind that
+        `streams` it runs on a worker thread, one chunk ahead of `analyse` and
+        `apply`: it must not touch the database, nor `ctx.state` that
+        `analyse` changes, nor report progress. By default the rows as they are."""
+        return iter(rows)
 
     def analyse(self, rows: Iterator[Row], ctx: ImportContext) -> list[RowOutcome]:
         """Check every row against the database of now and say what applying
