@@ -99,11 +99,14 @@ def _progress_of(batch: ImportBatch, progress: Progress | None) -> Progress:
 
 
 def _limited(rows: Iterator[Row]) -> Iterator[Row]:
-    limit = getattr(settings, "CHIBO_MAX_IMPORT_ROWS", 200_000)
+    # the same limit the XLSX's declared size is checked against
+    # (chibo.spreadsheets): a CSV declares none, so it is counted here
+    limit = settings.CHIBO_IMPORT_MAX_ROWS
     for count, row in enumerate(rows, start=1):
         if count > limit:
             raise SpreadsheetError(
-                _("Tệp có hơn %(n)s dòng; hãy chia thành nhiều tệp.") % {"n": f"{limit:,}"}
+                _("Tệp có hơn %(n)s dòng; hãy chia thành nhiều tệp.")
+                % {"n": f"{limit:,}".replace(",", ".")}
             )
         yield row
 

@@ -142,7 +142,7 @@ def test_the_next_chunk_is_read_on_a_worker_thread_with_its_messages(
 def test_a_file_found_too_long_while_reading_ahead_fails_with_nothing_written(
     tree, ward1_staff, chunks_of_two, settings
 ):
-    settings.CHIBO_MAX_IMPORT_ROWS = 3
+    settings.CHIBO_IMPORT_MAX_ROWS = 3
     batch = import_file(
         actor=ward1_staff,
         file_name="ds.csv",
